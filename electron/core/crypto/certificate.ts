@@ -1,0 +1,165 @@
+// x509 certificates for root keys. Reading uses node's X509Certificate for the key and the CA flag
+// and our DER reader for the subject and validity (exact values, no string re-parsing). Writing
+// builds the self-signed certificate notary makes at `notary init` (cryptoservice/certificate.go):
+// CN = GUN as subject and issuer, random 128-bit serial, validity now .. now + 10 × 365 days,
+// keyUsage digitalSignature+keyEncipherment (critical), extKeyUsage codeSigning, basicConstraints
+// CA:FALSE (critical), signed with SHA-256 — node cannot create certificates, so we encode it.
+import { X509Certificate, randomBytes, sign as nodeSign, type KeyObject } from 'node:crypto';
+import { CountersignError } from '../../../shared/errors';
+import * as der from './der';
+import { encodePemBlock, firstPemBlock } from './pem';
+import { spkiDer } from './private-key';
+import type { PrivateKeyMaterial, TufPublicKey } from './types';
+
+export interface CertificateInfo {
+  commonName: string;
+  notBefore: Date;
+  notAfter: Date;
+  isCA: boolean;
+  /** The certificate's public key as DER SubjectPublicKeyInfo (what a bare ecdsa/rsa TUF key holds). */
+  publicKeySpkiDer: Uint8Array;
+  publicKey: KeyObject;
+  /** Dotted OID of the algorithm the issuer signed with (notary refuses SHA-1 based ones). */
+  signatureAlgorithmOid: string;
+}
+
+const OID = {
+  commonName: '2.5.4.3',
+  keyUsage: '2.5.29.15',
+  extKeyUsage: '2.5.29.37',
+  basicConstraints: '2.5.29.19',
+  codeSigning: '1.3.6.1.5.5.7.3.3',
+  ecdsaWithSha256: '1.2.840.10045.4.3.2',
+  sha256WithRsa: '1.2.840.113549.1.1.11',
+} as const;
+
+/** Signature algorithm OIDs that use SHA-1, which notary refuses in root certificates. */
+export const SHA1_SIGNATURE_OIDS: ReadonlySet<string> = new Set([
+  '1.2.840.113549.1.1.5', // sha1WithRSAEncryption
+  '1.2.840.10045.4.1', // ecdsa-with-SHA1
+  '1.2.840.10040.4.3', // dsa-with-sha1
+]);
+
+/** notary: "the generated certificate expires in 10 years", where its year is 365 days. */
+export const ROOT_CERTIFICATE_VALIDITY_DAYS = 3650;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Reads the first CERTIFICATE block of `pemCert` (as notary does); `pem-invalid` if it cannot be parsed. */
+export function certificateInfo(pemCert: string): CertificateInfo {
+  const block = firstPemBlock(pemCert, 'CERTIFICATE');
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(Buffer.from(block.bytes));
+  } catch (cause) {
+    throw new CountersignError('pem-invalid', 'the certificate cannot be parsed', { cause });
+  }
+  try {
+    const [tbs, signatureAlgorithm] = der.children(der.readDer(block.bytes), der.TAG.sequence);
+    const fields = der.children(der.expectTagOf(tbs, der.TAG.sequence));
+    // The version field is optional ([0] EXPLICIT); everything after it has a fixed position.
+    const rest = fields[0]?.tag === der.contextTag(0) ? fields.slice(1) : fields;
+    const [, , , validity, subject] = rest;
+    const [notBefore, notAfter] = der.children(der.expectTagOf(validity, der.TAG.sequence));
+    return {
+      commonName: commonNameOf(der.expectTagOf(subject, der.TAG.sequence)),
+      notBefore: der.readTime(notBefore),
+      notAfter: der.readTime(notAfter),
+      isCA: certificate.ca,
+      publicKeySpkiDer: Uint8Array.from(spkiDer(certificate.publicKey)),
+      publicKey: certificate.publicKey,
+      signatureAlgorithmOid: der.readOid(der.children(der.expectTagOf(signatureAlgorithm, der.TAG.sequence))[0]),
+    };
+  } catch (cause) {
+    if (cause instanceof CountersignError) throw cause;
+    throw new CountersignError('pem-invalid', 'the certificate has a malformed structure', { cause });
+  }
+}
+
+/** Go keeps the last CN when a subject names several; so do we. Empty when there is none. */
+function commonNameOf(name: der.DerNode): string {
+  let commonName = '';
+  for (const rdn of der.children(name)) {
+    for (const attribute of der.children(rdn, der.TAG.set)) {
+      const [type, value] = der.children(attribute, der.TAG.sequence);
+      if (der.readOid(type) === OID.commonName) commonName = der.readString(value);
+    }
+  }
+  return commonName;
+}
+
+export interface RootCertificateOptions {
+  /** Start of validity; defaults to now. */
+  notBefore?: Date;
+  validityDays?: number;
+}
+
+/**
+ * A root key for `gun` as notary publishes it: an `ecdsa-x509` (or `rsa-x509`) key whose public
+ * value is a fresh self-signed certificate. Its keyId is what root.json lists; the canonical ID of
+ * the bare key is what key files and `notary key list` use.
+ */
+export function createRootCertificateKey(material: PrivateKeyMaterial, gun: string, options: RootCertificateOptions = {}): TufPublicKey {
+  if (material.algorithm === 'ed25519') {
+    throw new CountersignError('key-unsupported', 'root keys must be ECDSA or RSA: notary cannot put ed25519 keys in root certificates');
+  }
+  const notBefore = truncateToSeconds(options.notBefore ?? new Date());
+  const notAfter = new Date(notBefore.getTime() + (options.validityDays ?? ROOT_CERTIFICATE_VALIDITY_DAYS) * DAY_MS);
+  const pem = encodePemBlock({
+    type: 'CERTIFICATE',
+    headers: {},
+    bytes: selfSignedCertificateDer(material.key, material.algorithm, gun, notBefore, notAfter),
+  });
+  return {
+    keytype: material.algorithm === 'ecdsa' ? 'ecdsa-x509' : 'rsa-x509',
+    keyval: { public: Buffer.from(pem).toString('base64'), private: null },
+  };
+}
+
+function selfSignedCertificateDer(key: KeyObject, algorithm: 'ecdsa' | 'rsa', commonName: string, notBefore: Date, notAfter: Date): Uint8Array {
+  // ECDSA signature algorithms have no parameters; RSA ones carry an explicit NULL (RFC 4055).
+  const signatureAlgorithm =
+    algorithm === 'ecdsa' ? der.sequence(der.oid(OID.ecdsaWithSha256)) : der.sequence(der.oid(OID.sha256WithRsa), der.derNull());
+  const name = der.sequence(der.set(der.sequence(der.oid(OID.commonName), der.directoryString(commonName))));
+  const tbs = der.sequence(
+    der.explicit(0, der.smallInteger(2)), // v3
+    der.unsignedInteger(randomSerial()),
+    signatureAlgorithm,
+    name,
+    der.sequence(der.time(notBefore), der.time(notAfter)),
+    name,
+    Uint8Array.from(spkiDer(key)),
+    der.explicit(3, der.sequence(keyUsageExtension(), extKeyUsageExtension(), basicConstraintsExtension())),
+  );
+  // node's default ECDSA encoding is DER, which is what x509 signatures use.
+  const signature = nodeSign('sha256', tbs, key);
+  return der.sequence(tbs, signatureAlgorithm, der.bitString(signature));
+}
+
+function extension(oid: string, critical: boolean, value: Uint8Array): Uint8Array {
+  return critical ? der.sequence(der.oid(oid), der.derBoolean(true), der.octetString(value)) : der.sequence(der.oid(oid), der.octetString(value));
+}
+
+function keyUsageExtension(): Uint8Array {
+  // Bits 0 (digitalSignature) and 2 (keyEncipherment): 1010 0000, five unused trailing bits.
+  return extension(OID.keyUsage, true, der.bitString(Uint8Array.of(0xa0), 5));
+}
+
+function extKeyUsageExtension(): Uint8Array {
+  return extension(OID.extKeyUsage, false, der.sequence(der.oid(OID.codeSigning)));
+}
+
+function basicConstraintsExtension(): Uint8Array {
+  // CA:FALSE is the DEFAULT, so DER leaves the sequence empty.
+  return extension(OID.basicConstraints, true, der.sequence());
+}
+
+function randomSerial(): Uint8Array {
+  const serial = randomBytes(16);
+  // A zero serial is not allowed; the odds are 2^-128 but the fix is free.
+  if (serial.every((b) => b === 0)) serial[15] = 1;
+  return serial;
+}
+
+function truncateToSeconds(date: Date): Date {
+  return new Date(Math.floor(date.getTime() / 1000) * 1000);
+}

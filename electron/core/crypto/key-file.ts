@@ -1,0 +1,98 @@
+// Private key files as notary and docker trust keep them (~/.notary/private, ~/.docker/trust/private,
+// `notary key export` bundles): one or more PEM blocks, PKCS#8 encrypted or not, or the older
+// "EC PRIVATE KEY" / "RSA PRIVATE KEY" forms, with `role:`, `gun:` and `path:` header lines.
+import { createPrivateKey } from 'node:crypto';
+import { CountersignError } from '../../../shared/errors';
+import { encodePemBlock, parsePemBlocks, type PemBlock } from './pem';
+import { decryptPkcs8, ed25519FromNotaryBytes, encryptPkcs8, parseWithNode, privateKeyFromPkcs8, privateKeyToPkcs8 } from './pkcs8';
+import { privateKeyFromKeyObject } from './private-key';
+import type { PrivateKeyMaterial } from './types';
+
+const PRIVATE_KEY_TYPES = new Set(['ENCRYPTED PRIVATE KEY', 'PRIVATE KEY', 'EC PRIVATE KEY', 'RSA PRIVATE KEY', 'ED25519 PRIVATE KEY']);
+/** Roles whose key files carry a `gun:` header; notary drops it for root and delegation keys. */
+const ROLES_WITH_GUN = new Set(['targets', 'snapshot', 'timestamp']);
+
+export interface PrivateKeyBlock {
+  block: PemBlock;
+  role: string | undefined;
+  gun: string | undefined;
+  /** notary's `path:` header: the key ID (older clients wrote a path ending in `<id>_<role>`). */
+  path: string | undefined;
+  encrypted: boolean;
+}
+
+/** The private key blocks of a key file; `pem-invalid` when the text holds none. */
+export function readPrivateKeyBlocks(text: string): PrivateKeyBlock[] {
+  const blocks = parsePemBlocks(text).filter((block) => PRIVATE_KEY_TYPES.has(block.type));
+  if (blocks.length === 0) throw new CountersignError('pem-invalid', 'the file holds no private key');
+  return blocks.map((block) => ({
+    block,
+    role: nonEmpty(block.headers['role']),
+    gun: nonEmpty(block.headers['gun']),
+    path: nonEmpty(block.headers['path']),
+    encrypted: block.type === 'ENCRYPTED PRIVATE KEY' || block.headers['Proc-Type']?.includes('ENCRYPTED') === true,
+  }));
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/**
+ * The key in one block. Encrypted blocks need the passphrase: `passphrase-required` without one,
+ * `passphrase-wrong` when it does not fit.
+ */
+export function decryptPrivateKeyBlock(key: PrivateKeyBlock, passphrase?: string): PrivateKeyMaterial {
+  if (key.encrypted && (passphrase === undefined || passphrase === '')) {
+    throw new CountersignError('passphrase-required', 'this key is encrypted: a passphrase is needed');
+  }
+  const { block } = key;
+  switch (block.type) {
+    case 'ENCRYPTED PRIVATE KEY':
+      return privateKeyFromPkcs8(decryptPkcs8(block.bytes, passphrase ?? ''));
+    case 'PRIVATE KEY':
+      return privateKeyFromPkcs8(block.bytes);
+    case 'ED25519 PRIVATE KEY':
+      if (key.encrypted) throw new CountersignError('key-unsupported', 'legacy encrypted ed25519 key files are not supported');
+      return ed25519FromNotaryBytes(block.bytes);
+    default: {
+      // SEC1 / PKCS#1, possibly with OpenSSL's legacy Proc-Type/DEK-Info encryption, which node
+      // handles itself as long as the other (notary) headers are gone.
+      const legacyHeaders: Record<string, string> = {};
+      for (const name of ['Proc-Type', 'DEK-Info']) {
+        const value = block.headers[name];
+        if (value !== undefined) legacyHeaders[name] = value;
+      }
+      const pem = encodePemBlock({ type: block.type, headers: legacyHeaders, bytes: block.bytes });
+      return privateKeyFromKeyObject(parseWithNode(() => createPrivateKey(passphrase === undefined ? { key: pem } : { key: pem, passphrase })));
+    }
+  }
+}
+
+export interface KeyFileHeaders {
+  role: string;
+  gun?: string;
+  /** The key's canonical ID: `notary key import` needs it to file an encrypted key. */
+  path?: string;
+}
+
+/**
+ * One encrypted PKCS#8 PEM block that `notary key import` and `docker trust key load` accept.
+ * A GUN is written only for roles whose key files carry one (targets, snapshot, timestamp).
+ */
+export function encodeEncryptedPrivateKey(material: PrivateKeyMaterial, passphrase: string, headers: KeyFileHeaders, iterations?: number): string {
+  if (passphrase === '') throw new CountersignError('passphrase-required', 'an exported key must be encrypted with a passphrase');
+  const pemHeaders: Record<string, string> = { role: headers.role };
+  if (headers.gun !== undefined && headers.gun !== '' && ROLES_WITH_GUN.has(headers.role)) pemHeaders['gun'] = headers.gun;
+  if (headers.path !== undefined) pemHeaders['path'] = headers.path;
+  return encodePemBlock({
+    type: 'ENCRYPTED PRIVATE KEY',
+    headers: pemHeaders,
+    bytes: encryptPkcs8(privateKeyToPkcs8(material), passphrase, iterations),
+  });
+}
+
+/** Whether a role's key files carry a GUN (notary keeps GUNs only for the repository's own roles). */
+export function roleHasGun(role: string): boolean {
+  return ROLES_WITH_GUN.has(role);
+}
