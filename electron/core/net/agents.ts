@@ -1,0 +1,31 @@
+// Keep-alive connection pools: an audit or a big inspect makes thousands of requests to the same hosts,
+// and a fresh TLS handshake for each would dominate the run time.
+import http from 'node:http';
+import https from 'node:https';
+import tls from 'node:tls';
+
+export interface Agents {
+  http: http.Agent;
+  https: https.Agent;
+}
+
+export const DEFAULT_MAX_SOCKETS = 16;
+
+export function createAgents(options: { ca?: string | Buffer; maxSockets?: number }): Agents {
+  const pool = { keepAlive: true, maxSockets: options.maxSockets ?? DEFAULT_MAX_SOCKETS };
+  // Setting `ca` replaces Node's roots, so a private CA is added on top of them rather than instead.
+  const ca = options.ca === undefined ? undefined : [...tls.rootCertificates, options.ca];
+  return {
+    http: new http.Agent(pool),
+    https: new https.Agent(ca === undefined ? pool : { ...pool, ca }),
+  };
+}
+
+export function agentFor(agents: Agents, url: URL): http.Agent {
+  return url.protocol === 'https:' ? agents.https : agents.http;
+}
+
+export function destroyAgents(agents: Agents): void {
+  agents.http.destroy();
+  agents.https.destroy();
+}

@@ -1,0 +1,114 @@
+// Answers 401 challenges (Bearer through a token realm, or Basic) and remembers what each origin asked
+// for, so later requests carry the right Authorization from the start instead of collecting a 401 each.
+import { CountersignError } from '../../../shared/errors';
+import { abortable } from './abortable';
+import { basicAuthorization, mayCarryCredentials } from './credential-policy';
+import { TokenCache } from './token-cache';
+import { requestToken, type SendRaw } from './token-endpoint';
+import { IDENTITY_TOKEN_USERNAME, type CredentialLookup, type Credentials } from './types';
+import { parseChallenges, type Challenge } from './www-authenticate';
+
+export interface Authorization {
+  header: string;
+  /** Set for bearer tokens, so that a token the server rejects can be dropped from the cache. */
+  tokenKey?: string;
+}
+
+// Scopes learnt per URL directory (…/manifests/, …/_trust/tuf/): bounded, because an audit visits
+// thousands of repositories and the map only saves a round trip.
+const MAX_REMEMBERED_DIRECTORIES = 10_000;
+
+function directoryOf(url: URL): string {
+  return url.origin + url.pathname.slice(0, url.pathname.lastIndexOf('/') + 1);
+}
+
+export class Authenticator {
+  private readonly challengeByOrigin = new Map<string, Challenge>();
+  private readonly scopeByDirectory = new Map<string, string>();
+  private readonly tokens = new TokenCache();
+
+  constructor(
+    private readonly lookup: CredentialLookup | undefined,
+    private readonly send: SendRaw,
+  ) {}
+
+  /** The Authorization a first attempt should carry, judged from earlier challenges of the same origin. */
+  async preemptive(url: URL, authScope: string | undefined, signal: AbortSignal | undefined): Promise<Authorization | undefined> {
+    const challenge = this.challengeByOrigin.get(url.origin);
+    if (challenge === undefined) return undefined;
+    if (challenge.scheme === 'basic') {
+      const credentials = await this.basicCredentials(url);
+      return credentials === undefined ? undefined : { header: basicAuthorization(credentials.username, credentials.password) };
+    }
+    const scope = authScope ?? this.scopeByDirectory.get(directoryOf(url));
+    return scope === undefined ? undefined : this.bearer(url, challenge, scope, signal);
+  }
+
+  /**
+   * The Authorization that answers a 401's challenge, or undefined when there is no challenge we speak.
+   * `previous` is what the refused attempt carried: a refused token is dropped, refused Basic is final.
+   */
+  async answer(
+    url: URL,
+    header: string | string[] | undefined,
+    previous: Authorization | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<Authorization | undefined> {
+    const challenges = parseChallenges(header);
+    const bearer = challenges.find((c) => c.scheme === 'bearer' && c.params.realm !== undefined);
+    if (bearer !== undefined) {
+      this.learn(url, bearer);
+      if (previous?.tokenKey !== undefined) await this.tokens.forget(previous.tokenKey, previous.header.slice('Bearer '.length));
+      return this.bearer(url, bearer, bearer.params.scope, signal);
+    }
+    const basic = challenges.find((c) => c.scheme === 'basic');
+    if (basic === undefined) return undefined;
+    this.challengeByOrigin.set(url.origin, basic);
+    if (previous !== undefined && previous.tokenKey === undefined) throw await this.rejection(url);
+    const credentials = await this.basicCredentials(url);
+    if (credentials === undefined) throw await this.rejection(url);
+    return { header: basicAuthorization(credentials.username, credentials.password) };
+  }
+
+  /** The error for a request still refused after we answered the challenge. */
+  async rejection(url: URL): Promise<CountersignError> {
+    const credentials = await this.credentialsFor(url);
+    const what = `${url.host} refused access to ${url.pathname}`;
+    return credentials === undefined
+      ? new CountersignError('auth-required', `${what}: it needs a login (or does not exist), and no credentials are stored for ${url.host}`)
+      : new CountersignError('auth-failed', `${what} with the credentials stored for ${url.host}`);
+  }
+
+  private learn(url: URL, challenge: Challenge): void {
+    this.challengeByOrigin.set(url.origin, challenge);
+    const scope = challenge.params.scope;
+    if (scope === undefined) return;
+    if (this.scopeByDirectory.size >= MAX_REMEMBERED_DIRECTORIES) this.scopeByDirectory.clear();
+    this.scopeByDirectory.set(directoryOf(url), scope);
+  }
+
+  private async bearer(url: URL, challenge: Challenge, scope: string | undefined, signal: AbortSignal | undefined): Promise<Authorization> {
+    const credentials = await this.credentialsFor(url);
+    const { realm = '', service } = challenge.params;
+    const tokenKey = TokenCache.key({ realm, service, scope, account: credentials?.username });
+    // The token request is shared by every caller that needs it, so it must not die with one caller's signal.
+    const shared = this.tokens.get(tokenKey, () =>
+      requestToken(this.send, { realm, service, scope, host: url.host, credentials, signal: undefined }),
+    );
+    const token = await abortable(shared, signal, `the token request for ${url.host}`);
+    return { header: `Bearer ${token.value}`, tokenKey };
+  }
+
+  private async basicCredentials(url: URL): Promise<Credentials | undefined> {
+    const credentials = await this.credentialsFor(url);
+    if (credentials === undefined || credentials.username === IDENTITY_TOKEN_USERNAME) return undefined;
+    if (!mayCarryCredentials(url)) {
+      throw new CountersignError('auth-failed', `refusing to send the credentials for ${url.host} over plain http`);
+    }
+    return credentials;
+  }
+
+  private async credentialsFor(url: URL): Promise<Credentials | undefined> {
+    return this.lookup === undefined ? undefined : this.lookup(url.host);
+  }
+}
