@@ -10,3 +10,4 @@ export type {
   RequestOptions,
 } from './types';
 export { isLoopback, mayCarryCredentials } from './credential-policy';
+export { mapLimit, type MapLimitOptions, type MapLimitTask } from './map-limit';
