@@ -1,0 +1,26 @@
+// Where Countersign keeps its state: --home, else $COUNTERSIGN_HOME, else the desktop app's data
+// directory (what Electron's app.getPath('userData') gives for the app name "Countersign"), so the CLI
+// and the app share keys index, pins and cache.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export const APP_NAME = 'Countersign';
+
+export function defaultHome(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (env['COUNTERSIGN_HOME']) return env['COUNTERSIGN_HOME'];
+  const home = env['HOME'] ?? homedir();
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support', APP_NAME);
+  if (platform === 'win32') return join(env['APPDATA'] ?? join(home, 'AppData', 'Roaming'), APP_NAME);
+  return join(env['XDG_CONFIG_HOME'] ?? join(home, '.config'), APP_NAME);
+}
+
+/** Docker's config dir: $DOCKER_CONFIG, else ~/.docker. */
+export function dockerConfigDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env['DOCKER_CONFIG'] ?? join(env['HOME'] ?? homedir(), '.docker');
+}
+
+/** A server URL as a single safe path segment: "https://localhost:4443" -> "localhost%3A4443". */
+export function serverKey(serverUrl: string): string {
+  const url = new URL(serverUrl);
+  return encodeURIComponent(url.host + url.pathname.replace(/\/+$/, ''));
+}

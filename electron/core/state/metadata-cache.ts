@@ -1,0 +1,109 @@
+// The cache of verified metadata for one repository on one server. It holds only what passed
+// verification, and its root is the repository's pin: later roots must chain to it.
+//
+// Files are stored by content hash and listed in state.json, which is written last: a crash
+// mid-save leaves the previous state.json pointing at the previous, complete set of files.
+import { createHash } from 'node:crypto';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { isValidGun } from '../../../shared/reference';
+import { CountersignError, ERROR_CODES, type ErrorInfo } from '../../../shared/errors';
+import { writeFileAtomic } from './atomic-file';
+import { serverKey } from './home';
+
+export interface StoredRepository {
+  /** Role name -> the exact bytes that were verified. */
+  files: Map<string, Uint8Array>;
+  /** Role name -> highest version trusted so far (for rollback checks). */
+  versions: Record<string, number>;
+  verifiedAt: string;
+}
+
+const stateSchema = z.object({
+  verifiedAt: z.string(),
+  versions: z.record(z.string(), z.number().int()),
+  files: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)),
+});
+
+const attemptSchema = z.object({ at: z.string(), error: z.object({ code: z.enum(ERROR_CODES), message: z.string(), role: z.string().optional() }) });
+
+export interface FailedAttempt {
+  at: string;
+  error: ErrorInfo;
+}
+
+export class MetadataCache {
+  readonly dir: string;
+
+  constructor(home: string, serverUrl: string, readonly gun: string) {
+    if (!isValidGun(gun)) throw new CountersignError('invalid-input', `"${gun}" is not a valid repository name`);
+    this.dir = join(home, 'trust', serverKey(serverUrl), ...gun.split('/'));
+  }
+
+  async load(): Promise<StoredRepository | undefined> {
+    const state = await readJson(join(this.dir, 'state.json'), stateSchema);
+    if (!state) return undefined;
+    const files = new Map<string, Uint8Array>();
+    for (const [role, hash] of Object.entries(state.files)) {
+      const bytes = await readFile(this.objectPath(hash)).catch(() => undefined);
+      // A file that no longer matches its recorded hash is ignored: it will be fetched and verified again.
+      if (bytes && sha256(bytes) === hash) files.set(role, new Uint8Array(bytes));
+    }
+    return { files, versions: state.versions, verifiedAt: state.verifiedAt };
+  }
+
+  async save(repository: StoredRepository): Promise<void> {
+    const listed: Record<string, string> = {};
+    for (const [role, bytes] of repository.files) {
+      const hash = sha256(bytes);
+      listed[role] = hash;
+      await writeFileAtomic(this.objectPath(hash), bytes, 0o644);
+    }
+    const state = { verifiedAt: repository.verifiedAt, versions: repository.versions, files: listed };
+    await writeFileAtomic(join(this.dir, 'state.json'), JSON.stringify(state, null, 1), 0o644);
+    await rm(join(this.dir, 'attempt.json'), { force: true });
+    await this.collectGarbage(new Set(Object.values(listed)));
+  }
+
+  /** Remembers why the last refresh failed, without touching the verified data. */
+  async recordFailure(attempt: FailedAttempt): Promise<void> {
+    await writeFileAtomic(join(this.dir, 'attempt.json'), JSON.stringify(attempt), 0o644);
+  }
+
+  async lastFailure(): Promise<FailedAttempt | undefined> {
+    return readJson(join(this.dir, 'attempt.json'), attemptSchema);
+  }
+
+  private objectPath(hash: string): string {
+    return join(this.dir, 'objects', `${hash}.json`);
+  }
+
+  private async collectGarbage(keep: Set<string>): Promise<void> {
+    const names = await readdir(join(this.dir, 'objects')).catch(() => [] as string[]);
+    await Promise.all(
+      names
+        .filter((name) => !keep.has(name.replace(/\.json$/, '')))
+        .map((name) => rm(join(this.dir, 'objects', name), { force: true })),
+    );
+  }
+}
+
+async function readJson<T>(path: string, schema: z.ZodType<T>): Promise<T | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const parsed = schema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}

@@ -1,0 +1,132 @@
+// The individual checks of the TUF client workflow. Each is a few lines, refuses with an error
+// that names the check and the role, and says in a comment which attack it stops.
+import { createHash } from 'node:crypto';
+import { CountersignError } from '../../../shared/errors';
+import { canonicalBytes } from './canonical';
+import type { Envelope, FileMeta, PublicKeyJson, RoleKeys, RootSigned } from './metadata';
+import { certificateInfo } from '../crypto/certificate';
+import { canonicalKeyIdOf, keyId } from '../crypto/key-id';
+import { verifySignature } from '../crypto/verify';
+
+/**
+ * Arbitrary software / unauthorised change: a threshold of the role's keys must have signed the
+ * exact `signed` object we use. Thresholds count distinct keys, so one key signing twice, or the
+ * same public key listed under a bare and a certificate ID, counts once.
+ */
+export function checkThreshold(
+  envelope: Envelope<unknown>,
+  role: RoleKeys,
+  keys: Readonly<Record<string, PublicKeyJson>>,
+  roleName: string,
+  isUsable: (keyId: string, key: PublicKeyJson) => boolean = () => true,
+): void {
+  const data = canonicalBytes(envelope.signedJson);
+  const trusted = new Set(role.keyids);
+  const counted = new Set<string>();
+  const problems: string[] = [];
+  for (const signature of envelope.signatures) {
+    if (!trusted.has(signature.keyid)) continue; // unknown-key signatures never count
+    const key = keys[signature.keyid];
+    if (!key || !isUsable(signature.keyid, key)) continue;
+    const identity = canonicalKeyIdOf(key);
+    if (counted.has(identity)) continue;
+    if (verifySignature(key, signature.method, data, signature.sig)) counted.add(identity);
+    else problems.push(`the signature by key ${short(signature.keyid)} does not verify`);
+  }
+  if (counted.size < role.threshold) {
+    const detail = problems.length ? ` (${problems.join('; ')})` : '';
+    throw new CountersignError(
+      'signature-threshold',
+      `${roleName} has ${counted.size} valid signature(s) from its trusted keys, needs ${role.threshold}${detail}`,
+      { role: roleName },
+    );
+  }
+}
+
+/** A key whose ID is not the hash of its content could stand in for another key. */
+export function checkKeyIds(keys: Readonly<Record<string, PublicKeyJson>>, ids: readonly string[], roleName: string): void {
+  for (const id of ids) {
+    const key = keys[id];
+    if (key && keyId(key) !== id) {
+      throw new CountersignError('key-id-mismatch', `${roleName} names key ${short(id)}, but that key's content hashes to ${short(keyId(key))}`, {
+        role: roleName,
+      });
+    }
+  }
+}
+
+/** Freeze attack: metadata past its expiry could be an attacker replaying a stale view. */
+export function checkNotExpired(expires: string, now: Date, roleName: string): void {
+  if (Date.parse(expires) <= now.getTime()) {
+    throw new CountersignError('expired', `${roleName} expired on ${expires}`, { role: roleName });
+  }
+}
+
+/** Rollback attack: a version older than one we already trusted. */
+export function checkVersionNotBelow(version: number, trusted: number | undefined, roleName: string): void {
+  if (trusted !== undefined && version < trusted) {
+    throw new CountersignError('version-rollback', `${roleName} version ${version} is older than the trusted version ${trusted}`, {
+      role: roleName,
+    });
+  }
+}
+
+/** Mix-and-match: the bytes must be exactly those snapshot (or timestamp) vouched for. */
+export function checkFileMeta(bytes: Uint8Array, meta: FileMeta, roleName: string): void {
+  if (bytes.length !== meta.length) {
+    throw new CountersignError('length-mismatch', `${roleName} is ${bytes.length} bytes, but its parent says ${meta.length}`, {
+      role: roleName,
+    });
+  }
+  const expected = Object.entries(meta.hashes).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+  if (expected.length === 0) {
+    throw new CountersignError('hash-mismatch', `${roleName} has no hash in its parent's metadata to check it against`, { role: roleName });
+  }
+  for (const [algorithm, want] of expected) {
+    if (algorithm !== 'sha256' && algorithm !== 'sha512') continue;
+    const got = createHash(algorithm).update(bytes).digest('base64');
+    if (got !== want) {
+      throw new CountersignError('hash-mismatch', `${roleName} does not match the ${algorithm} its parent's metadata lists`, { role: roleName });
+    }
+  }
+}
+
+/**
+ * Notary's root keys are certificates bound to the repository: CN = GUN and within their validity.
+ * A certificate for another repository or an expired one does not count towards the threshold.
+ */
+export function usableRootKey(gun: string, now: Date): (id: string, key: PublicKeyJson) => boolean {
+  return (_id, key) => rootCertificateProblem(key, gun, now) === undefined;
+}
+
+export function rootCertificateProblem(key: PublicKeyJson, gun: string, now: Date): string | undefined {
+  if (key.keytype !== 'ecdsa-x509' && key.keytype !== 'rsa-x509') return `a ${key.keytype} key is not a certificate`;
+  const cert = certificateInfo(Buffer.from(key.keyval.public, 'base64').toString('utf8'));
+  if (cert.commonName !== gun) return `its certificate is for "${cert.commonName}", not "${gun}"`;
+  if (cert.notAfter.getTime() <= now.getTime()) return `its certificate expired on ${cert.notAfter.toISOString()}`;
+  if (cert.notBefore.getTime() > now.getTime()) return `its certificate is not valid before ${cert.notBefore.toISOString()}`;
+  return undefined;
+}
+
+/** A root whose own root keys are all unusable can never be trusted, whatever signed it. */
+export function checkRootCertificates(root: RootSigned, gun: string, now: Date): void {
+  const problems = root.roles.root.keyids.map((id) => {
+    const key = root.keys[id];
+    return key ? rootCertificateProblem(key, gun, now) : 'it is not in the key list';
+  });
+  const usable = problems.filter((p) => p === undefined).length;
+  if (usable < root.roles.root.threshold) {
+    const why = root.roles.root.keyids.map((id, i) => (problems[i] ? `key ${short(id)}: ${problems[i]}` : '')).filter(Boolean);
+    throw new CountersignError('root-certificate', `root has ${usable} usable root certificate(s), needs ${root.roles.root.threshold}: ${why.join('; ')}`, {
+      role: 'root',
+    });
+  }
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export function short(id: string): string {
+  return id.slice(0, 12);
+}

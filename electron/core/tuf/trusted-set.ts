@@ -1,0 +1,253 @@
+// The one object that owns trust in a repository's metadata. It takes untrusted bytes in the
+// order of the client workflow — root, timestamp, snapshot, targets, delegations — and either
+// stores them verified or throws a CountersignError naming the failed check and the role.
+//
+// Loading rules (TUF client workflow, notary flavour):
+// - It starts from a root we already trust (pinned on first use, or cached after verification).
+// - A new root must be exactly the next version and be signed by a threshold of the old root's
+//   root keys and of its own; root keys are certificates for this GUN (notary's rule).
+// - Timestamp, snapshot and targets are signed by the keys root names for them; snapshot and
+//   targets must match the length and hashes that timestamp and snapshot vouch for.
+// - No role's version may go below the version trusted in an earlier refresh (delegations too,
+//   which notary does not remember).
+// - Everything must be unexpired at the one `now` read at the start of the refresh.
+// - A delegation is signed by the keys its parent delegates to it, and may only list targets
+//   inside its own and every ancestor's paths.
+// It does no I/O: fetching, caching and the retry on root rotation are the updater's job.
+import { CountersignError } from '../../../shared/errors';
+import {
+  checkFileMeta,
+  checkKeyIds,
+  checkNotExpired,
+  checkRootCertificates,
+  checkThreshold,
+  checkVersionNotBelow,
+  usableRootKey,
+} from './checks';
+import {
+  parseEnvelope,
+  type DelegatedRole,
+  type Envelope,
+  type FileMeta,
+  type PublicKeyJson,
+  type RootSigned,
+  type SnapshotSigned,
+  type TargetsSigned,
+  type TimestampSigned,
+} from './metadata';
+import { createHash } from 'node:crypto';
+
+export interface TrustedSetOptions {
+  gun: string;
+  /** Read once per refresh, so every check sees the same clock. */
+  now: Date;
+  /** Versions trusted in earlier refreshes, per role (rollback protection across runs). */
+  trustedVersions?: Readonly<Record<string, number>>;
+}
+
+/** A delegation as its parent grants it, with the path limits of all its ancestors. */
+export interface DelegationGrant {
+  role: DelegatedRole;
+  parent: string;
+  keys: Readonly<Record<string, PublicKeyJson>>;
+  /** Path limits of every ancestor delegation; a target must satisfy all of them and its own. */
+  ancestorLimits: DelegatedRole[];
+}
+
+export class TrustedSet {
+  readonly gun: string;
+  readonly now: Date;
+  private readonly trustedVersions: Readonly<Record<string, number>>;
+  private rootEnvelope: Envelope<RootSigned>;
+  private timestampEnvelope: Envelope<TimestampSigned> | undefined;
+  private snapshotEnvelope: Envelope<SnapshotSigned> | undefined;
+  private targetsEnvelope: Envelope<TargetsSigned> | undefined;
+  private readonly delegationEnvelopes = new Map<string, Envelope<TargetsSigned>>();
+
+  /**
+   * Starts from a root that is already trusted (a pin or a verified cache). It must still be
+   * well formed and signed by its own keys: a corrupted cache must not become the trust anchor.
+   * Its expiry is checked after any rotation, by checkRootFresh, since an expired root may be
+   * superseded by a new one.
+   */
+  constructor(trustedRootBytes: Uint8Array, options: TrustedSetOptions) {
+    this.gun = options.gun;
+    this.now = options.now;
+    this.trustedVersions = options.trustedVersions ?? {};
+    const root = parseEnvelope('root', 'root', trustedRootBytes);
+    checkKeyIds(root.signed.keys, Object.keys(root.signed.keys), 'root');
+    checkRootCertificates(root.signed, this.gun, this.now);
+    checkThreshold(root, root.signed.roles.root, root.signed.keys, 'root', usableRootKey(this.gun, this.now));
+    checkVersionNotBelow(root.signed.version, this.trustedVersions['root'], 'root');
+    this.rootEnvelope = root;
+  }
+
+  get root(): Envelope<RootSigned> {
+    return this.rootEnvelope;
+  }
+  get timestamp(): Envelope<TimestampSigned> | undefined {
+    return this.timestampEnvelope;
+  }
+  get snapshot(): Envelope<SnapshotSigned> | undefined {
+    return this.snapshotEnvelope;
+  }
+  get targets(): Envelope<TargetsSigned> | undefined {
+    return this.targetsEnvelope;
+  }
+  get delegations(): ReadonlyMap<string, Envelope<TargetsSigned>> {
+    return this.delegationEnvelopes;
+  }
+
+  /** Root rotation: the next version, signed by a threshold of the old root keys and of its own. */
+  updateRoot(bytes: Uint8Array): void {
+    if (this.timestampEnvelope) throw misuse('updateRoot after timestamp');
+    const old = this.rootEnvelope.signed;
+    const next = parseEnvelope('root', 'root', bytes);
+    if (next.signed.version !== old.version + 1) {
+      throw new CountersignError('root-rotation', `root version ${next.signed.version} does not follow the trusted version ${old.version}`, {
+        role: 'root',
+      });
+    }
+    checkKeyIds(next.signed.keys, Object.keys(next.signed.keys), 'root');
+    try {
+      checkThreshold(next, old.roles.root, old.keys, 'root');
+    } catch (error) {
+      throw new CountersignError('root-rotation', `root version ${next.signed.version} is not signed by the previous root's keys: ${(error as Error).message}`, {
+        role: 'root',
+        cause: error,
+      });
+    }
+    checkRootCertificates(next.signed, this.gun, this.now);
+    checkThreshold(next, next.signed.roles.root, next.signed.keys, 'root', usableRootKey(this.gun, this.now));
+    this.rootEnvelope = next;
+  }
+
+  /** After the last rotation: an expired root means nothing signed under it can be trusted. */
+  checkRootFresh(): void {
+    checkNotExpired(this.rootEnvelope.signed.expires, this.now, 'root');
+  }
+
+  /** True when snapshot vouches for exactly the root we trust; false means a rotation happened. */
+  rootMatchesSnapshot(): boolean {
+    const meta = this.requireSnapshot().signed.meta['root'];
+    if (!meta) return true; // notary always lists root; tolerate its absence as "no news about root"
+    try {
+      checkFileMeta(this.rootEnvelope.bytes, meta, 'root');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  updateTimestamp(bytes: Uint8Array): void {
+    if (this.snapshotEnvelope) throw misuse('updateTimestamp after snapshot');
+    const root = this.rootEnvelope.signed;
+    const timestamp = parseEnvelope('timestamp', 'timestamp', bytes);
+    checkKeyIds(root.keys, root.roles.timestamp.keyids, 'timestamp');
+    checkThreshold(timestamp, root.roles.timestamp, root.keys, 'timestamp');
+    checkVersionNotBelow(timestamp.signed.version, this.trustedVersions['timestamp'], 'timestamp');
+    checkNotExpired(timestamp.signed.expires, this.now, 'timestamp');
+    this.timestampEnvelope = timestamp;
+  }
+
+  /** What timestamp says snapshot must be: the updater uses it to fetch by hash and cap the size. */
+  snapshotMeta(): FileMeta {
+    const timestamp = this.timestampEnvelope;
+    if (!timestamp) throw misuse('snapshotMeta before timestamp');
+    return timestamp.signed.meta.snapshot;
+  }
+
+  updateSnapshot(bytes: Uint8Array): void {
+    if (this.targetsEnvelope) throw misuse('updateSnapshot after targets');
+    const root = this.rootEnvelope.signed;
+    checkFileMeta(bytes, this.snapshotMeta(), 'snapshot');
+    const snapshot = parseEnvelope('snapshot', 'snapshot', bytes);
+    checkKeyIds(root.keys, root.roles.snapshot.keyids, 'snapshot');
+    checkThreshold(snapshot, root.roles.snapshot, root.keys, 'snapshot');
+    checkVersionNotBelow(snapshot.signed.version, this.trustedVersions['snapshot'], 'snapshot');
+    checkNotExpired(snapshot.signed.expires, this.now, 'snapshot');
+    this.snapshotEnvelope = snapshot;
+  }
+
+  /** The length and hashes snapshot lists for a targets or delegation role, if it lists it. */
+  metaFor(role: string): FileMeta | undefined {
+    return this.requireSnapshot().signed.meta[role];
+  }
+
+  updateTargets(bytes: Uint8Array): void {
+    const root = this.rootEnvelope.signed;
+    const meta = this.metaFor('targets');
+    if (!meta) throw new CountersignError('role-missing', 'snapshot does not list targets', { role: 'targets' });
+    checkFileMeta(bytes, meta, 'targets');
+    const targets = parseEnvelope('targets', 'targets', bytes);
+    checkKeyIds(root.keys, root.roles.targets.keyids, 'targets');
+    checkThreshold(targets, root.roles.targets, root.keys, 'targets');
+    checkVersionNotBelow(targets.signed.version, this.trustedVersions['targets'], 'targets');
+    checkNotExpired(targets.signed.expires, this.now, 'targets');
+    this.targetsEnvelope = targets;
+  }
+
+  /** The delegations a verified targets role grants, in its priority order. */
+  grantsOf(parent: string, ancestorLimits: DelegatedRole[] = []): DelegationGrant[] {
+    const envelope = parent === 'targets' ? this.targetsEnvelope : this.delegationEnvelopes.get(parent);
+    if (!envelope) throw misuse(`grantsOf(${parent}) before it was verified`);
+    const delegations = envelope.signed.delegations;
+    if (!delegations) return [];
+    return delegations.roles.map((role) => ({ role, parent, keys: delegations.keys, ancestorLimits }));
+  }
+
+  updateDelegation(grant: DelegationGrant, bytes: Uint8Array): void {
+    const name = grant.role.name;
+    // A parent may only delegate to its own children: targets/a cannot hand out targets/b/c.
+    if (!name.startsWith(`${grant.parent}/`) || name.slice(grant.parent.length + 1).includes('/')) {
+      throw new CountersignError('delegation-path', `${grant.parent} delegates ${name}, which is not its direct child`, { role: name });
+    }
+    const meta = this.metaFor(name);
+    if (!meta) throw new CountersignError('role-missing', `snapshot does not list ${name}`, { role: name });
+    checkFileMeta(bytes, meta, name);
+    const delegation = parseEnvelope(name, 'targets', bytes);
+    checkKeyIds(grant.keys, grant.role.keyids, name);
+    checkThreshold(delegation, grant.role, grant.keys, name);
+    checkVersionNotBelow(delegation.signed.version, this.trustedVersions[name], name);
+    checkNotExpired(delegation.signed.expires, this.now, name);
+    const limits = [...grant.ancestorLimits, grant.role];
+    for (const target of Object.keys(delegation.signed.targets)) {
+      const outside = limits.find((limit) => !pathAllowed(limit, target));
+      if (outside) {
+        throw new CountersignError('delegation-path', `${name} lists "${target}", outside the paths delegated to ${outside.name}`, { role: name });
+      }
+    }
+    this.delegationEnvelopes.set(name, delegation);
+  }
+
+  /** Versions of everything verified, to be remembered for the next refresh's rollback checks. */
+  versions(): Record<string, number> {
+    const out: Record<string, number> = { ...this.trustedVersions, root: this.rootEnvelope.signed.version };
+    if (this.timestampEnvelope) out['timestamp'] = this.timestampEnvelope.signed.version;
+    if (this.snapshotEnvelope) out['snapshot'] = this.snapshotEnvelope.signed.version;
+    if (this.targetsEnvelope) out['targets'] = this.targetsEnvelope.signed.version;
+    for (const [name, envelope] of this.delegationEnvelopes) out[name] = envelope.signed.version;
+    return out;
+  }
+
+  private requireSnapshot(): Envelope<SnapshotSigned> {
+    if (!this.snapshotEnvelope) throw misuse('snapshot not yet verified');
+    return this.snapshotEnvelope;
+  }
+}
+
+/** notary's rule: a path matches when it starts with one of the role's paths, or its hash with a prefix. */
+export function pathAllowed(role: DelegatedRole, target: string): boolean {
+  if (role.paths?.some((prefix) => target.startsWith(prefix))) return true;
+  const prefixes = role.path_hash_prefixes;
+  if (prefixes && prefixes.length > 0) {
+    const hash = createHash('sha256').update(target).digest('hex');
+    return prefixes.some((p) => hash.startsWith(p));
+  }
+  return false;
+}
+
+/** Calling the set out of order is a programming error, not bad data. */
+function misuse(what: string): CountersignError {
+  return new CountersignError('internal', `trusted set used out of order: ${what}`);
+}

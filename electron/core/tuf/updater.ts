@@ -1,0 +1,223 @@
+// The update workflow around the trusted set: what to fetch, from the cache or the server, in what
+// order, and what to remember. All downloads go through an injected fetcher, so the same workflow
+// reads a notary server, docker's offline cache, or an evidence archive.
+//
+// Order and its one deliberate shortcut: the spec fetches the next root first. We start from the
+// timestamp instead, because snapshot lists the hash of the current root: if it matches the root we
+// trust, no rotation happened, and an unchanged repository costs exactly one request. When the
+// timestamp does not verify under our root, or snapshot lists another root, we walk the versioned
+// roots (N+1.root.json, ...) and start over under the new root — as notary does on a failed update.
+import { createHash } from 'node:crypto';
+import { CountersignError, toErrorInfo, type ErrorInfo } from '../../../shared/errors';
+import { LIMITS } from './limits';
+import type { FileMeta } from './metadata';
+import { TrustedSet, type DelegationGrant } from './trusted-set';
+import type { StoredRepository } from '../state/metadata-cache';
+
+export interface MetadataFetcher {
+  /**
+   * The bytes of one metadata file ("timestamp.json", "3.root.json", "targets/releases.<sha256>.json"),
+   * or null when the source has no such file. Must refuse bodies over maxBytes.
+   */
+  fetch(name: string, maxBytes: number, signal?: AbortSignal): Promise<Uint8Array | null>;
+}
+
+export interface RefreshOptions {
+  gun: string;
+  fetcher: MetadataFetcher;
+  /** What an earlier refresh verified; its root is the trust anchor (pin). */
+  stored?: StoredRepository;
+  /** Checks a root met for the first time (trust on first use, or configured pins). */
+  acceptFirstRoot?: (set: TrustedSet) => void;
+  now?: Date;
+  signal?: AbortSignal;
+}
+
+export interface DelegationFailure {
+  role: string;
+  error: ErrorInfo;
+}
+
+export interface RefreshResult {
+  trusted: TrustedSet;
+  /** Delegations that failed verification; their targets are left out, as docker does. */
+  failedDelegations: DelegationFailure[];
+  /** What to store: only verified bytes. */
+  toStore: StoredRepository;
+  /** Files actually downloaded (cache hits not counted). */
+  downloads: number;
+}
+
+export async function refreshRepository(options: RefreshOptions): Promise<RefreshResult> {
+  const now = options.now ?? new Date();
+  const counting = countingFetcher(options.fetcher, options.signal);
+  const stored = options.stored;
+  let rootBytes = stored?.files.get('root');
+  let firstUse = false;
+  if (!rootBytes) {
+    rootBytes = await counting.required('root.json', LIMITS.rootMaxBytes, 'root', 'repository-not-found');
+    firstUse = true;
+  }
+  const setOptions = { gun: options.gun, now, trustedVersions: stored?.versions ?? {} };
+  let set = new TrustedSet(rootBytes, setOptions);
+  if (firstUse) options.acceptFirstRoot?.(set);
+
+  for (let attempt = 0; ; attempt++) {
+    const canRotate = attempt === 0;
+    const outcome = await updateTopLevel(set, counting, stored, canRotate);
+    if (outcome === 'verified') break;
+    // The root changed under us: walk the versioned roots from the one we trust, then start over.
+    set = new TrustedSet(set.root.bytes, setOptions);
+    await walkRootVersions(set, counting);
+  }
+  set.checkRootFresh();
+
+  const failedDelegations = await updateDelegations(set, counting, stored);
+  const files = new Map<string, Uint8Array>();
+  files.set('root', set.root.bytes);
+  for (const role of ['timestamp', 'snapshot', 'targets'] as const) {
+    const envelope = set[role];
+    if (envelope) files.set(role, envelope.bytes);
+  }
+  for (const [name, envelope] of set.delegations) files.set(name, envelope.bytes);
+  return {
+    trusted: set,
+    failedDelegations,
+    toStore: { files, versions: set.versions(), verifiedAt: now.toISOString() },
+    downloads: counting.count(),
+  };
+}
+
+type TopLevelOutcome = 'verified' | 'root-changed';
+
+async function updateTopLevel(set: TrustedSet, fetcher: CountingFetcher, stored: StoredRepository | undefined, canRotate: boolean): Promise<TopLevelOutcome> {
+  const timestamp = await fetcher.required('timestamp.json', LIMITS.timestampMaxBytes, 'timestamp', 'repository-not-found');
+  try {
+    set.updateTimestamp(timestamp);
+  } catch (error) {
+    // A timestamp key rotated by a new root fails under the old root: try the rotation once.
+    if (canRotate && error instanceof CountersignError && error.code === 'signature-threshold') return 'root-changed';
+    throw error;
+  }
+  set.updateSnapshot(await cachedOrFetched('snapshot', set.snapshotMeta(), fetcher, stored));
+  if (!set.rootMatchesSnapshot()) {
+    if (canRotate) return 'root-changed';
+    throw new CountersignError('root-rotation', 'snapshot lists a root that no chain of root versions from the trusted root leads to', {
+      role: 'root',
+    });
+  }
+  const targetsMeta = set.metaFor('targets');
+  if (!targetsMeta) throw new CountersignError('role-missing', 'snapshot does not list targets', { role: 'targets' });
+  set.updateTargets(await cachedOrFetched('targets', targetsMeta, fetcher, stored));
+  return 'verified';
+}
+
+async function walkRootVersions(set: TrustedSet, fetcher: CountingFetcher): Promise<void> {
+  for (let i = 0; i < LIMITS.maxRootRotations; i++) {
+    const next = await fetcher.optional(`${set.root.signed.version + 1}.root.json`, LIMITS.rootMaxBytes);
+    if (!next) return;
+    set.updateRoot(next);
+  }
+  throw new CountersignError('root-rotation', `more than ${LIMITS.maxRootRotations} root versions in one refresh`, { role: 'root' });
+}
+
+/**
+ * Delegations, breadth first in priority order, each level fetched concurrently. A delegation that
+ * fails is left out with its whole subtree; its siblings still count.
+ */
+async function updateDelegations(set: TrustedSet, fetcher: CountingFetcher, stored: StoredRepository | undefined): Promise<DelegationFailure[]> {
+  const failures: DelegationFailure[] = [];
+  let level: DelegationGrant[] = set.grantsOf('targets');
+  let visited = 0;
+  for (let depth = 0; level.length > 0; depth++) {
+    if (depth >= LIMITS.maxDelegationDepth) throw new CountersignError('metadata-too-large', `delegations nest deeper than ${LIMITS.maxDelegationDepth} levels`);
+    visited += level.length;
+    if (visited > LIMITS.maxDelegations) throw new CountersignError('metadata-too-large', `more than ${LIMITS.maxDelegations} delegations`);
+    const fetched = await mapConcurrently(level, LIMITS.delegationFetchConcurrency, async (grant) => {
+      const meta = set.metaFor(grant.role.name);
+      // Delegated but never published: it signs nothing yet, which is not an error (notary agrees).
+      if (!meta) return { grant, bytes: undefined, error: undefined };
+      try {
+        return { grant, bytes: await cachedOrFetched(grant.role.name, meta, fetcher, stored), error: undefined };
+      } catch (error) {
+        if (error instanceof CountersignError && (error.code === 'cancelled' || error.code === 'server-unreachable')) throw error;
+        return { grant, bytes: undefined, error };
+      }
+    });
+    const next: DelegationGrant[] = [];
+    for (const { grant, bytes, error } of fetched) {
+      if (error !== undefined) {
+        failures.push({ role: grant.role.name, error: withRole(toErrorInfo(error), grant.role.name) });
+        continue;
+      }
+      if (!bytes) continue;
+      try {
+        set.updateDelegation(grant, bytes);
+        next.push(...set.grantsOf(grant.role.name, [...grant.ancestorLimits, grant.role]));
+      } catch (verifyError) {
+        failures.push({ role: grant.role.name, error: withRole(toErrorInfo(verifyError), grant.role.name) });
+      }
+    }
+    level = next;
+  }
+  return failures;
+}
+
+function withRole(info: ErrorInfo, role: string): ErrorInfo {
+  return info.role ? info : { ...info, role };
+}
+
+/** The cached bytes when they are exactly what the parent vouches for; otherwise a download by hash. */
+async function cachedOrFetched(role: string, meta: FileMeta, fetcher: CountingFetcher, stored: StoredRepository | undefined): Promise<Uint8Array> {
+  const cached = stored?.files.get(role);
+  const sha256 = meta.hashes.sha256;
+  if (cached && sha256 && cached.length === meta.length && createHash('sha256').update(cached).digest('base64') === sha256) return cached;
+  // Consistent names pin the exact file, so a publish racing with our download cannot mix versions.
+  if (sha256) {
+    const byHash = await fetcher.optional(`${role}.${Buffer.from(sha256, 'base64').toString('hex')}.json`, meta.length);
+    if (byHash) return byHash;
+  }
+  return fetcher.required(`${role}.json`, meta.length, role);
+}
+
+
+interface CountingFetcher {
+  optional(name: string, maxBytes: number): Promise<Uint8Array | null>;
+  /** A file that must exist; `missing` is the error code when it does not. */
+  required(name: string, maxBytes: number, role: string, missing?: 'role-missing' | 'repository-not-found'): Promise<Uint8Array>;
+  count(): number;
+}
+
+function countingFetcher(fetcher: MetadataFetcher, signal: AbortSignal | undefined): CountingFetcher {
+  let downloads = 0;
+  const optional = async (name: string, maxBytes: number) => {
+    if (signal?.aborted) throw new CountersignError('cancelled', 'the refresh was cancelled');
+    downloads++;
+    return fetcher.fetch(name, maxBytes, signal);
+  };
+  return {
+    optional,
+    async required(name, maxBytes, role, missing = 'role-missing') {
+      const bytes = await optional(name, maxBytes);
+      if (!bytes) {
+        const message = missing === 'repository-not-found' ? 'the repository does not exist on this server (no trust data)' : `the server has no ${name}`;
+        throw new CountersignError(missing, message, { role });
+      }
+      return bytes;
+    },
+    count: () => downloads,
+  };
+}
+
+async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
