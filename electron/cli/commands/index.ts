@@ -1,0 +1,5 @@
+// Every CLI command, in the order `countersign --help` lists them. Adding a command is one line here.
+import type { Command } from '../command';
+import { inspectCommand } from './inspect';
+
+export const COMMANDS: readonly Command[] = [inspectCommand];

@@ -1,0 +1,97 @@
+// The `countersign` command line: parse, find the command, run it over the core, map errors to a
+// one-line message and an exit code (0 ok, 1 failed, 2 usage).
+import { toErrorInfo } from '../../shared/errors';
+import { GLOBAL_OPTIONS, parseArgs, UsageError, type OptionSpec } from './args';
+import type { Command } from './command';
+import { COMMANDS } from './commands';
+import { createContext, type Output } from './context';
+
+export interface Io {
+  out: Output;
+  err: Output;
+  env: NodeJS.ProcessEnv;
+}
+
+export async function runCli(argv: readonly string[], io: Io, commands: readonly Command[] = COMMANDS): Promise<number> {
+  const command = findCommand(argv, commands);
+  const specs: Record<string, OptionSpec> = { ...GLOBAL_OPTIONS, ...(command?.options ?? {}) };
+  let args;
+  try {
+    args = parseArgs(argv, specs);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err.write(`countersign: ${error.message}\n${command ? usageLine(command) : 'Run countersign --help for usage.'}\n`);
+    return 2;
+  }
+  if (!command) {
+    const unknown = args.positionals[0];
+    if (unknown && !args.options['help']) {
+      io.err.write(`countersign: unknown command "${unknown}"\nRun countersign --help for usage.\n`);
+      return 2;
+    }
+    io.out.write(generalHelp(commands));
+    return unknown || args.options['help'] ? 0 : 2;
+  }
+  if (args.options['help']) {
+    io.out.write(commandHelp(command));
+    return 0;
+  }
+  args.positionals = args.positionals.slice(command.name.split(' ').length);
+  const context = createContext(args, io);
+  try {
+    return await command.run(context, args);
+  } catch (error) {
+    const info = toErrorInfo(error);
+    if (context.json) io.err.write(`${JSON.stringify({ error: info })}\n`);
+    else io.err.write(`countersign: ${info.code}${info.role ? ` [${info.role}]` : ''}: ${info.message}\n`);
+    return 1;
+  } finally {
+    context.close();
+  }
+}
+
+/** The command whose words come first among the positionals (options may sit anywhere). */
+function findCommand(argv: readonly string[], commands: readonly Command[]): Command | undefined {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('-')) words.push(arg);
+    // The value of a global option given before the command is not a command word.
+    else if (!arg.includes('=') && GLOBAL_OPTIONS[arg.replace(/^--?/, '')]?.type === 'string') i++;
+  }
+  const matches = commands.filter((c) => {
+    const parts = c.name.split(' ');
+    return parts.every((part, i) => words[i] === part);
+  });
+  return matches.sort((a, b) => b.name.length - a.name.length)[0];
+}
+
+function usageLine(command: Command): string {
+  return `Usage: countersign ${command.name} ${command.usage} [options]`;
+}
+
+function optionLines(specs: Record<string, OptionSpec>): string {
+  return Object.entries(specs)
+    .map(([name, spec]) => {
+      const left = spec.type === 'boolean' ? `--${name}` : `--${name} ${spec.value}`;
+      return `  ${left.padEnd(24)}${spec.description}\n`;
+    })
+    .join('');
+}
+
+function generalHelp(commands: readonly Command[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length)) + 2;
+  return [
+    'Countersign: keys and trust for Docker Content Trust (Notary v1 / TUF).\n\n',
+    'Usage: countersign [global options] COMMAND [arguments] [options]\n\n',
+    'Commands:\n',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}\n`),
+    '\nGlobal options (before or after the command):\n',
+    optionLines(GLOBAL_OPTIONS),
+    '\nRun countersign COMMAND --help for a command\'s options.\n',
+  ].join('');
+}
+
+function commandHelp(command: Command): string {
+  return `${usageLine(command)}\n\n${command.summary}\n\nOptions:\n${optionLines(command.options ?? {})}\nGlobal options:\n${optionLines(GLOBAL_OPTIONS)}`;
+}
