@@ -12,9 +12,9 @@
 // - `notary delegation list` prints canonical key IDs; the metadata keeps the certificate-based IDs
 //   of x509 keys. docker compares canonical IDs when it decides which roles it can sign.
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { canonicalKeyIdOfPem, canonicalKeyIdOfTufKey } from './keys';
+import { canonicalKeyIdOfPem, canonicalKeyIdOfTufKey, trustDirKeys } from './keys';
 import { delegationsOf, type DelegatedRole } from './metadata';
 import { notaryCli, type NotaryCli } from './notary-cli';
 import { trustFileUrl } from './notary-server';
@@ -184,6 +184,10 @@ export async function dockerTrust(options: DockerTrustOptions): Promise<DockerTr
 }
 
 /** The roles `docker trust sign` would sign GUN:TAG into from this trust dir (see DockerTrust). */
+async function privateKeyIds(trustDir: string): Promise<string[]> {
+  return (await trustDirKeys(trustDir)).map((key) => key.keyId);
+}
+
 async function signableRoles(server: string, caPem: string, trustDir: string, gun: string, tag: string): Promise<string[]> {
   const response = expectStatus(await httpsRequest(trustFileUrl(server, gun, 'targets'), { ca: caPem }), [200], `targets of ${gun}`);
   const delegations = delegationsOf(JSON.parse(response.body.toString()) as unknown);
@@ -208,14 +212,6 @@ function allowsPath(role: DelegatedRole, target: string): boolean {
   if (role.paths.some((prefix) => target.startsWith(prefix))) return true;
   const hash = createHash('sha256').update(target).digest('hex');
   return role.pathHashPrefixes.some((prefix) => hash.startsWith(prefix));
-}
-
-/** IDs of the private keys in a trust dir (file names in private/, any depth for older layouts). */
-async function privateKeyIds(trustDir: string): Promise<string[]> {
-  const entries = await readdir(join(trustDir, 'private'), { recursive: true }).catch(() => []);
-  return entries
-    .map((entry) => /([0-9a-f]{64})\.key$/.exec(String(entry))?.[1])
-    .filter((id): id is string => id !== undefined);
 }
 
 function parseInspectJson(stdout: string): DockerTrustInspectEntry[] {

@@ -2,7 +2,7 @@
 // `docker trust inspect` and metadata files show. Independent of the product's own crypto code on
 // purpose: the stack is the yardstick the product is measured against.
 import { createHash, createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export type TufKeyType = 'ecdsa' | 'ecdsa-x509' | 'ed25519' | 'rsa' | 'rsa-x509';
@@ -71,4 +71,33 @@ export async function publicPemOfTrustDirKey(trustDir: string, keyId: string, pa
   const encrypted = stripPemHeaders(await readFile(join(trustDir, 'private', `${keyId}.key`), 'utf8'));
   const privateKey = createPrivateKey({ key: encrypted, format: 'pem', passphrase });
   return createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString();
+}
+
+/** A private key file in a notary (or docker) trust dir, described by its PEM headers. */
+export interface TrustDirKey {
+  /** The file name: the canonical ID of the key's public half. */
+  keyId: string;
+  role: string;
+  /** '' for root and delegation keys, which are not tied to one repository. */
+  gun: string;
+  file: string;
+}
+
+/**
+ * The private keys a trust dir holds, read from the files themselves: unlike `notary key list`,
+ * which shortens long GUNs and paths with "...", this is exact. Any depth, for older layouts.
+ */
+export async function trustDirKeys(trustDir: string): Promise<TrustDirKey[]> {
+  const privateDir = join(trustDir, 'private');
+  const entries = await readdir(privateDir, { recursive: true }).catch((): string[] => []);
+  const keys: TrustDirKey[] = [];
+  for (const entry of entries) {
+    const keyId = /([0-9a-f]{64})\.key$/.exec(entry)?.[1];
+    if (keyId === undefined) continue;
+    const file = join(privateDir, entry);
+    const pem = await readFile(file, 'utf8');
+    const header = (name: string): string => new RegExp(`^${name}: (.*)$`, 'm').exec(pem)?.[1]?.trim() ?? '';
+    keys.push({ keyId, role: header('role'), gun: header('gun'), file });
+  }
+  return keys.sort((a, b) => a.file.localeCompare(b.file));
 }

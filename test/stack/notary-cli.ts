@@ -2,7 +2,7 @@
 // client unless one is given, passphrases through NOTARY_*_PASSPHRASE, and typed helpers over the
 // commands the tests need. run() stays available for anything not wrapped here.
 import { readFile } from 'node:fs/promises';
-import { canonicalKeyIdOfPem } from './keys';
+import { canonicalKeyIdOfPem, trustDirKeys, type TrustDirKey } from './keys';
 import { makeTempDir, removeTempDir, runCommand, toolEnv, CommandFailedError, describeCommand, type CommandResult } from './process';
 import { parseAlignedTable } from './table';
 
@@ -44,7 +44,7 @@ export interface NotaryTarget {
   role: string;
 }
 
-/** A row of `notary key list`. gun is empty for root and delegation keys; notary shortens long locations with "...". */
+/** A row of `notary key list`. gun is empty for root and delegation keys. */
 export interface NotaryKey {
   role: string;
   gun: string;
@@ -88,7 +88,10 @@ export interface NotaryCli {
   remove(gun: string, tag: string, options?: { roles?: readonly string[]; publish?: boolean }): Promise<void>;
   publish(gun: string): Promise<void>;
   list(gun: string, options?: { role?: string }): Promise<NotaryTarget[]>;
+  /** `notary key list` as printed (long GUNs and locations shortened); see also privateKeys. */
   keyList(): Promise<NotaryKey[]>;
+  /** The private keys in the trust dir with their exact role and GUN, read from the key files. */
+  privateKeys(): Promise<TrustDirKey[]>;
   /** Generates a key into the trust dir (encrypted with the role's passphrase) and returns its ID. */
   keyGenerate(role: string, options?: { algorithm?: 'ecdsa' | 'ed25519' | 'rsa' }): Promise<string>;
   keyImport(file: string, options?: { role?: string; gun?: string }): Promise<void>;
@@ -174,6 +177,7 @@ export function notaryCli(options: NotaryCliOptions): NotaryCli {
       const { stdout } = await runOk(['key', 'list']);
       return parseAlignedTable(stdout).map(([role = '', gun = '', keyId = '', location = '']) => ({ role, gun, keyId, location }));
     },
+    privateKeys: () => trustDirKeys(trustDir),
     async keyGenerate(role, generateOptions = {}) {
       const { stdout } = await runOk(['key', 'generate', generateOptions.algorithm ?? 'ecdsa', '--role', role]);
       const match = /keyID: ([0-9a-f]{64})/.exec(stdout);
