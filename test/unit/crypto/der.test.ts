@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import * as der from '../../../electron/core/crypto/der';
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+
+describe('DER encoding', () => {
+  it('encodes object identifiers, including multi-byte arcs, and reads them back', () => {
+    assert.equal(hex(der.oid('1.2.840.10045.2.1')), '06072a8648ce3d0201');
+    for (const oid of ['2.5.4.3', '1.3.6.1.4.1.11591.15.1', '2.16.840.1.101.3.4.1.42']) assert.equal(der.readOid(der.readDer(der.oid(oid))), oid);
+  });
+
+  it('writes integers in minimal two’s-complement form', () => {
+    assert.equal(hex(der.unsignedInteger(Uint8Array.of(0, 0, 0x7f))), '02017f');
+    assert.equal(hex(der.unsignedInteger(Uint8Array.of(0x80))), '02020080');
+    assert.equal(hex(der.smallInteger(0)), '020100');
+    assert.equal(der.readSmallInteger(der.readDer(der.smallInteger(600_000))), 600_000);
+  });
+
+  it('uses long-form lengths from 128 bytes on', () => {
+    const long = der.octetString(new Uint8Array(300));
+    assert.equal(hex(long.subarray(0, 4)), '0482012c');
+    assert.equal(der.readOctetString(der.readDer(long)).length, 300);
+  });
+
+  it('refuses truncated elements and trailing bytes', () => {
+    const seq = der.sequence(der.smallInteger(1), der.smallInteger(2));
+    assert.throws(() => der.readDer(seq.subarray(0, seq.length - 1)), der.DerError);
+    assert.throws(() => der.readDer(der.concatBytes(seq, Uint8Array.of(0))), der.DerError);
+    assert.equal(der.readDerPrefix(der.concatBytes(seq, Uint8Array.of(4, 4, 4, 4))).encoded.length, seq.length);
+  });
+});
