@@ -1,0 +1,23 @@
+import { join } from 'node:path';
+import { CountersignError } from '../../../shared/errors';
+import type { DomainHandlers } from '../router';
+import type { Services } from '../services';
+
+export function keyHandlers(services: Services): DomainHandlers<'keys'> {
+  const { keys } = services;
+  return {
+    'keys.list': () => keys.list(),
+    'keys.generate': (input) => keys.generate(input),
+    'keys.importTrustDir': ({ dir, passphrase }, { signal, progress }) =>
+      keys.importTrustDir(
+        { dir: dir ?? join(services.discovery.dockerConfigDir, 'trust', 'private'), ...(passphrase === undefined ? {} : { passphrase }) },
+        { signal, progress },
+      ),
+    'keys.remove': async ({ id, confirm }) => {
+      // Removing a private key cannot be undone: the renderer must have asked the user first.
+      if (!confirm) throw new CountersignError('confirmation-required', 'Removing a key cannot be undone; confirm to go on.');
+      await keys.remove(id);
+      return { removed: id };
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import { toErrorInfo, type ErrorCode, type ErrorInfo } from '../../../shared/errors';
+import { DOCKER_HUB_NOTARY_SHUTDOWN, isDockerHubNotary, type ServerInput } from '../../../shared/schemas/settings';
+import { explainError } from '../../../shared/schemas/plain-words';
+import type { ConnectionCheck, ConnectionReport, ConnectionStep } from '../../../shared/schemas/views';
+import type { DomainHandlers } from '../router';
+import type { Services } from '../services';
+
+const STEPS: readonly ConnectionStep[] = ['address', 'tls', 'http', 'notary', 'auth'];
+
+const PASSED: Record<ConnectionStep, string> = {
+  address: 'The server answers at this address.',
+  tls: "The server's certificate is trusted and names this host.",
+  http: 'The server speaks HTTP.',
+  notary: 'It is a notary server.',
+  auth: 'Access is allowed.',
+};
+
+/** Which step of the check a failure belongs to. */
+function failedStep(code: ErrorCode): ConnectionStep {
+  switch (code) {
+    case 'server-unreachable':
+    case 'timeout':
+      return 'address';
+    case 'tls-failed':
+      return 'tls';
+    case 'auth-required':
+    case 'auth-failed':
+      return 'auth';
+    case 'http-status':
+    case 'repository-not-found':
+    case 'not-found':
+      return 'notary';
+    default:
+      return 'http';
+  }
+}
+
+/** Plain words that take what the user typed into account. */
+function explainForServer(error: ErrorInfo, server: ServerInput): string {
+  switch (error.code) {
+    case 'tls-failed':
+      return server.caPem === undefined
+        ? "The server's certificate is not trusted. If your organisation runs its own CA, add that CA's certificate (PEM) to this server."
+        : "The server's certificate was not issued by the CA you gave, or it does not name this host. Check the CA file and the address.";
+    case 'http-status':
+    case 'repository-not-found':
+    case 'not-found':
+      return 'Something answered at this address, but it is not a notary server (it has no /_notary_server/health). Check the URL and port.';
+    case 'auth-required':
+      return server.username === undefined
+        ? 'The server wants you to sign in: add your user name, and your password when asked.'
+        : 'The server wants you to sign in, and no password is stored for this user yet.';
+    default:
+      return explainError(error).summary;
+  }
+}
+
+export function connectionReport(server: ServerInput, failure?: ErrorInfo): ConnectionReport {
+  const stop = failure === undefined ? STEPS.length : STEPS.indexOf(failedStep(failure.code));
+  const checks: ConnectionCheck[] = STEPS.map((step, index) => {
+    if (index < stop) return { step, status: 'passed', detail: PASSED[step] };
+    if (index === stop && failure !== undefined) return { step, status: 'failed', detail: failure.message };
+    return { step, status: 'skipped', detail: 'Not checked: an earlier step failed.' };
+  });
+  const notices = isDockerHubNotary(server.url)
+    ? [`Docker Hub's notary server (notary.docker.io) shuts down on ${DOCKER_HUB_NOTARY_SHUTDOWN}. Export the trust data you need to keep before then.`]
+    : [];
+  return failure === undefined
+    ? { url: server.url, ok: true, checks, explanation: 'Connected: this is a notary server Countersign can use.', notices }
+    : { url: server.url, ok: false, checks, explanation: explainForServer(failure, server), error: failure, notices };
+}
+
+export function serverHandlers(services: Services): DomainHandlers<'servers'> {
+  return {
+    'servers.check': async ({ server }, { signal }) => {
+      try {
+        await services.servers.probe(server, { signal });
+        return connectionReport(server);
+      } catch (error) {
+        if (signal.aborted) throw error;
+        return connectionReport(server, toErrorInfo(error));
+      }
+    },
+  };
+}

@@ -1,0 +1,42 @@
+// Screens are addressed by the URL hash, so reload keeps the place and tests can open a screen directly.
+export type Route =
+  | { screen: 'start' }
+  | { screen: 'servers' }
+  | { screen: 'repositories' }
+  | { screen: 'repository'; serverId: string; gun: string }
+  | { screen: 'cached'; gun: string }
+  | { screen: 'keys' }
+  | { screen: 'settings' };
+
+export type Screen = Route['screen'];
+
+export function formatRoute(route: Route): string {
+  switch (route.screen) {
+    case 'repository':
+      return `#/repositories/${encodeURIComponent(route.serverId)}/${route.gun}`;
+    case 'cached':
+      return `#/cached/${route.gun}`;
+    default:
+      return `#/${route.screen}`;
+  }
+}
+
+export function parseRoute(hash: string): Route | undefined {
+  const [screen, ...rest] = hash.replace(/^#\/?/, '').split('/');
+  switch (screen) {
+    case 'start':
+    case 'servers':
+    case 'keys':
+    case 'settings':
+      return { screen };
+    case 'repositories': {
+      if (rest.length < 2) return { screen: 'repositories' };
+      const [serverId, ...gun] = rest;
+      return { screen: 'repository', serverId: decodeURIComponent(serverId!), gun: gun.join('/') };
+    }
+    case 'cached':
+      return rest.length > 0 ? { screen: 'cached', gun: rest.join('/') } : undefined;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,87 @@
+import type { RepositoryView } from '../../../shared/domain';
+import type { WatchedRepository } from '../../../shared/schemas/settings';
+import type { WatchStatus } from '../../../shared/schemas/views';
+import { cancelOperation, countersign, errorInfoOf, newOperationId } from '../bridge/client';
+import { fetchInto } from './fetch-into';
+import { idle, type Loadable } from './loadable';
+import type { Slice } from './types';
+
+export interface RefreshState {
+  operationId: string;
+  done: number;
+  total: number;
+}
+
+export interface RepositoriesSlice {
+  statuses: Loadable<WatchStatus[]>;
+  /** Present while a refresh of the watch list runs. */
+  refresh: RefreshState | undefined;
+  /** Verified repository views by viewKey(). */
+  views: Record<string, Loadable<RepositoryView>>;
+  loadStatuses: () => Promise<void>;
+  refreshWatched: () => Promise<void>;
+  cancelRefresh: () => Promise<void>;
+  openRepository: (repository: WatchedRepository) => Promise<void>;
+  openCached: (gun: string) => Promise<void>;
+}
+
+export function viewKey(source: { serverId: string; gun: string } | { cached: true; gun: string }): string {
+  return 'cached' in source ? `cache ${source.gun}` : `${source.serverId} ${source.gun}`;
+}
+
+function mergeStatus(list: readonly WatchStatus[], status: WatchStatus): WatchStatus[] {
+  return list.map((s) => (s.gun === status.gun && s.serverId === status.serverId ? status : s));
+}
+
+export const createRepositoriesSlice: Slice<RepositoriesSlice> = (set, get) => {
+  const loadView = (key: string, call: () => ReturnType<ReturnType<typeof countersign>['repositories']['inspect']>) =>
+    fetchInto(get().views[key], (view) => set((state) => ({ views: { ...state.views, [key]: view } })), call);
+
+  return {
+    statuses: idle,
+    refresh: undefined,
+    views: {},
+    loadStatuses: async () => {
+      await fetchInto(get().statuses, (statuses) => set({ statuses }), () => countersign().watch.status({}));
+    },
+    refreshWatched: async () => {
+      if (get().refresh !== undefined) return;
+      const operationId = newOperationId();
+      const total = get().settings.value?.watched.length ?? 0;
+      set({ refresh: { operationId, done: 0, total } });
+      try {
+        const result = await countersign().watch.refresh(
+          {},
+          {
+            operationId,
+            onProgress: (event) =>
+              set((state) => ({
+                refresh: { operationId, done: event.done, total: event.total },
+                statuses:
+                  event.status !== undefined && state.statuses.value !== undefined
+                    ? { status: 'ready', value: mergeStatus(state.statuses.value, event.status) }
+                    : state.statuses,
+              })),
+          },
+        );
+        if (result.ok) set({ statuses: { status: 'ready', value: result.value } });
+        else if (result.error.code !== 'cancelled') set((state) => ({ statuses: { status: 'error', error: result.error, ...(state.statuses.value ? { value: state.statuses.value } : {}) } }));
+      } catch (error) {
+        set({ statuses: { status: 'error', error: errorInfoOf(error) } });
+      } finally {
+        set({ refresh: undefined });
+      }
+    },
+    cancelRefresh: async () => {
+      const running = get().refresh;
+      if (running !== undefined) await cancelOperation(running.operationId);
+    },
+    openRepository: async (repository) => {
+      await loadView(viewKey(repository), () => countersign().repositories.inspect(repository));
+      void get().loadStatuses();
+    },
+    openCached: async (gun) => {
+      await loadView(viewKey({ cached: true, gun }), () => countersign().repositories.inspectCached({ gun }));
+    },
+  };
+};

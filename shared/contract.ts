@@ -1,0 +1,160 @@
+// The IPC contract, as data: every channel the renderer may call, with the schema its request must
+// pass in the main process and (as phantom types) what it answers and which progress events it streams.
+// The router, the preload, the test host's shim and the renderer's client are all generic over this
+// object, so adding a feature is one entry here plus one handler line.
+import { z } from 'zod';
+import type { ErrorInfo } from './errors';
+import type { RepositoryView } from './domain';
+import {
+  gunSchema,
+  serverIdSchema,
+  serverInputSchema,
+  uiPrefsSchema,
+  watchedRepositorySchema,
+  type Settings,
+} from './schemas/settings';
+import type {
+  AppInfo,
+  ConnectionReport,
+  ImportProgress,
+  KeyImportReport,
+  KeySummary,
+  MachineDiscovery,
+  RefreshProgress,
+  WatchStatus,
+} from './schemas/views';
+
+/** Never present at run time: carries the response and progress types along with the schema. */
+declare const phantom: unique symbol;
+
+export interface ChannelSpec<Req extends z.ZodType, Res, Progress> {
+  readonly request: Req;
+  /** True for long operations that stream progress events. */
+  readonly streams: boolean;
+  readonly [phantom]?: { response: Res; progress: Progress };
+}
+
+/** A request/response call: `call(schema).returns<Response>()`. */
+function call<Req extends z.ZodType>(request: Req) {
+  return { returns: <Res>(): ChannelSpec<Req, Res, never> => ({ request, streams: false }) };
+}
+
+/** A long operation that streams progress: `operation(schema).returns<Response, Progress>()`. */
+function operation<Req extends z.ZodType>(request: Req) {
+  return { returns: <Res, Progress>(): ChannelSpec<Req, Res, Progress> => ({ request, streams: true }) };
+}
+
+const empty = z.strictObject({});
+const passphrase = z.string().max(1024);
+const keyId = z.string().regex(/^[0-9a-f]{64}$/, 'a key ID is 64 lower-case hex digits');
+const repositoryRef = watchedRepositorySchema;
+
+export const contract = {
+  'app.info': call(empty).returns<AppInfo>(),
+
+  'settings.get': call(empty).returns<Settings>(),
+  'settings.saveServer': call(z.strictObject({ server: serverInputSchema })).returns<Settings>(),
+  'settings.removeServer': call(z.strictObject({ id: serverIdSchema })).returns<Settings>(),
+  'settings.watch': call(repositoryRef).returns<Settings>(),
+  'settings.unwatch': call(repositoryRef).returns<Settings>(),
+  'settings.setUi': call(uiPrefsSchema.partial().strict()).returns<Settings>(),
+
+  /** Checks a server (saved or not) and explains a failure in plain words. */
+  'servers.check': call(z.strictObject({ server: serverInputSchema })).returns<ConnectionReport>(),
+
+  /** Fetches and verifies one repository from its server. */
+  'repositories.inspect': call(repositoryRef).returns<RepositoryView>(),
+  /** Verifies, offline, the trust data docker cached for a repository (marked source 'cache'). */
+  'repositories.inspectCached': call(z.strictObject({ gun: gunSchema })).returns<RepositoryView>(),
+  /** Refreshes every watched repository; one progress event per repository. */
+  'watch.refresh': operation(empty).returns<WatchStatus[], RefreshProgress>(),
+  /** The last known status of each watched repository, without network. */
+  'watch.status': call(empty).returns<WatchStatus[]>(),
+
+  'keys.list': call(empty).returns<KeySummary[]>(),
+  'keys.generate': call(
+    z.strictObject({
+      role: z.string().trim().min(1).max(255),
+      gun: gunSchema.optional(),
+      algorithm: z.enum(['ecdsa', 'ed25519']).default('ecdsa'),
+      label: z.string().trim().max(100).optional(),
+    }),
+  ).returns<KeySummary>(),
+  /** Moves the keys of a docker/notary trust dir (default: docker's) into the keychain. */
+  'keys.importTrustDir': operation(
+    z.strictObject({ dir: z.string().min(1).max(4096).optional(), passphrase: passphrase.optional() }),
+  ).returns<KeyImportReport, ImportProgress>(),
+  'keys.remove': call(z.strictObject({ id: keyId, confirm: z.boolean().default(false) })).returns<{ removed: string }>(),
+
+  /** What this machine already has: docker trust keys and cached trust data. */
+  'discovery.scan': call(empty).returns<MachineDiscovery>(),
+
+  /** Cancels a running call by the operation id it was started with. Answered by the router itself. */
+  'operations.cancel': call(z.strictObject({ operationId: z.string().min(1).max(64) })).returns<{ cancelled: boolean }>(),
+} as const;
+
+export type Contract = typeof contract;
+export type ChannelName = keyof Contract;
+
+/** What the renderer sends (before defaults are applied). */
+export type RequestOf<C extends ChannelName> = z.input<Contract[C]['request']>;
+/** What a handler receives (validated, defaults applied). */
+export type ParsedRequestOf<C extends ChannelName> = z.output<Contract[C]['request']>;
+export type ResponseOf<C extends ChannelName> =
+  Contract[C] extends ChannelSpec<z.ZodType, infer Res, unknown> ? Res : never;
+export type ProgressOf<C extends ChannelName> =
+  Contract[C] extends ChannelSpec<z.ZodType, unknown, infer Progress> ? Progress : never;
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+
+/** The message every transport carries for one call. */
+export interface CallEnvelope {
+  request: unknown;
+  /** Chosen by the caller; lets it cancel the call and routes progress events back. */
+  operationId?: string;
+}
+
+export interface ProgressMessage {
+  operationId: string;
+  event: unknown;
+}
+
+export const OPERATION_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Transport names: `ipcMain.handle(ipcChannel('app.info'))`, and one channel for every progress event. */
+export const IPC_PREFIX = 'countersign:';
+export const PROGRESS_CHANNEL = 'countersign:progress';
+export function ipcChannel(name: ChannelName): string {
+  return `${IPC_PREFIX}${name}`;
+}
+
+export const CHANNEL_NAMES = Object.keys(contract) as ChannelName[];
+
+export function isChannelName(value: string): value is ChannelName {
+  return Object.hasOwn(contract, value);
+}
+
+// ---- The shape of window.countersign, derived from the contract -------------------------------
+
+export interface CallOptions {
+  /** Lets the caller cancel with operations.cancel. */
+  operationId?: string;
+}
+
+export interface OperationOptions<Progress> extends CallOptions {
+  onProgress?: (event: Progress) => void;
+}
+
+type Method<C extends ChannelName> = [ProgressOf<C>] extends [never]
+  ? (request: RequestOf<C>, options?: CallOptions) => Promise<Result<ResponseOf<C>>>
+  : (request: RequestOf<C>, options?: OperationOptions<ProgressOf<C>>) => Promise<Result<ResponseOf<C>>>;
+
+type DomainOf<N extends string> = N extends `${infer D}.${string}` ? D : never;
+export type Domain = DomainOf<ChannelName>;
+
+/** `window.countersign.repositories.inspect(...)` for the channel 'repositories.inspect'. */
+export type CountersignApi = {
+  readonly [D in Domain]: {
+    readonly [N in ChannelName as N extends `${D}.${infer M}` ? M : never]: Method<N>;
+  };
+};

@@ -1,0 +1,110 @@
+// Shapes the main process sends back to the renderer (besides RepositoryView in ../domain).
+// Plain data only; nothing here ever carries private key material.
+import type { ErrorInfo } from '../errors';
+import type { KeyType } from '../domain';
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  platform: string;
+  /** 'electron' in the app, 'test-host' when the renderer runs against the loopback test host. */
+  runtime: 'electron' | 'test-host';
+  /** Where Countersign keeps its settings, pinned roots and verified-metadata cache. */
+  homeDir: string;
+  /** True while no notary server is configured: the renderer then opens the first-start view. */
+  firstStart: boolean;
+}
+
+export type ConnectionStep = 'address' | 'tls' | 'http' | 'notary' | 'auth';
+
+export interface ConnectionCheck {
+  step: ConnectionStep;
+  status: 'passed' | 'failed' | 'skipped';
+  detail: string;
+}
+
+export interface ConnectionReport {
+  url: string;
+  ok: boolean;
+  checks: ConnectionCheck[];
+  /** One or two sentences a person can act on ("The certificate is not trusted: add the CA that issued it"). */
+  explanation: string;
+  error?: ErrorInfo;
+  /** Things worth knowing even when the check passed (e.g. Docker Hub's notary shutting down). */
+  notices: string[];
+}
+
+export type TrustState = 'verified' | 'warnings' | 'failed' | 'stale' | 'not-checked';
+
+export interface WatchStatus {
+  gun: string;
+  serverId: string;
+  state: TrustState;
+  checkedAt?: string;
+  /** The role that expires first, so a list can say "targets expires in 12 days". */
+  nearestExpiry?: { role: string; expires: string };
+  signedTagCount?: number;
+  /** Why the state is not 'verified'. */
+  error?: ErrorInfo;
+}
+
+export interface RefreshProgress {
+  done: number;
+  total: number;
+  /** The repository that just finished. */
+  status?: WatchStatus;
+}
+
+export interface KeyUsage {
+  gun: string;
+  role: string;
+  expires?: string;
+}
+
+export interface KeySummary {
+  id: string;
+  role: string;
+  gun?: string;
+  keytype: KeyType;
+  label?: string;
+  createdAt?: string;
+  /** How the key reached the vault. */
+  origin: 'generated' | 'imported';
+  usage: KeyUsage[];
+}
+
+export interface KeyImportReport {
+  imported: KeySummary[];
+  skipped: { file: string; reason: ErrorInfo }[];
+}
+
+export interface ImportProgress {
+  done: number;
+  total: number;
+  file: string;
+}
+
+/** A private key file found in docker's trust dir. Only what its headers and name say: never its content. */
+export interface DiscoveredKey {
+  id: string;
+  role?: string;
+  gun?: string;
+  file: string;
+  encrypted: boolean;
+}
+
+/** Trust data docker cached for one repository (~/.docker/trust/tuf/<gun>/metadata; no server in the path). */
+export interface CachedTrustData {
+  gun: string;
+  roles: string[];
+  modifiedAt: string;
+}
+
+export interface MachineDiscovery {
+  dockerConfigDir: string;
+  trustDir: string;
+  keys: DiscoveredKey[];
+  cached: CachedTrustData[];
+  /** Things that could not be read, in plain words (unreadable dir, odd file). */
+  problems: string[];
+}

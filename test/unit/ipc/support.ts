@@ -1,0 +1,38 @@
+// Builds the real handlers and router over in-memory settings, with the core parts a test chooses.
+import type { ProgressMessage } from '../../../shared/contract';
+import { createHandlers } from '../../../electron/ipc/handlers/index';
+import { createRouter, type Caller, type Router, type RouterOptions } from '../../../electron/ipc/router';
+import type { Services } from '../../../electron/ipc/services';
+import { memoryBackend } from '../../../electron/ipc/settings-store';
+import { createServices, type ServiceOptions } from '../../../electron/ipc/wire-services';
+
+export function servicesFor(overrides: ServiceOptions['overrides'] = {}, dockerConfigDir = '/nonexistent/docker'): Services {
+  return createServices({
+    runtime: 'test-host',
+    version: '0.0.0-test',
+    homeDir: '/nonexistent/home',
+    dockerConfigDir,
+    settingsBackend: memoryBackend(),
+    overrides,
+  });
+}
+
+export function routerFor(services: Services, options?: RouterOptions): Router {
+  return createRouter(createHandlers(services), options);
+}
+
+/** A caller that records the progress it is sent. */
+export function recordingCaller(session = 'window-1'): Caller & { progress: ProgressMessage[] } {
+  const progress: ProgressMessage[] = [];
+  return { session, progress, emitProgress: (message) => progress.push(message) };
+}
+
+/** Resolves once `signal` is aborted, then throws its reason, as a cancellable core call does. */
+export function untilAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
+
+export const SERVER = { name: 'Team notary', url: 'https://notary.example.test:4443' };
