@@ -40,7 +40,7 @@ describe('signWith and verifySignature', () => {
       const { sig } = signWith(material, data);
       assert.equal(verifySignature(key, method, new TextEncoder().encode('other'), sig), false);
       const damaged = Buffer.from(sig, 'base64');
-      damaged[damaged.length - 1] ^= 1;
+      damaged.writeUInt8(damaged.readUInt8(damaged.length - 1) ^ 1, damaged.length - 1);
       assert.equal(verifySignature(key, method, data, damaged.toString('base64')), false);
       assert.equal(verifySignature(key, method, data, Buffer.from(sig, 'base64').subarray(1).toString('base64')), false);
       assert.equal(verifySignature(key, method, data, ''), false);
