@@ -1,0 +1,14 @@
+// The registry module's public face.
+export {
+  RegistryClient,
+  DEFAULT_REGISTRY_LIMITS,
+  type CallOptions,
+  type FetchedManifest,
+  type ManifestDescriptor,
+  type RegistryClientOptions,
+  type RegistryLimits,
+} from './registry-client';
+export { MANIFEST_ACCEPT, MANIFEST_MEDIA_TYPES, type ManifestMediaType } from './media-types';
+export { isDigest, parseDigest, sha256Digest, verifyDigest } from './digest';
+export { dockerCredentialLookup, firstCredentials, type DockerCredentialOptions } from './docker-credentials';
+export { credentialKey, dockerConfigDir, DOCKER_HUB_KEY } from './docker-config';
