@@ -45,9 +45,22 @@ export function parseReference(input: string): ParsedReference | undefined {
 
 /** "Natural" order as docker sorts tags: digit runs compare as numbers (v1 < v1.9 < v1.10 < v2 < v10). */
 export function naturalCompare(a: string, b: string): number {
-  const chunk = /(\d+|\D+)/g;
-  const pa = a.match(chunk) ?? [];
-  const pb = b.match(chunk) ?? [];
+  return compareChunks(naturalChunks(a), naturalChunks(b));
+}
+
+/** Sorts by a string key in natural order, splitting each key once (tens of thousands of tags). */
+export function sortNatural<T>(items: readonly T[], key: (item: T) => string): T[] {
+  return items
+    .map((item) => ({ item, chunks: naturalChunks(key(item)) }))
+    .sort((x, y) => compareChunks(x.chunks, y.chunks))
+    .map(({ item }) => item);
+}
+
+function naturalChunks(s: string): string[] {
+  return s.match(/(\d+|\D+)/g) ?? [];
+}
+
+function compareChunks(pa: readonly string[], pb: readonly string[]): number {
   for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
     const x = pa[i]!;
     const y = pb[i]!;

@@ -7,7 +7,7 @@ import { canonicalKeyIdOf } from '../crypto/key-id';
 import type { Envelope, PublicKeyJson, TargetsSigned } from '../tuf/metadata';
 import type { TrustedSet } from '../tuf/trusted-set';
 import type { DelegationFailure } from '../tuf/updater';
-import { naturalCompare } from '../../../shared/reference';
+import { sortNatural } from '../../../shared/reference';
 
 /** docker's name for tags signed by the targets key itself (or only into targets/releases). */
 export const REPO_ADMIN = 'Repo Admin';
@@ -81,30 +81,36 @@ function declaredDelegations(set: TrustedSet): DeclaredDelegation[] {
  * other roles holding the same tag with the same digest ("Repo Admin" when there are none).
  */
 function signedTags(roles: [string, Envelope<TargetsSigned>][]): SignedTagView[] {
-  const released = new Map<string, SignedTagView>();
-  const keyOf = (tag: string, digest: string) => `${tag}\u0000${digest}`;
+  // Keyed by tag and base64 digest as stored: converting to hex only for the rows shown keeps a
+  // 15,000-target repository cheap.
+  const released = new Map<string, { row: SignedTagView; sha256: string }>();
+  const keyOf = (tag: string, sha256: string | undefined) => `${tag}\u0000${sha256 ?? ''}`;
   for (const [role, envelope] of roles) {
     if (role !== 'targets' && role !== RELEASES) continue;
     for (const [tag, meta] of Object.entries(envelope.signed.targets)) {
-      const digest = hex(meta.hashes.sha256);
-      const key = keyOf(tag, digest);
-      const row = released.get(key) ?? { tag, digest, size: meta.length, signers: [], roles: [] };
-      row.roles.push(role);
-      released.set(key, row);
+      const key = keyOf(tag, meta.hashes.sha256);
+      const entry = released.get(key) ?? { row: { tag, digest: '', size: meta.length, signers: [], roles: [] }, sha256: meta.hashes.sha256 ?? '' };
+      entry.row.roles.push(role);
+      released.set(key, entry);
     }
   }
   for (const [role, envelope] of roles) {
     if (role === 'targets' || role === RELEASES) continue;
+    const signer = role.slice('targets/'.length);
     for (const [tag, meta] of Object.entries(envelope.signed.targets)) {
-      const row = released.get(keyOf(tag, hex(meta.hashes.sha256)));
-      if (!row) continue;
-      row.roles.push(role);
-      row.signers.push(role.slice('targets/'.length));
+      const entry = released.get(keyOf(tag, meta.hashes.sha256));
+      if (!entry) continue;
+      entry.row.roles.push(role);
+      entry.row.signers.push(signer);
     }
   }
-  const rows = [...released.values()];
-  for (const row of rows) if (row.signers.length === 0) row.signers.push(REPO_ADMIN);
-  return rows.sort((a, b) => naturalCompare(a.tag, b.tag));
+  const rows: SignedTagView[] = [];
+  for (const { row, sha256 } of released.values()) {
+    row.digest = hex(sha256);
+    if (row.signers.length === 0) row.signers.push(REPO_ADMIN);
+    rows.push(row);
+  }
+  return sortNatural(rows, (row) => row.tag);
 }
 
 /** docker lists every delegation but targets/releases, with canonical (bare public key) IDs. */

@@ -20,7 +20,13 @@ export function checkThreshold(
   roleName: string,
   isUsable: (keyId: string, key: PublicKeyJson) => boolean = () => true,
 ): void {
-  const data = canonicalBytes(envelope.signedJson);
+  // The served bytes of `signed` are what notary signed whenever it wrote them canonically (always, in
+  // practice); a signature over them vouches for exactly the object we parsed from them. Other
+  // serialisations fall back to encoding the parsed object canonically.
+  let canonical: Uint8Array | undefined;
+  const verifies = (key: PublicKeyJson, method: string, sig: string) =>
+    verifySignature(key, method, envelope.signedBytes, sig) ||
+    verifySignature(key, method, (canonical ??= canonicalBytes(envelope.signedJson)), sig);
   const trusted = new Set(role.keyids);
   const counted = new Set<string>();
   const problems: string[] = [];
@@ -30,7 +36,7 @@ export function checkThreshold(
     if (!key || !isUsable(signature.keyid, key)) continue;
     const identity = canonicalKeyIdOf(key);
     if (counted.has(identity)) continue;
-    if (verifySignature(key, signature.method, data, signature.sig)) counted.add(identity);
+    if (verifies(key, signature.method, signature.sig)) counted.add(identity);
     else problems.push(`the signature by key ${short(signature.keyid)} does not verify`);
   }
   if (counted.size < role.threshold) {

@@ -2,7 +2,7 @@
 // unknown fields are kept, so that re-signing a role we did not write leaves it byte-faithful.
 import { z } from 'zod';
 import { CountersignError } from '../../../shared/errors';
-import { parseStrictJson } from './strict-json';
+import { parseStrictJsonWithMembers } from './strict-json';
 
 export const TOP_LEVEL_ROLES = ['root', 'targets', 'snapshot', 'timestamp'] as const;
 export type TopLevelRole = (typeof TOP_LEVEL_ROLES)[number];
@@ -56,11 +56,15 @@ export const delegatedRoleSchema = roleKeysSchema.extend({
   path_hash_prefixes: z.array(z.string()).optional(),
 });
 
+// A targets file may hold tens of thousands of entries: they are checked by a plain loop rather than
+// a schema per entry, which would copy every object and dominate the time of a large refresh.
+const targetMapSchema = z.custom<Record<string, FileMeta>>(isFileMetaMap, 'a map of target name to {hashes, length}');
+
 export const targetsSignedSchema = z.looseObject({
   _type: z.string(),
   version,
   expires: rfc3339,
-  targets: z.record(z.string(), fileMetaSchema),
+  targets: targetMapSchema,
   delegations: z
     .looseObject({
       keys: z.record(hexKeyId, publicKeySchema),
@@ -82,6 +86,18 @@ export const timestampSignedSchema = z.looseObject({
   expires: rfc3339,
   meta: z.looseObject({ snapshot: fileMetaSchema }),
 });
+
+function isFileMetaMap(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  for (const meta of Object.values(value as Record<string, unknown>)) {
+    if (typeof meta !== 'object' || meta === null) return false;
+    const { length, hashes } = meta as { length?: unknown; hashes?: unknown };
+    if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0) return false;
+    if (typeof hashes !== 'object' || hashes === null || Array.isArray(hashes)) return false;
+    for (const hash of Object.values(hashes as Record<string, unknown>)) if (typeof hash !== 'string') return false;
+  }
+  return true;
+}
 
 export type PublicKeyJson = z.infer<typeof publicKeySchema>;
 export type RoleKeys = z.infer<typeof roleKeysSchema>;
@@ -114,6 +130,8 @@ export interface Envelope<S> {
   signed: S;
   /** The `signed` object exactly as parsed (with unknown fields), for canonical encoding. */
   signedJson: unknown;
+  /** The bytes of `signed` as served: notary writes them canonically, so signatures usually verify over them directly. */
+  signedBytes: Uint8Array;
   signatures: Signature[];
   bytes: Uint8Array;
 }
@@ -132,7 +150,7 @@ export function kindOfRole(role: string): MetadataKind {
  * signatures, versions and expiry are the trusted set's job.
  */
 export function parseEnvelope<K extends MetadataKind>(role: string, kind: K, bytes: Uint8Array): Envelope<SignedByKind[K]> {
-  const json = parseStrictJson(bytes, `${role}.json`, role);
+  const { value: json, memberBytes } = parseStrictJsonWithMembers(bytes, `${role}.json`, role);
   const outer = envelopeSchema.safeParse(json);
   if (!outer.success) {
     throw new CountersignError('metadata-malformed', `${role}.json is not a signed metadata file: ${describe(outer.error)}`, { role });
@@ -146,7 +164,9 @@ export function parseEnvelope<K extends MetadataKind>(role: string, kind: K, byt
   if (!signed.success) {
     throw new CountersignError('metadata-malformed', `${role}.json: ${describe(signed.error)}`, { role });
   }
-  return { role, signed: signed.data, signedJson: outer.data.signed, signatures: outer.data.signatures, bytes };
+  const signedJson = (json as { signed: unknown }).signed;
+  const signedBytes = memberBytes.get('signed') ?? new Uint8Array();
+  return { role, signed: signed.data, signedJson, signedBytes, signatures: outer.data.signatures, bytes };
 }
 
 function describe(error: z.ZodError): string {

@@ -1,6 +1,7 @@
 // JSON.parse keeps the last of two equal keys without a word. A metadata file with two "signed"
 // objects is the classic parser-differential attack (one client verifies the first, another uses the
 // second), so every untrusted document is scanned for repeated keys before it is used.
+import { isUtf8 } from 'node:buffer';
 import { CountersignError } from '../../../shared/errors';
 
 const QUOTE = 0x22;
@@ -11,14 +12,25 @@ const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 const COLON = 0x3a;
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
+export interface StrictJson {
+  value: unknown;
+  /** Byte ranges [start, end) of each top-level object member's value, e.g. the exact bytes of "signed". */
+  memberBytes: Map<string, Uint8Array>;
+}
 
 /** Parses untrusted bytes as JSON, refusing invalid UTF-8, invalid JSON and repeated object keys. */
 export function parseStrictJson(bytes: Uint8Array, what: string, role?: string): unknown {
-  let text: string;
+  return parseStrictJsonWithMembers(bytes, what, role).value;
+}
+
+export function parseStrictJsonWithMembers(bytes: Uint8Array, what: string, role?: string): StrictJson {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (!isUtf8(buffer)) {
+    throw new CountersignError('metadata-malformed', `${what} is not valid UTF-8`, { role });
+  }
+  const text = buffer.toString('utf8');
   let value: unknown;
   try {
-    text = decoder.decode(bytes);
     value = JSON.parse(text);
   } catch (error) {
     throw new CountersignError('metadata-malformed', `${what} is not valid JSON: ${(error as Error).message}`, {
@@ -26,22 +38,43 @@ export function parseStrictJson(bytes: Uint8Array, what: string, role?: string):
       cause: error,
     });
   }
-  const duplicate = findDuplicateKey(text);
-  if (duplicate !== undefined) {
-    throw new CountersignError('metadata-duplicate-key', `${what} repeats the key "${duplicate}" in one object`, {
+  const scan = scanJson(text);
+  if (scan.duplicate !== undefined) {
+    throw new CountersignError('metadata-duplicate-key', `${what} repeats the key "${scan.duplicate}" in one object`, {
       role,
     });
   }
-  return value;
+  const ascii = buffer.length === text.length;
+  const memberBytes = new Map<string, Uint8Array>();
+  for (const [key, [start, end]] of scan.members) {
+    const from = ascii ? start : Buffer.byteLength(text.slice(0, start));
+    const to = ascii ? end : from + Buffer.byteLength(text.slice(start, end));
+    memberBytes.set(key, bytes.subarray(from, to));
+  }
+  return { value, memberBytes };
+}
+
+/** The first repeated key in text that JSON.parse already accepted, if any. */
+export function findDuplicateKey(text: string): string | undefined {
+  return scanJson(text).duplicate;
+}
+
+interface Scan {
+  duplicate?: string;
+  /** Character ranges of the values of the top-level object's members that are objects or arrays. */
+  members: Map<string, [number, number]>;
 }
 
 /**
  * Walks text that JSON.parse already accepted, so it only has to track structure: a stack of the
- * keys seen in each open object (null for arrays). Returns the first repeated key, if any.
+ * keys seen in each open object (null for arrays).
  */
-export function findDuplicateKey(text: string): string | undefined {
+function scanJson(text: string): Scan {
   const stack: (Set<string> | null)[] = [];
+  const members = new Map<string, [number, number]>();
   let expectKey = false;
+  let lastTopKey: string | undefined;
+  let memberStart = -1;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
@@ -51,32 +84,38 @@ export function findDuplicateKey(text: string): string | undefined {
         const raw = text.slice(i, end + 1);
         // "\u0061" and "a" are the same key to JSON.parse; decode only when escapes are present.
         const key = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
-        if (top.has(key)) return key;
+        if (top.has(key)) return { duplicate: key, members };
         top.add(key);
+        if (stack.length === 1) lastTopKey = key;
         expectKey = false;
       }
       i = end;
-    } else if (c === OPEN_OBJECT) {
-      stack.push(new Set());
-      expectKey = true;
-    } else if (c === OPEN_ARRAY) {
-      stack.push(null);
+    } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+      if (stack.length === 1) memberStart = i;
+      stack.push(c === OPEN_OBJECT ? new Set() : null);
+      expectKey = c === OPEN_OBJECT;
     } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
       stack.pop();
+      if (stack.length === 1 && lastTopKey !== undefined && memberStart >= 0) {
+        members.set(lastTopKey, [memberStart, i + 1]);
+        memberStart = -1;
+      }
     } else if (c === 0x2c /* , */) {
       expectKey = stack[stack.length - 1] != null;
     } else if (c === COLON) {
       expectKey = false;
     }
   }
-  return undefined;
+  return { members };
 }
-
 function endOfString(text: string, start: number): number {
-  for (let i = start + 1; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === BACKSLASH) i++;
-    else if (c === QUOTE) return i;
+  // indexOf runs natively; most of a metadata file is inside strings (hashes, names, keys).
+  let quote = text.indexOf('"', start + 1);
+  while (quote !== -1) {
+    let backslashes = 0;
+    for (let j = quote - 1; text.charCodeAt(j) === BACKSLASH; j--) backslashes++;
+    if (backslashes % 2 === 0) return quote;
+    quote = text.indexOf('"', quote + 1);
   }
   return text.length - 1;
 }
