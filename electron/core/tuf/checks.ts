@@ -36,8 +36,8 @@ export function checkThreshold(
     if (!key || !isUsable(signature.keyid, key)) continue;
     const identity = canonicalKeyIdOf(key);
     if (counted.has(identity)) continue;
-    if (verifies(key, signature.method, signature.sig)) counted.add(identity);
-    else problems.push(`the signature by key ${short(signature.keyid)} does not verify`);
+    if (verifiesOrUnsupported(() => verifies(key, signature.method, signature.sig))) counted.add(identity);
+    else problems.push(`the signature by key ${short(signature.keyid)} (method "${signature.method}") does not verify`);
   }
   if (counted.size < role.threshold) {
     const detail = problems.length ? ` (${problems.join('; ')})` : '';
@@ -46,6 +46,19 @@ export function checkThreshold(
       `${roleName} has ${counted.size} valid signature(s) from its trusted keys, needs ${role.threshold}${detail}`,
       { role: roleName },
     );
+  }
+}
+
+/**
+ * A signature in a method its key cannot use counts as no signature, like one that does not verify:
+ * it must not veto the valid signatures beside it (notary skips it too).
+ */
+function verifiesOrUnsupported(verify: () => boolean): boolean {
+  try {
+    return verify();
+  } catch (error) {
+    if (error instanceof CountersignError && error.code === 'key-unsupported') return false;
+    throw error;
   }
 }
 
