@@ -103,6 +103,8 @@ export class TrustedSet {
     if (this.timestampEnvelope) throw misuse('updateRoot after timestamp');
     const old = this.rootEnvelope.signed;
     const next = parseEnvelope('root', 'root', bytes);
+    // An older root offered as the next one is a replay, not a broken chain: say so.
+    checkVersionNotBelow(next.signed.version, old.version, 'root');
     if (next.signed.version !== old.version + 1) {
       throw new CountersignError('root-rotation', `root version ${next.signed.version} does not follow the trusted version ${old.version}`, {
         role: 'root',
