@@ -11,12 +11,15 @@ export interface Agents {
 
 export const DEFAULT_MAX_SOCKETS = 16;
 
+/** Setting `ca` replaces Node's roots, so a private CA is trusted on top of them rather than instead. */
+export function trustedRoots(ca: string | Buffer): Array<string | Buffer> {
+  return [...tls.rootCertificates, ca];
+}
+
 export function createAgents(options: { ca?: string | Buffer; maxSockets?: number }): Agents {
   const pool = { keepAlive: true, maxSockets: options.maxSockets ?? DEFAULT_MAX_SOCKETS };
-  // Setting `ca` replaces Node's roots, so a private CA is added on top of them rather than instead.
   // Built once: with a plain `ca` option every new connection would parse ~150 root certificates again.
-  const secureContext =
-    options.ca === undefined ? undefined : tls.createSecureContext({ ca: [...tls.rootCertificates, options.ca] });
+  const secureContext = options.ca === undefined ? undefined : tls.createSecureContext({ ca: trustedRoots(options.ca) });
   return {
     http: new http.Agent(pool),
     https: new https.Agent(secureContext === undefined ? pool : { ...pool, secureContext }),

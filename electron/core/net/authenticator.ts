@@ -58,8 +58,7 @@ export class Authenticator {
     const bearer = challenges.find((c) => c.scheme === 'bearer' && c.params.realm !== undefined);
     if (bearer !== undefined) {
       this.learn(url, bearer);
-      if (previous?.tokenKey !== undefined) await this.tokens.forget(previous.tokenKey, previous.header.slice('Bearer '.length));
-      return this.bearer(url, bearer, bearer.params.scope, signal);
+      return this.bearer(url, bearer, bearer.params.scope, signal, previous);
     }
     const basic = challenges.find((c) => c.scheme === 'basic');
     if (basic === undefined) return undefined;
@@ -87,10 +86,19 @@ export class Authenticator {
     this.scopeByDirectory.set(directoryOf(url), scope);
   }
 
-  private async bearer(url: URL, challenge: Challenge, scope: string | undefined, signal: AbortSignal | undefined): Promise<Authorization> {
+  private async bearer(
+    url: URL,
+    challenge: Challenge,
+    scope: string | undefined,
+    signal: AbortSignal | undefined,
+    refused?: Authorization,
+  ): Promise<Authorization> {
     const credentials = await this.credentialsFor(url);
     const { realm = '', service } = challenge.params;
     const tokenKey = TokenCache.key({ realm, service, scope, account: credentials?.username });
+    // Only a token refused for the very scope it was issued for is dead; one that was merely the
+    // wrong guess for this URL stays good for its own scope.
+    if (refused?.tokenKey === tokenKey) await this.tokens.forget(tokenKey, refused.header.slice('Bearer '.length));
     // The token request is shared by every caller that needs it, so it must not die with one caller's signal.
     const shared = this.tokens.get(tokenKey, () =>
       requestToken(this.send, { realm, service, scope, host: url.host, credentials, signal: undefined }),

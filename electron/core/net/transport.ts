@@ -24,7 +24,25 @@ function declaredLength(response: http.IncomingMessage): number | undefined {
   return Number.isSafeInteger(length) ? length : undefined;
 }
 
-export function exchange(agents: Agents, request: Exchange): Promise<HttpResponse> {
+// Failures that happened because a pooled connection had been closed by the server while idle.
+const staleConnectionFailures = new WeakSet<CountersignError>();
+const STALE_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE']);
+
+/**
+ * One exchange. A read that fails because the server had just closed the pooled connection it went
+ * out on is sent once more on a fresh one: the server never saw it, and reads are safe to repeat.
+ */
+export async function exchange(agents: Agents, request: Exchange): Promise<HttpResponse> {
+  try {
+    return await attempt(agents, request);
+  } catch (error) {
+    const repeatable = request.method === 'GET' || request.method === 'HEAD';
+    if (repeatable && error instanceof CountersignError && staleConnectionFailures.has(error)) return attempt(agents, request);
+    throw error;
+  }
+}
+
+function attempt(agents: Agents, request: Exchange): Promise<HttpResponse> {
   const { url, method, maxBytes, signal } = request;
   if (signal?.aborted) {
     return Promise.reject(new CountersignError('cancelled', `request to ${url.host} was cancelled`));
@@ -53,8 +71,17 @@ export function exchange(agents: Agents, request: Exchange): Promise<HttpRespons
 
     const transport = url.protocol === 'https:' ? https : http;
     const outgoing = transport.request(url, { method, headers: request.headers, agent: agentFor(agents, url) });
-    outgoing.on('error', (error) => settle(describeNetworkError(error, url)));
+    let answered = false;
+    outgoing.on('error', (error) => {
+      const failure = describeNetworkError(error, url);
+      const code = 'code' in error ? error.code : undefined;
+      if (!answered && outgoing.reusedSocket && typeof code === 'string' && STALE_CONNECTION_CODES.has(code)) {
+        staleConnectionFailures.add(failure);
+      }
+      settle(failure);
+    });
     outgoing.on('response', (incoming) => {
+      answered = true;
       const length = declaredLength(incoming);
       // A HEAD response's Content-Length describes the resource, not bytes that will arrive.
       if (method !== 'HEAD' && length !== undefined && length > maxBytes) {

@@ -203,6 +203,22 @@ describe('HttpClient reports servers it cannot talk to', () => {
     await rejectsWith(client().request(server.origin, { maxBytes: KiB }), 'server-unreachable');
   });
 
+  it('repeats a read once when the server had closed the pooled connection it went out on', async () => {
+    const server = await serve((request, response) => {
+      // The second request on a connection meets a server that has just given up on it.
+      const socket = request.socket as typeof request.socket & { served?: number };
+      socket.served = (socket.served ?? 0) + 1;
+      if (socket.served > 1) socket.destroy();
+      else response.end('fresh');
+    }, tls.good);
+    const http = client();
+    await http.request(server.origin, { maxBytes: KiB });
+    const response = await http.request(server.origin, { maxBytes: KiB });
+    assert.equal(response.body.toString(), 'fresh');
+    assert.equal(server.connections(), 2);
+    await rejectsWith(http.request(server.origin, { method: 'POST', maxBytes: KiB }), 'server-unreachable');
+  });
+
   it('refuses URLs that are not http(s) or that embed credentials', async () => {
     await rejectsWith(client().request('ftp://example.org/x', { maxBytes: KiB }), 'invalid-input');
     await rejectsWith(client().request('https://user:pw@example.org/x', { maxBytes: KiB }), 'invalid-input');
