@@ -114,7 +114,7 @@ async function updateTopLevel(set: TrustedSet, fetcher: CountingFetcher, stored:
 
 async function walkRootVersions(set: TrustedSet, fetcher: CountingFetcher): Promise<void> {
   for (let i = 0; i < LIMITS.maxRootRotations; i++) {
-    const next = await fetcher.optional(`${set.root.signed.version + 1}.root.json`, LIMITS.rootMaxBytes);
+    const next = await fetcher.optional(`${set.root.signed.version + 1}.root.json`, LIMITS.rootMaxBytes, 'root');
     if (!next) return;
     set.updateRoot(next);
   }
@@ -174,7 +174,7 @@ async function cachedOrFetched(role: string, meta: FileMeta, fetcher: CountingFe
   if (cached && sha256 && cached.length === meta.length && createHash('sha256').update(cached).digest('base64') === sha256) return cached;
   // Consistent names pin the exact file, so a publish racing with our download cannot mix versions.
   if (sha256) {
-    const byHash = await fetcher.optional(`${role}.${Buffer.from(sha256, 'base64').toString('hex')}.json`, meta.length);
+    const byHash = await fetcher.optional(`${role}.${Buffer.from(sha256, 'base64').toString('hex')}.json`, meta.length, role);
     if (byHash) return byHash;
   }
   return fetcher.required(`${role}.json`, meta.length, role);
@@ -182,7 +182,8 @@ async function cachedOrFetched(role: string, meta: FileMeta, fetcher: CountingFe
 
 
 interface CountingFetcher {
-  optional(name: string, maxBytes: number): Promise<Uint8Array | null>;
+  /** Failures of the download (e.g. metadata-too-large) name `role`. */
+  optional(name: string, maxBytes: number, role: string): Promise<Uint8Array | null>;
   /** A file that must exist; `missing` is the error code when it does not. */
   required(name: string, maxBytes: number, role: string, missing?: 'role-missing' | 'repository-not-found'): Promise<Uint8Array>;
   count(): number;
@@ -190,15 +191,23 @@ interface CountingFetcher {
 
 function countingFetcher(fetcher: MetadataFetcher, signal: AbortSignal | undefined): CountingFetcher {
   let downloads = 0;
-  const optional = async (name: string, maxBytes: number) => {
+  const optional = async (name: string, maxBytes: number, role: string) => {
     if (signal?.aborted) throw new CountersignError('cancelled', 'the refresh was cancelled');
     downloads++;
-    return fetcher.fetch(name, maxBytes, signal);
+    try {
+      return await fetcher.fetch(name, maxBytes, signal);
+    } catch (error) {
+      // The fetcher knows the file, not the role: a refusal must still say which role it was about.
+      if (error instanceof CountersignError && error.role === undefined) {
+        throw new CountersignError(error.code, error.message, { role, cause: error });
+      }
+      throw error;
+    }
   };
   return {
     optional,
     async required(name, maxBytes, role, missing = 'role-missing') {
-      const bytes = await optional(name, maxBytes);
+      const bytes = await optional(name, maxBytes, role);
       if (!bytes) {
         const message = missing === 'repository-not-found' ? 'the repository does not exist on this server (no trust data)' : `the server has no ${name}`;
         throw new CountersignError(missing, message, { role });
