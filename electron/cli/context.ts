@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { CountersignError } from '../../shared/errors';
 import { parseReference } from '../../shared/reference';
 import { HttpClient } from '../core/net/http';
+import { dockerCredentialLookup } from '../core/registry';
 import { NotaryClient } from '../core/notary/notary-client';
 import { defaultHome, dockerConfigDir } from '../core/state/home';
 import { stringOption, flag, type ParsedArgs } from './args';
@@ -46,7 +47,9 @@ export function createContext(args: ParsedArgs, io: { out: Output; err: Output; 
       const existing = clients.get(server);
       if (existing) return existing.notary;
       const ca = explicitCa ? readCa(explicitCa) : dockerTlsCa(server, io.env);
-      const http = new HttpClient(ca ? { ca } : {});
+      // Notary servers behind a registry's token service (Harbor, MSR, ACR) accept docker's credentials.
+      const credentials = dockerCredentialLookup({ env: io.env });
+      const http = new HttpClient(ca ? { ca, credentials } : { credentials });
       const notary = new NotaryClient(server, http);
       clients.set(server, { http, notary });
       return notary;

@@ -14,10 +14,8 @@ export function defaultHome(env: NodeJS.ProcessEnv = process.env, platform: Node
   return join(env['XDG_CONFIG_HOME'] ?? join(home, '.config'), APP_NAME);
 }
 
-/** Docker's config dir: $DOCKER_CONFIG, else ~/.docker. */
-export function dockerConfigDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env['DOCKER_CONFIG'] ?? join(env['HOME'] ?? homedir(), '.docker');
-}
+/** Docker's config dir has one owner: the registry module, which also reads its credentials. */
+export { dockerConfigDir } from '../registry/docker-config';
 
 /** A server URL as a single safe path segment: "https://localhost:4443" -> "localhost%3A4443". */
 export function serverKey(serverUrl: string): string {
