@@ -1,0 +1,49 @@
+// Metadata that is not what it claims to be: the wrong role's file, bytes that are not JSON, or
+// JSON with a key repeated (two "signed" objects: one client verifies the first, another uses the
+// second). Each is refused for every role before any of it is used.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ALL_ROLES, attack, editedAfterSigning, releasedRepository, text, verdictOf, type Tamper } from '../../helpers/tamper';
+import { canonicalString } from '../../../electron/core/tuf/canonical';
+import { decodeFile } from '../../helpers/repo-simulator';
+
+/** Runs `tamper` against each role the way an attacker would deliver it, expecting `code`. */
+function refusesForEveryRole(what: string, tamper: Tamper, code: string): void {
+  for (const role of ALL_ROLES) {
+    it(`refuses ${role} ${what}`, async () => {
+      const sim = releasedRepository();
+      const fetcher = attack(sim, role, tamper);
+      assert.deepEqual(await verdictOf(sim, role, { fetcher }), { code, role });
+    });
+  }
+}
+
+/** A second "signed" member, with an edited copy, placed before or after the real one. */
+function twoSignedObjects(order: 'evil-first' | 'evil-last', key = '"signed"'): Tamper {
+  return (bytes) => {
+    const { signed, signatures } = decodeFile(bytes);
+    const evil = canonicalString({ ...signed, version: signed.version + 100 });
+    const good = canonicalString(signed);
+    const members = order === 'evil-first' ? [`${key}:${evil}`, `"signed":${good}`] : [`"signed":${good}`, `${key}:${evil}`];
+    return Buffer.from(`{${members.join(',')},"signatures":${canonicalString(signatures)}}`);
+  };
+}
+
+describe('wrong _type', () => {
+  refusesForEveryRole('whose _type names another role', editedAfterSigning((signed) => (signed._type = signed._type === 'Snapshot' ? 'Timestamp' : 'Snapshot')), 'metadata-wrong-type');
+
+});
+
+describe('malformed JSON', () => {
+  refusesForEveryRole('cut short', text((json) => json.slice(0, -1)), 'metadata-malformed');
+  refusesForEveryRole('that is not UTF-8', (bytes) => Buffer.concat([Buffer.from(bytes).subarray(0, -1), Buffer.from([0xff, 0x7d])]), 'metadata-malformed');
+  refusesForEveryRole('with a version that is a string', editedAfterSigning((signed) => ((signed as Record<string, unknown>)['version'] = '3')), 'metadata-malformed');
+  refusesForEveryRole('with no signatures list', text((json) => json.replace(/,"signatures":\[.*\]\}$/, '}')), 'metadata-malformed');
+});
+
+describe('duplicate JSON keys', () => {
+  refusesForEveryRole('with two "signed" objects, the forged one first', twoSignedObjects('evil-first'), 'metadata-duplicate-key');
+  refusesForEveryRole('with two "signed" objects, the forged one last', twoSignedObjects('evil-last'), 'metadata-duplicate-key');
+  refusesForEveryRole('with a second "signed" spelled with an escape ("sign\\u0065d")', twoSignedObjects('evil-last', '"sign\\u0065d"'), 'metadata-duplicate-key');
+  refusesForEveryRole('with a repeated key deep inside "signed"', text((json) => json.replace('"version":', '"version":0,"version":')), 'metadata-duplicate-key');
+});
