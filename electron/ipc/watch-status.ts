@@ -4,23 +4,10 @@ import type { RepositoryView } from '../../shared/domain';
 import type { ErrorInfo } from '../../shared/errors';
 import type { WatchedRepository } from '../../shared/schemas/settings';
 import type { WatchStatus } from '../../shared/schemas/views';
-
-/** The role that expires first, among the roles that verified. */
-export function nearestExpiry(view: RepositoryView): WatchStatus['nearestExpiry'] {
-  let nearest: { role: string; expires: string } | undefined;
-  for (const role of view.roles) {
-    if (role.status !== 'verified' || role.expires === undefined) continue;
-    if (nearest === undefined || Date.parse(role.expires) < Date.parse(nearest.expires)) {
-      nearest = { role: role.name, expires: role.expires };
-    }
-  }
-  return nearest;
-}
+import { nearestExpiry, trustStateOf } from '../../shared/schemas/trust-state';
 
 export function statusFromView(view: RepositoryView, serverId: string): WatchStatus {
-  const failedRole = view.roles.find((r) => r.status === 'failed');
-  const state = view.stale !== undefined ? 'stale' : failedRole !== undefined || view.warnings.length > 0 ? 'warnings' : 'verified';
-  const error = view.stale?.reason ?? failedRole?.error ?? view.warnings[0];
+  const { state, reason } = trustStateOf(view);
   const expiry = nearestExpiry(view);
   return {
     gun: view.gun,
@@ -29,7 +16,7 @@ export function statusFromView(view: RepositoryView, serverId: string): WatchSta
     checkedAt: view.verifiedAt,
     signedTagCount: view.signedTags.length,
     ...(expiry === undefined ? {} : { nearestExpiry: expiry }),
-    ...(error === undefined ? {} : { error }),
+    ...(reason === undefined ? {} : { error: reason }),
   };
 }
 

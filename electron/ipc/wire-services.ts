@@ -2,8 +2,9 @@
 // loopback test host both build their Services here, so they answer the contract identically.
 import { CountersignError } from '../../shared/errors';
 import type { AppInfo } from '../../shared/schemas/views';
+import { NotaryClients, notaryProbe, notaryTrustService } from './core-services';
 import { discoverMachine } from './machine-discovery';
-import type { KeyVault, ServerProbe, Services, TrustService } from './services';
+import type { KeyVault, Services } from './services';
 import { SettingsStore, type KeyValueBackend } from './settings-store';
 
 export interface ServiceOptions {
@@ -20,12 +21,7 @@ function notYetAvailable(what: string): never {
   throw new CountersignError('internal', `${what} is not available in this build yet.`);
 }
 
-// Stand-ins until the core modules land; each is replaced by one line in createServices.
-const pendingTrust: TrustService = {
-  inspect: async () => notYetAvailable('Verifying a repository'),
-  inspectCached: async () => notYetAvailable('Verifying cached trust data'),
-};
-const pendingProbe: ServerProbe = { probe: async () => notYetAvailable('Checking a server') };
+// Stand-in until the key vault lands; replaced by one line in createServices.
 const pendingKeys: KeyVault = {
   list: async () => [],
   generate: async () => notYetAvailable('Generating a key'),
@@ -33,13 +29,20 @@ const pendingKeys: KeyVault = {
   remove: async () => notYetAvailable('Removing a key'),
 };
 
-export function createServices(options: ServiceOptions): Services {
+/** Services plus what must be released when the app or the test host stops. */
+export interface RunningServices extends Services {
+  close(): void;
+}
+
+export function createServices(options: ServiceOptions): RunningServices {
   const { runtime, version, homeDir, dockerConfigDir } = options;
+  const clients = new NotaryClients();
   return {
+    close: () => clients.close(),
     app: { info: () => ({ name: 'Countersign', version, platform: process.platform, runtime, homeDir }) },
     settings: new SettingsStore(options.settingsBackend),
-    trust: options.overrides?.trust ?? pendingTrust,
-    servers: options.overrides?.servers ?? pendingProbe,
+    trust: options.overrides?.trust ?? notaryTrustService(homeDir, clients),
+    servers: options.overrides?.servers ?? notaryProbe(clients),
     keys: options.overrides?.keys ?? pendingKeys,
     discovery: { dockerConfigDir, scan: () => discoverMachine(dockerConfigDir) },
   };

@@ -34,6 +34,7 @@ app.whenReady().then(async () => {
     dockerConfigDir: dockerConfigDir(),
     settingsBackend: new Store({ name: 'settings', cwd: homeDir }),
   });
+  app.on('will-quit', () => services.close());
   connectIpc(createRouter(createHandlers(services), { onInternalError: (channel, error) => console.error(channel, error) }));
   await openMainWindow(preloadPath);
 }).catch((error: unknown) => {

@@ -1,12 +1,37 @@
+import { KeysScreen } from '../features/keys/KeysScreen';
+import { RepositoriesScreen } from '../features/repositories/RepositoriesScreen';
+import { RepositoryScreen } from '../features/repository/RepositoryScreen';
+import { ServersScreen } from '../features/servers/ServersScreen';
+import { SettingsScreen } from '../features/settings/SettingsScreen';
+import { StartScreen } from '../features/start/StartScreen';
 import { useAppStore } from '../store';
 
 export function ScreenView() {
   const route = useAppStore((s) => s.route);
-  const info = useAppStore((s) => s.info);
+  const ready = useAppStore((s) => s.settings.status !== 'idle' && s.settings.value !== undefined);
+  const runtime = useAppStore((s) => s.info.value?.runtime);
+  if (!ready) return null;
+  const screen = (() => {
+    switch (route.screen) {
+      case 'start':
+        return <StartScreen />;
+      case 'servers':
+        return <ServersScreen />;
+      case 'repositories':
+        return <RepositoriesScreen />;
+      case 'repository':
+        return <RepositoryScreen key={`${route.serverId} ${route.gun}`} source={{ serverId: route.serverId, gun: route.gun }} />;
+      case 'cached':
+        return <RepositoryScreen key={`cache ${route.gun}`} source={{ cached: true, gun: route.gun }} />;
+      case 'keys':
+        return <KeysScreen />;
+      case 'settings':
+        return <SettingsScreen />;
+    }
+  })();
   return (
-    <section>
-      <h1>{route.screen}</h1>
-      <p data-testid="runtime">{info.value?.runtime}</p>
-    </section>
+    <div data-screen={route.screen} data-runtime={runtime}>
+      {screen}
+    </div>
   );
 }

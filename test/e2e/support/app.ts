@@ -40,8 +40,8 @@ export interface RunningApp {
 }
 
 export interface StartOptions {
-  /** Prepares docker's config dir (e.g. a trust dir with keys) before the app starts. */
-  prepareDockerConfig?: (dockerConfigDir: string) => Promise<void>;
+  /** docker's config dir the app looks at (e.g. one a real `docker trust` used). Default: an empty one. */
+  dockerConfigDir?: string;
   overrides?: ServiceOptions['overrides'];
   viewport?: { width: number; height: number };
 }
@@ -49,9 +49,8 @@ export interface StartOptions {
 export async function startApp(options: StartOptions = {}): Promise<RunningApp> {
   const rendererDir = await buildRendererOnce();
   const dir = await mkdtemp(join(tmpdir(), 'countersign-e2e-'));
-  const dockerConfigDir = join(dir, 'docker');
+  const dockerConfigDir = options.dockerConfigDir ?? join(dir, 'docker');
   await mkdir(dockerConfigDir, { recursive: true });
-  await options.prepareDockerConfig?.(dockerConfigDir);
   const { version } = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
   const services = createServices({
     runtime: 'test-host',
@@ -87,6 +86,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     close: async () => {
       await browser.close();
       await host.close();
+      services.close();
       await rm(dir, { recursive: true, force: true });
       if (pageErrors.length > 0) throw new Error(`the page logged errors:\n${pageErrors.join('\n')}`);
     },

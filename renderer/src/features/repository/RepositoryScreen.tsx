@@ -1,0 +1,166 @@
+import { useEffect, useMemo } from 'react';
+import type { RepositoryView } from '../../../../shared/domain';
+import { nearestExpiry, trustStateOf } from '../../../../shared/schemas/trust-state';
+import { EmptyState, ErrorNote, Expiry, KeyId, Notice, PageHeader, Section, Spinner, TrustBadge } from '../../components/common';
+import { formatDateTime } from '../../components/format';
+import { useAppStore } from '../../store';
+import { viewKey } from '../../store/repositories-slice';
+import { KeyHierarchy } from './KeyHierarchy';
+import { RolesTable } from './RolesTable';
+import { SignedTags } from './SignedTags';
+
+export type RepositorySource = { serverId: string; gun: string } | { cached: true; gun: string };
+
+function VerificationPanel(props: { view: RepositoryView }) {
+  const { view } = props;
+  const { state, reason } = trustStateOf(view);
+  const expiry = nearestExpiry(view);
+  return (
+    <div className="panel status-panel" data-testid="verification">
+      <div className="status-line">
+        <TrustBadge state={state} />
+        <span className="muted">Verified {formatDateTime(view.verifiedAt)}</span>
+        {expiry === undefined ? null : <Expiry expires={expiry.expires} prefix={`${expiry.role}`} />}
+      </div>
+      {view.source === 'cache' && view.stale === undefined ? (
+        <Notice>Verified offline from the trust data docker cached on this machine. The server may know newer data.</Notice>
+      ) : null}
+      {view.stale === undefined ? null : (
+        <Notice tone="warning">
+          The server could not be reached since {formatDateTime(view.stale.since)}; this is the last data that verified.
+        </Notice>
+      )}
+      {reason === undefined || view.stale !== undefined ? null : <ErrorNote error={reason} title="Part of the trust data was left out" />}
+      {view.warnings.slice(1).map((w, i) => (
+        <ErrorNote key={i} error={w} title="Also left out" />
+      ))}
+    </div>
+  );
+}
+
+function Signers(props: { view: RepositoryView }) {
+  const signedCount = useMemo(() => {
+    const counts = new Map<string, number>();
+    for (const tag of props.view.signedTags) for (const s of tag.signers) counts.set(s, (counts.get(s) ?? 0) + 1);
+    return counts;
+  }, [props.view.signedTags]);
+  if (props.view.signers.length === 0) {
+    return <EmptyState title="No signers">Only the repository's own targets key signs here (docker shows it as “Repo Admin”).</EmptyState>;
+  }
+  return (
+    <table className="table">
+      <thead>
+        <tr>
+          <th>Signer</th>
+          <th>Keys</th>
+          <th>Tags signed</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.view.signers.map((s) => (
+          <tr key={s.name}>
+            <td className="strong">{s.name}</td>
+            <td>
+              <span className="chips">{s.keyIds.map((id) => <KeyId key={id} id={id} />)}</span>
+            </td>
+            <td>{signedCount.get(s.name) ?? 0}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function AdministrativeKeys(props: { view: RepositoryView }) {
+  const { root, repository } = props.view.administrativeKeys;
+  return (
+    <dl className="facts">
+      <dt>Root</dt>
+      <dd className="chips">{root.length === 0 ? <span className="muted">none</span> : root.map((id) => <KeyId key={id} id={id} />)}</dd>
+      <dt>Repository (targets)</dt>
+      <dd className="chips">
+        {repository.length === 0 ? <span className="muted">none</span> : repository.map((id) => <KeyId key={id} id={id} />)}
+      </dd>
+    </dl>
+  );
+}
+
+function RepositoryContent(props: { view: RepositoryView }) {
+  const { view } = props;
+  return (
+    <>
+      <VerificationPanel view={view} />
+      <Section title="Signed tags" id="tags">
+        <SignedTags tags={view.signedTags} />
+      </Section>
+      <div className="columns">
+        <Section title="Signers" id="signers" hint="Delegations that may sign tags, with their keys.">
+          <Signers view={view} />
+        </Section>
+        <Section title="Administrative keys" id="admin" hint="The keys that control the repository itself.">
+          <AdministrativeKeys view={view} />
+        </Section>
+      </div>
+      <Section title="Roles" id="roles" hint="Each role's version and expiry, as verified.">
+        <RolesTable roles={view.roles} />
+      </Section>
+      <Section title="Key hierarchy" id="hierarchy" hint="Who vouches for whom. Server-held keys are marked; expiry is coloured.">
+        <KeyHierarchy view={view} />
+      </Section>
+    </>
+  );
+}
+
+export function RepositoryScreen(props: { source: RepositorySource }) {
+  const { source } = props;
+  const key = viewKey(source);
+  const view = useAppStore((s) => s.views[key]);
+  const settings = useAppStore((s) => s.settings.value);
+  const { openRepository, openCached, watch, unwatch } = useAppStore.getState();
+  const load = () => ('cached' in source ? openCached(source.gun) : openRepository(source));
+
+  useEffect(() => {
+    if (useAppStore.getState().views[key] === undefined) void load();
+  }, [key]);
+
+  const server = 'cached' in source ? undefined : settings?.servers.find((s) => s.id === source.serverId);
+  const watched = 'cached' in source ? false : (settings?.watched.some((w) => w.gun === source.gun && w.serverId === source.serverId) ?? false);
+  const busy = view?.status === 'loading';
+
+  return (
+    <div className="screen">
+      <PageHeader
+        title={source.gun}
+        subtitle={'cached' in source ? "From docker's trust cache on this machine" : (server?.url ?? source.serverId)}
+        actions={
+          <>
+            {busy ? <Spinner label="Verifying…" /> : null}
+            {'cached' in source ? null : (
+              <button type="button" className="button" onClick={() => void (watched ? unwatch(source) : watch(source))}>
+                {watched ? 'Stop watching' : 'Watch'}
+              </button>
+            )}
+            <button type="button" className="button primary" disabled={busy} onClick={() => void load()}>
+              Refresh
+            </button>
+          </>
+        }
+      />
+      {view?.status === 'error' ? (
+        <div className="panel status-panel" data-testid="verification">
+          <div className="status-line">
+            <TrustBadge state="failed" />
+          </div>
+          <ErrorNote error={view.error} title="This repository is not trusted" />
+          <p className="muted">Nothing from this repository is shown, because it did not verify.</p>
+        </div>
+      ) : null}
+      {view?.value !== undefined && view.status !== 'error' ? <RepositoryContent view={view.value} /> : null}
+      {view === undefined || (view.status === 'loading' && view.value === undefined) ? (
+        <div className="panel">
+          <Spinner label="Fetching and verifying the trust data…" />
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,119 @@
+import { useState, type ChangeEvent, type FormEvent } from 'react';
+import {
+  DOCKER_HUB_NOTARY_SHUTDOWN,
+  isDockerHubNotary,
+  serverInputSchema,
+  type ServerInput,
+} from '../../../../shared/schemas/settings';
+import { Notice, Spinner } from '../../components/common';
+import { useAppStore } from '../../store';
+import { ConnectionReportView } from './ConnectionReportView';
+
+const DRAFT = 'draft';
+
+interface Draft {
+  name: string;
+  url: string;
+  caPem: string;
+  username: string;
+}
+
+function toInput(draft: Draft): ServerInput {
+  return {
+    name: draft.name.trim(),
+    url: draft.url.trim(),
+    ...(draft.caPem.trim() === '' ? {} : { caPem: draft.caPem }),
+    ...(draft.username.trim() === '' ? {} : { username: draft.username.trim() }),
+  };
+}
+
+/** The add-server form: check the connection first (optional), then save. */
+export function ServerForm(props: { onSaved: () => void }) {
+  const [draft, setDraft] = useState<Draft>({ name: '', url: 'https://', caPem: '', username: '' });
+  const [caFile, setCaFile] = useState<string | undefined>();
+  const [problem, setProblem] = useState<string | undefined>();
+  const check = useAppStore((s) => s.connectionChecks[DRAFT]);
+  const { checkServer, saveServer, forgetCheck } = useAppStore.getState();
+
+  const field = (name: keyof Draft) => (event: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => {
+    setDraft({ ...draft, [name]: event.target.value });
+    setProblem(undefined);
+  };
+
+  const readCa = async (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    if (file === undefined) return;
+    setCaFile(file.name);
+    setDraft({ ...draft, caPem: await file.text() });
+  };
+
+  /** Validates in the page for quick feedback; the main process validates again with the same schema. */
+  const valid = (): ServerInput | undefined => {
+    const parsed = serverInputSchema.safeParse(toInput(draft));
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    setProblem(issue === undefined ? 'Invalid server' : `${issue.path.join('.') || 'server'}: ${issue.message}`);
+    return undefined;
+  };
+
+  const runCheck = async () => {
+    const input = valid();
+    if (input !== undefined) await checkServer(DRAFT, input);
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const input = valid();
+    if (input === undefined) return;
+    const result = await saveServer(input);
+    if (!result.ok) return setProblem(result.error.message);
+    forgetCheck(DRAFT);
+    props.onSaved();
+  };
+
+  return (
+    <form className="form" onSubmit={(event) => void submit(event)} aria-label="Add a notary server">
+      <label className="field">
+        <span>Name</span>
+        <input className="input" value={draft.name} onChange={field('name')} placeholder="Team notary" required />
+      </label>
+      <label className="field">
+        <span>URL</span>
+        <input className="input" value={draft.url} onChange={field('url')} placeholder="https://notary.example.com:4443" required />
+      </label>
+      {isDockerHubNotary(draft.url) ? (
+        <Notice tone="warning">
+          Docker Hub's notary server shuts down on {DOCKER_HUB_NOTARY_SHUTDOWN}. It is fine for reading what is there today;
+          plan to keep the trust data you need.
+        </Notice>
+      ) : null}
+      <div className="field">
+        <span>CA certificate (PEM)</span>
+        <p className="hint">Only needed when the server's certificate comes from your own CA.</p>
+        <div className="file-row">
+          <label className="button">
+            Choose file…
+            <input type="file" accept=".crt,.pem,.cer" className="visually-hidden" aria-label="CA certificate file" onChange={(e) => void readCa(e)} />
+          </label>
+          <span className="muted small">{caFile ?? (draft.caPem === '' ? 'no CA chosen' : 'pasted')}</span>
+        </div>
+        <textarea className="input mono" rows={3} value={draft.caPem} onChange={field('caPem')} placeholder="…or paste -----BEGIN CERTIFICATE----- …" aria-label="CA certificate PEM" />
+      </div>
+      <label className="field">
+        <span>User name (optional)</span>
+        <input className="input" value={draft.username} onChange={field('username')} autoComplete="off" />
+      </label>
+      {problem === undefined ? null : <p className="form-error" role="alert">{problem}</p>}
+      <div className="form-actions">
+        <button type="button" className="button" onClick={() => void runCheck()} disabled={check?.status === 'loading'}>
+          Check connection
+        </button>
+        <button type="submit" className="button primary">
+          Save server
+        </button>
+        {check?.status === 'loading' ? <Spinner label="Checking…" /> : null}
+      </div>
+      {check?.value === undefined ? null : <ConnectionReportView report={check.value} />}
+    </form>
+  );
+}

@@ -1,0 +1,89 @@
+import { useState } from 'react';
+import type { ServerConfig } from '../../../../shared/schemas/settings';
+import { ErrorNote, PageHeader, Section, Spinner } from '../../components/common';
+import { useAppStore } from '../../store';
+import { ConnectionReportView } from './ConnectionReportView';
+import { ServerForm } from './ServerForm';
+
+function ServerCard(props: { server: ServerConfig }) {
+  const { server } = props;
+  const check = useAppStore((s) => s.connectionChecks[server.id]);
+  const watchedCount = useAppStore((s) => s.settings.value?.watched.filter((w) => w.serverId === server.id).length ?? 0);
+  const { checkServer, removeServer } = useAppStore.getState();
+  const [confirming, setConfirming] = useState(false);
+  return (
+    <article className="card" aria-label={server.name}>
+      <div className="card-head">
+        <div>
+          <h3>{server.name}</h3>
+          <p className="muted mono small">{server.url}</p>
+        </div>
+        <div className="actions">
+          <button type="button" className="button" onClick={() => void checkServer(server.id, server)}>
+            Check connection
+          </button>
+          {confirming ? (
+            <>
+              <button type="button" className="button danger" onClick={() => void removeServer(server.id)}>
+                Remove{watchedCount > 0 ? ` and stop watching ${watchedCount}` : ''}
+              </button>
+              <button type="button" className="button" onClick={() => setConfirming(false)}>
+                Keep
+              </button>
+            </>
+          ) : (
+            <button type="button" className="button quiet" onClick={() => setConfirming(true)}>
+              Remove…
+            </button>
+          )}
+        </div>
+      </div>
+      <dl className="facts compact">
+        <dt>CA</dt>
+        <dd>{server.caPem === undefined ? 'system trust store' : 'custom CA certificate'}</dd>
+        <dt>Sign-in</dt>
+        <dd>{server.username ?? 'anonymous'}</dd>
+        <dt>Watched</dt>
+        <dd>{watchedCount} repositories</dd>
+      </dl>
+      {check?.status === 'loading' ? <Spinner label="Checking…" /> : null}
+      {check?.status === 'error' ? <ErrorNote error={check.error} /> : null}
+      {check?.value === undefined || check.status === 'loading' ? null : <ConnectionReportView report={check.value} />}
+    </article>
+  );
+}
+
+export function ServersScreen() {
+  const servers = useAppStore((s) => s.settings.value?.servers ?? []);
+  const [adding, setAdding] = useState(false);
+  const showForm = adding || servers.length === 0;
+  return (
+    <div className="screen">
+      <PageHeader
+        title="Servers"
+        subtitle="Notary servers Countersign reads trust data from. Passwords stay in the system keychain."
+        actions={
+          showForm ? null : (
+            <button type="button" className="button primary" onClick={() => setAdding(true)}>
+              Add server
+            </button>
+          )
+        }
+      />
+      {showForm ? (
+        <Section title="Add a notary server">
+          <ServerForm onSaved={() => setAdding(false)} />
+        </Section>
+      ) : null}
+      {servers.length === 0 ? (
+        <p className="hint">Countersign has no default server: add the one your team signs with.</p>
+      ) : (
+        <div className="cards">
+          {servers.map((server) => (
+            <ServerCard key={server.id} server={server} />
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
