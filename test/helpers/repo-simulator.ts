@@ -113,7 +113,7 @@ export function goTime(date: Date): string {
 
 /** A metadata file exactly as notary writes it: "signed" first, then "signatures", no whitespace. */
 export function encodeFile(signed: unknown, signatures: readonly SignatureJson[]): Uint8Array {
-  return Buffer.from(`{"signed":${canonicalString(signed)},"signatures":${canonicalString(signatures)}}`);
+  return new TextEncoder().encode(`{"signed":${canonicalString(signed)},"signatures":${canonicalString(signatures)}}`);
 }
 
 /** Signs the canonical JSON of `signed` once per signer (a repeated signer signs twice). */

@@ -1,0 +1,146 @@
+// Delegations: a delegated role may only sign targets inside its own paths and every ancestor's,
+// and only a parent's direct children are delegations of it. A delegation that fails verification
+// is left out with its whole subtree — its tags disappear, a warning says which role failed and why —
+// while everything else still verifies (docker does the same; notary drops such targets silently).
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { buildRepositoryView } from '../../../electron/core/trust/repository-view';
+import type { RefreshResult } from '../../../electron/core/tuf/updater';
+import { flippedSignature, releasedRepository, verdictOf } from '../../helpers/tamper';
+import { delegationFailure, refreshSim } from '../../helpers/tuf-harness';
+import { RepoSimulator } from '../../helpers/repo-simulator';
+
+function viewOf(result: RefreshResult) {
+  return buildRepositoryView(result.trusted, result.failedDelegations, { server: 'https://notary.test', source: 'server', verifiedAt: '2026-01-01T00:00:00Z' });
+}
+
+function tagRows(result: RefreshResult): string[] {
+  return viewOf(result).signedTags.map((row) => `${row.tag} ${row.signers.join('+')}`);
+}
+
+describe('delegation path escape', () => {
+  it('refuses a delegation that lists a target outside its paths', async () => {
+    const sim = releasedRepository((s) => {
+      s.addDelegation('targets/alice', { paths: ['alice/'] });
+      s.addTarget('targets/alice', 'bob/tool');
+    });
+    assert.deepEqual(await verdictOf(sim, 'targets/alice'), { code: 'delegation-path', role: 'targets/alice' });
+  });
+
+  it('refuses a nested delegation that lists a target inside its own paths but outside its parent\'s', async () => {
+    const sim = releasedRepository((s) => {
+      s.addDelegation('targets/team', { paths: ['team/'] });
+      s.addDelegation('targets/team/sub', { paths: [''] });
+      s.addTarget('targets/team/sub', 'other/tool');
+    });
+    assert.deepEqual(await verdictOf(sim, 'targets/team/sub'), { code: 'delegation-path', role: 'targets/team/sub' });
+  });
+
+  it('accepts a nested delegation inside its own and its parent\'s paths', async () => {
+    const sim = releasedRepository((s) => {
+      s.addDelegation('targets/team', { paths: ['team/'] });
+      s.addDelegation('targets/team/sub', { paths: ['team/sub/'] });
+      s.addTarget('targets/team', 'team/app').addTarget('targets/team/sub', 'team/sub/tool');
+    });
+    const result = await refreshSim(sim);
+    assert.deepEqual(result.failedDelegations, []);
+    assert.ok(result.trusted.delegations.has('targets/team/sub'));
+  });
+
+  it('refuses a role that targets delegates although it is not a direct child (targets/team/sub)', async () => {
+    const sim = releasedRepository((s) => {
+      s.addDelegationTo('targets', 'targets/team/sub');
+    });
+    assert.deepEqual(await verdictOf(sim, 'targets/team/sub'), { code: 'delegation-path', role: 'targets/team/sub' });
+  });
+
+  it('refuses a sibling that a delegation hands out (targets/alice delegating targets/bob)', async () => {
+    const sim = releasedRepository((s) => {
+      s.addDelegation('targets/alice');
+      s.addDelegationTo('targets/alice', 'targets/bob');
+    });
+    assert.deepEqual(await verdictOf(sim, 'targets/bob'), { code: 'delegation-path', role: 'targets/bob' });
+  });
+
+  it('matches path_hash_prefixes against the SHA-256 of the target name', async () => {
+    const prefix = createHash('sha256').update('v7').digest('hex').slice(0, 2);
+    const sim = releasedRepository((s) => {
+      s.addDelegation('targets/hashed', { paths: [] });
+      s.editTargets('targets', (t) => {
+        t.delegations.roles.find((r) => r.name === 'targets/hashed')!['path_hash_prefixes'] = [prefix];
+      });
+      s.addTarget('targets/hashed', 'v7');
+    });
+    assert.deepEqual(await verdictOf(sim, 'targets/hashed'), { code: 'verified' });
+    const other = ['v1', 'v2', 'v3', 'v4'].find((t) => !createHash('sha256').update(t).digest('hex').startsWith(prefix))!;
+    sim.addTarget('targets/hashed', other).publish();
+    assert.deepEqual(await verdictOf(sim, 'targets/hashed'), { code: 'delegation-path', role: 'targets/hashed' });
+  });
+});
+
+describe('a delegation that fails verification', () => {
+  /** targets and releases hold v1, releases also v2, alice co-signs v1 and v2. */
+  function cosigned(): RepoSimulator {
+    return releasedRepository((s) => {
+      s.addTarget('targets/releases', 'v2', { sha256Hex: 'bb'.repeat(32) });
+      s.addDelegation('targets/alice');
+      s.addTarget('targets/alice', 'v1', { sha256Hex: 'aa'.repeat(32) }).addTarget('targets/alice', 'v2', { sha256Hex: 'bb'.repeat(32) });
+      s.addTarget('targets', 'v1', { sha256Hex: 'aa'.repeat(32) });
+    });
+  }
+
+  it('shows every tag with its signers when all delegations verify', async () => {
+    const result = await refreshSim(cosigned());
+    assert.deepEqual(tagRows(result), ['v1 alice', 'v2 alice']);
+  });
+
+  it('leaves out the tags only that role signed, and says which role failed and why', async () => {
+    const sim = cosigned();
+    sim.editSigned('targets/releases', () => undefined).publish({ rewrite: { 'targets/releases': flippedSignature } });
+    const result = await refreshSim(sim);
+    assert.deepEqual(tagRows(result), ['v1 alice']);
+    const view = viewOf(result);
+    assert.deepEqual(view.warnings.map((w) => [w.code, w.role]), [['signature-threshold', 'targets/releases']]);
+    const releases = view.roles.find((r) => r.name === 'targets/releases');
+    assert.equal(releases?.status, 'failed');
+    assert.equal(releases?.error?.code, 'signature-threshold');
+    assert.equal(result.toStore.files.has('targets/releases'), false);
+  });
+
+  it('drops a failed co-signer from the signers of the tags it signed', async () => {
+    const sim = cosigned();
+    sim.setExpires('targets/alice', new Date(sim.now.getTime() - 1000)).publish();
+    const result = await refreshSim(sim);
+    assert.deepEqual(tagRows(result), ['v1 Repo Admin', 'v2 Repo Admin']);
+    assert.deepEqual(delegationFailure(result, 'targets/alice'), { code: 'expired', role: 'targets/alice' });
+  });
+
+  it('leaves out the whole subtree of a failed delegation', async () => {
+    const sim = releasedRepository((s) => {
+      s.addDelegation('targets/team', { paths: ['team/'] });
+      s.addDelegation('targets/team/sub', { paths: ['team/sub/'] });
+      s.addTarget('targets/team/sub', 'team/sub/tool');
+      s.setExpires('targets/team', new Date(s.now.getTime() - 1000));
+    });
+    const result = await refreshSim(sim);
+    assert.deepEqual(result.failedDelegations.map((f) => f.role), ['targets/team']);
+    assert.equal(result.trusted.delegations.has('targets/team/sub'), false);
+    assert.ok(result.trusted.delegations.has('targets/releases'));
+  });
+
+  it('reports a delegation that snapshot lists but the server does not have as role-missing', async () => {
+    const sim = releasedRepository();
+    const fetcher = sim.fetcher().intercept((name) => name.startsWith('targets/releases'), () => null);
+    assert.deepEqual(await verdictOf(sim, 'targets/releases', { fetcher }), { code: 'role-missing', role: 'targets/releases' });
+  });
+
+  it('treats a delegation that was never published (snapshot does not list it) as empty, as notary does', async () => {
+    const sim = releasedRepository((s) => s.addDelegation('targets/alice'));
+    sim.publish({ editSnapshot: (snapshot) => delete snapshot.meta['targets/alice'] });
+    const result = await refreshSim(sim);
+    assert.deepEqual(result.failedDelegations, []);
+    assert.equal(result.trusted.delegations.has('targets/alice'), false);
+    assert.ok(viewOf(result).signers.some((s) => s.name === 'alice'));
+  });
+});
