@@ -197,8 +197,9 @@ function countingFetcher(fetcher: MetadataFetcher, signal: AbortSignal | undefin
     try {
       return await fetcher.fetch(name, maxBytes, signal);
     } catch (error) {
-      // The fetcher knows the file, not the role: a refusal must still say which role it was about.
-      if (error instanceof CountersignError && error.role === undefined) {
+      // The fetcher knows the file, not the role: a refusal of the data must still name its role
+      // (network failures are about the server, not a role).
+      if (error instanceof CountersignError && error.code === 'metadata-too-large' && error.role === undefined) {
         throw new CountersignError(error.code, error.message, { role, cause: error });
       }
       throw error;
