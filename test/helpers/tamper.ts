@@ -59,7 +59,8 @@ export interface Verdict {
 export function releasedRepository(setup?: (sim: RepoSimulator) => void): RepoSimulator {
   const sim = new RepoSimulator();
   sim.addDelegation('targets/releases');
-  sim.addTarget('targets', 'v1').addTarget('targets/releases', 'v1', { sha256Hex: 'aa'.repeat(32) });
+  const image = { sha256Hex: 'aa'.repeat(32), length: 1234 };
+  sim.addTarget('targets', 'v1', image).addTarget('targets/releases', 'v1', image);
   setup?.(sim);
   sim.publish();
   return sim;
