@@ -69,6 +69,7 @@ export interface FileMetaJson {
 export interface DelegationJson extends RoleKeysJson {
   name: string;
   paths: string[];
+  path_hash_prefixes?: string[];
 }
 export interface SignedJson {
   _type: string;

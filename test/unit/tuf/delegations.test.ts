@@ -68,7 +68,7 @@ describe('delegation path escape', () => {
     const sim = releasedRepository((s) => {
       s.addDelegation('targets/hashed', { paths: [] });
       s.editTargets('targets', (t) => {
-        t.delegations.roles.find((r) => r.name === 'targets/hashed')!['path_hash_prefixes'] = [prefix];
+        t.delegations.roles.find((r) => r.name === 'targets/hashed')!.path_hash_prefixes = [prefix];
       });
       s.addTarget('targets/hashed', 'v7');
     });
