@@ -4,11 +4,14 @@ import type { RepositoryView } from '../domain';
 import type { ErrorInfo } from '../errors';
 import type { TrustState } from './views';
 
-/** The role that expires first, among the roles that verified. */
+/**
+ * The role that expires first, among the roles that verified and that someone must re-sign by hand:
+ * roles whose key the server holds (the timestamp's 14 days) are renewed by the server itself.
+ */
 export function nearestExpiry(view: RepositoryView): { role: string; expires: string } | undefined {
   let nearest: { role: string; expires: string } | undefined;
   for (const role of view.roles) {
-    if (role.status !== 'verified' || role.expires === undefined) continue;
+    if (role.status !== 'verified' || role.expires === undefined || role.serverManaged === true) continue;
     if (nearest === undefined || Date.parse(role.expires) < Date.parse(nearest.expires)) {
       nearest = { role: role.name, expires: role.expires };
     }

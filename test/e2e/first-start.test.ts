@@ -1,8 +1,13 @@
+// First start: no server configured. The app shows what docker trust left on the machine — keys
+// and cached trust data, verified offline — using a docker config dir the real docker CLI filled.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { dockerSigners, startNotaryServer, type DockerSignersFixture, type NotaryServer } from '../stack';
 import { startApp, type RunningApp } from './support/app';
 
-describe('first start, with no server configured', () => {
+describe('first start, with an empty docker folder', () => {
   let app: RunningApp;
   before(async () => {
     app = await startApp();
@@ -11,11 +16,27 @@ describe('first start, with no server configured', () => {
     await app?.close();
   });
 
+  it('opens the welcome view with clear empty states', async () => {
+    const { page } = app;
+    await page.getByRole('heading', { name: 'Welcome to Countersign' }).waitFor();
+    await page.getByText('No docker trust keys on this machine').waitFor();
+    await page.getByText('No cached trust data').waitFor();
+    await app.screenshot('first-start-empty');
+  });
+
   it('talks to the main process through the typed window.countersign', async () => {
-    await app.page.getByTestId('runtime').filter({ hasText: 'test-host' }).waitFor();
     const info = await app.page.evaluate(() => window.countersign!.app.info({}));
     assert.equal(info.ok, true);
     assert.equal(info.ok && info.value.firstStart, true);
+    assert.equal(info.ok && info.value.runtime, 'test-host');
+  });
+
+  it('exposes one method per contract channel and nothing generic', async () => {
+    const shape = await app.page.evaluate(() =>
+      Object.fromEntries(Object.entries(window.countersign!).map(([domain, methods]) => [domain, Object.keys(methods).sort()])),
+    );
+    assert.deepEqual(Object.keys(shape).sort(), ['app', 'discovery', 'keys', 'operations', 'repositories', 'servers', 'settings', 'watch']);
+    assert.deepEqual(shape['operations'], ['cancel']);
   });
 
   it('refuses a malformed request with a typed error, through the real transport', async () => {
@@ -25,5 +46,50 @@ describe('first start, with no server configured', () => {
     );
     assert.equal(result.ok, false);
     assert.equal(!result.ok && result.error.code, 'invalid-ipc-payload');
+  });
+});
+
+describe('first start, on a machine where docker trust was used', () => {
+  let notary: NotaryServer;
+  let repo: DockerSignersFixture;
+  let app: RunningApp;
+
+  before(async () => {
+    notary = await startNotaryServer();
+    repo = await dockerSigners({ notary }, { signs: { alice: ['v1', 'v2'], bob: ['v2'] } });
+    // Reading the repository makes docker cache its latest trust data under trust/tuf.
+    const inspected = await repo.admin.inspect(repo.gun);
+    assert.equal(inspected.code, 0, inspected.stderr);
+    app = await startApp({ dockerConfigDir: repo.admin.configDir });
+  });
+  after(async () => {
+    await app?.close();
+    await repo?.dispose();
+    await notary?.stop();
+  });
+
+  it("lists the keys in docker's trust folder, by ID and role, without reading them", async () => {
+    const { page } = app;
+    const table = page.getByRole('table', { name: 'Docker trust keys' });
+    await table.waitFor();
+    const files = readdirSync(join(repo.admin.trustDir, 'private')).filter((f) => f.endsWith('.key'));
+    assert.ok(files.length >= 2, 'docker made a root and a repository key');
+    for (const file of files) {
+      await table.locator(`code[title="${file.replace(/\.key$/, '')}"]`).waitFor();
+    }
+    await table.getByRole('cell', { name: 'root', exact: true }).waitFor();
+    await app.screenshot('first-start');
+  });
+
+  it('verifies cached trust data offline and marks it as cached', async () => {
+    const { page } = app;
+    const cached = page.getByRole('table', { name: 'Cached trust data' });
+    await cached.getByRole('row', { name: new RegExp(repo.gun) }).getByRole('button', { name: 'Verify offline' }).click();
+    await page.getByText('Verified offline from the trust data docker cached').waitFor();
+    const tags = page.getByRole('table', { name: 'Signed tags' });
+    for (const tag of Object.values(repo.tags)) {
+      await tags.getByRole('row', { name: new RegExp(`${tag.tag}.*${tag.sha256}`) }).waitFor();
+    }
+    await app.screenshot('cached-repository');
   });
 });

@@ -35,7 +35,8 @@ export interface RunningApp {
   /** A throwaway HOME-like dir: settings, and docker's config under `dockerConfigDir`. */
   dir: string;
   dockerConfigDir: string;
-  screenshot(name: string): Promise<string>;
+  /** Writes test-results/screenshots/NAME.png; `fullPage` captures below the fold too. */
+  screenshot(name: string, options?: { fullPage?: boolean }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -63,6 +64,8 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
   const host = await startTestHost({ services, rendererDir });
   const browser = await launchChromium();
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 } });
+  // Fail fast: nothing in these flows should take seconds once the servers are up.
+  context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -77,10 +80,12 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     page,
     dir,
     dockerConfigDir,
-    screenshot: async (name) => {
+    screenshot: async (name, shotOptions) => {
       await mkdir(SCREENSHOT_DIR, { recursive: true });
       const path = join(SCREENSHOT_DIR, `${name}.png`);
-      await page.screenshot({ path, fullPage: false });
+      // Let transitions (progress bars, spinners going away) settle.
+      await page.waitForTimeout(150);
+      await page.screenshot({ path, fullPage: shotOptions?.fullPage ?? false, animations: 'disabled' });
       return path;
     },
     close: async () => {
