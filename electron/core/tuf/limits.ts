@@ -6,7 +6,7 @@ export const LIMITS = {
   timestampMaxBytes: 1024 * 1024,
   /** Root is fetched before anything vouches for its length; real ones are a few KiB. */
   rootMaxBytes: 2 * 1024 * 1024,
-  /** When snapshot gives no length for a role (notary's fallback is 100 MiB). */
+  /** The most any role may be, whatever length its parent lists (notary's download limit is 100 MiB). */
   unknownLengthMaxBytes: 100 * 1024 * 1024,
   /** Root versions walked in one refresh: a rotation per day for years, not an endless chain. */
   maxRootRotations: 1024,

@@ -172,6 +172,11 @@ async function cachedOrFetched(role: string, meta: FileMeta, fetcher: CountingFe
   const cached = stored?.files.get(role);
   const sha256 = meta.hashes.sha256;
   if (cached && sha256 && cached.length === meta.length && createHash('sha256').update(cached).digest('base64') === sha256) return cached;
+  // The parent's length is the cap, but a parent (e.g. a timestamp signed by a compromised server)
+  // may list any length: no role may be larger than notary's own download limit.
+  if (meta.length > LIMITS.unknownLengthMaxBytes) {
+    throw new CountersignError('metadata-too-large', `${role} is listed as ${meta.length} bytes, over the ${LIMITS.unknownLengthMaxBytes}-byte limit`, { role });
+  }
   // Consistent names pin the exact file, so a publish racing with our download cannot mix versions.
   if (sha256) {
     const byHash = await fetcher.optional(`${role}.${Buffer.from(sha256, 'base64').toString('hex')}.json`, meta.length, role);
