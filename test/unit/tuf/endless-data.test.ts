@@ -57,6 +57,15 @@ describe('endless data', () => {
     });
   }
 
+  it('refuses a role whose parent lists an absurd length, without downloading it', async () => {
+    // notary-server holds the timestamp key: a compromised server could vouch for a 10 GiB snapshot.
+    const sim = releasedRepository();
+    sim.publishTimestamp({ editTimestamp: (timestamp) => (timestamp.meta.snapshot.length = 10 * 2 ** 30) });
+    const fetcher = sim.fetcher();
+    assert.deepEqual(await verdictOf(sim, 'snapshot', { fetcher }), { code: 'metadata-too-large', role: 'snapshot' });
+    assert.ok([...fetcher.caps.values()].every((cap) => cap <= LIMITS.unknownLengthMaxBytes));
+  });
+
   it('fetches by the hash its parent lists, so a racing publish cannot mix versions', async () => {
     const sim = releasedRepository();
     const fetcher = sim.fetcher();
