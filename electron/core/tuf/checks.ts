@@ -26,7 +26,7 @@ export function checkThreshold(
   let canonical: Uint8Array | undefined;
   const verifies = (key: PublicKeyJson, method: string, sig: string) =>
     verifySignature(key, method, envelope.signedBytes, sig) ||
-    verifySignature(key, method, (canonical ??= canonicalBytes(envelope.signedJson)), sig);
+    verifySignature(key, method, (canonical ??= canonicalOrMalformed(envelope.signedJson, roleName)), sig);
   const trusted = new Set(role.keyids);
   const counted = new Set<string>();
   const problems: string[] = [];
@@ -46,6 +46,18 @@ export function checkThreshold(
       `${roleName} has ${counted.size} valid signature(s) from its trusted keys, needs ${role.threshold}${detail}`,
       { role: roleName },
     );
+  }
+}
+
+/** A number canonical JSON cannot encode (a fraction, an unsafe integer) is bad data, not a crash. */
+function canonicalOrMalformed(signed: unknown, roleName: string): Uint8Array {
+  try {
+    return canonicalBytes(signed);
+  } catch (error) {
+    throw new CountersignError('metadata-malformed', `${roleName}: "signed" cannot be encoded as canonical JSON: ${(error as Error).message}`, {
+      role: roleName,
+      cause: error,
+    });
   }
 }
 
