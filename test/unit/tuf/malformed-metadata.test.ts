@@ -38,6 +38,8 @@ describe('malformed JSON', () => {
   refusesForEveryRole('cut short', text((json) => json.slice(0, -1)), 'metadata-malformed');
   refusesForEveryRole('that is not UTF-8', (bytes) => Buffer.concat([Buffer.from(bytes).subarray(0, -1), Buffer.from([0xff, 0x7d])]), 'metadata-malformed');
   refusesForEveryRole('with a version that is a string', editedAfterSigning((signed) => ((signed as Record<string, unknown>)['version'] = '3')), 'metadata-malformed');
+  refusesForEveryRole('with a fraction in an unknown field (canonical JSON has integers only)', text((json) => json.replace('"_type"', '"x":1.5,"_type"')), 'metadata-malformed');
+  refusesForEveryRole('with a version beyond the safe integers', text((json) => json.replace(/"version":\d+/, '"version":12345678901234567890')), 'metadata-malformed');
   refusesForEveryRole('with no signatures list', text((json) => json.replace(/,"signatures":\[.*\]\}$/, '}')), 'metadata-malformed');
 });
 
