@@ -1,5 +1,6 @@
 // Every CLI command, in the order `countersign --help` lists them. Adding a command is one line here.
 import type { Command } from '../command';
 import { inspectCommand } from './inspect';
+import { keyCommands } from './key';
 
-export const COMMANDS: readonly Command[] = [inspectCommand];
+export const COMMANDS: readonly Command[] = [inspectCommand, ...keyCommands];

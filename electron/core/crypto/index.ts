@@ -3,7 +3,7 @@
 export type { KeyAlgorithm, KeyType, PrivateKeyMaterial, Signature, SignatureMethod, TufPublicKey } from './types';
 export { keyId, canonicalKeyIdOf, bareKeyOf, certificatePemOf, isX509KeyType } from './key-id';
 export { verifySignature, isSignatureMethod } from './verify';
-export { publicKeyFromTuf } from './public-key';
+export { publicKeyFromTuf, spkiOf } from './public-key';
 export { certificateInfo, createRootCertificateKey, ROOT_CERTIFICATE_VALIDITY_DAYS, SHA1_SIGNATURE_OIDS } from './certificate';
 export type { CertificateInfo, RootCertificateOptions } from './certificate';
 export { generatePrivateKey, privateKeyFromKeyObject, publicKeyOf, signWith, MIN_RSA_BITS } from './private-key';

@@ -58,3 +58,8 @@ function parseVerifyingKey(key: TufPublicKey): VerifyingKey {
   }
   return { kind: 'rsa', key: keyObject, modulusBytes: Math.ceil((details.modulusLength ?? 0) / 8) };
 }
+
+/** The DER SubjectPublicKeyInfo of a TUF key (for x509 keys: of the certificate's key), for .pub files. */
+export function spkiOf(key: TufPublicKey): Uint8Array {
+  return Uint8Array.from(publicKeyFromTuf(key).export({ type: 'spki', format: 'der' }));
+}

@@ -1,0 +1,235 @@
+// `countersign key ...`: the key vault from the command line. Private keys live in the OS keychain;
+// files only ever hold public keys or encrypted exports. Passphrases come from
+// $COUNTERSIGN_PASSPHRASE or a terminal prompt.
+import { existsSync, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { CountersignError } from '../../../shared/errors';
+import { encodePemBlock } from '../../core/crypto/pem';
+import { spkiOf } from '../../core/crypto/public-key';
+import type { KeyAlgorithm } from '../../core/crypto/types';
+import type { KeyRecord } from '../../core/keys/key-index';
+import { envPassphraseProvider, firstPassphraseProvider } from '../../core/keys/passphrase';
+import { terminalPassphraseProvider } from '../../core/keys/terminal-passphrase';
+import { openKeyVault, type ImportReport, type KeyVault } from '../../core/keys/vault';
+import { writeFileAtomic } from '../../core/state/atomic-file';
+import { flag, stringOption, type ParsedArgs } from '../args';
+import type { Command } from '../command';
+import type { CliContext } from '../context';
+import { formatTable } from '../table';
+
+/** docker trust key generate's rule for key names, which become the signer's role. */
+const KEY_NAME = /^[a-z0-9][a-z0-9_-]*$/;
+
+function openVault(context: CliContext): KeyVault {
+  return openKeyVault({
+    homeDir: context.home,
+    passphrases: firstPassphraseProvider(envPassphraseProvider(context.env), terminalPassphraseProvider()),
+  });
+}
+
+function printJson(context: CliContext, value: unknown): void {
+  context.out.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+function requirePositionals(args: ParsedArgs, count: number, what: string): string[] {
+  if (args.positionals.length < count) throw new CountersignError('invalid-input', `missing ${what}`);
+  return args.positionals;
+}
+
+function describeKey(record: KeyRecord): string {
+  return `${record.role} key ${record.id}${record.gun ? ` for ${record.gun}` : ''}`;
+}
+
+const generateCommand: Command = {
+  name: 'key generate',
+  summary: 'Generate a signing key in the OS keychain and write NAME.pub (docker trust key generate)',
+  usage: 'NAME',
+  options: {
+    algorithm: { type: 'string', value: 'ALG', description: 'ecdsa (default) or ed25519 (docker and notary refuse ed25519 delegation keys)' },
+    dir: { type: 'string', value: 'DIR', description: 'where NAME.pub is written (default: the current directory)' },
+    gun: { type: 'string', value: 'GUN', description: 'repository of a targets or snapshot key; for a root key, its certificate’s name' },
+    label: { type: 'string', value: 'TEXT', description: 'a note to recognise the key by' },
+  },
+  async run(context, args) {
+    const [name] = requirePositionals(args, 1, 'the key name');
+    if (!KEY_NAME.test(name!)) {
+      throw new CountersignError('invalid-input', `key name "${name}" must start with a lowercase letter or digit and contain only lowercase letters, digits, "_" and "-"`);
+    }
+    const algorithm = stringOption(args, 'algorithm') ?? 'ecdsa';
+    if (algorithm !== 'ecdsa' && algorithm !== 'ed25519') throw new CountersignError('invalid-input', `unknown algorithm "${algorithm}" (ecdsa or ed25519)`);
+    const publicKeyFile = resolve(stringOption(args, 'dir') ?? '.', `${name}.pub`);
+    if (existsSync(publicKeyFile)) throw new CountersignError('invalid-input', `public key file already exists: ${publicKeyFile}`);
+
+    const vault = openVault(context);
+    const record = await vault.generate({ role: name!, gun: stringOption(args, 'gun'), algorithm: algorithm as KeyAlgorithm, label: stringOption(args, 'label') });
+    try {
+      const bytes = spkiOf({ keytype: record.keytype, keyval: { public: record.publicKey } });
+      await writeFile(publicKeyFile, encodePemBlock({ type: 'PUBLIC KEY', headers: { role: name! }, bytes }), { flag: 'wx', mode: 0o644 });
+    } catch (error) {
+      // A key nobody can find the public half of is worse than none.
+      await vault.remove(record.id);
+      throw new CountersignError('invalid-input', `cannot write ${publicKeyFile}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    if (context.json) printJson(context, { key: record, publicKeyFile });
+    else context.out.write(`Generated ${describeKey(record)} in the OS keychain.\nPublic key: ${publicKeyFile}\n`);
+    return 0;
+  },
+};
+
+const importCommand: Command = {
+  name: 'key import',
+  summary: 'Import encrypted or plain PEM key files, or a whole notary/docker trust dir, into the keychain',
+  usage: 'FILE...|TRUST_DIR',
+  options: {
+    role: { type: 'string', value: 'ROLE', description: 'role for keys whose file names none (default: delegation, as notary)' },
+    gun: { type: 'string', value: 'GUN', description: 'repository for targets/snapshot keys whose file names none' },
+  },
+  async run(context, args) {
+    const paths = requirePositionals(args, 1, 'a key file or trust dir').map((path) => resolve(path));
+    const dirs = paths.filter((path) => existsSync(path) && statSync(path).isDirectory());
+    if (dirs.length > 0 && paths.length > 1) throw new CountersignError('invalid-input', 'import one trust dir at a time, or only files');
+    const vault = openVault(context);
+    const options = { role: stringOption(args, 'role'), gun: stringOption(args, 'gun') };
+    const report = dirs.length === 1 ? await vault.importTrustDir(dirs[0]!, options) : await vault.importFiles(paths, options);
+    if (context.json) printJson(context, report);
+    else context.out.write(importSummary(report));
+    return 0;
+  },
+};
+
+function importSummary(report: ImportReport): string {
+  const lines = report.imported.map((record) => `Imported ${describeKey(record)} from ${record.importedFrom ?? 'a file'}\n`);
+  lines.push(...report.skipped.map((skip) => `Skipped ${skip.file}: ${skip.reason.message}\n`));
+  if (report.imported.length === 0 && report.skipped.length === 0) lines.push('No keys found.\n');
+  return lines.join('');
+}
+
+const exportCommand: Command = {
+  name: 'key export',
+  summary: 'Write keys as one encrypted PEM file that notary key import and docker trust key load accept',
+  usage: 'KEYID... --out FILE',
+  options: {
+    out: { type: 'string', value: 'FILE', description: 'the file to write (owner-only; never overwritten without --force)' },
+    force: { type: 'boolean', description: 'replace an existing file' },
+  },
+  async run(context, args) {
+    const ids = requirePositionals(args, 1, 'a key ID');
+    const out = stringOption(args, 'out');
+    if (out === undefined) throw new CountersignError('invalid-input', 'key export needs --out FILE');
+    const file = resolve(out);
+    if (existsSync(file) && !flag(args, 'force')) throw new CountersignError('invalid-input', `${file} exists (use --force to replace it)`);
+    const text = await openVault(context).exportKeys(ids);
+    await writeFileAtomic(file, text, 0o600);
+    if (context.json) printJson(context, { file, keys: ids.length });
+    else context.out.write(`Exported ${ids.length} encrypted key${ids.length === 1 ? '' : 's'} to ${file}\n`);
+    return 0;
+  },
+};
+
+const listCommand: Command = {
+  name: 'key list',
+  summary: 'List the keys in the vault (as notary key list, plus where each key is)',
+  usage: '',
+  async run(context) {
+    const records = await openVault(context).list();
+    if (context.json) {
+      printJson(context, records);
+      return 0;
+    }
+    if (records.length === 0) {
+      context.out.write('No keys in the vault.\n');
+      return 0;
+    }
+    const rows = records.map((r) => [r.role, r.gun ?? '', r.id, r.keytype, r.location === 'offline' ? `offline: ${r.offlineFile ?? ''}` : 'keychain', r.label ?? '']);
+    context.out.write(formatTable([['ROLE', 'GUN', 'KEY ID', 'ALGORITHM', 'LOCATION', 'LABEL'], ...rows]));
+    return 0;
+  },
+};
+
+const removeCommand: Command = {
+  name: 'key remove',
+  summary: 'Delete a key from the keychain and the vault (cannot be undone)',
+  usage: 'KEYID',
+  options: { yes: { type: 'boolean', description: 'do not ask for confirmation' } },
+  async run(context, args) {
+    const [id] = requirePositionals(args, 1, 'a key ID');
+    const vault = openVault(context);
+    const record = await vault.get(id!);
+    const warning = record.role === 'root' ? ' Without it you cannot change this repository’s trust any more unless you hold an offline copy.' : '';
+    if (!flag(args, 'yes') && !(await confirmOnTerminal(`Delete ${describeKey(record)}?${warning} (yes/no) `))) {
+      throw new CountersignError('confirmation-required', `not deleting ${record.id}: confirm with --yes`);
+    }
+    await vault.remove(record.id);
+    if (context.json) printJson(context, { removed: record.id });
+    else context.out.write(`Deleted ${describeKey(record)}\n`);
+    return 0;
+  },
+};
+
+const labelCommand: Command = {
+  name: 'key label',
+  summary: 'Give a key a note to recognise it by (an empty label removes it)',
+  usage: 'KEYID LABEL',
+  async run(context, args) {
+    const [id, label] = requirePositionals(args, 2, 'a key ID and a label');
+    const record = await openVault(context).setLabel(id!, label);
+    if (context.json) printJson(context, record);
+    else context.out.write(`${record.id}: ${record.label ?? '(no label)'}\n`);
+    return 0;
+  },
+};
+
+const offlineCommand: Command = {
+  name: 'key offline',
+  summary: 'Move a key (typically root) out of the keychain into an encrypted file',
+  usage: 'KEYID --out FILE',
+  options: { out: { type: 'string', value: 'FILE', description: 'where the encrypted copy goes (keep it somewhere safe)' } },
+  async run(context, args) {
+    const [id] = requirePositionals(args, 1, 'a key ID');
+    const out = stringOption(args, 'out');
+    if (out === undefined) throw new CountersignError('invalid-input', 'key offline needs --out FILE');
+    if (existsSync(resolve(out))) throw new CountersignError('invalid-input', `${resolve(out)} exists; choose a new file`);
+    const record = await openVault(context).takeOffline(id!, out);
+    if (context.json) printJson(context, record);
+    else context.out.write(`${describeKey(record)} is now only in ${record.offlineFile}\n`);
+    return 0;
+  },
+};
+
+const onlineCommand: Command = {
+  name: 'key online',
+  summary: 'Bring an offline key back into the keychain (for a rotation or a root re-sign)',
+  usage: 'KEYID',
+  options: { from: { type: 'string', value: 'FILE', description: 'the encrypted copy (default: where key offline put it)' } },
+  async run(context, args) {
+    const [id] = requirePositionals(args, 1, 'a key ID');
+    const from = stringOption(args, 'from');
+    const record = await openVault(context).bringOnline(id!, from === undefined ? {} : { file: resolve(from) });
+    if (context.json) printJson(context, record);
+    else context.out.write(`${describeKey(record)} is back in the OS keychain\n`);
+    return 0;
+  },
+};
+
+async function confirmOnTerminal(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const terminal = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await terminal.question(question)).trim());
+  } finally {
+    terminal.close();
+  }
+}
+
+export const keyCommands: readonly Command[] = [
+  generateCommand,
+  importCommand,
+  exportCommand,
+  listCommand,
+  removeCommand,
+  labelCommand,
+  offlineCommand,
+  onlineCommand,
+];

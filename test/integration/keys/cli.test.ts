@@ -1,0 +1,120 @@
+// `countersign key ...` end to end: the real keychain, and docker trust on the other side of every
+// file the CLI writes or reads. Run under scripts/with-keyring.sh.
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { canonicalBytes } from '../../../electron/core/tuf/canonical';
+import { keyId } from '../../../electron/core/crypto/key-id';
+import { verifySignature } from '../../../electron/core/crypto/verify';
+import type { TufPublicKey } from '../../../electron/core/crypto/types';
+import type { KeyRecord } from '../../../electron/core/keys/key-index';
+import { dockerTrust, type DockerTrust } from '../../stack/docker-trust';
+import { canonicalKeyIdOfPem } from '../../stack/keys';
+import { startNotaryServer, type NotaryServer } from '../../stack/notary-server';
+import { makeTempDir, removeTempDir } from '../../stack/process';
+import { countersign } from '../inspect/run-countersign';
+import { keychainAccounts, requireKeyringSession } from './support/vault-fixture';
+
+let server: NotaryServer;
+let docker: DockerTrust;
+let work: string;
+let env: NodeJS.ProcessEnv;
+
+before(async () => {
+  requireKeyringSession();
+  server = await startNotaryServer();
+  docker = await dockerTrust({ server: server.url, caFile: server.caFile });
+  work = makeTempDir('key-cli');
+  // The vault's home, and the passphrase docker uses for its repository keys, so exports load as is.
+  env = { ...process.env, COUNTERSIGN_HOME: join(work, 'home'), COUNTERSIGN_PASSPHRASE: docker.env()['DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE'] };
+});
+
+after(async () => {
+  await docker?.dispose();
+  await server?.stop();
+  if (work) await removeTempDir(work);
+});
+
+async function ok(argv: string[]): Promise<string> {
+  const result = await countersign(argv, env);
+  assert.equal(result.code, 0, `countersign ${argv.join(' ')} failed: ${result.stderr}`);
+  return result.stdout;
+}
+
+async function listed(): Promise<KeyRecord[]> {
+  return JSON.parse(await ok(['key', 'list', '--json'])) as KeyRecord[];
+}
+
+describe('countersign key generate', () => {
+  it('writes NAME.pub as docker does, and docker adds the signer and signs with the exported key', async () => {
+    const gun = 'example.com/cli/app';
+    const out = JSON.parse(await ok(['key', 'generate', 'alice', '--dir', work, '--json'])) as { key: KeyRecord; publicKeyFile: string };
+    assert.equal(out.publicKeyFile, join(work, 'alice.pub'));
+    const pub = await readFile(out.publicKeyFile, 'utf8');
+    assert.match(pub, /^-----BEGIN PUBLIC KEY-----\nrole: alice\n\n/);
+    assert.equal(canonicalKeyIdOfPem(pub), out.key.id);
+    assert.ok((await keychainAccounts()).includes(out.key.id));
+
+    const exported = join(work, 'alice-export.pem');
+    await ok(['key', 'export', out.key.id.slice(0, 12), '--out', exported]);
+    assert.equal(await docker.keyLoad(exported, 'alice'), out.key.id);
+    await docker.signerAdd('alice', gun, [out.publicKeyFile]);
+    await docker.signLikeDocker(gun, 'v1', 7, '34'.repeat(32), { roles: ['targets/alice'] });
+    const signed = (await server.roleJson(gun, 'targets/alice')) as { signed: unknown; signatures: { keyid: string; method: string; sig: string }[] };
+    const key: TufPublicKey = { keytype: 'ecdsa', keyval: { public: out.key.publicKey, private: null } };
+    const signature = signed.signatures.find((s) => s.keyid === keyId(key))!;
+    assert.equal(verifySignature(key, signature.method, canonicalBytes(signed.signed), signature.sig), true);
+  });
+
+  it('refuses names docker refuses and an existing .pub file, generating nothing', async () => {
+    const before = (await listed()).length;
+    assert.equal((await countersign(['key', 'generate', 'Bad/Name', '--dir', work], env)).code, 1);
+    await writeFile(join(work, 'taken.pub'), 'x');
+    const taken = await countersign(['key', 'generate', 'taken', '--dir', work], env);
+    assert.equal(taken.code, 1);
+    assert.match(taken.stderr, /invalid-input: public key file already exists/);
+    assert.equal((await listed()).length, before);
+  });
+});
+
+describe('countersign key import, list, label and remove', () => {
+  it('imports docker’s trust dir and lists the key with its role', async () => {
+    // A trust dir of its own: the other one also holds the root key docker made, under another passphrase.
+    const fresh = await dockerTrust({ server: server.url, caFile: server.caFile });
+    const bob = await fresh.keyGenerate('bob');
+    const text = await ok(['key', 'import', fresh.trustDir]);
+    await fresh.dispose();
+    assert.match(text, new RegExp(`Imported bob key ${bob.keyId}`));
+    assert.ok((await listed()).some((r) => r.id === bob.keyId && r.role === 'bob'));
+    const table = await ok(['key', 'list']);
+    assert.match(table.split('\n')[0]!, /^ROLE\s+GUN\s+KEY ID\s+ALGORITHM\s+LOCATION\s+LABEL$/);
+    assert.match(table, new RegExp(`bob\\s+${bob.keyId}\\s+ecdsa\\s+keychain`));
+  });
+
+  it('labels a key, and removes it only when confirmed', async () => {
+    const { key } = JSON.parse(await ok(['key', 'generate', 'carol', '--dir', work, '--json'])) as { key: KeyRecord };
+    await ok(['key', 'label', key.id, 'build server']);
+    assert.equal((await listed()).find((r) => r.id === key.id)?.label, 'build server');
+    const unconfirmed = await countersign(['key', 'remove', key.id], env);
+    assert.equal(unconfirmed.code, 1);
+    assert.match(unconfirmed.stderr, /confirmation-required/);
+    await ok(['key', 'remove', key.id, '--yes']);
+    assert.equal((await listed()).some((r) => r.id === key.id), false);
+    assert.equal((await keychainAccounts()).includes(key.id), false);
+  });
+});
+
+describe('countersign key offline and online', () => {
+  it('moves a root key to an encrypted file and back', async () => {
+    const { key } = JSON.parse(await ok(['key', 'generate', 'root', '--gun', 'example.com/cli/app', '--dir', work, '--json'])) as { key: KeyRecord };
+    const backup = join(work, 'root-offline.pem');
+    await ok(['key', 'offline', key.id, '--out', backup]);
+    assert.equal((await listed()).find((r) => r.id === key.id)?.location, 'offline');
+    assert.equal((await keychainAccounts()).includes(key.id), false);
+    await ok(['key', 'online', key.id]);
+    assert.equal((await listed()).find((r) => r.id === key.id)?.location, 'keychain');
+    const exportTwice = await countersign(['key', 'export', key.id, '--out', backup], env);
+    assert.match(exportTwice.stderr, /exists \(use --force/);
+  });
+});
