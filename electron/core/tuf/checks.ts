@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { CountersignError } from '../../../shared/errors';
 import { canonicalBytes } from './canonical';
 import type { Envelope, FileMeta, PublicKeyJson, RoleKeys, RootSigned } from './metadata';
-import { certificateInfo } from '../crypto/certificate';
+import { certificateInfo, type CertificateInfo } from '../crypto/certificate';
 import { canonicalKeyIdOf, keyId } from '../crypto/key-id';
 import { verifySignature } from '../crypto/verify';
 
@@ -34,7 +34,11 @@ export function checkThreshold(
     if (!trusted.has(signature.keyid)) continue; // unknown-key signatures never count
     const key = keys[signature.keyid];
     if (!key || !isUsable(signature.keyid, key)) continue;
-    const identity = canonicalKeyIdOf(key);
+    const identity = identityOf(key);
+    if (identity === undefined) {
+      problems.push(`key ${short(signature.keyid)} is a certificate that cannot be parsed`);
+      continue;
+    }
     if (counted.has(identity)) continue;
     if (verifiesOrUnsupported(() => verifies(key, signature.method, signature.sig))) counted.add(identity);
     else problems.push(`the signature by key ${short(signature.keyid)} (method "${signature.method}") does not verify`);
@@ -46,6 +50,15 @@ export function checkThreshold(
       `${roleName} has ${counted.size} valid signature(s) from its trusted keys, needs ${role.threshold}${detail}`,
       { role: roleName },
     );
+  }
+}
+
+/** The key's canonical ID, or undefined for a certificate that cannot be parsed (a key that signs nothing). */
+function identityOf(key: PublicKeyJson): string | undefined {
+  try {
+    return canonicalKeyIdOf(key);
+  } catch {
+    return undefined;
   }
 }
 
@@ -132,7 +145,12 @@ export function usableRootKey(gun: string, now: Date): (id: string, key: PublicK
 
 export function rootCertificateProblem(key: PublicKeyJson, gun: string, now: Date): string | undefined {
   if (key.keytype !== 'ecdsa-x509' && key.keytype !== 'rsa-x509') return `a ${key.keytype} key is not a certificate`;
-  const cert = certificateInfo(Buffer.from(key.keyval.public, 'base64').toString('utf8'));
+  let cert: CertificateInfo;
+  try {
+    cert = certificateInfo(Buffer.from(key.keyval.public, 'base64').toString('utf8'));
+  } catch {
+    return 'its certificate cannot be parsed';
+  }
   if (cert.commonName !== gun) return `its certificate is for "${cert.commonName}", not "${gun}"`;
   if (cert.notAfter.getTime() <= now.getTime()) return `its certificate expired on ${cert.notAfter.toISOString()}`;
   if (cert.notBefore.getTime() > now.getTime()) return `its certificate is not valid before ${cert.notBefore.toISOString()}`;
