@@ -120,7 +120,13 @@ function signers(declared: DeclaredDelegation[]): SignerView[] {
     if (delegation.name === RELEASES) continue;
     const keyIds = delegation.keyIds.map((id) => {
       const key = delegation.keys[id];
-      return key ? canonicalKeyIdOf(key) : id;
+      // A certificate that does not parse has no canonical ID: show the ID it is listed under.
+      if (!key) return id;
+      try {
+        return canonicalKeyIdOf(key);
+      } catch {
+        return id;
+      }
     });
     byName.set(delegation.name.slice('targets/'.length), { name: delegation.name.slice('targets/'.length), keyIds });
   }
@@ -170,11 +176,11 @@ function keyViews(set: TrustedSet): KeyView[] {
     if (seen.has(id)) return;
     const view: KeyView = { id, keytype: key.keytype };
     if (key.keytype === 'ecdsa-x509' || key.keytype === 'rsa-x509') {
-      view.canonicalId = canonicalKeyIdOf(key);
       try {
+        view.canonicalId = canonicalKeyIdOf(key);
         view.certificateExpires = certificateInfo(Buffer.from(key.keyval.public, 'base64').toString('utf8')).notAfter.toISOString();
       } catch {
-        // A certificate that does not parse cannot have verified anything; show the key without a date.
+        // A certificate that does not parse cannot have verified anything; show the key without a date or canonical ID.
       }
     }
     seen.set(id, view);
