@@ -4,6 +4,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ALL_ROLES, attack, flippedSignature, releasedRepository, resignedBy, verdictOf, withSignatures, type Role } from '../../helpers/tamper';
 import { certificateKeyOf, newKey, newRootKey, type KeyJson, type RepoSimulator, type SimKey } from '../../helpers/repo-simulator';
+import { keyId } from '../../../electron/core/crypto/key-id';
+import { buildRepositoryView } from '../../../electron/core/trust/repository-view';
+import { refreshSim } from '../../helpers/tuf-harness';
+import type { TufPublicKey } from '../../../electron/core/crypto/types';
 
 /** A key of the kind notary uses for the role: certificates for root, ed25519 for timestamp. */
 function keyFor(sim: RepoSimulator, role: Role): SimKey {
@@ -124,4 +128,89 @@ describe('a signature with a method the key cannot use', () => {
     const fetcher = attack(sim, 'timestamp', withSignatures((sigs) => sigs.map((s) => ({ ...s, method: 'ecdsa' }))));
     assert.deepEqual(await verdictOf(sim, 'timestamp', { fetcher }), { code: 'signature-threshold', role: 'timestamp' });
   });
+});
+
+describe('a key whose certificate cannot be parsed', () => {
+  const unparseable: KeyJson = {
+    keytype: 'ecdsa-x509',
+    keyval: { private: null, public: Buffer.from('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n').toString('base64') },
+  };
+  const unparseableId = keyId(unparseable as TufPublicKey);
+  const junkSignature = { keyid: unparseableId, method: 'ecdsa', sig: Buffer.alloc(64, 1).toString('base64') };
+
+  it('is an unusable extra root key, not a reason to refuse a root its other keys sign', async () => {
+    const sim = releasedRepository((s) =>
+      s.editRoot((root) => {
+        root.keys[unparseableId] = unparseable;
+        root.roles.root.keyids.push(unparseableId);
+      }),
+    );
+    assert.deepEqual(await verdictOf(sim, 'root'), { code: 'verified' });
+  });
+
+  it('is shown without a canonical ID in the view of a repository that lists it', async () => {
+    const sim = releasedRepository((s) => {
+      s.editRoot((root) => {
+        root.keys[unparseableId] = unparseable;
+        root.roles.root.keyids.push(unparseableId);
+      });
+      s.addDelegation('targets/alice', { keys: [newKey('ecdsa')] });
+      s.editTargets('targets', (t) => {
+        t.delegations.keys[unparseableId] = unparseable;
+        t.delegations.roles.find((r) => r.name === 'targets/alice')!.keyids.push(unparseableId);
+      });
+    });
+    const result = await refreshSim(sim);
+    const view = buildRepositoryView(result.trusted, result.failedDelegations, { server: 's', source: 'server', verifiedAt: '' });
+    assert.deepEqual(view.keys.find((k) => k.id === unparseableId), { id: unparseableId, keytype: 'ecdsa-x509' });
+    assert.ok(view.signers.find((signer) => signer.name === 'alice')?.keyIds.includes(unparseableId));
+  });
+
+  it('leaves a root whose only root key it is without a usable certificate', async () => {
+    const sim = releasedRepository((s) =>
+      s.editRoot((root) => {
+        root.keys[unparseableId] = unparseable;
+        root.roles.root.keyids = [unparseableId];
+      }),
+    );
+    assert.deepEqual(await verdictOf(sim, 'root'), { code: 'root-certificate', role: 'root' });
+  });
+
+  for (const role of ['targets', 'targets/releases'] as const) {
+    it(`counts as no signature for ${role}, beside a valid one`, async () => {
+      const sim = releasedRepository((s) => {
+        if (role === 'targets') {
+          s.editRoot((root) => {
+            root.keys[unparseableId] = unparseable;
+            root.roles.targets.keyids.push(unparseableId);
+          });
+        } else {
+          s.editTargets('targets', (t) => {
+            t.delegations.keys[unparseableId] = unparseable;
+            t.delegations.roles[0]!.keyids.push(unparseableId);
+          });
+        }
+      });
+      const fetcher = attack(sim, role, withSignatures((sigs) => [junkSignature, ...sigs]));
+      assert.deepEqual(await verdictOf(sim, role, { fetcher }), { code: 'verified' });
+    });
+
+    it(`does not count towards ${role}'s threshold`, async () => {
+      const sim = releasedRepository((s) => {
+        if (role === 'targets') {
+          s.editRoot((root) => {
+            root.keys[unparseableId] = unparseable;
+            root.roles.targets.keyids = [unparseableId];
+          });
+        } else {
+          s.editTargets('targets', (t) => {
+            t.delegations.keys[unparseableId] = unparseable;
+            t.delegations.roles[0]!.keyids = [unparseableId];
+          });
+        }
+      });
+      const fetcher = attack(sim, role, withSignatures(() => [junkSignature]));
+      assert.deepEqual(await verdictOf(sim, role, { fetcher }), { code: 'signature-threshold', role });
+    });
+  }
 });
