@@ -51,6 +51,12 @@ export const rootSignedSchema = z.looseObject({
 });
 
 export const delegatedRoleSchema = roleKeysSchema.extend({
+  // notary writes a delegation whose last key was removed as "keyids": null (a nil Go slice). Such a
+  // role has no keys, so nothing it signs can ever meet its threshold; docker still lists it as a signer.
+  keyids: z
+    .array(hexKeyId)
+    .nullable()
+    .transform((ids) => ids ?? []),
   name: z.string().regex(/^targets\/[^/]+(\/[^/]+)*$/, 'a role under targets/'),
   paths: z.array(z.string()).optional(),
   path_hash_prefixes: z.array(z.string()).optional(),
