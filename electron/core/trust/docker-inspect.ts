@@ -7,7 +7,8 @@ export interface DockerTrustKey {
 }
 export interface DockerTrustSigner {
   Name: string;
-  Keys: DockerTrustKey[];
+  /** Absent when there are none: docker's struct tags it `json:",omitempty"`. */
+  Keys?: DockerTrustKey[];
 }
 export interface DockerTrustInspect {
   Name: string;
@@ -33,12 +34,14 @@ export function toDockerInspect(name: string, view: RepositoryView, tag?: string
   return {
     Name: name,
     SignedTags: rows.map((row) => ({ SignedTag: row.tag, Digest: row.digest, Signers: [...row.signers] })),
-    Signers: view.signers.map((signer) => ({ Name: signer.name, Keys: signer.keyIds.map((ID) => ({ ID })) })),
-    AdministrativeKeys: [
-      { Name: 'Root', Keys: view.administrativeKeys.root.map((ID) => ({ ID })) },
-      { Name: 'Repository', Keys: view.administrativeKeys.repository.map((ID) => ({ ID })) },
-    ],
+    Signers: view.signers.map((signer) => signerEntry(signer.name, signer.keyIds)),
+    AdministrativeKeys: [signerEntry('Root', view.administrativeKeys.root), signerEntry('Repository', view.administrativeKeys.repository)],
   };
+}
+
+/** A signer as docker marshals it: a delegation left without keys prints no "Keys" at all, not []. */
+function signerEntry(name: string, keyIds: readonly string[]): DockerTrustSigner {
+  return keyIds.length === 0 ? { Name: name } : { Name: name, Keys: keyIds.map((ID) => ({ ID })) };
 }
 
 export function countersignExtras(view: RepositoryView): CountersignExtras {
