@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dockerTrust, notaryCli, startNotaryServer } from '../test/stack';
+import { dockerTrust, startNotaryServer } from '../test/stack';
 import { HttpClient } from '../electron/core/net/http';
 import { NotaryClient } from '../electron/core/notary/notary-client';
 import { loadRepository } from '../electron/core/trust/load-repository';
