@@ -3,7 +3,9 @@
 // and the private keyring session.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { get as httpsGet } from 'node:https';
 import { join } from 'node:path';
 import {
@@ -22,6 +24,7 @@ import {
   startRegistry,
   twoSignersOneTag,
   keyIdOf,
+  canonicalKeyIdOfPublicKey,
   type DockerTrust,
   type DockerTrustInspectEntry,
   type FixtureContext,
@@ -214,6 +217,15 @@ describe('the test stack', () => {
       const result = await reader.inspect('localhost:5000/no/such/repo');
       assert.equal(result.code, 1);
       assert.deepEqual(result.entries, []);
+    });
+
+    it('loads a PEM private key under a signer name and reports its canonical key ID', async () => {
+      const keyFile = join(reader.configDir, 'carol.key');
+      const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      // A plaintext key in the test's own temp dir, made for this test only; docker refuses key files
+      // that others may read.
+      await writeFile(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+      assert.equal(await reader.keyLoad(keyFile, 'carol'), canonicalKeyIdOfPublicKey(publicKey));
     });
 
     it('revokes a tag signed into targets/releases', async () => {

@@ -4,9 +4,12 @@
 //
 // Behaviour of docker 28.2.2 seen here, worth knowing when reading test results:
 // - `trust key generate NAME --dir DIR` fails ("public key path does not exist") unless DIR exists.
+// - `trust key load FILE` refuses a FILE that group or others may read or write (mode must be 0600).
 // - `trust signer remove` exits 0 and changes nothing unless the signer is the last one holding keys
 //   in targets/releases, even with --force.
-// - `trust revoke` without a terminal on stdin does not ask and revokes; -y is passed anyway.
+// - `trust revoke` without a terminal on stdin does not ask and revokes; -y is passed anyway. Like
+//   sign, it only touches roles whose key this config holds, so an admin without delegation keys
+//   cannot revoke a tag signed into targets/releases ("no valid signing keys for delegation roles").
 // - `trust signer add` on a repository that does not exist yet initialises it, with the snapshot
 //   key managed by the server.
 // - `notary delegation list` prints canonical key IDs; the metadata keeps the certificate-based IDs

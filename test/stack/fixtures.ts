@@ -114,16 +114,11 @@ export function pushedImageTargets(registry: Pick<Registry, 'pushImage'>, seed =
 // Builders
 
 /** a) `notary init` and tags added straight into targets (no delegations, snapshot key local). */
-export async function notaryTargetsOnly(
+export function notaryTargetsOnly(
   ctx: FixtureContext,
   options: { repo?: string; tags?: readonly string[] } = {},
 ): Promise<NotaryRepoFixture> {
-  const gun = gunFor(ctx, options.repo, 'targets-only');
-  const admin = newNotary(ctx);
-  await admin.init(gun, { publish: false });
-  const tags = await addTags(ctx, admin, gun, options.tags ?? ['v1', 'v2', 'latest'], ['targets']);
-  await admin.publish(gun);
-  return { ...(await keyFacts(ctx, gun, 'client')), gun, tags, admin, dispose: () => admin.dispose() };
+  return notaryRepoWithTargets(ctx, gunFor(ctx, options.repo, 'targets-only'), options.tags ?? ['v1', 'v2', 'latest'], 'client');
 }
 
 /**
@@ -202,17 +197,11 @@ export async function rotatedRoot(
 }
 
 /** e) A repository made by `notary init` whose snapshot key was then handed to the server (`-r`). */
-export async function serverManagedSnapshot(
+export function serverManagedSnapshot(
   ctx: FixtureContext,
   options: { repo?: string; tags?: readonly string[] } = {},
 ): Promise<NotaryRepoFixture> {
-  const gun = gunFor(ctx, options.repo, 'server-snapshot');
-  const admin = newNotary(ctx);
-  await admin.init(gun);
-  await admin.rotate(gun, 'snapshot', { serverManaged: true });
-  const tags = await addTags(ctx, admin, gun, options.tags ?? ['v1'], ['targets']);
-  await admin.publish(gun);
-  return { ...(await keyFacts(ctx, gun, 'server')), gun, tags, admin, dispose: () => admin.dispose() };
+  return notaryRepoWithTargets(ctx, gunFor(ctx, options.repo, 'server-snapshot'), options.tags ?? ['v1'], 'server');
 }
 
 /**
@@ -257,6 +246,20 @@ export function uniqueRepo(kind: string): string {
 
 function gunFor(ctx: FixtureContext, repo: string | undefined, kind: string): string {
   return `${ctx.registryHost ?? 'localhost:5000'}/${repo ?? uniqueRepo(kind)}`;
+}
+
+async function notaryRepoWithTargets(
+  ctx: FixtureContext,
+  gun: string,
+  tagNames: readonly string[],
+  snapshotKey: RepoFacts['snapshotKey'],
+): Promise<NotaryRepoFixture> {
+  const admin = newNotary(ctx);
+  await admin.init(gun);
+  if (snapshotKey === 'server') await admin.rotate(gun, 'snapshot', { serverManaged: true });
+  const tags = await addTags(ctx, admin, gun, tagNames, ['targets']);
+  await admin.publish(gun);
+  return { ...(await keyFacts(ctx, gun, snapshotKey)), gun, tags, admin, dispose: () => admin.dispose() };
 }
 
 function targetSource(ctx: FixtureContext): TargetSource {

@@ -11,3 +11,4 @@ export * from './notary-server';
 export * from './process';
 export * from './registry';
 export * from './table';
+export * from './tls-server';

@@ -2,9 +2,9 @@
 // signing service, which makes the server-managed timestamp (and optionally snapshot) keys.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTestCa, type TestCa } from './ca';
+import type { TestCa } from './ca';
 import { expectStatus, httpsRequest, type HttpResponse } from './https';
-import { makeTempDir, removeTempDir, startOnFreePort, startServerProcess, type ServerProcess } from './process';
+import { startTlsServer, type TlsServer } from './tls-server';
 
 export type NotaryLogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -46,27 +46,19 @@ export function trustFileUrl(serverUrl: string, gun: string, name: string): stri
 }
 
 export async function startNotaryServer(options: NotaryServerOptions = {}): Promise<NotaryServer> {
-  const dir = makeTempDir('notary-server');
-  try {
-    const ca = options.ca ?? (await makeTestCa(join(dir, 'ca')));
-    const { port, server } = await startOnFreePort(async (port) => {
+  const server = await startTlsServer({
+    name: 'notary-server',
+    command: 'notary-server',
+    ca: options.ca,
+    healthPath: '/_notary_server/health',
+    readyTimeoutMs: options.readyTimeoutMs,
+    async configure(port, ca, dir) {
       const configFile = join(dir, 'server.json');
       await writeFile(configFile, JSON.stringify(serverConfig(port, ca, options.logLevel ?? 'warn'), null, 2));
-      const server = await startServerProcess({
-        name: 'notary-server',
-        command: 'notary-server',
-        args: ['-config', configFile],
-        cwd: dir,
-        isReady: () => isHealthy(port, ca.caPem),
-        readyTimeoutMs: options.readyTimeoutMs,
-      });
-      return { port, server };
-    });
-    return handle(dir, port, ca, server);
-  } catch (error) {
-    await removeTempDir(dir);
-    throw error;
-  }
+      return ['-config', configFile];
+    },
+  });
+  return handle(server);
 }
 
 function serverConfig(port: number, ca: TestCa, logLevel: NotaryLogLevel): unknown {
@@ -79,16 +71,10 @@ function serverConfig(port: number, ca: TestCa, logLevel: NotaryLogLevel): unkno
   };
 }
 
-async function isHealthy(port: number, caPem: string): Promise<boolean> {
-  const response = await httpsRequest(`https://localhost:${port}/_notary_server/health`, { ca: caPem, timeoutMs: 1_000 });
-  return response.status === 200;
-}
-
-function handle(dir: string, port: number, ca: TestCa, server: ServerProcess): NotaryServer {
-  const url = `https://localhost:${port}`;
+function handle(server: TlsServer): NotaryServer {
+  const { url, port, ca, dir } = server;
   const fetchTrustFile = (gun: string, name: string): Promise<HttpResponse> =>
     httpsRequest(trustFileUrl(url, gun, name), { ca: ca.caPem });
-  let stopped = false;
   return {
     url,
     port,
@@ -97,17 +83,12 @@ function handle(dir: string, port: number, ca: TestCa, server: ServerProcess): N
     caPem: ca.caPem,
     ca,
     dir,
-    log: () => server.log(),
+    log: () => server.process.log(),
     fetchTrustFile,
     async roleJson(gun, role) {
       const response = expectStatus(await fetchTrustFile(gun, role), [200], `GET ${role} of ${gun}`);
       return JSON.parse(response.body.toString()) as unknown;
     },
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await server.stop();
-      await removeTempDir(dir);
-    },
+    stop: () => server.stop(),
   };
 }

@@ -5,9 +5,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { makeTestCa, type TestCa } from './ca';
+import type { TestCa } from './ca';
 import { expectStatus, headerValue, httpsRequest, type HttpResponse } from './https';
-import { makeTempDir, removeTempDir, startOnFreePort, startServerProcess, type ServerProcess } from './process';
+import { startTlsServer, type TlsServer } from './tls-server';
 
 export const MEDIA_TYPES = {
   manifest: 'application/vnd.docker.distribution.manifest.v2+json',
@@ -84,32 +84,22 @@ export interface Registry {
 }
 
 export async function startRegistry(options: RegistryOptions = {}): Promise<Registry> {
-  const dir = makeTempDir('registry');
-  try {
-    const ca = options.ca ?? (await makeTestCa(join(dir, 'ca')));
-    const { port, server } = await startOnFreePort(async (port) => {
+  const server = await startTlsServer({
+    name: 'registry',
+    command: 'docker-registry',
+    ca: options.ca,
+    healthPath: '/v2/',
+    readyTimeoutMs: options.readyTimeoutMs,
+    async configure(port, ca, dir) {
       const configFile = join(dir, 'config.yml');
       // JSON is valid YAML, so the config needs no YAML writer.
       await writeFile(configFile, JSON.stringify(registryConfig(port, ca, join(dir, 'storage')), null, 2));
-      const server = await startServerProcess({
-        name: 'docker-registry',
-        command: 'docker-registry',
-        args: ['serve', configFile],
-        cwd: dir,
-        isReady: async () =>
-          (await httpsRequest(`https://localhost:${port}/v2/`, { ca: ca.caPem, timeoutMs: 1_000 })).status === 200,
-        readyTimeoutMs: options.readyTimeoutMs,
-      });
-      return { port, server };
-    });
-    const certDir = join(dir, 'client-certs');
-    await mkdir(certDir);
-    await copyFile(ca.caCertFile, join(certDir, 'ca.crt'));
-    return new RegistryHandle(dir, port, ca, certDir, server);
-  } catch (error) {
-    await removeTempDir(dir);
-    throw error;
-  }
+      await mkdir(join(dir, 'client-certs'), { recursive: true });
+      await copyFile(ca.caCertFile, join(dir, 'client-certs', 'ca.crt'));
+      return ['serve', configFile];
+    },
+  });
+  return new RegistryHandle(server);
 }
 
 function registryConfig(port: number, ca: TestCa, storageRoot: string): unknown {
@@ -129,25 +119,26 @@ function registryConfig(port: number, ca: TestCa, storageRoot: string): unknown 
 class RegistryHandle implements Registry {
   readonly url: string;
   readonly host: string;
+  readonly port: number;
+  readonly dir: string;
+  readonly ca: TestCa;
   readonly caFile: string;
   readonly caPem: string;
-  private stopped = false;
+  readonly certDir: string;
 
-  constructor(
-    readonly dir: string,
-    readonly port: number,
-    readonly ca: TestCa,
-    readonly certDir: string,
-    private readonly server: ServerProcess,
-  ) {
-    this.url = `https://localhost:${port}`;
-    this.host = `localhost:${port}`;
-    this.caFile = ca.caCertFile;
-    this.caPem = ca.caPem;
+  constructor(private readonly server: TlsServer) {
+    this.url = server.url;
+    this.port = server.port;
+    this.host = `localhost:${server.port}`;
+    this.dir = server.dir;
+    this.ca = server.ca;
+    this.caFile = server.ca.caCertFile;
+    this.caPem = server.ca.caPem;
+    this.certDir = join(server.dir, 'client-certs');
   }
 
   log(): string {
-    return this.server.log();
+    return this.server.process.log();
   }
 
   async pushImage(repo: string, tag: string, options: PushOptions = {}): Promise<PushedImage> {
@@ -214,11 +205,8 @@ class RegistryHandle implements Registry {
     return stringArray(body['repositories']);
   }
 
-  async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    await this.server.stop();
-    await removeTempDir(this.dir);
+  stop(): Promise<void> {
+    return this.server.stop();
   }
 
   private api(method: string, path: string, headers: Record<string, string> = {}, body?: Buffer): Promise<HttpResponse> {
