@@ -29,8 +29,16 @@ function openVault(context: CliContext): KeyVault {
   });
 }
 
-function printJson(context: CliContext, value: unknown): void {
-  context.out.write(`${JSON.stringify(value, null, 2)}\n`);
+/** Prints `value` as JSON with --json, else the human text; a command's successful end. */
+function report(context: CliContext, value: unknown, text: string): number {
+  context.out.write(context.json ? `${JSON.stringify(value, null, 2)}\n` : text);
+  return 0;
+}
+
+function requiredOutFile(args: ParsedArgs, command: string): string {
+  const out = stringOption(args, 'out');
+  if (out === undefined) throw new CountersignError('invalid-input', `${command} needs --out FILE`);
+  return resolve(out);
 }
 
 function requirePositionals(args: ParsedArgs, count: number, what: string): string[] {
@@ -72,9 +80,7 @@ const generateCommand: Command = {
       await vault.remove(record.id);
       throw new CountersignError('invalid-input', `cannot write ${publicKeyFile}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
-    if (context.json) printJson(context, { key: record, publicKeyFile });
-    else context.out.write(`Generated ${describeKey(record)} in the OS keychain.\nPublic key: ${publicKeyFile}\n`);
-    return 0;
+    return report(context, { key: record, publicKeyFile }, `Generated ${describeKey(record)} in the OS keychain.\nPublic key: ${publicKeyFile}\n`);
   },
 };
 
@@ -92,17 +98,15 @@ const importCommand: Command = {
     if (dirs.length > 0 && paths.length > 1) throw new CountersignError('invalid-input', 'import one trust dir at a time, or only files');
     const vault = openVault(context);
     const options = { role: stringOption(args, 'role'), gun: stringOption(args, 'gun') };
-    const report = dirs.length === 1 ? await vault.importTrustDir(dirs[0]!, options) : await vault.importFiles(paths, options);
-    if (context.json) printJson(context, report);
-    else context.out.write(importSummary(report));
-    return 0;
+    const imported = dirs.length === 1 ? await vault.importTrustDir(dirs[0]!, options) : await vault.importFiles(paths, options);
+    return report(context, imported, importSummary(imported));
   },
 };
 
-function importSummary(report: ImportReport): string {
-  const lines = report.imported.map((record) => `Imported ${describeKey(record)} from ${record.importedFrom ?? 'a file'}\n`);
-  lines.push(...report.skipped.map((skip) => `Skipped ${skip.file}: ${skip.reason.message}\n`));
-  if (report.imported.length === 0 && report.skipped.length === 0) lines.push('No keys found.\n');
+function importSummary(imported: ImportReport): string {
+  const lines = imported.imported.map((record) => `Imported ${describeKey(record)} from ${record.importedFrom ?? 'a file'}\n`);
+  lines.push(...imported.skipped.map((skip) => `Skipped ${skip.file}: ${skip.reason.message}\n`));
+  if (imported.imported.length === 0 && imported.skipped.length === 0) lines.push('No keys found.\n');
   return lines.join('');
 }
 
@@ -116,15 +120,11 @@ const exportCommand: Command = {
   },
   async run(context, args) {
     const ids = requirePositionals(args, 1, 'a key ID');
-    const out = stringOption(args, 'out');
-    if (out === undefined) throw new CountersignError('invalid-input', 'key export needs --out FILE');
-    const file = resolve(out);
+    const file = requiredOutFile(args, 'key export');
     if (existsSync(file) && !flag(args, 'force')) throw new CountersignError('invalid-input', `${file} exists (use --force to replace it)`);
     const text = await openVault(context).exportKeys(ids);
     await writeFileAtomic(file, text, 0o600);
-    if (context.json) printJson(context, { file, keys: ids.length });
-    else context.out.write(`Exported ${ids.length} encrypted key${ids.length === 1 ? '' : 's'} to ${file}\n`);
-    return 0;
+    return report(context, { file, keys: ids.length }, `Exported ${ids.length} encrypted key${ids.length === 1 ? '' : 's'} to ${file}\n`);
   },
 };
 
@@ -134,17 +134,8 @@ const listCommand: Command = {
   usage: '',
   async run(context) {
     const records = await openVault(context).list();
-    if (context.json) {
-      printJson(context, records);
-      return 0;
-    }
-    if (records.length === 0) {
-      context.out.write('No keys in the vault.\n');
-      return 0;
-    }
     const rows = records.map((r) => [r.role, r.gun ?? '', r.id, r.keytype, r.location === 'offline' ? `offline: ${r.offlineFile ?? ''}` : 'keychain', r.label ?? '']);
-    context.out.write(formatTable([['ROLE', 'GUN', 'KEY ID', 'ALGORITHM', 'LOCATION', 'LABEL'], ...rows]));
-    return 0;
+    return report(context, records, records.length === 0 ? 'No keys in the vault.\n' : formatTable([['ROLE', 'GUN', 'KEY ID', 'ALGORITHM', 'LOCATION', 'LABEL'], ...rows]));
   },
 };
 
@@ -162,9 +153,7 @@ const removeCommand: Command = {
       throw new CountersignError('confirmation-required', `not deleting ${record.id}: confirm with --yes`);
     }
     await vault.remove(record.id);
-    if (context.json) printJson(context, { removed: record.id });
-    else context.out.write(`Deleted ${describeKey(record)}\n`);
-    return 0;
+    return report(context, { removed: record.id }, `Deleted ${describeKey(record)}\n`);
   },
 };
 
@@ -175,9 +164,7 @@ const labelCommand: Command = {
   async run(context, args) {
     const [id, label] = requirePositionals(args, 2, 'a key ID and a label');
     const record = await openVault(context).setLabel(id!, label);
-    if (context.json) printJson(context, record);
-    else context.out.write(`${record.id}: ${record.label ?? '(no label)'}\n`);
-    return 0;
+    return report(context, record, `${record.id}: ${record.label ?? '(no label)'}\n`);
   },
 };
 
@@ -188,13 +175,10 @@ const offlineCommand: Command = {
   options: { out: { type: 'string', value: 'FILE', description: 'where the encrypted copy goes (keep it somewhere safe)' } },
   async run(context, args) {
     const [id] = requirePositionals(args, 1, 'a key ID');
-    const out = stringOption(args, 'out');
-    if (out === undefined) throw new CountersignError('invalid-input', 'key offline needs --out FILE');
-    if (existsSync(resolve(out))) throw new CountersignError('invalid-input', `${resolve(out)} exists; choose a new file`);
-    const record = await openVault(context).takeOffline(id!, out);
-    if (context.json) printJson(context, record);
-    else context.out.write(`${describeKey(record)} is now only in ${record.offlineFile}\n`);
-    return 0;
+    const file = requiredOutFile(args, 'key offline');
+    if (existsSync(file)) throw new CountersignError('invalid-input', `${file} exists; choose a new file`);
+    const record = await openVault(context).takeOffline(id!, file);
+    return report(context, record, `${describeKey(record)} is now only in ${record.offlineFile}\n`);
   },
 };
 
@@ -207,9 +191,7 @@ const onlineCommand: Command = {
     const [id] = requirePositionals(args, 1, 'a key ID');
     const from = stringOption(args, 'from');
     const record = await openVault(context).bringOnline(id!, from === undefined ? {} : { file: resolve(from) });
-    if (context.json) printJson(context, record);
-    else context.out.write(`${describeKey(record)} is back in the OS keychain\n`);
-    return 0;
+    return report(context, record, `${describeKey(record)} is back in the OS keychain\n`);
   },
 };
 

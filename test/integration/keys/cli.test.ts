@@ -4,15 +4,12 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { canonicalBytes } from '../../../electron/core/tuf/canonical';
-import { keyId } from '../../../electron/core/crypto/key-id';
-import { verifySignature } from '../../../electron/core/crypto/verify';
-import type { TufPublicKey } from '../../../electron/core/crypto/types';
 import type { KeyRecord } from '../../../electron/core/keys/key-index';
 import { dockerTrust, type DockerTrust } from '../../stack/docker-trust';
 import { canonicalKeyIdOfPem } from '../../stack/keys';
 import { startNotaryServer, type NotaryServer } from '../../stack/notary-server';
 import { makeTempDir, removeTempDir } from '../../stack/process';
+import { assertSignedBy, servedRole } from '../../unit/crypto/support/signed-files';
 import { countersign } from '../inspect/run-countersign';
 import { keychainAccounts, requireKeyringSession } from './support/vault-fixture';
 
@@ -61,10 +58,7 @@ describe('countersign key generate', () => {
     assert.equal(await docker.keyLoad(exported, 'alice'), out.key.id);
     await docker.signerAdd('alice', gun, [out.publicKeyFile]);
     await docker.signLikeDocker(gun, 'v1', 7, '34'.repeat(32), { roles: ['targets/alice'] });
-    const signed = (await server.roleJson(gun, 'targets/alice')) as { signed: unknown; signatures: { keyid: string; method: string; sig: string }[] };
-    const key: TufPublicKey = { keytype: 'ecdsa', keyval: { public: out.key.publicKey, private: null } };
-    const signature = signed.signatures.find((s) => s.keyid === keyId(key))!;
-    assert.equal(verifySignature(key, signature.method, canonicalBytes(signed.signed), signature.sig), true);
+    assertSignedBy(await servedRole(server, gun, 'targets/alice'), { keytype: 'ecdsa', keyval: { public: out.key.publicKey, private: null } });
   });
 
   it('refuses names docker refuses and an existing .pub file, generating nothing', async () => {

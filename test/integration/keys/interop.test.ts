@@ -5,9 +5,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { canonicalBytes } from '../../../electron/core/tuf/canonical';
-import { canonicalKeyIdOf, keyId } from '../../../electron/core/crypto/key-id';
-import { verifySignature } from '../../../electron/core/crypto/verify';
+import { canonicalKeyIdOf } from '../../../electron/core/crypto/key-id';
 import type { TufPublicKey } from '../../../electron/core/crypto/types';
 import type { KeyRecord } from '../../../electron/core/keys/key-index';
 import type { PassphraseRequest } from '../../../electron/core/keys/passphrase';
@@ -15,12 +13,8 @@ import { dockerTrust, type DockerTrust } from '../../stack/docker-trust';
 import { notaryCli, type NotaryCli, type NotaryPassphrases } from '../../stack/notary-cli';
 import { startNotaryServer, type NotaryServer } from '../../stack/notary-server';
 import { makeTempDir, removeTempDir } from '../../stack/process';
+import { assertSignedBy, rootRoleKeyIdsOf, servedRole } from '../../unit/crypto/support/signed-files';
 import { openTestVault, requireKeyringSession, ScriptedPassphrases } from './support/vault-fixture';
-
-interface SignedFile {
-  signed: Record<string, unknown> & { keys?: Record<string, TufPublicKey> };
-  signatures: { keyid: string; method: string; sig: string }[];
-}
 
 let server: NotaryServer;
 let scratch: string;
@@ -64,15 +58,7 @@ function publicPem(record: KeyRecord): string {
   return `-----BEGIN PUBLIC KEY-----\n${record.publicKey.match(/.{1,64}/g)!.join('\n')}\n-----END PUBLIC KEY-----\n`;
 }
 
-async function roleFile(gun: string, role: string): Promise<SignedFile> {
-  return (await server.roleJson(gun, role)) as SignedFile;
-}
-
-function assertSignedBy(file: SignedFile, key: TufPublicKey): void {
-  const signature = file.signatures.find((s) => s.keyid === keyId(key));
-  assert.ok(signature, `no signature by ${keyId(key)}`);
-  assert.equal(verifySignature(key, signature.method, canonicalBytes(file.signed), signature.sig), true);
-}
+const roleFile = (gun: string, role: string) => servedRole(server, gun, role);
 
 describe('importing what notary and docker wrote', () => {
   it('imports a notary trust dir with every key’s role and GUN, under the IDs `notary key list` shows', async () => {
@@ -125,7 +111,7 @@ describe('keys the vault exports, used by notary and docker', () => {
 
     await notary.init(gun);
     const rootJson = await roleFile(gun, 'root');
-    const rootId = (rootJson.signed['roles'] as Record<string, { keyids: string[] }>)['root']!.keyids[0]!;
+    const rootId = rootRoleKeyIdsOf(rootJson, 'root')[0]!;
     assert.equal(canonicalKeyIdOf(rootJson.signed.keys![rootId]!), root.id);
 
     const publicKeyFile = join(scratch, 'releases.pub');

@@ -4,21 +4,15 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { canonicalBytes } from '../../../electron/core/tuf/canonical';
 import { createRootCertificateKey } from '../../../electron/core/crypto/certificate';
 import { decryptPrivateKeyBlock, encodeEncryptedPrivateKey, readPrivateKeyBlocks } from '../../../electron/core/crypto/key-file';
 import { canonicalKeyIdOf, certificatePemOf, keyId } from '../../../electron/core/crypto/key-id';
 import { generatePrivateKey, publicKeyOf, spkiDer } from '../../../electron/core/crypto/private-key';
-import { verifySignature } from '../../../electron/core/crypto/verify';
-import type { PrivateKeyMaterial, TufPublicKey } from '../../../electron/core/crypto/types';
+import type { PrivateKeyMaterial } from '../../../electron/core/crypto/types';
 import { notaryCli, type NotaryCli } from '../../stack/notary-cli';
 import { startNotaryServer, type NotaryServer } from '../../stack/notary-server';
 import { makeTempDir, removeTempDir } from '../../stack/process';
-
-interface SignedFile {
-  signed: Record<string, unknown> & { keys?: Record<string, TufPublicKey>; delegations?: { keys: Record<string, TufPublicKey> } };
-  signatures: { keyid: string; method: string; sig: string }[];
-}
+import { assertSignedBy, rootRoleKeyIdsOf, servedRole } from './support/signed-files';
 
 let server: NotaryServer;
 let notary: NotaryCli;
@@ -51,15 +45,7 @@ async function publicPemFile(material: PrivateKeyMaterial & { algorithm: 'ecdsa'
   return file;
 }
 
-async function roleFile(gun: string, role: string): Promise<SignedFile> {
-  return (await server.roleJson(gun, role)) as SignedFile;
-}
-
-function assertSignedBy(file: SignedFile, key: TufPublicKey): void {
-  const signature = file.signatures.find((s) => s.keyid === keyId(key));
-  assert.ok(signature, `no signature by ${keyId(key)}`);
-  assert.equal(verifySignature(key, signature.method, canonicalBytes(file.signed), signature.sig), true);
-}
+const roleFile = (gun: string, role: string) => servedRole(server, gun, role);
 
 describe('keys we export, used by notary', () => {
   const gun = 'example.com/countersign/interop';
@@ -70,7 +56,7 @@ describe('keys we export, used by notary', () => {
     assert.ok((await notary.keyList()).some((k) => k.role === 'root' && k.keyId === idOf(root)));
     await notary.init(gun);
     const rootJson = await roleFile(gun, 'root');
-    const rootIds = (rootJson.signed['roles'] as Record<string, { keyids: string[] }>)['root']!.keyids;
+    const rootIds = rootRoleKeyIdsOf(rootJson, 'root');
     const rootKey = rootJson.signed.keys![rootIds[0]!]!;
     assert.equal(rootKey.keytype, 'ecdsa-x509');
     assert.equal(canonicalKeyIdOf(rootKey), idOf(root));
@@ -124,7 +110,7 @@ describe('keys notary makes, read by us', () => {
     const gun = 'example.com/countersign/interop';
     const root = await roleFile(gun, 'root');
     const timestamp = await roleFile(gun, 'timestamp');
-    const timestampIds = (root.signed['roles'] as Record<string, { keyids: string[] }>)['timestamp']!.keyids;
+    const timestampIds = rootRoleKeyIdsOf(root, 'timestamp');
     const key = root.signed.keys![timestampIds[0]!]!;
     assert.equal(key.keytype, 'ed25519');
     assertSignedBy(timestamp, key);
