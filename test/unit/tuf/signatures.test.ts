@@ -176,39 +176,33 @@ describe('a key whose certificate cannot be parsed', () => {
     assert.deepEqual(await verdictOf(sim, 'root'), { code: 'root-certificate', role: 'root' });
   });
 
+  /** Lists the unparseable key for `role`, beside its real key or instead of it. */
+  function listedFor(role: 'targets' | 'targets/releases', how: 'beside' | 'instead'): RepoSimulator {
+    const list = (keyids: string[]) => (how === 'beside' ? [...keyids, unparseableId] : [unparseableId]);
+    return releasedRepository((s) => {
+      if (role === 'targets') {
+        s.editRoot((root) => {
+          root.keys[unparseableId] = unparseable;
+          root.roles.targets.keyids = list(root.roles.targets.keyids);
+        });
+      } else {
+        s.editTargets('targets', (t) => {
+          t.delegations.keys[unparseableId] = unparseable;
+          t.delegations.roles[0]!.keyids = list(t.delegations.roles[0]!.keyids);
+        });
+      }
+    });
+  }
+
   for (const role of ['targets', 'targets/releases'] as const) {
     it(`counts as no signature for ${role}, beside a valid one`, async () => {
-      const sim = releasedRepository((s) => {
-        if (role === 'targets') {
-          s.editRoot((root) => {
-            root.keys[unparseableId] = unparseable;
-            root.roles.targets.keyids.push(unparseableId);
-          });
-        } else {
-          s.editTargets('targets', (t) => {
-            t.delegations.keys[unparseableId] = unparseable;
-            t.delegations.roles[0]!.keyids.push(unparseableId);
-          });
-        }
-      });
+      const sim = listedFor(role, 'beside');
       const fetcher = attack(sim, role, withSignatures((sigs) => [junkSignature, ...sigs]));
       assert.deepEqual(await verdictOf(sim, role, { fetcher }), { code: 'verified' });
     });
 
     it(`does not count towards ${role}'s threshold`, async () => {
-      const sim = releasedRepository((s) => {
-        if (role === 'targets') {
-          s.editRoot((root) => {
-            root.keys[unparseableId] = unparseable;
-            root.roles.targets.keyids = [unparseableId];
-          });
-        } else {
-          s.editTargets('targets', (t) => {
-            t.delegations.keys[unparseableId] = unparseable;
-            t.delegations.roles[0]!.keyids = [unparseableId];
-          });
-        }
-      });
+      const sim = listedFor(role, 'instead');
       const fetcher = attack(sim, role, withSignatures(() => [junkSignature]));
       assert.deepEqual(await verdictOf(sim, role, { fetcher }), { code: 'signature-threshold', role });
     });
