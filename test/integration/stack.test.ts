@@ -15,6 +15,7 @@ import {
   nestedDelegations,
   notaryCli,
   notaryTargetsOnly,
+  pushedImageTargets,
   rotatedRoot,
   runCommand,
   serverManagedSnapshot,
@@ -264,6 +265,15 @@ describe('the test stack', () => {
         const skopeo = await runCommand('skopeo', ['inspect', '--cert-dir', registry.certDir, `docker://${registry.host}/team/app:v1`]);
         assert.equal(skopeo.code, 0, skopeo.stderr);
         assert.equal((JSON.parse(skopeo.stdout) as { Digest: string }).Digest, moved.digest);
+
+        // Fixtures can sign real images: the trust data then agrees with the registry.
+        const signed = await notaryTargetsOnly(
+          { notary, registryHost: registry.host, targetFor: pushedImageTargets(registry) },
+          { repo: 'team/signed', tags: ['v1'] },
+        );
+        assert.equal(signed.gun, `${registry.host}/team/signed`);
+        assert.equal(await registry.manifestDigest('team/signed', 'v1'), `sha256:${signed.tags['v1']?.sha256}`);
+        await signed.dispose();
       } finally {
         const dir = registry.dir;
         await registry.stop();
