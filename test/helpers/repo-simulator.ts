@@ -312,6 +312,17 @@ export class RepoSimulator {
     return keys;
   }
 
+  /** `notary delegation remove`: the parent stops delegating it and snapshot stops listing it. */
+  removeDelegation(name: string): this {
+    this.editTargets(name.slice(0, name.lastIndexOf('/')), (targets) => {
+      targets.delegations.roles = targets.delegations.roles.filter((role) => role.name !== name);
+    });
+    this.roles.delete(name);
+    this.keys.delete(name);
+    this.files.delete(`${name}.json`);
+    return this;
+  }
+
   editRoot(edit: (root: RootJson) => void): this {
     return this.editSigned('root', edit as (signed: SignedJson) => void);
   }

@@ -84,6 +84,18 @@ describe('rollback attack', () => {
     });
   });
 
+  it('still refuses a removed delegation that comes back below its remembered version', async () => {
+    // notary-server keeps every role's versions after `delegation remove` and rejects a re-created
+    // delegation published at version 1, so a version 1 after removal can only be a replay.
+    const { sim, stored } = await trustedAtVersionTwo();
+    sim.removeDelegation('targets/releases').publish();
+    const removed = await refreshSim(sim, { stored });
+    assert.equal(removed.toStore.versions['targets/releases'], 2);
+    sim.addDelegation('targets/releases');
+    sim.addTarget('targets/releases', 'v3').publish();
+    assert.deepEqual(await verdictOf(sim, 'targets/releases', { stored: removed.toStore }), { code: 'version-rollback', role: 'targets/releases' });
+  });
+
   it('accepts the same versions again (an unchanged repository is not a rollback)', async () => {
     const { sim, stored } = await trustedAtVersionTwo();
     const result = await refreshSim(sim, { stored });
