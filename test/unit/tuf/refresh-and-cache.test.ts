@@ -48,6 +48,16 @@ describe('warm refresh', () => {
     assert.deepEqual(view.signedTags.map((t) => t.tag), ['v1']);
   });
 
+  it('costs one request when only the timestamp was renewed by the server', async () => {
+    const sim = releasedRepository();
+    const first = await refreshSim(sim);
+    sim.publishTimestamp();
+    const fetcher = sim.fetcher();
+    const result = await refreshSim(sim, { fetcher, stored: first.toStore });
+    assert.deepEqual(fetcher.requests, ['timestamp.json']);
+    assert.equal(result.toStore.versions['timestamp'], sim.version('timestamp'));
+  });
+
   it('fetches only what changed, by hash: timestamp, snapshot and the changed role', async () => {
     const sim = releasedRepository();
     const first = await refreshSim(sim);
@@ -122,6 +132,23 @@ describe('nothing refused is written to the cache', () => {
     assert.equal(stored?.files.has('targets/releases'), false);
     assert.ok(![...cacheState().keys()].some((path) => path.includes(sha256Hex(refused))));
     assert.deepEqual(stored?.files.get('timestamp'), sim.file('timestamp'));
+  });
+});
+
+describe('a cancelled refresh', () => {
+  it('stops with cancelled and leaves the cache as it was', async () => {
+    const sim = releasedRepository();
+    await load(sim);
+    const before = cacheState();
+    sim.addTarget('targets', 'v2').publish();
+    const controller = new AbortController();
+    const fetcher = sim.fetcher().intercept('timestamp.json', (served) => {
+      controller.abort();
+      return served;
+    });
+    const loading = loadRepository({ home: home.dir, server: SERVER, gun: sim.gun, fetcher, signal: controller.signal });
+    await assert.rejects(loading, { code: 'cancelled' });
+    assert.deepEqual(cacheState(), before);
   });
 });
 

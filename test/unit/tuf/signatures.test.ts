@@ -78,6 +78,14 @@ describe('a threshold of 2', () => {
       assert.deepEqual(await verdictOf(sim, role), { code: 'signature-threshold', role });
     });
 
+    it(`refuses ${role} whose parent lists one key twice to make a threshold of 2`, async () => {
+      const sim = thresholdTwo(role, (k1, k2) => [k1, k2], (s) => {
+        const key = keyFor(s, role);
+        return [key, key];
+      });
+      assert.deepEqual(await verdictOf(sim, role), { code: 'signature-threshold', role });
+    });
+
     it(`counts one public key listed under a bare and a certificate ID once, for ${role}`, async () => {
       // Root keys must both be certificates: two certificates of one key have two IDs but one key.
       // (The timestamp key is ecdsa here: ed25519 keys have no certificate form.)
