@@ -111,10 +111,21 @@ export async function runCommandOk(file: string, args: readonly string[], option
 const liveTempDirs = new Set<string>();
 const liveChildren = new Set<ChildProcess>();
 
-process.once('exit', () => {
+function cleanUpNow(): void {
   for (const child of liveChildren) child.kill('SIGKILL');
   for (const dir of liveTempDirs) rmSync(dir, { recursive: true, force: true });
-});
+}
+
+process.once('exit', cleanUpNow);
+// 'exit' does not run when a signal ends the process (a test runner's timeout sends SIGTERM), and
+// the servers would outlive it. Clean up, then let the signal take its course: re-raise it unless
+// someone else handles it (their handler decides how the process ends, and 'exit' follows).
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    cleanUpNow();
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  });
+}
 
 /** A fresh directory under the system temp dir, removed by removeTempDir or at process exit. */
 export function makeTempDir(label: string): string {
