@@ -92,14 +92,11 @@ type TopLevelOutcome = 'verified' | 'root-changed';
 
 async function updateTopLevel(set: TrustedSet, fetcher: CountingFetcher, stored: StoredRepository | undefined, canRotate: boolean): Promise<TopLevelOutcome> {
   const timestamp = await fetcher.required('timestamp.json', LIMITS.timestampMaxBytes, 'timestamp', 'repository-not-found');
-  try {
-    set.updateTimestamp(timestamp);
-  } catch (error) {
-    // A timestamp key rotated by a new root fails under the old root: try the rotation once.
-    if (canRotate && error instanceof CountersignError && error.code === 'signature-threshold') return 'root-changed';
-    throw error;
-  }
-  set.updateSnapshot(await cachedOrFetched('snapshot', set.snapshotMeta(), fetcher, stored));
+  if (!verifiedUnlessRotated(canRotate, () => set.updateTimestamp(timestamp))) return 'root-changed';
+  const snapshot = await cachedOrFetched('snapshot', set.snapshotMeta(), fetcher, stored);
+  // A snapshot key rotated (or handed to the server) is named only by the new root, so the new
+  // snapshot fails under the old root before it can tell us that root changed.
+  if (!verifiedUnlessRotated(canRotate, () => set.updateSnapshot(snapshot))) return 'root-changed';
   if (!set.rootMatchesSnapshot()) {
     if (canRotate) return 'root-changed';
     throw new CountersignError('root-rotation', 'snapshot lists a root that no chain of root versions from the trusted root leads to', {
@@ -110,6 +107,21 @@ async function updateTopLevel(set: TrustedSet, fetcher: CountingFetcher, stored:
   if (!targetsMeta) throw new CountersignError('role-missing', 'snapshot does not list targets', { role: 'targets' });
   set.updateTargets(await cachedOrFetched('targets', targetsMeta, fetcher, stored));
   return 'verified';
+}
+
+/**
+ * Runs one role's update. On the first attempt a threshold failure may mean that a new root rotated
+ * the role's key: false asks the caller to walk the root versions and start over, where the same
+ * failure is final.
+ */
+function verifiedUnlessRotated(canRotate: boolean, update: () => void): boolean {
+  try {
+    update();
+    return true;
+  } catch (error) {
+    if (canRotate && error instanceof CountersignError && error.code === 'signature-threshold') return false;
+    throw error;
+  }
 }
 
 async function walkRootVersions(set: TrustedSet, fetcher: CountingFetcher): Promise<void> {
