@@ -28,7 +28,18 @@ describe('root rotation', () => {
     assert.deepEqual(result.toStore.files.get('root'), sim.file('root'));
   });
 
-  it('follows a rotation that also replaced the timestamp key (the old root cannot verify the new timestamp)', async () => {
+  for (const role of ['timestamp', 'snapshot', 'targets'] as const) {
+    it(`follows a new root that rotated the ${role} key (\`notary key rotate GUN ${role}\`): the old root cannot verify the new ${role}`, async () => {
+      const { sim, stored } = await trustedFirstRoot();
+      sim.rotateKey(role);
+      sim.publish();
+      const result = await refreshSim(sim, { stored });
+      assert.equal(result.trusted.root.signed.version, 2);
+      assert.deepEqual(result.failedDelegations, []);
+    });
+  }
+
+  it('follows a rotation of the root keys together with the timestamp key', async () => {
     const { sim, stored } = await trustedFirstRoot();
     sim.rotateKey('timestamp');
     sim.rotateRoot();
