@@ -2,21 +2,12 @@
 import assert from 'node:assert/strict';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { confBackend, KeyIndex, type KeyRecord, type KeyValueBackend } from '../../../electron/core/keys/key-index';
 import { envPassphraseProvider, firstPassphraseProvider, noPassphrases } from '../../../electron/core/keys/passphrase';
-import { makeTempDir, removeTempDir } from '../../stack/process';
+import { tempDirsForThisFile } from './support/temp-dirs';
 
-const dirs: string[] = [];
-after(async () => {
-  for (const dir of dirs) await removeTempDir(dir);
-});
-
-function home(): string {
-  const dir = makeTempDir('key-index');
-  dirs.push(dir);
-  return dir;
-}
+const home = tempDirsForThisFile('key-index');
 
 const record = (id: string, createdAt: string): KeyRecord => ({
   id: id.repeat(64),

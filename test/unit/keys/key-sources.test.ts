@@ -2,25 +2,16 @@
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { keyId } from '../../../electron/core/crypto/key-id';
 import { publicKeyOf } from '../../../electron/core/crypto/private-key';
 import { keyCandidatesOfFile, keyFilesOfTrustDir } from '../../../electron/core/keys/key-sources';
 import { UnlockSession } from '../../../electron/core/keys/unlock';
 import type { PassphraseProvider, PassphraseRequest } from '../../../electron/core/keys/passphrase';
-import { makeTempDir, removeTempDir } from '../../stack/process';
+import { tempDirsForThisFile } from './support/temp-dirs';
 import { fixtureKey, fixtureText, manifest } from '../crypto/support/fixtures';
 
-const dirs: string[] = [];
-after(async () => {
-  for (const dir of dirs) await removeTempDir(dir);
-});
-
-function tempDir(): string {
-  const dir = makeTempDir('key-sources');
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirsForThisFile('key-sources');
 
 /** notary before 0.4 kept role and GUN in the path, not in headers. */
 function withoutHeaders(pem: string): string {
