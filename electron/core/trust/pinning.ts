@@ -27,7 +27,10 @@ export function checkFirstRoot(set: TrustedSet, pinning: TrustPinning | undefine
   }
   const ca = pinnedCa(set.gun, pinning?.ca);
   if (ca) {
-    const authorities = splitPem(ca).map((pem) => new X509Certificate(pem));
+    // Like notary's chain verification: a CA outside its validity vouches for nothing.
+    const authorities = splitPem(ca)
+      .map((pem) => new X509Certificate(pem))
+      .filter((authority) => validAt(authority, set.now));
     const issued = rootKeyIds.some((id) => {
       const key = root.keys[id];
       if (!key) return false;
@@ -50,6 +53,10 @@ function pinnedCa(gun: string, cas: Record<string, string> | undefined): string 
     .filter((p) => gun === p || gun.startsWith(p.endsWith('/') ? p : `${p}/`) || gun.startsWith(p))
     .sort((a, b) => b.length - a.length)[0];
   return prefix === undefined ? undefined : cas[prefix];
+}
+
+function validAt(certificate: X509Certificate, now: Date): boolean {
+  return Date.parse(certificate.validFrom) <= now.getTime() && now.getTime() < Date.parse(certificate.validTo);
 }
 
 function splitPem(bundle: string): string[] {
