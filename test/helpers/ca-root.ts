@@ -15,12 +15,12 @@ export interface TestCa {
   issueRootKey(commonName: string): SimKey;
 }
 
-export function makeTestCa(name = 'Countersign Test CA'): TestCa {
+export function makeTestCa(name = 'Countersign Test CA', validityDays = 30): TestCa {
   const scratch = tempDir('test-ca');
   const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: scratch.dir, stdio: ['ignore', 'ignore', 'pipe'] });
   try {
     openssl('ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'ca.key');
-    openssl('req', '-x509', '-new', '-key', 'ca.key', '-subj', `/CN=${name}`, '-days', '30', '-out', 'ca.crt');
+    openssl('req', '-x509', '-new', '-key', 'ca.key', '-subj', `/CN=${name}`, '-days', String(validityDays), '-out', 'ca.crt');
     const caKey = readFileSync(join(scratch.dir, 'ca.key'), 'utf8');
     const certPem = readFileSync(join(scratch.dir, 'ca.crt'), 'utf8');
     return { certPem, issueRootKey: (commonName) => issue(caKey, certPem, commonName) };

@@ -7,7 +7,7 @@ import { loadRepository } from '../../../electron/core/trust/load-repository';
 import type { TrustPinning } from '../../../electron/core/trust/pinning';
 import { MetadataCache } from '../../../electron/core/state/metadata-cache';
 import { releasedRepository } from '../../helpers/tamper';
-import { refusal, tempDir } from '../../helpers/tuf-harness';
+import { daysFrom, refusal, tempDir } from '../../helpers/tuf-harness';
 import { makeTestCa, type TestCa } from '../../helpers/ca-root';
 import { RepoSimulator, type SimFetcher } from '../../helpers/repo-simulator';
 
@@ -118,6 +118,20 @@ describe('a configured CA pin', () => {
   it('refuses a first root whose certificate another CA issued', async () => {
     const sim = issuedBy(otherCa);
     await assert.rejects(load(sim, { pinning: { ca: { [sim.gun]: ca.certPem } } }), refusal('root-pin-mismatch', 'root'));
+  });
+
+  it('refuses a first root issued by the pinned CA once the CA has expired', async () => {
+    const shortLived = makeTestCa('Short-lived CA', 1);
+    const sim = issuedBy(shortLived);
+    const loading = loadRepository({
+      home: home.dir,
+      server: SERVER,
+      gun: sim.gun,
+      fetcher: sim.fetcher(),
+      pinning: { ca: { [sim.gun]: shortLived.certPem } },
+      now: daysFrom(sim.now, 2),
+    });
+    await assert.rejects(loading, refusal('root-pin-mismatch', 'root'));
   });
 
   it('refuses a self-signed first root when a CA is pinned', async () => {
