@@ -2,12 +2,13 @@
 // then a CA for the GUN's longest matching prefix, then trust on first use (unless disabled).
 import { X509Certificate } from 'node:crypto';
 import { CountersignError } from '../../../shared/errors';
+import { checkThreshold } from '../tuf/checks';
 import type { TrustedSet } from '../tuf/trusted-set';
 
 export interface TrustPinning {
-  /** GUN -> certificate key IDs (as root.json lists them); the root must use one of them. */
+  /** GUN -> certificate key IDs (as root.json lists them); one of them must have signed the root. */
   certs?: Record<string, string[]>;
-  /** GUN or GUN prefix -> PEM CA bundle that the root certificates must be issued by. */
+  /** GUN or GUN prefix -> PEM CA bundle; a certificate it issued must have signed the root. */
   ca?: Record<string, string>;
   /** Refuse a repository met for the first time when no pin covers it. */
   disableTofu?: boolean;
@@ -18,11 +19,8 @@ export function checkFirstRoot(set: TrustedSet, pinning: TrustPinning | undefine
   const rootKeyIds = root.roles.root.keyids;
   const pinnedIds = pinning?.certs?.[set.gun];
   if (pinnedIds && pinnedIds.length > 0) {
-    if (!rootKeyIds.some((id) => pinnedIds.includes(id))) {
-      throw new CountersignError('root-pin-mismatch', `root of ${set.gun} uses none of the pinned certificates (${pinnedIds.map((i) => i.slice(0, 12)).join(', ')})`, {
-        role: 'root',
-      });
-    }
+    const pinned = rootKeyIds.filter((id) => pinnedIds.includes(id));
+    requireSignedBy(set, pinned, `one of the pinned certificates (${pinnedIds.map((i) => i.slice(0, 12)).join(', ')})`);
     return;
   }
   const ca = pinnedCa(set.gun, pinning?.ca);
@@ -31,19 +29,36 @@ export function checkFirstRoot(set: TrustedSet, pinning: TrustPinning | undefine
     const authorities = splitPem(ca)
       .map((pem) => new X509Certificate(pem))
       .filter((authority) => validAt(authority, set.now));
-    const issued = rootKeyIds.some((id) => {
+    const issued = rootKeyIds.filter((id) => {
       const key = root.keys[id];
-      if (!key) return false;
-      const leaf = new X509Certificate(Buffer.from(key.keyval.public, 'base64').toString('utf8'));
-      return authorities.some((authority) => leaf.checkIssued(authority) && leaf.verify(authority.publicKey));
+      return key !== undefined && issuedByAny(Buffer.from(key.keyval.public, 'base64').toString('utf8'), authorities);
     });
-    if (!issued) {
-      throw new CountersignError('root-pin-mismatch', `root of ${set.gun} is not issued by the pinned CA`, { role: 'root' });
-    }
+    requireSignedBy(set, issued, 'a certificate the pinned CA issued');
     return;
   }
   if (pinning?.disableTofu) {
     throw new CountersignError('root-pin-mismatch', `no pinned root for ${set.gun}, and trust on first use is disabled`, { role: 'root' });
+  }
+}
+
+/**
+ * notary's rule: the pinned (or CA-issued) certificates must have signed the root, not merely be
+ * listed in it — certificates are public, so anyone can copy one into a root they sign themselves.
+ */
+function requireSignedBy(set: TrustedSet, keyIds: string[], what: string): void {
+  try {
+    checkThreshold(set.root, { keyids: keyIds, threshold: 1 }, set.root.signed.keys, 'root');
+  } catch (error) {
+    throw new CountersignError('root-pin-mismatch', `root of ${set.gun} is not signed by ${what}`, { role: 'root', cause: error });
+  }
+}
+
+function issuedByAny(leafPem: string, authorities: X509Certificate[]): boolean {
+  try {
+    const leaf = new X509Certificate(leafPem);
+    return authorities.some((authority) => leaf.checkIssued(authority) && leaf.verify(authority.publicKey));
+  } catch {
+    return false; // a certificate that cannot be parsed was issued by no one we trust
   }
 }
 
