@@ -33,6 +33,19 @@ function impostorOf(sim: RepoSimulator, rootVersions: number): RepoSimulator {
   return impostor;
 }
 
+/** An impostor whose root also lists the real root certificate (threshold 1, signed by its own key only). */
+function impostorWithCopiedRootKey(sim: RepoSimulator): RepoSimulator {
+  const realId = sim.root.roles.root.keyids[0]!;
+  const realKey = sim.root.keys[realId]!;
+  const impostor = impostorOf(sim, 1);
+  impostor.editRoot((root) => {
+    root.keys[realId] = realKey;
+    root.roles.root.keyids.push(realId);
+  });
+  impostor.publish();
+  return impostor;
+}
+
 describe('trust on first use', () => {
   it('pins the first root it sees and follows rotations signed from it', async () => {
     const sim = releasedRepository();
@@ -78,6 +91,14 @@ describe('a configured certificate pin', () => {
     const other = impostorOf(sim, 1);
     const pinning = { certs: { [sim.gun]: [other.root.roles.root.keyids[0]!] } };
     await assert.rejects(load(sim, { pinning }), refusal('root-pin-mismatch', 'root'));
+  });
+
+  it('refuses a root that lists the pinned certificate but is not signed by it', async () => {
+    // Certificates are public: an impostor can copy the pinned one into a root it signs itself.
+    const sim = releasedRepository();
+    const pinnedId = sim.root.roles.root.keyids[0]!;
+    const impostor = impostorWithCopiedRootKey(sim);
+    await assert.rejects(load(impostor, { pinning: { certs: { [sim.gun]: [pinnedId] } } }), refusal('root-pin-mismatch', 'root'));
   });
 
   it('wins over a CA pin for the same repository', async () => {
@@ -132,6 +153,12 @@ describe('a configured CA pin', () => {
       now: daysFrom(sim.now, 2),
     });
     await assert.rejects(loading, refusal('root-pin-mismatch', 'root'));
+  });
+
+  it('refuses a root that lists a certificate the CA issued but is not signed by it', async () => {
+    const sim = issuedBy(ca);
+    const impostor = impostorWithCopiedRootKey(sim);
+    await assert.rejects(load(impostor, { pinning: { ca: { [sim.gun]: ca.certPem } } }), refusal('root-pin-mismatch', 'root'));
   });
 
   it('refuses a self-signed first root when a CA is pinned', async () => {
