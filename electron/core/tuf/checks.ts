@@ -101,7 +101,10 @@ export function checkKeyIds(keys: Readonly<Record<string, PublicKeyJson>>, ids: 
 
 /** Freeze attack: metadata past its expiry could be an attacker replaying a stale view. */
 export function checkNotExpired(expires: string, now: Date, roleName: string): void {
-  if (Date.parse(expires) <= now.getTime()) {
+  const at = Date.parse(expires);
+  // A date that does not exist (month 13) parses to NaN, which no comparison would ever call expired.
+  if (Number.isNaN(at)) throw new CountersignError('metadata-malformed', `${roleName} expires at "${expires}", which is not a date`, { role: roleName });
+  if (at <= now.getTime()) {
     throw new CountersignError('expired', `${roleName} expired on ${expires}`, { role: roleName });
   }
 }
