@@ -345,9 +345,9 @@ export class RepoSimulator {
     return this;
   }
 
-  /** Pins a role's expiry (e.g. in the past) instead of notary's default lifetime. */
-  setExpires(role: string, expires: Date): this {
-    this.expiresOverride.set(role, goTime(expires));
+  /** Pins a role's expiry (e.g. in the past, or a raw string) instead of notary's default lifetime. */
+  setExpires(role: string, expires: Date | string): this {
+    this.expiresOverride.set(role, typeof expires === 'string' ? expires : goTime(expires));
     if (role !== 'snapshot' && role !== 'timestamp') this.dirty.add(role);
     return this;
   }

@@ -17,6 +17,16 @@ describe('freeze attack', () => {
     });
   }
 
+  for (const role of ['timestamp', 'targets', 'targets/releases'] as const) {
+    it(`refuses ${role} whose expiry is not a real date (month 13), rather than never expiring it`, async () => {
+      const sim = releasedRepository();
+      sim.setExpires(role, '2030-13-01T00:00:00Z');
+      if (role !== 'timestamp') sim.editSigned(role, () => undefined);
+      sim.publish();
+      assert.deepEqual(await verdictOf(sim, role), { code: 'metadata-malformed', role });
+    });
+  }
+
   it('refuses a timestamp that was fresh when cached but has expired since', async () => {
     const sim = releasedRepository();
     const { toStore } = await refreshSim(sim);
