@@ -125,12 +125,14 @@ export function checkFileMeta(bytes: Uint8Array, meta: FileMeta, roleName: strin
       role: roleName,
     });
   }
-  const expected = Object.entries(meta.hashes).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+  // Only hashes we compute count: a parent listing nothing but, say, md5 vouches for no bytes at all.
+  const expected = Object.entries(meta.hashes).filter(
+    (entry): entry is ['sha256' | 'sha512', string] => (entry[0] === 'sha256' || entry[0] === 'sha512') && typeof entry[1] === 'string',
+  );
   if (expected.length === 0) {
-    throw new CountersignError('hash-mismatch', `${roleName} has no hash in its parent's metadata to check it against`, { role: roleName });
+    throw new CountersignError('hash-mismatch', `${roleName} has no sha256 or sha512 in its parent's metadata to check it against`, { role: roleName });
   }
   for (const [algorithm, want] of expected) {
-    if (algorithm !== 'sha256' && algorithm !== 'sha512') continue;
     const got = createHash(algorithm).update(bytes).digest('base64');
     if (got !== want) {
       throw new CountersignError('hash-mismatch', `${roleName} does not match the ${algorithm} its parent's metadata lists`, { role: roleName });
