@@ -72,6 +72,16 @@ describe('mix-and-match attack', () => {
     await assert.rejects(refreshSim(sim), refusal('hash-mismatch', 'targets'));
   });
 
+  it('refuses a role whose parent lists only hashes it cannot check (e.g. md5)', async () => {
+    const sim = releasedRepository();
+    sim.editSigned('targets', () => undefined).publish({
+      editSnapshot: (snapshot) => {
+        snapshot.meta['targets']!.hashes = { md5: Buffer.alloc(16).toString('base64') };
+      },
+    });
+    await assert.rejects(refreshSim(sim), refusal('hash-mismatch', 'targets'));
+  });
+
   it('refuses targets that snapshot does not list', async () => {
     const sim = releasedRepository();
     sim.publish({ editSnapshot: (snapshot) => delete snapshot.meta['targets'] });
