@@ -14,6 +14,7 @@ import { envPassphraseProvider, firstPassphraseProvider } from '../../core/keys/
 import { terminalPassphraseProvider } from '../../core/keys/terminal-passphrase';
 import { openKeyVault, type ImportReport, type KeyVault } from '../../core/keys/vault';
 import { writeFileAtomic } from '../../core/state/atomic-file';
+import { keyUsage, type KeyUse } from '../../core/trust/key-usage';
 import { flag, stringOption, type ParsedArgs } from '../args';
 import type { Command } from '../command';
 import type { CliContext } from '../context';
@@ -44,6 +45,11 @@ function requiredOutFile(args: ParsedArgs, command: string): string {
 function requirePositionals(args: ParsedArgs, count: number, what: string): string[] {
   if (args.positionals.length < count) throw new CountersignError('invalid-input', `missing ${what}`);
   return args.positionals;
+}
+
+/** "example.com/app (targets, until 2029-11-24)", for the places a key is trusted. */
+function describeUses(uses: readonly KeyUse[]): string {
+  return uses.map((u) => `${u.gun} (${u.role}${u.expires ? `, until ${u.expires.slice(0, 10)}` : ''})`).join(', ');
 }
 
 function describeKey(record: KeyRecord): string {
@@ -134,8 +140,19 @@ const listCommand: Command = {
   usage: '',
   async run(context) {
     const records = await openVault(context).list();
-    const rows = records.map((r) => [r.role, r.gun ?? '', r.id, r.keytype, r.location === 'offline' ? `offline: ${r.offlineFile ?? ''}` : 'keychain', r.label ?? '']);
-    return report(context, records, records.length === 0 ? 'No keys in the vault.\n' : formatTable([['ROLE', 'GUN', 'KEY ID', 'ALGORITHM', 'LOCATION', 'LABEL'], ...rows]));
+    const usage = await keyUsage(context.home);
+    const withUsage = records.map((r) => ({ ...r, usage: usage.get(r.id) ?? [] }));
+    const rows = withUsage.map((r) => [
+      r.role,
+      r.gun ?? '',
+      r.id,
+      r.keytype,
+      r.location === 'offline' ? `offline: ${r.offlineFile ?? ''}` : 'keychain',
+      describeUses(r.usage) || '-',
+      r.label ?? '',
+    ]);
+    const text = records.length === 0 ? 'No keys in the vault.\n' : formatTable([['ROLE', 'GUN', 'KEY ID', 'ALGORITHM', 'LOCATION', 'TRUSTED BY', 'LABEL'], ...rows]);
+    return report(context, withUsage, text);
   },
 };
 
@@ -148,6 +165,11 @@ const removeCommand: Command = {
     const [id] = requirePositionals(args, 1, 'a key ID');
     const vault = openVault(context);
     const record = await vault.get(id!);
+    const uses = (await keyUsage(context.home)).get(record.id) ?? [];
+    // Deleting a key that published metadata still trusts strands those roles: say so, always.
+    if (uses.length > 0) {
+      context.err.write(`warning: ${record.id} is still trusted by ${describeUses(uses)}; without it those roles cannot be re-signed\n`);
+    }
     const warning = record.role === 'root' ? ' Without it you cannot change this repository’s trust any more unless you hold an offline copy.' : '';
     if (!flag(args, 'yes') && !(await confirmOnTerminal(`Delete ${describeKey(record)}?${warning} (yes/no) `))) {
       throw new CountersignError('confirmation-required', `not deleting ${record.id}: confirm with --yes`);
