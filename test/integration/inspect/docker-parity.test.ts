@@ -3,6 +3,7 @@
 // "Countersign" key aside), the same --pretty text byte for byte, the same exit codes.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
   dockerSigners,
@@ -18,6 +19,7 @@ import {
   twoSignersOneTag,
   type DockerSignersFixture,
   type DockerTrust,
+  type DockerTrustInspectEntry,
   type FixtureContext,
   type NotaryServer,
   type DelegationsFixture,
@@ -28,6 +30,9 @@ import { countersign, countersignBin, dockerFieldsOf, type CliResult } from './r
 
 interface Fixtures {
   targetsOnly: RepoFacts;
+  empty: RepoFacts;
+  /** docker.io/library/<name>, to be named the short way: `<name>`. */
+  dockerHub: RepoFacts;
   signers: RepoFacts;
   cosigned: RepoFacts;
   rotatedRoot: RepoFacts;
@@ -116,8 +121,11 @@ describe('countersign inspect matches docker trust inspect', () => {
     reader = await dockerTrust({ server: notary.url, caFile: notary.caFile });
     home = makeTempDir('countersign-home');
     // Independent repositories on one server: built side by side.
-    const [targetsOnly, signers, cosigned, rotated, serverSnapshot, delegations, edges, replaced, rotatesLater] = await Promise.all([
+    const hubName = `hub-${randomBytes(4).toString('hex')}`;
+    const [targetsOnly, empty, dockerHub, signers, cosigned, rotated, serverSnapshot, delegations, edges, replaced, rotatesLater] = await Promise.all([
       notaryTargetsOnly(ctx, { tags: ['v2', 'v10', 'v1', 'v1.9', 'latest'] }),
+      notaryTargetsOnly(ctx, { tags: [] }),
+      notaryTargetsOnly({ ...ctx, registryHost: 'docker.io' }, { repo: `library/${hubName}`, tags: ['v1', 'v2'] }),
       dockerSigners(ctx, { signs: { alice: ['v1', 'v3'], bob: ['v2'], carol: ['v3'] } }),
       twoSignersOneTag(ctx),
       rotatedRoot(ctx),
@@ -129,6 +137,8 @@ describe('countersign inspect matches docker trust inspect', () => {
     ]);
     fixtures = {
       targetsOnly,
+      empty,
+      dockerHub,
       signers,
       cosigned,
       rotatedRoot: rotated,
@@ -155,11 +165,14 @@ describe('countersign inspect matches docker trust inspect', () => {
     return { code, stdout, stderr };
   };
 
-  async function assertJsonParity(refs: string[], expectedCode = 0): Promise<void> {
+  /** Returns docker's entries, for checks of the yardstick itself. */
+  async function assertJsonParity(refs: string[], expectedCode = 0): Promise<DockerTrustInspectEntry[]> {
     const [ours, theirs] = [await inspect('--json', ...refs), await docker(refs)];
     assert.equal(theirs.code, expectedCode, `docker: ${theirs.stderr}`);
     assert.equal(ours.code, expectedCode, `countersign: ${ours.stderr}`);
-    assert.deepEqual(dockerFieldsOf(ours.stdout), JSON.parse(theirs.stdout));
+    const expected = JSON.parse(theirs.stdout) as DockerTrustInspectEntry[];
+    assert.deepEqual(dockerFieldsOf(ours.stdout), expected);
+    return expected;
   }
 
   async function assertPrettyParity(refs: string[], expectedCode = 0): Promise<void> {
@@ -171,6 +184,7 @@ describe('countersign inspect matches docker trust inspect', () => {
 
   const scenarios: [string, () => RepoFacts][] = [
     ['tags signed into targets only by notary (natural tag order, Repo Admin)', () => fixtures.targetsOnly],
+    ['a repository with no signed tags', () => fixtures.empty],
     ['signers added by docker trust signer add, signing into targets/releases', () => fixtures.signers],
     ['one tag signed by two signers', () => fixtures.cosigned],
     ['a rotated root (only the new root key shown)', () => fixtures.rotatedRoot],
@@ -183,7 +197,9 @@ describe('countersign inspect matches docker trust inspect', () => {
   for (const [scenario, repo] of scenarios) {
     describe(scenario, () => {
       it('prints the same JSON as docker trust inspect', async () => {
-        await assertJsonParity([repo().gun]);
+        const [theirs] = await assertJsonParity([repo().gun]);
+        // docker shows the keys the fixture made, so equal outputs are also right outputs.
+        assert.deepEqual(theirs?.AdministrativeKeys.map((k) => k.Keys.map((key) => key.ID)), [[repo().rootKeyId], [repo().targetsKeyId]]);
       });
 
       it('prints the same --pretty text as docker trust inspect --pretty, byte for byte', async () => {
@@ -228,6 +244,16 @@ describe('countersign inspect matches docker trust inspect', () => {
     it('behaves like docker for a tag nobody signed', async () => {
       await assertJsonParity([`${fixtures.targetsOnly.gun}:never-signed`], (await docker([`${fixtures.targetsOnly.gun}:never-signed`])).code);
       await assertPrettyParity([`${fixtures.targetsOnly.gun}:never-signed`], (await docker([`${fixtures.targetsOnly.gun}:never-signed`], true)).code);
+    });
+  });
+
+  describe('Docker Hub names', () => {
+    it('reads a short name as docker.io/library/NAME and prints it as typed', async () => {
+      const short = fixtures.dockerHub.gun.slice('docker.io/library/'.length);
+      for (const ref of [short, `library/${short}`, `${short}:v2`, fixtures.dockerHub.gun]) {
+        await assertJsonParity([ref]);
+        await assertPrettyParity([ref]);
+      }
     });
   });
 
@@ -277,7 +303,7 @@ describe('countersign inspect matches docker trust inspect', () => {
       for (const result of [before, afterCommand, afterArgument, mixed]) {
         assert.equal(result.code, 0, result.stderr);
         assert.deepEqual(dockerFieldsOf(result.stdout), dockerFieldsOf(before.stdout));
-        assert.equal(JSON.parse(result.stdout)[0].Countersign.Server, notary.url);
+        assert.match(result.stdout, new RegExp(`"Server": "${notary.url}"`));
       }
       assert.deepEqual(dockerFieldsOf(before.stdout), JSON.parse((await docker([gun])).stdout));
     });

@@ -1,0 +1,404 @@
+// Every attack a man in the middle can mount on a notary server's answers, played by a tampering
+// proxy between `countersign inspect` and a real notary-server. Each must be refused with the code
+// of the check that caught it, a non-zero exit and nothing on stdout, and must leave the verified
+// cache under --home exactly as it was: the only file a refusal may write is the failure record.
+import { after, afterEach, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, sep } from 'node:path';
+import {
+  dockerSigners,
+  makeTempDir,
+  notaryTargetsOnly,
+  rotatedRoot,
+  startMitm,
+  startNotaryServer,
+  versionOf,
+  type DockerSignersFixture,
+  type MitmProxy,
+  type NotaryRepoFixture,
+  type NotaryServer,
+  type RotatedRootFixture,
+} from '../../stack';
+import { countersign, dockerFieldsOf, type CliResult } from '../inspect/run-countersign';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const FAILURE_RECORD = 'attempt.json';
+
+// ---------------------------------------------------------------------------------------------
+// What a man in the middle can do to a file's bytes
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Every name a role's metadata is fetched under: ROLE.json, ROLE.<sha256>.json and N.ROLE.json. */
+function roleFiles(gun: string, role: string): RegExp {
+  return new RegExp(`^/v2/${escapeRegExp(gun)}/_trust/tuf/(\\d+\\.)?${escapeRegExp(role)}(\\.[0-9a-f]{64})?\\.json$`);
+}
+
+function timestampPath(gun: string): string {
+  return `/v2/${gun}/_trust/tuf/timestamp.json`;
+}
+
+interface SignedFile {
+  signed: Record<string, unknown>;
+  signatures: { keyid: string; method: string; sig: string }[];
+}
+
+function parseSigned(body: Buffer): SignedFile {
+  return JSON.parse(body.toString()) as SignedFile;
+}
+
+function firstSignature(body: Buffer): { keyid: string; sig: string } {
+  const signature = parseSigned(body).signatures[0];
+  assert.ok(signature, 'the served file has a signature');
+  return signature;
+}
+
+/** The same bytes with one base64 character of the first signature changed. */
+function withBrokenSignature(body: Buffer): Buffer {
+  const { sig } = firstSignature(body);
+  const at = Math.floor(sig.length / 2);
+  const broken = `${sig.slice(0, at)}${sig[at] === 'A' ? 'B' : 'A'}${sig.slice(at + 1)}`;
+  return Buffer.from(body.toString().replace(sig, broken));
+}
+
+/** The same bytes, signed (as far as the signature list says) by a key nobody delegated to. */
+function withUnknownSigningKey(body: Buffer): Buffer {
+  const { keyid } = firstSignature(body);
+  return Buffer.from(body.toString().replaceAll(`"keyid":"${keyid}"`, `"keyid":"${'ab'.repeat(32)}"`));
+}
+
+/** A second "signed" object before the genuine one: parsers disagree on which one counts. */
+function withDuplicateSigned(body: Buffer): Buffer {
+  const text = body.toString();
+  assert.ok(text.startsWith('{"signed":'), 'notary writes "signed" first');
+  const forged = JSON.stringify({ ...parseSigned(body).signed, expires: '2099-01-01T00:00:00Z' });
+  return Buffer.from(`{"signed":${forged},${text.slice(1)}`);
+}
+
+/**
+ * The check that catches a file swapped for other bytes, given the length its parent lists: the
+ * download stops past that length, a shorter file has the wrong length, one of the same length the wrong hash.
+ */
+function swapCode(genuine: Buffer, served: Buffer): 'metadata-too-large' | 'length-mismatch' | 'hash-mismatch' {
+  if (served.length > genuine.length) return 'metadata-too-large';
+  return served.length < genuine.length ? 'length-mismatch' : 'hash-mismatch';
+}
+
+// ---------------------------------------------------------------------------------------------
+// The cache under --home, as a map of relative path -> SHA-256 of the content
+
+async function fileTree(dir: string): Promise<Map<string, string>> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const tree = new Map<string, string>();
+  for (const entry of entries.filter((e) => e.isFile())) {
+    const path = join(entry.parentPath, entry.name);
+    tree.set(path.slice(dir.length + 1), createHash('sha256').update(await readFile(path)).digest('hex'));
+  }
+  return tree;
+}
+
+/** Only the failure record may differ, and it must name the refused check. */
+async function assertCacheUntouched(home: string, before: Map<string, string>, code: string): Promise<void> {
+  const after = await fileTree(home);
+  const isRecord = (path: string): boolean => path === FAILURE_RECORD || path.endsWith(`${sep}${FAILURE_RECORD}`);
+  const verified = (tree: Map<string, string>): [string, string][] => [...tree].filter(([path]) => !isRecord(path)).sort();
+  assert.deepEqual(verified(after), verified(before), 'the verified cache changed');
+  const records = [...after.keys()].filter(isRecord);
+  assert.equal(records.length, 1, `one failure record, found ${records.join(', ') || 'none'}`);
+  const record = JSON.parse(await readFile(join(home, records[0] ?? ''), 'utf8')) as { error: { code: string } };
+  assert.equal(record.error.code, code);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('countersign inspect behind a tampering man in the middle', () => {
+  let notary: NotaryServer;
+  let mitm: MitmProxy;
+  /** notary init + tags in targets; its admin publishes newer versions during the tests. */
+  let plain: NotaryRepoFixture;
+  /** Another repository on the same server, the source of mix-and-match material. */
+  let other: NotaryRepoFixture;
+  /** Signers alice (v1) and bob (v2) signing into targets/releases and their own roles. */
+  let signed: DockerSignersFixture;
+  /** A repository whose 2.root.json is a genuine root, just not one of plain's. */
+  let rotated: RotatedRootFixture;
+
+  before(async () => {
+    notary = await startNotaryServer();
+    mitm = await startMitm({ upstream: notary.url, ca: notary.ca });
+    const ctx = { notary };
+    [plain, other, signed, rotated] = await Promise.all([
+      notaryTargetsOnly(ctx, { tags: ['v1'] }),
+      notaryTargetsOnly(ctx, { tags: ['v1'] }),
+      dockerSigners(ctx, { signs: { alice: ['v1'], bob: ['v2'] } }),
+      rotatedRoot(ctx),
+    ]);
+  });
+
+  afterEach(() => mitm.reset());
+
+  after(async () => {
+    await Promise.all([plain, other, signed, rotated].filter(Boolean).map((repo) => repo.dispose()));
+    await mitm?.stop();
+    await notary?.stop();
+  });
+
+  const inspectVia = (proxy: MitmProxy, home: string, ...args: string[]): Promise<CliResult> =>
+    countersign(['--server', proxy.url, '--tls-ca', proxy.caFile, '--home', home, 'inspect', '--json', ...args]);
+  const inspect = (home: string, ...args: string[]): Promise<CliResult> => inspectVia(mitm, home, ...args);
+
+  const emptyHome = (): string => makeTempDir('tamper-home');
+
+  /** A home that verified the repository through the proxy just now. */
+  async function trustedHome(gun: string): Promise<string> {
+    const home = emptyHome();
+    const result = await inspect(home, gun);
+    assert.equal(result.code, 0, result.stderr);
+    return home;
+  }
+
+  /** A new tag published by plain's admin: new timestamp, snapshot and targets versions. */
+  async function publishNewVersion(): Promise<void> {
+    await plain.admin.addHash(plain.gun, `v${Date.now()}`, 100, createHash('sha256').update(String(Math.random())).digest('hex'));
+  }
+
+  async function genuine(gun: string, name: string): Promise<Buffer> {
+    const response = await notary.fetchTrustFile(gun, name);
+    assert.equal(response.status, 200, `GET ${name} of ${gun}`);
+    return response.body;
+  }
+
+  /** Runs inspect and asserts the refusal: exit 1, nothing shown, the check on stderr, the cache as it was. */
+  async function assertRefused(home: string, gun: string, code: string, role: string, args: string[] = []): Promise<CliResult> {
+    const before = await fileTree(home);
+    const result = await inspect(home, gun, ...args);
+    assert.equal(result.code, 1, `exit code; stderr: ${result.stderr}`);
+    assert.deepEqual(dockerFieldsOf(result.stdout), [], 'nothing that failed verification is printed');
+    assert.ok(result.stderr.includes(`: ${code} [${role}]:`), `expected ${code} [${role}] on stderr, got: ${result.stderr}`);
+    await assertCacheUntouched(home, before, code);
+    return result;
+  }
+
+  describe('tampered signatures', () => {
+    const cases: [string, string, string, (body: Buffer) => Buffer][] = [
+      ['a root (on first use) whose signature was altered', 'root', 'signature-threshold', withBrokenSignature],
+      ['a timestamp whose signature was altered', 'timestamp', 'signature-threshold', withBrokenSignature],
+      ['a root whose signature claims a key the root does not list', 'root', 'signature-threshold', withUnknownSigningKey],
+      ['a timestamp whose signature claims a key root does not list', 'timestamp', 'signature-threshold', withUnknownSigningKey],
+    ];
+    for (const [what, role, code, tamper] of cases) {
+      it(`refuses ${what} (${code})`, async () => {
+        mitm.rewrite(roleFiles(plain.gun, role), (_path, body) => tamper(body));
+        await assertRefused(emptyHome(), plain.gun, code, role);
+      });
+    }
+
+    for (const role of ['snapshot', 'targets']) {
+      it(`refuses a ${role} whose signature was tampered with: its bytes no longer match what its parent lists`, async () => {
+        const body = await genuine(plain.gun, role);
+        mitm.rewrite(roleFiles(plain.gun, role), (_path, served) => withBrokenSignature(served));
+        await assertRefused(emptyHome(), plain.gun, swapCode(body, withBrokenSignature(body)), role);
+      });
+    }
+
+    it('refuses a timestamp tampered with after the repository was trusted', async () => {
+      const home = await trustedHome(plain.gun);
+      mitm.rewrite(timestampPath(plain.gun), (_path, body) => withBrokenSignature(body));
+      await assertRefused(home, plain.gun, 'signature-threshold', 'timestamp');
+    });
+  });
+
+  describe('replayed older metadata (rollback), after a newer version was trusted', () => {
+    it('refuses an older timestamp', async () => {
+      const home = await trustedHome(plain.gun);
+      const old = mitm.lastResponse(timestampPath(plain.gun));
+      await publishNewVersion();
+      assert.equal((await inspect(home, plain.gun)).code, 0);
+      mitm.replay(timestampPath(plain.gun), old);
+      await assertRefused(home, plain.gun, 'version-rollback', 'timestamp');
+    });
+
+    it('refuses a whole older set of timestamp, snapshot and targets', async () => {
+      const home = await trustedHome(plain.gun);
+      const old = {
+        timestamp: await genuine(plain.gun, 'timestamp'),
+        snapshot: await genuine(plain.gun, 'snapshot'),
+        targets: await genuine(plain.gun, 'targets'),
+      };
+      await publishNewVersion();
+      assert.equal((await inspect(home, plain.gun)).code, 0);
+      for (const [role, body] of Object.entries(old)) mitm.respondWith(roleFiles(plain.gun, role), { body });
+      await assertRefused(home, plain.gun, 'version-rollback', 'timestamp');
+    });
+
+    for (const role of ['snapshot', 'targets']) {
+      it(`refuses an older ${role} under the current timestamp`, async () => {
+        const home = await trustedHome(plain.gun);
+        const old = await genuine(plain.gun, role);
+        await publishNewVersion();
+        assert.equal((await inspect(home, plain.gun)).code, 0);
+        await publishNewVersion();
+        const current = await genuine(plain.gun, role);
+        assert.ok(versionOf(parseSigned(old)) < versionOf(parseSigned(current)));
+        mitm.respondWith(roleFiles(plain.gun, role), { body: old });
+        await assertRefused(home, plain.gun, swapCode(current, old), role);
+      });
+    }
+  });
+
+  describe('freeze: an old timestamp served after it expired', () => {
+    it('is refused as expired once the clock passes its expiry (notary-server signs timestamps for 14 days)', async (t) => {
+      const home = await trustedHome(plain.gun);
+      const frozen = mitm.lastResponse(timestampPath(plain.gun));
+      const expires = Date.parse(String(parseSigned(frozen.body).signed['expires']));
+      assert.ok(expires - Date.now() < 15 * DAY_MS, 'the server-signed timestamp expires within 15 days');
+      mitm.replay(timestampPath(plain.gun), frozen);
+      // The client's clock only: TLS still checks certificates against the real time.
+      t.mock.timers.enable({ apis: ['Date'], now: expires + DAY_MS });
+      await assertRefused(home, plain.gun, 'expired', 'timestamp');
+    });
+
+    it('is refused on first use too', async (t) => {
+      const frozen = await genuine(plain.gun, 'timestamp');
+      mitm.respondWith(timestampPath(plain.gun), { body: frozen });
+      t.mock.timers.enable({ apis: ['Date'], now: Date.parse(String(parseSigned(frozen).signed['expires'])) + DAY_MS });
+      await assertRefused(emptyHome(), plain.gun, 'expired', 'timestamp');
+    });
+  });
+
+  describe('mix and match', () => {
+    it("refuses another repository's root on first use: its certificate names another GUN", async () => {
+      mitm.respondWith(roleFiles(plain.gun, 'root'), { body: await genuine(other.gun, 'root') });
+      await assertRefused(emptyHome(), plain.gun, 'root-certificate', 'root');
+    });
+
+    it("refuses another repository's timestamp", async () => {
+      const home = await trustedHome(plain.gun);
+      mitm.respondWith(timestampPath(plain.gun), { body: await genuine(other.gun, 'timestamp') });
+      await assertRefused(home, plain.gun, 'signature-threshold', 'timestamp');
+    });
+
+    for (const role of ['snapshot', 'targets']) {
+      it(`refuses another repository's ${role}`, async () => {
+        const [ours, theirs] = [await genuine(plain.gun, role), await genuine(other.gun, role)];
+        mitm.respondWith(roleFiles(plain.gun, role), { body: theirs });
+        await assertRefused(emptyHome(), plain.gun, swapCode(ours, theirs), role);
+      });
+    }
+
+    it('refuses a next root that the trusted root did not sign (a genuine root of another repository)', async () => {
+      const home = await trustedHome(plain.gun);
+      // A timestamp that fails under the trusted root makes the client look for a newer root.
+      mitm.rewrite(timestampPath(plain.gun), (_path, body) => withBrokenSignature(body));
+      mitm.respondWith(`/v2/${plain.gun}/_trust/tuf/2.root.json`, { body: await genuine(rotated.gun, `${rotated.rootVersion}.root`) });
+      await assertRefused(home, plain.gun, 'root-rotation', 'root');
+    });
+  });
+
+  describe('endless data', () => {
+    for (const [role, path] of [
+      ['root', (gun: string) => roleFiles(gun, 'root')],
+      ['timestamp', (gun: string) => roleFiles(gun, 'timestamp')],
+      ['snapshot', (gun: string) => roleFiles(gun, 'snapshot')],
+      ['targets', (gun: string) => roleFiles(gun, 'targets')],
+    ] as const) {
+      it(`stops reading an endless ${role} at its size cap`, async () => {
+        mitm.serveEndless(path(plain.gun), { prefix: '{"signed":{"_type":"x","padding":"' , chunk: 'A'.repeat(64 * 1024) });
+        await assertRefused(emptyHome(), plain.gun, 'metadata-too-large', role);
+        // The caps are 2 MiB for root, 1 MiB for timestamp, the listed length for the others.
+        assert.ok(mitm.endlessBytesSent(path(plain.gun)) < 16 * 1024 * 1024, `${mitm.endlessBytesSent()} bytes were sent`);
+      });
+    }
+  });
+
+  describe('malformed and wrong-type metadata', () => {
+    const cases: [string, string, string, (body: Buffer) => Promise<Buffer> | Buffer][] = [
+      ['a timestamp that is not JSON', 'timestamp', 'metadata-malformed', () => Buffer.from('<html>gateway error</html>')],
+      ['a root cut in half', 'root', 'metadata-malformed', (body) => body.subarray(0, body.length >> 1)],
+      ['a timestamp without its fields', 'timestamp', 'metadata-malformed', () => Buffer.from('{"signed":{"_type":"Timestamp"},"signatures":[]}')],
+      ['a timestamp with two "signed" objects', 'timestamp', 'metadata-duplicate-key', withDuplicateSigned],
+      ['a snapshot served as the timestamp', 'timestamp', 'metadata-wrong-type', () => genuine(plain.gun, 'snapshot')],
+      ['a timestamp served as the root', 'root', 'metadata-wrong-type', () => genuine(plain.gun, 'timestamp')],
+    ];
+    for (const [what, role, code, make] of cases) {
+      it(`refuses ${what} (${code})`, async () => {
+        const body = await make(await genuine(plain.gun, role));
+        mitm.respondWith(roleFiles(plain.gun, role), { body });
+        await assertRefused(emptyHome(), plain.gun, code, role);
+      });
+    }
+  });
+
+  describe('a tampered delegation', () => {
+    // docker skips (with a warning) only a delegation that fails its signatures or has expired, and
+    // refuses the whole repository when a delegation's bytes differ from what snapshot lists. We leave
+    // any failed delegation out and show the rest: nothing unverified is shown either way.
+    it('is left out with a warning naming the role and the check, and the rest is shown (exit 0)', async () => {
+      const home = emptyHome();
+      mitm.rewrite(roleFiles(signed.gun, 'targets/alice'), (_path, body) => withBrokenSignature(body));
+      const result = await inspect(home, signed.gun);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, /warning: .*targets\/alice failed verification .*(hash|length)-mismatch/);
+      const [entry] = dockerFieldsOf(result.stdout);
+      // v1 stays signed (targets/releases holds it), but no longer by alice.
+      assert.deepEqual(entry?.['SignedTags'], [
+        { SignedTag: 'v1', Digest: signed.tags['v1']?.sha256, Signers: ['Repo Admin'] },
+        { SignedTag: 'v2', Digest: signed.tags['v2']?.sha256, Signers: ['bob'] },
+      ]);
+      // The tampered bytes are nowhere in the cache.
+      const tampered = createHash('sha256').update(withBrokenSignature(await genuine(signed.gun, 'targets/alice'))).digest('hex');
+      assert.ok(![...(await fileTree(home)).values()].includes(tampered));
+    });
+
+    it('fails the repository with --strict (exit 1, nothing printed)', async () => {
+      mitm.rewrite(roleFiles(signed.gun, 'targets/releases'), (_path, body) => withBrokenSignature(body));
+      const result = await inspect(emptyHome(), signed.gun, '--strict');
+      assert.equal(result.code, 1);
+      assert.equal(result.stdout, '[]\n');
+      assert.match(result.stderr, /targets\/releases/);
+    });
+  });
+
+  describe('an unreachable server after a good refresh', () => {
+    it('shows the last verified data with a warning saying since when, and --strict fails', async () => {
+      const proxy = await startMitm({ upstream: notary.url, ca: notary.ca });
+      const home = makeTempDir('tamper-home');
+      let good: CliResult;
+      try {
+        good = await inspectVia(proxy, home, signed.gun);
+        assert.equal(good.code, 0, good.stderr);
+      } finally {
+        await proxy.stop();
+      }
+      const before = await fileTree(home);
+      const stale = await inspectVia(proxy, home, signed.gun);
+      assert.equal(stale.code, 0, stale.stderr);
+      assert.deepEqual(dockerFieldsOf(stale.stdout), dockerFieldsOf(good.stdout));
+      const [entry] = JSON.parse(stale.stdout) as { Countersign: { Source: string; Stale?: { since: string } } }[];
+      assert.equal(entry?.Countersign.Source, 'cache');
+      assert.ok(entry?.Countersign.Stale?.since, 'the entry says since when it is stale');
+      assert.match(stale.stderr, /warning: .*showing the data verified at/);
+      await assertCacheUntouched(home, before, 'server-unreachable');
+
+      const strict = await inspectVia(proxy, home, signed.gun, '--strict');
+      assert.equal(strict.code, 1);
+      assert.equal(strict.stdout, '[]\n');
+      assert.match(strict.stderr, /server-unreachable/);
+    });
+  });
+
+  describe('a warm refresh', () => {
+    it('of an unchanged repository costs one request: the timestamp', async () => {
+      const home = await trustedHome(signed.gun);
+      mitm.reset();
+      const result = await inspect(home, signed.gun);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(mitm.requestCount(), 1);
+      assert.equal(mitm.requestCount(timestampPath(signed.gun)), 1);
+    });
+  });
+});
