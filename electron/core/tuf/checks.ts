@@ -143,12 +143,14 @@ export function checkFileMeta(bytes: Uint8Array, meta: FileMeta, roleName: strin
 /**
  * Notary's root keys are certificates bound to the repository: CN = GUN and within their validity.
  * A certificate for another repository or an expired one does not count towards the threshold.
+ * Without `now`, validity in time is not checked (see TrustedSet: a trusted root whose certificate
+ * expired may still vouch for its successor).
  */
-export function usableRootKey(gun: string, now: Date): (id: string, key: PublicKeyJson) => boolean {
+export function usableRootKey(gun: string, now: Date | undefined): (id: string, key: PublicKeyJson) => boolean {
   return (_id, key) => rootCertificateProblem(key, gun, now) === undefined;
 }
 
-export function rootCertificateProblem(key: PublicKeyJson, gun: string, now: Date): string | undefined {
+export function rootCertificateProblem(key: PublicKeyJson, gun: string, now: Date | undefined): string | undefined {
   if (key.keytype !== 'ecdsa-x509' && key.keytype !== 'rsa-x509') return `a ${key.keytype} key is not a certificate`;
   let cert: CertificateInfo;
   try {
@@ -157,13 +159,14 @@ export function rootCertificateProblem(key: PublicKeyJson, gun: string, now: Dat
     return 'its certificate cannot be parsed';
   }
   if (cert.commonName !== gun) return `its certificate is for "${cert.commonName}", not "${gun}"`;
+  if (now === undefined) return undefined;
   if (cert.notAfter.getTime() <= now.getTime()) return `its certificate expired on ${cert.notAfter.toISOString()}`;
   if (cert.notBefore.getTime() > now.getTime()) return `its certificate is not valid before ${cert.notBefore.toISOString()}`;
   return undefined;
 }
 
 /** A root whose own root keys are all unusable can never be trusted, whatever signed it. */
-export function checkRootCertificates(root: RootSigned, gun: string, now: Date): void {
+export function checkRootCertificates(root: RootSigned, gun: string, now: Date | undefined): void {
   const problems = root.roles.root.keyids.map((id) => {
     const key = root.keys[id];
     return key ? rootCertificateProblem(key, gun, now) : 'it is not in the key list';

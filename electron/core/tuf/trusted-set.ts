@@ -67,8 +67,9 @@ export class TrustedSet {
   /**
    * Starts from a root that is already trusted (a pin or a verified cache). It must still be
    * well formed and signed by its own keys: a corrupted cache must not become the trust anchor.
-   * Its expiry is checked after any rotation, by checkRootFresh, since an expired root may be
-   * superseded by a new one.
+   * Its expiry and its certificates' validity in time are checked after any rotation, by
+   * checkRootFresh, since a root that expired (or whose certificate did) may be superseded by a new
+   * one it signed — notary lets a root rotate away from an expired certificate too.
    */
   constructor(trustedRootBytes: Uint8Array, options: TrustedSetOptions) {
     this.gun = options.gun;
@@ -76,8 +77,8 @@ export class TrustedSet {
     this.trustedVersions = options.trustedVersions ?? {};
     const root = parseEnvelope('root', 'root', trustedRootBytes);
     checkKeyIds(root.signed.keys, Object.keys(root.signed.keys), 'root');
-    checkRootCertificates(root.signed, this.gun, this.now);
-    checkThreshold(root, root.signed.roles.root, root.signed.keys, 'root', usableRootKey(this.gun, this.now));
+    checkRootCertificates(root.signed, this.gun, undefined);
+    checkThreshold(root, root.signed.roles.root, root.signed.keys, 'root', usableRootKey(this.gun, undefined));
     checkVersionNotBelow(root.signed.version, this.trustedVersions['root'], 'root');
     this.rootEnvelope = root;
   }
@@ -124,9 +125,10 @@ export class TrustedSet {
     this.rootEnvelope = next;
   }
 
-  /** After the last rotation: an expired root means nothing signed under it can be trusted. */
+  /** After the last rotation: an expired root, or one without a valid certificate now, means nothing signed under it can be trusted. */
   checkRootFresh(): void {
     checkNotExpired(this.rootEnvelope.signed.expires, this.now, 'root');
+    checkRootCertificates(this.rootEnvelope.signed, this.gun, this.now);
   }
 
   /** True when snapshot vouches for exactly the root we trust; false means a rotation happened. */
