@@ -121,6 +121,24 @@ describe('root rotation', () => {
       await assert.rejects(refreshSim(sim, { stored }), refusal('root-certificate', 'root'));
     });
 
+    it('follows a rotation away from a trusted root whose certificate has expired since', async () => {
+      const sim = releasedRepository((s) => {
+        const shortLived = newRootKey(s.gun, { validityDays: 5 });
+        s.rotateRoot({ keys: [shortLived] });
+      });
+      const { toStore } = await refreshSim(sim);
+      sim.rotateRoot();
+      sim.publish();
+      const result = await refreshSim(sim, { stored: toStore, now: daysFrom(sim.now, 10) });
+      assert.equal(result.trusted.root.signed.version, 3);
+    });
+
+    it('refuses a trusted root whose certificate has expired when nothing supersedes it', async () => {
+      const sim = releasedRepository((s) => s.rotateRoot({ keys: [newRootKey(s.gun, { validityDays: 5 })] }));
+      const { toStore } = await refreshSim(sim);
+      await assert.rejects(refreshSim(sim, { stored: toStore, now: daysFrom(sim.now, 10) }), refusal('root-certificate', 'root'));
+    });
+
     it('refuses a root whose certificate is not valid yet', async () => {
       const sim = releasedRepository((s) => {
         const early = newRootKey(s.gun, { notBefore: daysFrom(s.now, 5) });
