@@ -8,8 +8,8 @@ import { releasedRepository, verdictOf } from '../../helpers/tamper';
 import { refreshSim, refusal } from '../../helpers/tuf-harness';
 import type { RepoSimulator } from '../../helpers/repo-simulator';
 
-/** A repository at version 2 of every role, and what a client verified of it. */
-async function trustedAtVersionTwo(): Promise<{ sim: RepoSimulator; stored: Awaited<ReturnType<typeof refreshSim>>['toStore'] }> {
+/** A repository whose roles (root aside) are past version 1, and what a client verified of it. */
+async function trustedPastVersionOne(): Promise<{ sim: RepoSimulator; stored: Awaited<ReturnType<typeof refreshSim>>['toStore'] }> {
   const sim = releasedRepository();
   sim.addTarget('targets', 'v2').addTarget('targets/releases', 'v2').publish();
   const { toStore } = await refreshSim(sim);
@@ -18,20 +18,20 @@ async function trustedAtVersionTwo(): Promise<{ sim: RepoSimulator; stored: Awai
 
 describe('rollback attack', () => {
   it('refuses a timestamp older than the trusted one', async () => {
-    const { sim, stored } = await trustedAtVersionTwo();
-    const fetcher = sim.fetcher().intercept('timestamp.json', () => sim.file(`1.timestamp`));
+    const { sim, stored } = await trustedPastVersionOne();
+    const fetcher = sim.fetcher().intercept('timestamp.json', () => sim.file('1.timestamp'));
     await assert.rejects(refreshSim(sim, { fetcher, stored }), refusal('version-rollback', 'timestamp'));
   });
 
   it('refuses a snapshot older than the trusted one, even when a new timestamp vouches for it', async () => {
-    const { sim, stored } = await trustedAtVersionTwo();
+    const { sim, stored } = await trustedPastVersionOne();
     const old = sim.file('1.snapshot');
     sim.publish({ rewrite: { snapshot: () => old } });
     await assert.rejects(refreshSim(sim, { stored }), refusal('version-rollback', 'snapshot'));
   });
 
   it('refuses targets older than the trusted one, even when a new snapshot vouches for it', async () => {
-    const { sim, stored } = await trustedAtVersionTwo();
+    const { sim, stored } = await trustedPastVersionOne();
     const old = sim.file('1.targets');
     sim.editSigned('targets', () => undefined).publish({ rewrite: { targets: () => old } });
     await assert.rejects(refreshSim(sim, { stored }), refusal('version-rollback', 'targets'));
@@ -50,7 +50,7 @@ describe('rollback attack', () => {
   });
 
   it('refuses a cached root older than the root version it once trusted', async () => {
-    const { sim, stored } = await trustedAtVersionTwo();
+    const { sim, stored } = await trustedPastVersionOne();
     sim.rotateRoot();
     sim.publish();
     const { toStore } = await refreshSim(sim, { stored });
@@ -61,7 +61,7 @@ describe('rollback attack', () => {
 
   describe('of a delegation across refreshes', () => {
     it('refuses a delegation older than the one trusted in an earlier refresh', async () => {
-      const { sim, stored } = await trustedAtVersionTwo();
+      const { sim, stored } = await trustedPastVersionOne();
       assert.equal(stored.versions['targets/releases'], 2);
       const old = sim.file('1.targets/releases');
       sim.editSigned('targets/releases', () => undefined).publish({ rewrite: { 'targets/releases': () => old } });
@@ -69,7 +69,7 @@ describe('rollback attack', () => {
     });
 
     it('leaves the replayed delegation out of the view and keeps remembering its trusted version', async () => {
-      const { sim, stored } = await trustedAtVersionTwo();
+      const { sim, stored } = await trustedPastVersionOne();
       const old = sim.file('1.targets/releases');
       sim.editSigned('targets/releases', () => undefined).publish({ rewrite: { 'targets/releases': () => old } });
       const result = await refreshSim(sim, { stored });
@@ -87,7 +87,7 @@ describe('rollback attack', () => {
   it('still refuses a removed delegation that comes back below its remembered version', async () => {
     // notary-server keeps every role's versions after `delegation remove` and rejects a re-created
     // delegation published at version 1, so a version 1 after removal can only be a replay.
-    const { sim, stored } = await trustedAtVersionTwo();
+    const { sim, stored } = await trustedPastVersionOne();
     sim.removeDelegation('targets/releases').publish();
     const removed = await refreshSim(sim, { stored });
     assert.equal(removed.toStore.versions['targets/releases'], 2);
@@ -97,7 +97,7 @@ describe('rollback attack', () => {
   });
 
   it('accepts the same versions again (an unchanged repository is not a rollback)', async () => {
-    const { sim, stored } = await trustedAtVersionTwo();
+    const { sim, stored } = await trustedPastVersionOne();
     const result = await refreshSim(sim, { stored });
     assert.deepEqual(result.failedDelegations, []);
     assert.deepEqual(result.toStore.versions, stored.versions);
