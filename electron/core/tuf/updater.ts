@@ -54,6 +54,13 @@ export async function refreshRepository(options: RefreshOptions): Promise<Refres
   const stored = options.stored;
   let rootBytes = stored?.files.get('root');
   let firstUse = false;
+  if (stored && !rootBytes) {
+    // Versions are remembered but the pinned root is gone (deleted or corrupted on disk): trusting
+    // whatever root the server offers now would silently turn a pinned repository into first use.
+    throw new CountersignError('root-pin-mismatch', 'the pinned root of this repository is missing from the local cache; remove its folder under <home>/trust/ to trust the server’s root again', {
+      role: 'root',
+    });
+  }
   if (!rootBytes) {
     rootBytes = await counting.required('root.json', LIMITS.rootMaxBytes, 'root', 'repository-not-found');
     firstUse = true;

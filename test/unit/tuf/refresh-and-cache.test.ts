@@ -37,6 +37,15 @@ function cacheState(): Map<string, string> {
   return files;
 }
 
+describe('a pinned repository whose cached root is lost', () => {
+  it('is refused rather than trusted again on first use', async () => {
+    const sim = releasedRepository();
+    const first = await refreshSim(sim);
+    const stored = { ...first.toStore, files: new Map([...first.toStore.files].filter(([role]) => role !== 'root')) };
+    await assert.rejects(refreshSim(sim, { stored }), refusal('root-pin-mismatch', 'root'));
+  });
+});
+
 describe('warm refresh', () => {
   it('costs exactly one request when the repository has not changed', async () => {
     const sim = releasedRepository();
