@@ -29,6 +29,8 @@ export interface KeyView {
   canonicalId?: string;
   /** For x509 keys: the certificate's expiry (RFC 3339). */
   certificateExpires?: string;
+  /** For x509 keys: the start of the certificate's validity (RFC 3339), i.e. when the key was made. */
+  certificateNotBefore?: string;
 }
 
 export interface SignedTagView {

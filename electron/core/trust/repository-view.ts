@@ -178,7 +178,9 @@ function keyViews(set: TrustedSet): KeyView[] {
     if (key.keytype === 'ecdsa-x509' || key.keytype === 'rsa-x509') {
       try {
         view.canonicalId = canonicalKeyIdOf(key);
-        view.certificateExpires = certificateInfo(Buffer.from(key.keyval.public, 'base64').toString('utf8')).notAfter.toISOString();
+        const certificate = certificateInfo(Buffer.from(key.keyval.public, 'base64').toString('utf8'));
+        view.certificateExpires = certificate.notAfter.toISOString();
+        view.certificateNotBefore = certificate.notBefore.toISOString();
       } catch {
         // A certificate that does not parse cannot have verified anything; show the key without a date or canonical ID.
       }
