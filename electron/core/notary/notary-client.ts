@@ -1,8 +1,18 @@
 // HTTP client of a notary server's TUF endpoints (/v2/<GUN>/_trust/tuf/...). It knows URLs and
 // status codes; what the bytes mean is the TUF layer's business.
+import { randomBytes } from 'node:crypto';
 import { CountersignError } from '../../../shared/errors';
 import type { HttpClient, HttpResponse } from '../net/http';
+import { publicKeySchema, type PublicKeyJson } from '../tuf/metadata';
 import type { MetadataFetcher } from '../tuf/updater';
+
+/** The roles whose keys a notary server can hold (GET/POST .../<role>.key). */
+export type ServerManagedRole = 'timestamp' | 'snapshot';
+
+/** A public key is a few hundred bytes; an x509 one a few KiB. */
+const MAX_KEY_BYTES = 64 * 1024;
+/** The server answers a publish with an empty body or a short JSON error. */
+const MAX_PUBLISH_ANSWER_BYTES = 1024 * 1024;
 
 export class NotaryClient {
   readonly serverUrl: string;
@@ -35,6 +45,55 @@ export class NotaryClient {
     };
   }
 
+  /**
+   * Uploads signed metadata files in one multipart POST, as notary's client does: form field "files",
+   * filename = role name. The server validates them together and adds its own timestamp (and
+   * snapshot when it holds that key). 400 VERSION -> publish-conflict; other 400s -> publish-rejected.
+   */
+  async publish(gun: string, files: ReadonlyMap<string, Uint8Array>, signal?: AbortSignal): Promise<void> {
+    const boundary = `countersign${randomBytes(16).toString('hex')}`;
+    const response = await this.http.request(this.tufUrl(gun, ''), {
+      method: 'POST',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body: multipartFiles(boundary, files),
+      maxBytes: MAX_PUBLISH_ANSWER_BYTES,
+      ...(signal ? { signal } : {}),
+      authScope: `repository:${gun}:push,pull`,
+    });
+    if (response.status === 400) throw publishRefusal(response);
+    if (response.status === 404) throw new CountersignError('repository-not-found', `the server has no repository ${gun} to publish to`);
+    expectOk(response, 'publish');
+  }
+
+  /** GET .../<role>.key: the public key the server signs that role with (created on first ask). */
+  async serverKey(gun: string, role: ServerManagedRole, signal?: AbortSignal): Promise<PublicKeyJson> {
+    return this.keyRequest(gun, role, 'GET', signal);
+  }
+
+  /** POST .../<role>.key: the server makes a new key for the role; publishing a root naming it completes the rotation. */
+  async rotateServerKey(gun: string, role: ServerManagedRole, signal?: AbortSignal): Promise<PublicKeyJson> {
+    return this.keyRequest(gun, role, 'POST', signal);
+  }
+
+  private async keyRequest(gun: string, role: ServerManagedRole, method: 'GET' | 'POST', signal: AbortSignal | undefined): Promise<PublicKeyJson> {
+    const response = await this.http.request(this.tufUrl(gun, `${role}.key`), {
+      method,
+      maxBytes: MAX_KEY_BYTES,
+      ...(signal ? { signal } : {}),
+      authScope: `repository:${gun}:${method === 'GET' ? 'pull' : 'push,pull'}`,
+    });
+    expectOk(response, `${method} ${role}.key`);
+    let json: unknown;
+    try {
+      json = JSON.parse(response.body.toString('utf8'));
+    } catch {
+      json = undefined;
+    }
+    const key = publicKeySchema.safeParse(json);
+    if (!key.success) throw new CountersignError('metadata-malformed', `the server's ${role}.key is not a public key`, { role });
+    return key.data;
+  }
+
   /** GET /_notary_server/health: a cheap "is this a notary server and do we trust its TLS". */
   async health(signal?: AbortSignal): Promise<void> {
     const response = await this.http.request(`${this.serverUrl}/_notary_server/health`, { maxBytes: 64 * 1024, ...(signal ? { signal } : {}) });
@@ -48,4 +107,35 @@ export function expectOk(response: HttpResponse, what: string): void {
   if (response.status === 403) throw new CountersignError('auth-failed', `${what}: the server refused access (403)`);
   const detail = response.body.subarray(0, 300).toString('utf8').trim();
   throw new CountersignError('http-status', `${what}: the server answered ${response.status}${detail ? `: ${detail}` : ''}`);
+}
+
+function multipartFiles(boundary: string, files: ReadonlyMap<string, Uint8Array>): Buffer {
+  const parts: Buffer[] = [];
+  for (const [role, bytes] of files) {
+    // Role names are [a-z0-9/_-]; quoting rules for anything else are a matter between Go and us.
+    if (!/^[A-Za-z0-9/_.-]+$/.test(role)) throw new CountersignError('invalid-input', `cannot publish a role named "${role}"`);
+    parts.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${role}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+      Buffer.from(bytes),
+      Buffer.from('\r\n'),
+    );
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return Buffer.concat(parts);
+}
+
+/** notary-server's errcode body: {"errors":[{"code":"VERSION","message":"...","detail":...}]}. */
+function publishRefusal(response: HttpResponse): CountersignError {
+  let first: { code?: unknown; message?: unknown; detail?: unknown } | undefined;
+  try {
+    const body = JSON.parse(response.body.toString('utf8')) as { errors?: unknown };
+    if (Array.isArray(body.errors)) first = body.errors[0] as typeof first;
+  } catch {
+    first = undefined;
+  }
+  const code = typeof first?.code === 'string' ? first.code : 'UNKNOWN';
+  const message = typeof first?.message === 'string' ? first.message : response.body.subarray(0, 300).toString('utf8').trim();
+  const detail = first?.detail === undefined || first.detail === null ? '' : `: ${JSON.stringify(first.detail).slice(0, 500)}`;
+  if (code === 'VERSION') return new CountersignError('publish-conflict', `the repository changed on the server meanwhile (${message})`);
+  return new CountersignError('publish-rejected', `the server refused the update (${code}: ${message}${detail})`);
 }

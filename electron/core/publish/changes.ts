@@ -1,0 +1,80 @@
+// The changes Countersign stages before publishing, like notary's changelist: each is a small,
+// self-contained instruction that can be applied again to newer metadata (after someone else
+// published), so a conflict costs a re-apply, not the user's work.
+//
+// Adding a kind of change: a schema here (added to `changeSchema`), and its case in apply-changes.ts.
+// Changes are data on disk that outlive this version of the program: never change what an existing
+// kind means, add a new kind instead.
+import { z } from 'zod';
+
+const roleName = z.string().regex(/^targets(\/[^/\s]+)*$/, 'a targets role ("targets" or "targets/NAME")');
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
+const hexKeyId = z.string().regex(/^[0-9a-f]{64}$/, 'hex SHA-256 key ID');
+
+/** A target's entry in a targets file: what `notary addhash` and `docker trust sign` write. */
+export const targetMetaSchema = z.object({
+  length: z.number().int().min(0),
+  hashes: z.object({ sha256: base64 }).catchall(base64),
+  custom: z.unknown().optional(),
+});
+export type TargetMeta = z.infer<typeof targetMetaSchema>;
+
+/** Sign a target (a tag) into one targets role; the same entry again changes nothing. */
+export const targetAddSchema = z.object({
+  kind: z.literal('target-add'),
+  role: roleName,
+  name: z.string().min(1),
+  meta: targetMetaSchema,
+});
+
+/** Remove a target from one targets role; removing an absent one changes nothing. */
+export const targetRemoveSchema = z.object({
+  kind: z.literal('target-remove'),
+  role: roleName,
+  name: z.string().min(1),
+});
+
+/**
+ * Create the repository (notary init). The keys are in the vault before this is staged; the
+ * certificate is kept here because it is made once (random serial) and root.json must name exactly it.
+ * Applying it to a repository that exists is a no-op when that repository's root is this one (an
+ * earlier publish got through but was not recorded), and an error otherwise.
+ */
+export const repositoryInitSchema = z.object({
+  kind: z.literal('repository-init'),
+  /** Canonical ID of the root key in the vault. */
+  rootKeyId: hexKeyId,
+  /** root.json's key for it: a certificate (CN = GUN) around the root key, base64 of the PEM. */
+  rootCertificate: base64,
+  rootKeyType: z.enum(['ecdsa-x509', 'rsa-x509']),
+  targetsKeyId: hexKeyId,
+  /** undefined: the server holds the snapshot key (as docker trust signer add sets repositories up). */
+  snapshotKeyId: hexKeyId.optional(),
+});
+
+export const changeSchema = z.discriminatedUnion('kind', [targetAddSchema, targetRemoveSchema, repositoryInitSchema]);
+export type Change = z.infer<typeof changeSchema>;
+export type ChangeKind = Change['kind'];
+export type RepositoryInitChange = z.infer<typeof repositoryInitSchema>;
+
+/** A change as it sits in the staging area. */
+export type StagedChange = Change & {
+  /** Unique within the repository's staging area; `reset --id` drops one. */
+  id: string;
+  /** RFC 3339, when it was staged. */
+  stagedAt: string;
+};
+
+/** One line for humans: "add v1 to targets/releases (sha256:ab12…, 528 bytes)". */
+export function describeChange(change: Change): string {
+  switch (change.kind) {
+    case 'target-add': {
+      const hex = Buffer.from(change.meta.hashes.sha256, 'base64').toString('hex');
+      return `sign ${change.name} in ${change.role} (sha256:${hex.slice(0, 12)}…, ${change.meta.length} bytes)`;
+    }
+    case 'target-remove':
+      return `revoke ${change.name} from ${change.role}`;
+    case 'repository-init':
+      return `create the repository (root key ${change.rootKeyId.slice(0, 12)}, targets key ${change.targetsKeyId.slice(0, 12)}, snapshot key ${change.snapshotKeyId ? change.snapshotKeyId.slice(0, 12) : 'on the server'})`;
+  }
+}
