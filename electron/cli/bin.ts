@@ -1,7 +1,7 @@
 // Process entry of the CLI: real stdout/stderr/env, and the exit code.
 import { runCli } from './main';
 
-const write = (stream: NodeJS.WriteStream) => ({ write: (text: string) => void stream.write(text) });
+const write = (stream: NodeJS.WriteStream) => ({ write: (text: string) => void stream.write(text), isTTY: stream.isTTY });
 
 runCli(process.argv.slice(2), { out: write(process.stdout), err: write(process.stderr), env: process.env }).then(
   (code) => {

@@ -12,6 +12,8 @@ import { stringOption, flag, type ParsedArgs } from './args';
 
 export interface Output {
   write(text: string): void;
+  /** A terminal (not a pipe or a file): progress lines are only worth drawing there. */
+  isTTY?: boolean;
 }
 
 export interface CliContext {
@@ -60,7 +62,7 @@ export function createContext(args: ParsedArgs, io: { out: Output; err: Output; 
   };
 }
 
-function readCa(path: string): string {
+export function readCa(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
@@ -69,7 +71,7 @@ function readCa(path: string): string {
 }
 
 /** docker trusts every *.crt in $DOCKER_CONFIG/tls/<host:port>/ for that server; so do we. */
-function dockerTlsCa(server: string, env: NodeJS.ProcessEnv): string | undefined {
+export function dockerTlsCa(server: string, env: NodeJS.ProcessEnv): string | undefined {
   const dir = join(dockerConfigDir(env), 'tls', new URL(server).host);
   if (!existsSync(dir)) return undefined;
   const pems = readdirSync(dir)

@@ -1,6 +1,7 @@
 // The registry module's public face.
 export {
   RegistryClient,
+  registryOrigin,
   DEFAULT_REGISTRY_LIMITS,
   type CallOptions,
   type FetchedManifest,

@@ -53,7 +53,8 @@ export interface CallOptions {
 
 const PING_BYTES = 64 * 1024;
 
-function registryOrigin(url: string): URL {
+/** The origin a registry address names ("host:port" means https). */
+export function registryOrigin(url: string): URL {
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `https://${url}`;
   let parsed: URL;
   try {

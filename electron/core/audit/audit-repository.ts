@@ -1,0 +1,145 @@
+// One repository of the review: its tags and their digests from the registry, its trust data from
+// the notary server (verified, pinned and cached like every other read), and the verdict per tag.
+// Registry and notary are asked at the same time; a failure of either is reported, not thrown, so
+// one broken repository never stops an audit of hundreds. Only a cancel stops it.
+import type { RepositoryAudit, TagStatus, TrustState } from '../../../shared/audit';
+import type { RepositoryView } from '../../../shared/domain';
+import { CountersignError, toErrorInfo, type ErrorCode, type ErrorInfo } from '../../../shared/errors';
+import { sortNatural } from '../../../shared/reference';
+import { mapLimit } from '../net/http';
+import type { NotaryClient } from '../notary/notary-client';
+import type { RegistryClient } from '../registry';
+import { loadRepository } from '../trust/load-repository';
+import type { TrustPinning } from '../trust/pinning';
+import { diagnoseFailures, RecordingFetcher, type FailedRole } from './failed-roles';
+import { keyAudits, roleAudits, signerAudits } from './repository-facts';
+import { RELEASES, TARGETS, tagAudits, type RegistryTag } from './tag-rules';
+
+export interface RepositoryAuditContext {
+  registry: RegistryClient;
+  notary: NotaryClient;
+  /** Countersign's state dir: pinned roots and verified metadata, shared with inspect and the app. */
+  home: string;
+  pinning?: TrustPinning;
+  /** The one clock of the whole audit. */
+  now: Date;
+  expiringWithinDays: number;
+  /** Manifest lookups in flight for one repository. */
+  tagConcurrency: number;
+}
+
+/** Failures that mean we could not ask, not that the trust data is bad. */
+const UNREACHABLE_CODES = new Set<ErrorCode>(['server-unreachable', 'timeout', 'tls-failed', 'http-status', 'auth-required', 'auth-failed']);
+
+export function emptyCounts(): Record<TagStatus, number> {
+  return { signed: 0, 'expiring-soon': 0, unsigned: 0, 'digest-mismatch': 0, 'revoked-signer': 0, 'signature-invalid': 0 };
+}
+
+export async function auditRepository(repository: string, context: RepositoryAuditContext, signal?: AbortSignal): Promise<RepositoryAudit> {
+  const gun = `${context.registry.host}/${repository}`;
+  const [registry, trust] = await Promise.all([registryTags(repository, context, signal), trustOf(gun, context, signal)]);
+  const audit: RepositoryAudit = {
+    repository,
+    gun,
+    trust: trust.state,
+    tags: [],
+    signedTagsNotInRegistry: [],
+    signers: [],
+    keys: [],
+    roles: [],
+    counts: emptyCounts(),
+  };
+  if (trust.error) audit.trustError = trust.error;
+  if (trust.view) {
+    audit.verifiedAt = trust.view.verifiedAt;
+    audit.signers = signerAudits(trust.view, trust.failed);
+    audit.keys = keyAudits(trust.view, context.now);
+    audit.roles = roleAudits(trust.view, trust.failed, context.now);
+  }
+  if ('error' in registry) {
+    audit.registryError = registry.error;
+    return audit;
+  }
+  audit.tags = trust.view
+    ? tagAudits(registry.tags, { view: trust.view, failed: trust.failed, now: context.now, expiringWithinDays: context.expiringWithinDays })
+    : registry.tags.map((tag) => untrustedTag(tag, trust.state, trust.error));
+  for (const tag of audit.tags) audit.counts[tag.status] += 1;
+  if (trust.view) audit.signedTagsNotInRegistry = signedButAbsent(trust.view, registry.tags);
+  return audit;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The registry side
+
+async function registryTags(repository: string, context: RepositoryAuditContext, signal?: AbortSignal): Promise<{ tags: RegistryTag[] } | { error: ErrorInfo }> {
+  try {
+    const names = await context.registry.tags(repository, signal ? { signal } : {});
+    const found = await mapLimit(
+      names,
+      context.tagConcurrency,
+      async (tag, _index, itemSignal) => {
+        const descriptor = await context.registry.manifestDescriptor(repository, tag, { signal: itemSignal });
+        // Listed but gone by the time we asked (deleted meanwhile): nothing to audit.
+        return descriptor === undefined ? undefined : { tag, digest: descriptor.digest };
+      },
+      signal ? { signal } : {},
+    );
+    const tags = found.filter((tag): tag is RegistryTag => tag !== undefined);
+    return { tags: sortNatural(tags, (tag) => tag.tag) };
+  } catch (error) {
+    rethrowCancel(error);
+    return { error: toErrorInfo(error) };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The trust side
+
+interface TrustSide {
+  state: TrustState;
+  view?: RepositoryView;
+  failed: ReadonlyMap<string, FailedRole>;
+  error?: ErrorInfo;
+}
+
+async function trustOf(gun: string, context: RepositoryAuditContext, signal?: AbortSignal): Promise<TrustSide> {
+  const fetcher = new RecordingFetcher(context.notary.fetcher(gun));
+  try {
+    const { view } = await loadRepository({
+      home: context.home,
+      server: context.notary.serverUrl,
+      gun,
+      fetcher,
+      now: context.now,
+      ...(context.pinning ? { pinning: context.pinning } : {}),
+      ...(signal ? { signal } : {}),
+    });
+    const failed = diagnoseFailures(view, fetcher);
+    return view.stale ? { state: 'stale', view, failed, error: view.stale.reason } : { state: 'verified', view, failed };
+  } catch (error) {
+    rethrowCancel(error);
+    const info = toErrorInfo(error);
+    if (info.code === 'repository-not-found') return { state: 'absent', failed: new Map() };
+    return { state: UNREACHABLE_CODES.has(info.code) ? 'unreachable' : 'failed', failed: new Map(), error: info };
+  }
+}
+
+/** Tags of a repository without usable trust data: unsigned when there is none, else fail closed. */
+function untrustedTag(tag: RegistryTag, state: TrustState, error: ErrorInfo | undefined): RepositoryAudit['tags'][number] {
+  const base = { tag: tag.tag, registryDigest: tag.digest, signers: [], roles: [] };
+  if (state === 'absent') return { ...base, status: 'unsigned', reason: 'the repository has no trust data' };
+  const why = error ? `${error.code}${error.role ? ` [${error.role}]` : ''}: ${error.message}` : 'unknown';
+  const reason = state === 'unreachable' ? `its trust data could not be read (${why})` : `its trust data failed verification (${why})`;
+  return { ...base, status: 'signature-invalid', ...(error?.role ? { failedRole: error.role } : {}), reason };
+}
+
+/** Tags a releasing role signs that the registry does not serve. */
+function signedButAbsent(view: RepositoryView, tags: readonly RegistryTag[]): string[] {
+  const served = new Set(tags.map((tag) => tag.tag));
+  const released = view.signedTags.filter((row) => row.roles.includes(RELEASES) || row.roles.includes(TARGETS)).map((row) => row.tag);
+  return [...new Set(released)].filter((tag) => !served.has(tag));
+}
+
+function rethrowCancel(error: unknown): void {
+  if (error instanceof CountersignError && error.code === 'cancelled') throw error;
+}

@@ -1,0 +1,123 @@
+// The report as files a security team keeps or feeds elsewhere (JSON, CSV), and the pipeline policy
+// that turns it into a pass or a fail.
+import type { AuditPolicyCategory, AuditReport, RepositoryAudit, TagAudit, TagStatus } from '../../../shared/audit';
+import { CountersignError } from '../../../shared/errors';
+
+export function reportToJson(report: AuditReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+const CSV_COLUMNS = [
+  'repository',
+  'gun',
+  'tag',
+  'status',
+  'registry_digest',
+  'signed_digest',
+  'signers',
+  'roles',
+  'failed_role',
+  'first_expiry',
+  'first_expiry_of',
+  'days_left',
+  'trust',
+  'reason',
+] as const;
+
+/**
+ * One row per tag (RFC 4180, CRLF). A repository that could not be audited gets one row with no tag
+ * and no status, its reason saying why, so that it cannot vanish from a spreadsheet unnoticed.
+ */
+export function reportToCsv(report: AuditReport): string {
+  const rows: string[][] = [[...CSV_COLUMNS]];
+  for (const repository of report.repositories) {
+    for (const tag of repository.tags) rows.push(tagRow(repository, tag));
+    if (repository.registryError) {
+      const { code, message } = repository.registryError;
+      rows.push(repositoryRow(repository, `the registry could not be read: ${code}: ${message}`));
+    } else if (repository.tags.length === 0) {
+      rows.push(repositoryRow(repository, 'the registry lists no tags'));
+    }
+  }
+  return rows.map((row) => `${row.map(csvCell).join(',')}\r\n`).join('');
+}
+
+function tagRow(repository: RepositoryAudit, tag: TagAudit): string[] {
+  return [
+    repository.repository,
+    repository.gun,
+    tag.tag,
+    tag.status,
+    tag.registryDigest,
+    tag.signedDigest ?? '',
+    tag.signers.join(' '),
+    tag.roles.join(' '),
+    tag.failedRole ?? '',
+    tag.firstExpiry?.expires ?? '',
+    tag.firstExpiry?.what ?? '',
+    tag.firstExpiry === undefined ? '' : String(tag.firstExpiry.daysLeft),
+    repository.trust,
+    tag.reason,
+  ];
+}
+
+function repositoryRow(repository: RepositoryAudit, reason: string): string[] {
+  return CSV_COLUMNS.map((column) => {
+    if (column === 'repository') return repository.repository;
+    if (column === 'gun') return repository.gun;
+    if (column === 'trust') return repository.trust;
+    return column === 'reason' ? reason : '';
+  });
+}
+
+/**
+ * Quotes what needs quoting, and defuses cells a spreadsheet would run as a formula: reasons can
+ * carry text a server sent.
+ */
+function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Policy
+
+/** Which statuses each `--fail-on` word refuses. */
+export const POLICY_STATUSES: Record<AuditPolicyCategory, readonly TagStatus[]> = {
+  unsigned: ['unsigned'],
+  mismatch: ['digest-mismatch'],
+  // A revoked signer's signature no longer counts either: "invalid" must not let it pass.
+  invalid: ['signature-invalid', 'revoked-signer'],
+  revoked: ['revoked-signer'],
+  expiring: ['expiring-soon'],
+};
+
+export const POLICY_CATEGORIES = Object.keys(POLICY_STATUSES) as AuditPolicyCategory[];
+
+/** "unsigned,mismatch" (any number of comma lists; "all" for every category) as a set of categories. */
+export function parsePolicy(values: readonly string[]): Set<AuditPolicyCategory> {
+  const categories = new Set<AuditPolicyCategory>();
+  for (const word of values.flatMap((value) => value.split(',')).map((part) => part.trim()).filter(Boolean)) {
+    if (word === 'all') POLICY_CATEGORIES.forEach((category) => categories.add(category));
+    else if (isCategory(word)) categories.add(word);
+    else throw new CountersignError('invalid-input', `--fail-on: unknown category "${word}" (use ${POLICY_CATEGORIES.join(', ')} or all)`);
+  }
+  return categories;
+}
+
+function isCategory(word: string): word is AuditPolicyCategory {
+  return Object.hasOwn(POLICY_STATUSES, word);
+}
+
+export interface PolicyViolation {
+  repository: string;
+  tag: string;
+  status: TagStatus;
+}
+
+export function policyViolations(report: AuditReport, categories: ReadonlySet<AuditPolicyCategory>): PolicyViolation[] {
+  const refused = new Set([...categories].flatMap((category) => POLICY_STATUSES[category]));
+  return report.repositories.flatMap((repository) =>
+    repository.tags.filter((tag) => refused.has(tag.status)).map((tag) => ({ repository: repository.repository, tag: tag.tag, status: tag.status })),
+  );
+}

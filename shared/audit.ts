@@ -1,0 +1,188 @@
+// The security review's report model, shared by the core (which builds it), the CLI (which prints and
+// exports it) and the app's dashboard (which draws it). Types only: plain data that survives JSON and
+// structured cloning.
+import type { ErrorInfo } from './errors';
+import type { KeyType } from './domain';
+
+/**
+ * One status per registry tag. The rules (electron/core/audit/README.md) in order of precedence:
+ * - signature-invalid: the repository's trust data failed verification, or the role that releases
+ *   the tag (targets/releases or targets) failed it for a reason other than a revoked key.
+ * - revoked-signer: the tag's releasing role failed because it is signed only by keys its parent no
+ *   longer lists; or the tag is released, but every signer delegation that signed it has had its keys
+ *   removed or no longer verifies.
+ * - unsigned: no trust data for the repository, or no verified releasing role holds the tag.
+ * - digest-mismatch: the registry serves another manifest than the one signed for the tag.
+ * - expiring-soon: signed, but a role (or the root certificates) it depends on expires within the
+ *   audit's window. The timestamp is not counted: the notary server renews it by itself.
+ * - signed: none of the above.
+ */
+export type TagStatus = 'signed' | 'unsigned' | 'digest-mismatch' | 'signature-invalid' | 'revoked-signer' | 'expiring-soon';
+
+export const TAG_STATUSES: readonly TagStatus[] = ['signed', 'expiring-soon', 'unsigned', 'digest-mismatch', 'revoked-signer', 'signature-invalid'];
+
+/** The earliest expiry among what a signed tag depends on. */
+export interface ExpiryDependency {
+  /** A role name, or "root certificates". */
+  what: string;
+  /** RFC 3339. */
+  expires: string;
+  /** Whole days from the audit's clock, rounded down (negative once past). */
+  daysLeft: number;
+}
+
+export interface TagAudit {
+  tag: string;
+  status: TagStatus;
+  /** "sha256:<hex>" the registry serves for the tag now. */
+  registryDigest: string;
+  /** "sha256:<hex>" the verified trust data signs for the tag (docker pull's choice: targets/releases, else targets). */
+  signedDigest?: string;
+  /** Signer names as docker trust inspect derives them ("Repo Admin" when only targets or targets/releases hold it). */
+  signers: string[];
+  /** Verified roles that hold the tag with the signed digest. */
+  roles: string[];
+  /** The role whose failure or revocation explains a failing status. */
+  failedRole?: string;
+  /** For signed and expiring tags: the first of its dependencies to expire. */
+  firstExpiry?: ExpiryDependency;
+  /** One sentence: why this status. */
+  reason: string;
+}
+
+export type SignerState = 'active' | 'revoked' | 'invalid' | 'unpublished';
+
+export interface SignerAudit {
+  /** As docker names signers: the delegation without "targets/". */
+  name: string;
+  role: string;
+  state: SignerState;
+  /** Canonical key IDs (docker trust inspect's). */
+  keyIds: string[];
+  /** Registry tags this signer signed with the digest they are released with. */
+  tags: string[];
+  error?: ErrorInfo;
+}
+
+export interface KeyAudit {
+  /** The ID the metadata lists it under. */
+  id: string;
+  /** For certificates, the ID of the bare public key (what key files and docker show). */
+  canonicalId?: string;
+  keytype: KeyType;
+  /** Roles that list this key. */
+  roles: string[];
+  /** Certificate keys only: validity, and the age in whole days at the audit's clock. */
+  notBefore?: string;
+  notAfter?: string;
+  ageDays?: number;
+}
+
+export interface RoleAudit {
+  name: string;
+  status: 'verified' | 'failed' | 'unpublished';
+  version?: number;
+  expires?: string;
+  daysLeft?: number;
+  threshold?: number;
+  keyIds: string[];
+  /** A delegation that failed because it is signed only by keys its parent no longer lists for it. */
+  revoked?: boolean;
+  error?: ErrorInfo;
+}
+
+/**
+ * How far the audit got with a repository's trust data: verified now; verified earlier and served
+ * from the cache because the server could not be reached (stale); none on the server (absent);
+ * refused by verification (failed); or not readable at all (unreachable: the tags fail closed).
+ */
+export type TrustState = 'verified' | 'stale' | 'absent' | 'failed' | 'unreachable';
+
+export interface RepositoryAudit {
+  /** The registry's name for it ("team/app"). */
+  repository: string;
+  /** The trust data's name: "<registry host>/<repository>". */
+  gun: string;
+  trust: TrustState;
+  /** Why the trust data could not be used (trust 'failed'), or why it is stale. */
+  trustError?: ErrorInfo;
+  /** When the trust data was verified (RFC 3339); absent when there is none. */
+  verifiedAt?: string;
+  /** The registry could not be read for this repository: no tags were audited. */
+  registryError?: ErrorInfo;
+  tags: TagAudit[];
+  /** Tags the trust data signs that the registry does not (or no longer) serve. */
+  signedTagsNotInRegistry: string[];
+  signers: SignerAudit[];
+  keys: KeyAudit[];
+  roles: RoleAudit[];
+  counts: Record<TagStatus, number>;
+}
+
+export interface AuditReport {
+  /** The registry's origin, "https://host:port". */
+  registry: string;
+  /** The notary server the trust data came from. */
+  server: string;
+  /** The clock every rule used (RFC 3339). */
+  auditedAt: string;
+  finishedAt: string;
+  expiringWithinDays: number;
+  repositories: RepositoryAudit[];
+  totals: Record<TagStatus, number>;
+  /** Repositories whose registry side or trust data could not be read. */
+  incomplete: number;
+}
+
+export interface AuditProgress {
+  phase: 'listing' | 'auditing';
+  done: number;
+  total: number;
+  /** The repository that just finished. */
+  repository?: string;
+}
+
+/** What a pipeline may refuse (`--fail-on`): 'invalid' also covers revoked signers. */
+export type AuditPolicyCategory = 'unsigned' | 'mismatch' | 'invalid' | 'revoked' | 'expiring';
+
+// ---------------------------------------------------------------------------------------------
+// Evidence archive
+
+/** The named checks of an archive's offline verification, in the order they run. */
+export type ArchiveCheckName =
+  | 'archive-format'
+  | 'file-hashes'
+  | 'root-chain'
+  | 'metadata'
+  | 'roles'
+  | 'tag-map';
+
+export interface ArchiveCheck {
+  name: ArchiveCheckName;
+  ok: boolean;
+  /** What was checked, or what failed. */
+  detail: string;
+  error?: ErrorInfo;
+}
+
+export interface ArchivedRepositoryVerification {
+  gun: string;
+  server: string;
+  /** The time the data was verified at archive time; the offline verification runs as of it. */
+  verifiedAt: string;
+  rootVersions: number;
+  roles: string[];
+  signedTags: number;
+  checks: ArchiveCheck[];
+  ok: boolean;
+}
+
+export interface ArchiveVerification {
+  ok: boolean;
+  /** sha256 of the whole archive file (compare with the one printed when it was made). */
+  archiveSha256: string;
+  createdAt?: string;
+  /** Checks about the archive as a whole (format, its manifest's own hash). */
+  checks: ArchiveCheck[];
+  repositories: ArchivedRepositoryVerification[];
+}
