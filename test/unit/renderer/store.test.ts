@@ -8,11 +8,12 @@ import { CountersignError } from '../../../shared/errors';
 import type { ProgressMessage } from '../../../shared/contract';
 import { buildApi } from '../../../electron/preload/api-builder';
 import { createAppState, type AppState } from '../../../renderer/src/store';
+import type { TrustService } from '../../../electron/ipc/services';
 import { routerFor, servicesFor, untilAborted } from '../ipc/support';
 
 const SERVER = { name: 'Team notary', url: 'https://notary.example.test' };
 
-function installBridge(trust: Parameters<typeof servicesFor>[0]['trust']) {
+function installBridge(trust: TrustService | undefined) {
   const router = routerFor(servicesFor(trust === undefined ? {} : { trust }));
   let deliver: ((message: ProgressMessage) => void) | undefined;
   const api = buildApi({
