@@ -2,5 +2,6 @@
 import type { Command } from '../command';
 import { inspectCommand } from './inspect';
 import { keyCommands } from './key';
+import { publishCommands } from './publish';
 
-export const COMMANDS: readonly Command[] = [inspectCommand, ...keyCommands];
+export const COMMANDS: readonly Command[] = [inspectCommand, ...keyCommands, ...publishCommands];

@@ -23,7 +23,7 @@ import { formatTable } from '../table';
 /** docker trust key generate's rule for key names, which become the signer's role. */
 const KEY_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 
-function openVault(context: CliContext): KeyVault {
+export function openVault(context: CliContext): KeyVault {
   return openKeyVault({
     homeDir: context.home,
     passphrases: firstPassphraseProvider(envPassphraseProvider(context.env), terminalPassphraseProvider()),
@@ -217,7 +217,7 @@ const onlineCommand: Command = {
   },
 };
 
-async function confirmOnTerminal(question: string): Promise<boolean> {
+export async function confirmOnTerminal(question: string): Promise<boolean> {
   if (!process.stdin.isTTY) return false;
   const terminal = createInterface({ input: process.stdin, output: process.stderr });
   try {

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { FileMeta, SnapshotSigned } from '../tuf/metadata';
 import type { RepositoryDraft } from './draft';
 import { defaultExpiry } from './expiry';
+import { notaryRoot, notarySnapshot, notaryTargets } from './notary-form';
 import { holdsKeyFor, signMetadata, type SigningKeys } from './signing';
 
 export interface BuiltUpdate {
@@ -28,14 +29,14 @@ export async function buildUpdate(draft: RepositoryDraft, keys: SigningKeys, now
     const requirements = [draft.signingKeys('root')];
     // A rotated root must also satisfy the root clients trust now, or they could not follow it.
     if (draft.trustedRoot && !sameRole(draft.trustedRoot, requirements[0]!)) requirements.push(draft.trustedRoot);
-    files.set('root', await signMetadata(root, requirements, keys));
+    files.set('root', await signMetadata(notaryRoot(root), requirements, keys));
     versions['root'] = root.version;
   }
   for (const role of draft.dirtyTargetsRoles()) {
     const targets = draft.editTargets(role);
     targets.version += 1;
     targets.expires = defaultExpiry(role, now);
-    files.set(role, await signMetadata(targets, [draft.signingKeys(role)], keys));
+    files.set(role, await signMetadata(notaryTargets(targets), [draft.signingKeys(role)], keys));
     versions[role] = targets.version;
   }
   if (files.size === 0 && draft.deleted.size === 0) return { files, versions, serverSigned: [] };
@@ -44,7 +45,7 @@ export async function buildUpdate(draft: RepositoryDraft, keys: SigningKeys, now
   const snapshotKeys = draft.signingKeys('snapshot');
   if (await holdsKeyFor(snapshotKeys, keys)) {
     const snapshot = nextSnapshot(draft.snapshot, files, draft.deleted, now);
-    files.set('snapshot', await signMetadata(snapshot, [snapshotKeys], keys));
+    files.set('snapshot', await signMetadata(notarySnapshot(snapshot), [snapshotKeys], keys));
     versions['snapshot'] = snapshot.version;
   } else {
     serverSigned.unshift('snapshot');

@@ -1,6 +1,6 @@
 // A working copy of a repository's metadata: copies of the verified `signed` objects (unknown fields
-// kept, so re-signing a role we did not write leaves it as it was), which staged changes edit and
-// mark dirty. Nothing here signs or talks to the server; build-update.ts turns a draft into files.
+// included), which staged changes edit and mark dirty. Nothing here signs or talks to the server;
+// build-update.ts turns a draft into files (in notary's form: see notary-form.ts for why).
 import { CountersignError, type ErrorInfo } from '../../../shared/errors';
 import type { DelegatedRole, PublicKeyJson, RootSigned, SnapshotSigned, TargetsSigned } from '../tuf/metadata';
 import type { TrustedSet } from '../tuf/trusted-set';
@@ -166,5 +166,5 @@ export function parentOf(role: string): string | undefined {
 
 /** What notary's InitTargets makes: no targets, no delegations, version 0 (the first signature makes it 1). */
 export function emptyTargets(): TargetsSigned {
-  return { _type: 'Targets', delegations: { keys: {}, roles: [] }, expires: new Date(0).toISOString(), targets: {}, version: 0 };
+  return { _type: 'Targets', delegations: { keys: {}, roles: [] }, expires: '1970-01-01T00:00:00Z', targets: {}, version: 0 };
 }

@@ -1,3 +1,5 @@
+import { goTime } from './notary-form';
+
 // How long what we sign stays valid: notary's defaults (its `year` is 365 days), so a repository
 // Countersign writes ages exactly like one notary writes.
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -15,5 +17,5 @@ export const DEFAULT_EXPIRY_MS = {
 /** RFC 3339 expiry for a role signed at `now`; delegations expire like targets. */
 export function defaultExpiry(role: string, now: Date): string {
   const kind = role === 'root' || role === 'snapshot' || role === 'timestamp' ? role : 'targets';
-  return new Date(now.getTime() + DEFAULT_EXPIRY_MS[kind]).toISOString();
+  return goTime(new Date(now.getTime() + DEFAULT_EXPIRY_MS[kind]));
 }

@@ -83,7 +83,7 @@ export async function draftForNewRepository(
   const root: RootSigned = {
     _type: 'Root',
     consistent_snapshot: false,
-    expires: new Date(0).toISOString(),
+    expires: '1970-01-01T00:00:00Z',
     keys,
     roles: { root: role(rootKey), snapshot: role(snapshot), targets: role(targets), timestamp: role(timestamp) },
     version: 0,

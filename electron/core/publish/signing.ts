@@ -8,6 +8,7 @@ import type { KeyVault, Signer } from '../keys/vault';
 import { canonicalString } from '../tuf/canonical';
 import type { PublicKeyJson, Signature } from '../tuf/metadata';
 import type { RoleKeyRequirement } from './draft';
+import { notaryEnvelope } from './notary-form';
 
 /** The signing side of the vault, as publishing needs it; keys are named by canonical ID. */
 export interface SigningKeys {
@@ -56,15 +57,16 @@ export async function holdsKeyFor(requirement: RoleKeyRequirement, keys: Signing
 }
 
 /**
- * Signs the canonical bytes of `signed` so that every requirement's threshold is met, and returns the
- * file as notary writes it: {"signed": <canonical>, "signatures": [...]}. Signatures carry the key ID
+ * Signs the canonical bytes of `signed` (in notary's form, see notary-form.ts) so that every
+ * requirement's threshold is met, and returns the file as notary writes it. Signatures carry the key ID
  * the metadata lists (for a root certificate, the certificate's ID). Nothing is signed unless every
  * threshold can be met: a missing key is `key-not-found`, naming the role and the keys it needs.
  */
 export async function signMetadata(signed: unknown, requirements: readonly RoleKeyRequirement[], keys: SigningKeys): Promise<Uint8Array> {
   const held = await keys.heldKeyIds();
   const plan = requirements.map((requirement) => signingPlan(requirement, held));
-  const bytes = new TextEncoder().encode(canonicalString(signed));
+  const canonical = canonicalString(signed);
+  const bytes = new TextEncoder().encode(canonical);
   const byKey = new Map<string, KeySignature>();
   const signatures: Signature[] = [];
   for (const chosen of plan) {
@@ -78,7 +80,7 @@ export async function signMetadata(signed: unknown, requirements: readonly RoleK
       signatures.push({ keyid, method: signature.method, sig: signature.sig });
     }
   }
-  return new TextEncoder().encode(`{"signed":${canonicalString(signed)},"signatures":${canonicalString(signatures)}}`);
+  return notaryEnvelope(canonical, signatures);
 }
 
 /** The listed keys this vault will sign with: the first `threshold` distinct held keys, in listed order. */

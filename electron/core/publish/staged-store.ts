@@ -59,10 +59,9 @@ export class StagedChanges {
   }
 
   /** Drops everything staged, damaged files included (the way out when one cannot be read). */
-  async dropAll(): Promise<number> {
+  async dropAll(): Promise<void> {
     const names = (await this.fileNames()).filter((name) => BATCH_FILE.test(name));
     await Promise.all(names.map((name) => rm(join(this.dir, name), { force: true })));
-    return names.length;
   }
 
   private async fileNames(): Promise<string[]> {

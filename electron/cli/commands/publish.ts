@@ -1,0 +1,186 @@
+// The write commands: init, sign, revoke (docker trust's semantics), and publish, status, reset for
+// the staged changes behind them. Like docker trust, init, sign and revoke publish at once; --stage
+// keeps the change staged (notary's default) until `countersign publish GUN` sends everything staged.
+import { CountersignError } from '../../../shared/errors';
+import { describeChange, type StagedChange, type TargetMeta } from '../../core/publish/changes';
+import { publishStaged, type PublishResult } from '../../core/publish/publish';
+import { vaultSigningKeys } from '../../core/publish/signing';
+import { stageInit, stageRevocation, stageSignature, stagingArea, type StageContext } from '../../core/publish/stage';
+import { flag, stringOption, stringsOption, type OptionSpec, type ParsedArgs } from '../args';
+import type { Command } from '../command';
+import { gunOf, type CliContext } from '../context';
+import { formatTable } from '../table';
+import { confirmOnTerminal, openVault } from './key';
+
+const STAGE_OPTION: Record<string, OptionSpec> = {
+  stage: { type: 'boolean', description: 'only stage the change; `countersign publish GUN` sends everything staged' },
+};
+
+interface Repository {
+  gun: string;
+  tag: string | undefined;
+  context: StageContext & { vault: ReturnType<typeof openVault> };
+}
+
+function repository(cli: CliContext, args: ParsedArgs, what: string): Repository {
+  const input = args.positionals[0];
+  if (input === undefined || args.positionals.length > 1) throw new CountersignError('invalid-input', `${what} takes exactly one repository`);
+  const { gun, tag } = gunOf(input);
+  const notary = cli.notary(cli.serverFor(gun));
+  const vault = openVault(cli);
+  return { gun, tag, context: { home: cli.home, notary, gun, vault, keys: vaultSigningKeys(vault) } };
+}
+
+function requireNoTag(repo: Repository, command: string): void {
+  if (repo.tag !== undefined) throw new CountersignError('invalid-input', `${command} takes a repository, not a tag`);
+}
+
+/** Publishes unless --stage; prints what was staged, and what was published. */
+async function stagedThenPublished(cli: CliContext, args: ParsedArgs, repo: Repository, staged: StagedChange[], extra: object = {}): Promise<number> {
+  if (flag(args, 'stage')) {
+    const text = `${staged.map((change) => `Staged: ${describeChange(change)}\n`).join('')}Publish with: countersign publish ${repo.gun}\n`;
+    cli.out.write(cli.json ? `${JSON.stringify({ gun: repo.gun, staged, ...extra }, null, 2)}\n` : text);
+    return 0;
+  }
+  return printPublished(cli, await publishStaged(repo.context), extra);
+}
+
+function printPublished(cli: CliContext, result: PublishResult, extra: object = {}): number {
+  if (cli.json) {
+    cli.out.write(`${JSON.stringify({ ...result, ...extra }, null, 2)}\n`);
+    return 0;
+  }
+  const lines = result.changes.map((change) => `  ${describeChange(change)}\n`);
+  if (result.changes.length === 0) {
+    cli.out.write(`Nothing is staged for ${result.gun}.\n`);
+  } else if (!result.published) {
+    cli.out.write(`Already in ${result.gun} on the server; dropped the staged changes:\n${lines.join('')}`);
+  } else {
+    const versions = Object.entries(result.versions).map(([role, version]) => `${role} v${version}`);
+    const server = result.serverSigned.length > 0 ? ` (${result.serverSigned.join(' and ')} signed by the server)` : '';
+    const retried = result.attempts > 1 ? ` after ${result.attempts - 1} conflict(s) with other publishers` : '';
+    cli.out.write(`Published ${result.gun}: ${versions.join(', ')}${server}${retried}\n${lines.join('')}`);
+  }
+  return 0;
+}
+
+const initCommand: Command = {
+  name: 'init',
+  summary: 'Create a signed repository: root, targets and snapshot keys in the keychain, timestamp key on the server',
+  usage: 'GUN',
+  options: {
+    'server-managed-snapshot': { type: 'boolean', description: 'let the server hold the snapshot key (as docker trust signer add does)' },
+    'root-key': { type: 'string', value: 'KEYID', description: 'use this root key from the vault instead of making a new one' },
+    ...STAGE_OPTION,
+  },
+  async run(cli, args) {
+    const repo = repository(cli, args, 'init');
+    requireNoTag(repo, 'init');
+    const rootKeyId = stringOption(args, 'root-key');
+    const staged = await stageInit(repo.context, { serverManagedSnapshot: flag(args, 'server-managed-snapshot'), ...(rootKeyId ? { rootKeyId } : {}) });
+    return stagedThenPublished(cli, args, repo, staged);
+  },
+};
+
+const signCommand: Command = {
+  name: 'sign',
+  summary: 'Sign a tag: into targets, or every signer role of yours whose paths allow it (docker trust sign)',
+  usage: 'GUN:TAG --digest sha256:HEX --size BYTES',
+  options: {
+    digest: { type: 'string', value: 'sha256:HEX', description: "the manifest's digest (required)" },
+    size: { type: 'string', value: 'BYTES', description: "the manifest's size in bytes (required)" },
+    role: { type: 'strings', value: 'ROLE', description: 'sign into this role (repeatable) instead of the roles docker would choose' },
+    ...STAGE_OPTION,
+  },
+  async run(cli, args) {
+    const repo = repository(cli, args, 'sign');
+    if (repo.tag === undefined) throw new CountersignError('invalid-input', 'sign needs GUN:TAG');
+    const staged = await stageSignature(repo.context, repo.tag, targetMeta(args), stringsOption(args, 'role'));
+    return stagedThenPublished(cli, args, repo, staged);
+  },
+};
+
+function targetMeta(args: ParsedArgs): TargetMeta {
+  const digest = /^sha256:([0-9a-f]{64})$/.exec(stringOption(args, 'digest') ?? '');
+  if (!digest) throw new CountersignError('invalid-input', 'sign needs --digest sha256:<64 hex digits>');
+  const size = stringOption(args, 'size') ?? '';
+  if (!/^\d{1,15}$/.test(size)) throw new CountersignError('invalid-input', 'sign needs --size with the manifest size in bytes');
+  return { length: Number(size), hashes: { sha256: Buffer.from(digest[1]!, 'hex').toString('base64') } };
+}
+
+const revokeCommand: Command = {
+  name: 'revoke',
+  summary: 'Remove the signature of a tag (or of all tags) from every role whose key you hold (docker trust revoke)',
+  usage: 'GUN[:TAG]',
+  options: {
+    yes: { type: 'boolean', description: 'do not ask before revoking all tags (required without a terminal)' },
+    ...STAGE_OPTION,
+  },
+  async run(cli, args) {
+    const repo = repository(cli, args, 'revoke');
+    if (repo.tag === undefined && !flag(args, 'yes') && !(await confirmOnTerminal(`Remove all signature data for ${repo.gun}? (yes/no) `))) {
+      throw new CountersignError('confirmation-required', `not revoking every tag of ${repo.gun}: confirm with --yes`);
+    }
+    const plan = await stageRevocation(repo.context, repo.tag);
+    for (const { role, names } of plan.kept) {
+      cli.err.write(`warning: ${role} still signs ${names.length === 1 ? names[0] : `${names.length} tags`}: the vault holds none of its keys\n`);
+    }
+    return stagedThenPublished(cli, args, repo, plan.staged, { kept: plan.kept });
+  },
+};
+
+const publishCommand: Command = {
+  name: 'publish',
+  summary: 'Publish the staged changes of a repository (retrying when someone else published meanwhile)',
+  usage: 'GUN',
+  async run(cli, args) {
+    const repo = repository(cli, args, 'publish');
+    requireNoTag(repo, 'publish');
+    return printPublished(cli, await publishStaged(repo.context));
+  },
+};
+
+const statusCommand: Command = {
+  name: 'status',
+  summary: 'List the staged changes of a repository',
+  usage: 'GUN',
+  async run(cli, args) {
+    const repo = repository(cli, args, 'status');
+    requireNoTag(repo, 'status');
+    const staged = await stagingArea(repo.context).list();
+    if (cli.json) {
+      cli.out.write(`${JSON.stringify({ gun: repo.gun, server: repo.context.notary.serverUrl, staged }, null, 2)}\n`);
+    } else if (staged.length === 0) {
+      cli.out.write(`No staged changes for ${repo.gun}.\n`);
+    } else {
+      cli.out.write(`Staged changes for ${repo.gun} on ${repo.context.notary.serverUrl}:\n\n`);
+      cli.out.write(formatTable([['ID', 'STAGED', 'CHANGE'], ...staged.map((c) => [c.id, c.stagedAt, describeChange(c)])]));
+    }
+    return 0;
+  },
+};
+
+const resetCommand: Command = {
+  name: 'reset',
+  summary: 'Drop the staged changes of a repository (all, or those named with --id)',
+  usage: 'GUN',
+  options: { id: { type: 'strings', value: 'ID', description: 'drop only this staged change (repeatable; IDs as status lists them)' } },
+  async run(cli, args) {
+    const repo = repository(cli, args, 'reset');
+    requireNoTag(repo, 'reset');
+    const ids = stringsOption(args, 'id');
+    const staging = stagingArea(repo.context);
+    let dropped: number;
+    if (ids.length > 0) {
+      dropped = (await staging.drop(ids)).length;
+    } else {
+      // By file, so that a damaged file (which list() refuses to read) goes too.
+      dropped = (await staging.list().catch(() => [])).length;
+      await staging.dropAll();
+    }
+    cli.out.write(cli.json ? `${JSON.stringify({ gun: repo.gun, dropped })}\n` : `Dropped ${dropped} staged change(s) of ${repo.gun}.\n`);
+    return 0;
+  },
+};
+
+export const publishCommands: readonly Command[] = [initCommand, signCommand, revokeCommand, publishCommand, statusCommand, resetCommand];
