@@ -38,6 +38,7 @@ export const auditCommand: Command = {
     'expiring-days': { type: 'string', value: 'N', description: `"expiring soon" means within N days (default ${DEFAULT_EXPIRING_WITHIN_DAYS})` },
     concurrency: { type: 'string', value: 'N', description: `repositories audited at once (default ${DEFAULT_AUDIT_CONCURRENCY})` },
     'registry-ca': { type: 'string', value: 'FILE', description: "CA bundle for the registry (default: ~/.docker/tls/<host:port>/*.crt)" },
+    'gun-host': { type: 'string', value: 'HOST', description: "the registry's name in trust data, when not its address (GUN = HOST/REPO)" },
   },
   async run(context, args) {
     const registryUrl = stringOption(args, 'registry');
@@ -49,13 +50,15 @@ export const auditCommand: Command = {
     const expiringWithinDays = integerOption(args, 'expiring-days', DEFAULT_EXPIRING_WITHIN_DAYS, 0, 36_500);
     const repositories = stringsOption(args, 'repo');
 
-    const clients = auditClients(context, args, registryUrl, concurrency);
+    const gunHost = stringOption(args, 'gun-host');
+    const clients = auditClients(context, args, registryUrl, gunHost, concurrency);
     const progress = progressLine(context.err);
     let report: AuditReport;
     try {
       report = await auditRegistry({
         registry: clients.registry,
         notary: clients.notary,
+        gunHost: clients.gunHost,
         home: context.home,
         concurrency,
         expiringWithinDays,
@@ -74,9 +77,9 @@ export const auditCommand: Command = {
   },
 };
 
-function auditClients(context: CliContext, args: ParsedArgs, registryUrl: string, concurrency: number) {
+function auditClients(context: CliContext, args: ParsedArgs, registryUrl: string, gunHost: string | undefined, concurrency: number) {
   const origin = registryOrigin(registryUrl);
-  const server = context.serverFor(`${origin.host}/audit`);
+  const server = context.serverFor(`${gunHost ?? origin.host}/audit`);
   const credentials = dockerCredentialLookup({ env: context.env });
   // Enough sockets for every repository in flight, each with a few manifest lookups.
   const maxSockets = Math.max(16, concurrency * 2);
@@ -88,6 +91,7 @@ function auditClients(context: CliContext, args: ParsedArgs, registryUrl: string
   const notaryHttp = new RetryingHttpClient({ credentials, maxSockets, ...(serverCa ? { ca: serverCa } : {}) });
   return {
     registry: new RegistryClient({ url: origin.origin, http: registryHttp }),
+    gunHost: gunHost ?? origin.host,
     notary: new NotaryClient(server, notaryHttp),
     close() {
       registryHttp.close();

@@ -18,6 +18,11 @@ export interface AuditOptions {
   registry: RegistryClient;
   /** The notary server holding the trust data of every repository of this registry. */
   notary: NotaryClient;
+  /**
+   * The registry's name in GUNs, when it differs from the address it is reached at (a mirror or a
+   * proxy, or Docker Hub: registry-1.docker.io holds docker.io/...). Default: registry.host.
+   */
+  gunHost?: string;
   home: string;
   pinning?: TrustPinning;
   /** Registry repository names ("team/app"); default: every repository in the catalog. */
@@ -42,6 +47,7 @@ export async function auditRegistry(options: AuditOptions): Promise<AuditReport>
   const context: RepositoryAuditContext = {
     registry: options.registry,
     notary: options.notary,
+    gunHost: options.gunHost ?? options.registry.host,
     home: options.home,
     now,
     expiringWithinDays,

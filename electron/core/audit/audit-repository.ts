@@ -18,6 +18,8 @@ import { RELEASES, TARGETS, tagAudits, type RegistryTag } from './tag-rules';
 export interface RepositoryAuditContext {
   registry: RegistryClient;
   notary: NotaryClient;
+  /** The registry's name in GUNs ("<gunHost>/<repository>"); usually registry.host. */
+  gunHost: string;
   /** Countersign's state dir: pinned roots and verified metadata, shared with inspect and the app. */
   home: string;
   pinning?: TrustPinning;
@@ -36,7 +38,7 @@ export function emptyCounts(): Record<TagStatus, number> {
 }
 
 export async function auditRepository(repository: string, context: RepositoryAuditContext, signal?: AbortSignal): Promise<RepositoryAudit> {
-  const gun = `${context.registry.host}/${repository}`;
+  const gun = `${context.gunHost}/${repository}`;
   const [registry, trust] = await Promise.all([registryTags(repository, context, signal), trustOf(gun, context, signal)]);
   const audit: RepositoryAudit = {
     repository,
