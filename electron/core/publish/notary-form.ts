@@ -14,7 +14,7 @@ import type { FileMeta, PublicKeyJson, RootSigned, SnapshotSigned, TargetsSigned
 
 /** Go's time.Time in JSON: RFC 3339 with only the fraction digits needed. */
 export function goTime(date: Date): string {
-  return date.toISOString().replace(/\.(\d*?)0+Z$/, (_, digits: string) => (digits ? `.${digits}Z` : 'Z'));
+  return date.toISOString().replace(/\.?0*Z$/, 'Z');
 }
 
 export function notaryRoot(root: RootSigned): object {
