@@ -27,7 +27,7 @@ describe('staged changes', () => {
     await new StagedChanges(dir, SERVER, GUN).stage([add('v1'), add('v2')]);
     await new StagedChanges(dir, SERVER, GUN).stage([{ kind: 'target-remove', role: 'targets', name: 'v1' }]);
     const listed = await new StagedChanges(dir, SERVER, GUN).list();
-    assert.deepEqual(listed.map((c) => `${c.kind} ${c.name}`), ['target-add v1', 'target-add v2', 'target-remove v1']);
+    assert.deepEqual(listed.map((c) => `${c.kind} ${'name' in c ? c.name : ''}`), ['target-add v1', 'target-add v2', 'target-remove v1']);
     assert.equal(new Set(listed.map((c) => c.id)).size, 3);
   });
 
