@@ -80,9 +80,13 @@ export const contract = {
       label: z.string().trim().max(100).optional(),
     }),
   ).returns<KeySummary>(),
-  /** Moves the keys of a docker/notary trust dir (default: docker's) into the keychain. */
+  /**
+   * Moves the keys of a docker/notary trust dir (default: docker's) into the keychain. Each
+   * encrypted key is tried with these passphrases in turn (docker uses one for root keys and one
+   * for repository keys).
+   */
   'keys.importTrustDir': operation(
-    z.strictObject({ dir: z.string().min(1).max(4096).optional(), passphrase: passphrase.optional() }),
+    z.strictObject({ dir: z.string().min(1).max(4096).optional(), passphrases: z.array(passphrase).max(8).default([]) }),
   ).returns<KeyImportReport, ImportProgress>(),
   'keys.remove': call(z.strictObject({ id: keyId, confirm: z.boolean().default(false) })).returns<{ removed: string }>(),
 

@@ -35,11 +35,11 @@ export interface ServerProbe {
   probe(server: ServerInput, options: Cancellable): Promise<void>;
 }
 
-export interface KeyVault {
+export interface KeyService {
   list(): Promise<KeySummary[]>;
   generate(input: { role: string; gun?: string; algorithm: 'ecdsa' | 'ed25519'; label?: string }): Promise<KeySummary>;
   importTrustDir(
-    input: { dir: string; passphrase?: string },
+    input: { dir: string; passphrases: readonly string[] },
     options: Cancellable & { progress: (event: ImportProgress) => void },
   ): Promise<KeyImportReport>;
   remove(id: string): Promise<void>;
@@ -56,6 +56,6 @@ export interface Services {
   settings: SettingsStore;
   trust: TrustService;
   servers: ServerProbe;
-  keys: KeyVault;
+  keys: KeyService;
   discovery: Discovery;
 }

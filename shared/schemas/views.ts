@@ -70,6 +70,8 @@ export interface KeySummary {
   createdAt?: string;
   /** How the key reached the vault. */
   origin: 'generated' | 'imported';
+  /** 'offline': exported to an encrypted file and removed from the keychain (an offline root key). */
+  location: 'keychain' | 'offline';
   usage: KeyUsage[];
 }
 

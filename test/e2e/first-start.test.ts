@@ -4,7 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { dockerSigners, startNotaryServer, type DockerSignersFixture, type NotaryServer } from '../stack';
+import { DEFAULT_DOCKER_PASSPHRASES, dockerSigners, startNotaryServer, type DockerSignersFixture, type NotaryServer } from '../stack';
+import { openScreen } from './support/flows';
 import { startApp, type RunningApp } from './support/app';
 
 describe('first start, with an empty docker folder', () => {
@@ -91,5 +92,27 @@ describe('first start, on a machine where docker trust was used', () => {
       await tags.getByRole('row', { name: new RegExp(`${tag.tag}.*${tag.sha256}`) }).waitFor();
     }
     await app.screenshot('cached-repository');
+  });
+
+  it('moves the docker trust keys into the keychain with the passphrases docker asked for', async () => {
+    const { page } = app;
+    await openScreen(page, 'This machine');
+    await page.getByLabel('Root key passphrase').fill(DEFAULT_DOCKER_PASSPHRASES.root);
+    await page.getByLabel('Repository key passphrase').fill(DEFAULT_DOCKER_PASSPHRASES.repository);
+    await page.getByRole('button', { name: 'Move into the keychain' }).click();
+    await page.getByText(/Moved 2 keys into the keychain/).waitFor();
+    await openScreen(page, 'Keys');
+    const keys = page.getByRole('table', { name: 'Keys' });
+    for (const file of readdirSync(join(repo.admin.trustDir, 'private')).filter((f) => f.endsWith('.key'))) {
+      await keys.locator(`code[title="${file.replace(/\.key$/, '')}"]`).waitFor();
+    }
+    await app.screenshot('keys-imported');
+  });
+
+  it('never sent private key material to the renderer', () => {
+    for (const { channel, body } of app.host.transcript) {
+      assert.doesNotMatch(body, /PRIVATE KEY|"private":"[^"]/, channel);
+      assert.doesNotMatch(body, new RegExp(`${DEFAULT_DOCKER_PASSPHRASES.root}|${DEFAULT_DOCKER_PASSPHRASES.repository}`), channel);
+    }
   });
 });

@@ -8,11 +8,8 @@ export function keyHandlers(services: Services): DomainHandlers<'keys'> {
   return {
     'keys.list': () => keys.list(),
     'keys.generate': (input) => keys.generate(input),
-    'keys.importTrustDir': ({ dir, passphrase }, { signal, progress }) =>
-      keys.importTrustDir(
-        { dir: dir ?? join(services.discovery.dockerConfigDir, 'trust', 'private'), ...(passphrase === undefined ? {} : { passphrase }) },
-        { signal, progress },
-      ),
+    'keys.importTrustDir': ({ dir, passphrases }, { signal, progress }) =>
+      keys.importTrustDir({ dir: dir ?? join(services.discovery.dockerConfigDir, 'trust', 'private'), passphrases }, { signal, progress }),
     'keys.remove': async ({ id, confirm }) => {
       // Removing a private key cannot be undone: the renderer must have asked the user first.
       if (!confirm) throw new CountersignError('confirmation-required', 'Removing a key cannot be undone; confirm to go on.');

@@ -11,7 +11,7 @@ export interface KeysSlice {
   loadKeys: () => Promise<void>;
   generateKey: (input: { role: string; gun?: string; algorithm: 'ecdsa' | 'ed25519'; label?: string }) => Promise<Result<KeySummary>>;
   removeKey: (id: string) => Promise<Result<{ removed: string }>>;
-  importTrustDir: (input: { dir?: string; passphrase?: string }) => Promise<Result<KeyImportReport>>;
+  importTrustDir: (input: { dir?: string; passphrases: string[] }) => Promise<Result<KeyImportReport>>;
 }
 
 async function safely<T>(call: () => Promise<Result<T>>): Promise<Result<T>> {

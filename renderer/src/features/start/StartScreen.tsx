@@ -9,14 +9,17 @@ function DockerKeys() {
   const discovery = useAppStore((s) => s.discovery);
   const progress = useAppStore((s) => s.importProgress);
   const importTrustDir = useAppStore((s) => s.importTrustDir);
-  const [passphrase, setPassphrase] = useState('');
+  const [rootPassphrase, setRootPassphrase] = useState('');
+  const [repositoryPassphrase, setRepositoryPassphrase] = useState('');
   const [outcome, setOutcome] = useState<KeyImportReport | undefined>();
   const [error, setError] = useState<Parameters<typeof ErrorNote>[0]['error'] | undefined>();
   const keys = discovery.value?.keys ?? [];
 
   const moveKeys = async () => {
-    const result = await importTrustDir(passphrase === '' ? {} : { passphrase });
-    setPassphrase('');
+    // docker asks for one passphrase for root keys and one for repository keys; each key tries both.
+    const result = await importTrustDir({ passphrases: [rootPassphrase, repositoryPassphrase].filter((p) => p !== '') });
+    setRootPassphrase('');
+    setRepositoryPassphrase('');
     if (result.ok) {
       setOutcome(result.value);
       setError(undefined);
@@ -58,17 +61,26 @@ function DockerKeys() {
         <input
           type="password"
           className="input"
-          placeholder="Passphrase of these keys"
-          aria-label="Passphrase of the docker trust keys"
-          value={passphrase}
-          onChange={(event) => setPassphrase(event.target.value)}
+          placeholder="Root key passphrase"
+          aria-label="Root key passphrase"
+          value={rootPassphrase}
+          onChange={(event) => setRootPassphrase(event.target.value)}
+          autoComplete="off"
+        />
+        <input
+          type="password"
+          className="input"
+          placeholder="Repository key passphrase"
+          aria-label="Repository key passphrase"
+          value={repositoryPassphrase}
+          onChange={(event) => setRepositoryPassphrase(event.target.value)}
           autoComplete="off"
         />
         <button type="button" className="button primary" disabled={progress !== undefined} onClick={() => void moveKeys()}>
           Move into the keychain
         </button>
       </div>
-      <p className="hint">Each key is decrypted in the main process and stored in the system keychain; the files stay until you delete them.</p>
+      <p className="hint">The passphrases docker trust asked for when it made the keys. Each key is decrypted in the main process and stored in the system keychain; the files stay until you delete them.</p>
       {progress === undefined ? null : <ProgressBar done={progress.done} total={progress.total} label="Imported" />}
       {error === undefined ? null : <ErrorNote error={error} />}
       {outcome === undefined ? null : (

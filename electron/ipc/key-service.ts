@@ -1,0 +1,53 @@
+// The key vault behind the keys.* channels. Only public facts about keys cross to the renderer:
+// KeySummary has no field that could carry key material, and every record is mapped field by field.
+import { keyUsage } from '../core/trust/key-usage';
+import type { KeyRecord, KeyVault, PassphraseProvider } from '../core/keys';
+import type { KeySummary, KeyUsage } from '../../shared/schemas/views';
+import type { KeyService } from './services';
+
+function summary(record: KeyRecord, usage: readonly KeyUsage[]): KeySummary {
+  return {
+    id: record.id,
+    role: record.role,
+    keytype: record.keytype,
+    origin: record.origin,
+    location: record.location,
+    createdAt: record.createdAt,
+    usage: [...usage],
+    ...(record.gun === undefined ? {} : { gun: record.gun }),
+    ...(record.label === undefined ? {} : { label: record.label }),
+  };
+}
+
+/** Offers the passphrases the user typed, one per attempt, then gives up (no prompts in the main process). */
+export function passphraseList(passphrases: readonly string[]): PassphraseProvider {
+  return { passphrase: async (request) => (request.kind === 'unlock' ? passphrases[request.attempt - 1] : undefined) };
+}
+
+/** `openVault` opens the vault with a passphrase source; the vault is cheap (an index and the keychain). */
+export function vaultKeyService(openVault: (passphrases: PassphraseProvider) => KeyVault, homeDir: string): KeyService {
+  const vault = openVault(passphraseList([]));
+  /** Which verified repositories trust each key, from the verified-metadata cache (no network). */
+  const usageById = async (): Promise<Map<string, KeyUsage[]>> => {
+    const uses = await keyUsage(homeDir);
+    return new Map(
+      [...uses].map(([id, list]) => [id, list.map((u) => (u.expires === undefined ? { gun: u.gun, role: u.role } : { gun: u.gun, role: u.role, expires: u.expires }))]),
+    );
+  };
+  const summarise = async (records: readonly KeyRecord[]) => {
+    const usage = await usageById();
+    return records.map((r) => summary(r, usage.get(r.id) ?? []));
+  };
+  return {
+    list: async () => summarise(await vault.list()),
+    generate: async (input) => (await summarise([await vault.generate(input)]))[0]!,
+    importTrustDir: async ({ dir, passphrases }, { signal, progress }) => {
+      const report = await openVault(passphraseList(passphrases)).importTrustDir(dir, { signal, progress });
+      return {
+        imported: await summarise(report.imported),
+        skipped: report.skipped.map((s) => ({ file: s.file, reason: s.reason })),
+      };
+    },
+    remove: (id) => vault.remove(id),
+  };
+}
