@@ -82,7 +82,7 @@ describe('countersign key import, list, label and remove', () => {
     assert.match(text, new RegExp(`Imported bob key ${bob.keyId}`));
     assert.ok((await listed()).some((r) => r.id === bob.keyId && r.role === 'bob'));
     const table = await ok(['key', 'list']);
-    assert.match(table.split('\n')[0]!, /^ROLE\s+GUN\s+KEY ID\s+ALGORITHM\s+LOCATION\s+LABEL$/);
+    assert.match(table.split('\n')[0]!, /^ROLE\s+GUN\s+KEY ID\s+ALGORITHM\s+LOCATION\s+TRUSTED BY\s+LABEL$/);
     assert.match(table, new RegExp(`bob\\s+${bob.keyId}\\s+ecdsa\\s+keychain`));
   });
 
