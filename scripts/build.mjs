@@ -81,6 +81,8 @@ async function buildCli() {
     outfile: out('cli', 'countersign.js'),
     format: 'esm',
     banner: { js: esmRequireBanner },
+    // Every CLI run parses the whole bundle first; a smaller one starts measurably faster.
+    minify: !dev,
   });
   return true;
 }
