@@ -1,0 +1,236 @@
+// Publishing when things go wrong, on the real notary-server behind a man in the middle: someone else
+// publishes first (400 VERSION: re-fetch, re-apply, retry), the server fails or the answer is lost
+// mid-publish, the server refuses the update, the key is missing or wrong, the process is killed.
+// Nothing staged is ever lost, nothing half-signed reaches the server, and a retry succeeds.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { KeyRecord } from '../../../electron/core/keys/key-index';
+import { startMitm, type MitmProxy } from '../../stack';
+import { assertClientsAgree, fakeDigest, PASSPHRASE, publishedJson, startWorld, type World } from './support/world';
+
+let world: World;
+let mitm: MitmProxy;
+before(async () => {
+  world = await startWorld();
+  mitm = await startMitm({ upstream: world.server.url, ca: world.server.ca });
+});
+after(async () => {
+  await mitm?.stop();
+  await world?.dispose();
+});
+
+/** Countersign through the proxy (its staged changes and cache are kept per server URL). */
+const viaProxy = { get server() { return mitm.url; } };
+const postPath = (gun: string) => `/v2/${gun}/_trust/tuf/`;
+
+function signArgs(ref: string, seed: string): string[] {
+  const { digest, size } = fakeDigest(seed);
+  return ['sign', ref, '--digest', digest, '--size', String(size)];
+}
+
+/**
+ * Holds the nth request to `path` (counting from now) for `ms`. The proxy decides whether to hold a
+ * request only after reading its body, so a hook removed once the request was merely seen could miss it.
+ */
+function holdNth(path: string, nth: number, ms: number): void {
+  let seen = 0;
+  mitm.delay((candidate) => candidate === path && ++seen === nth, ms);
+}
+
+async function untilRequested(path: string, count = 1): Promise<void> {
+  for (let i = 0; i < 400 && mitm.requestCount(path) < count; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  assert.ok(mitm.requestCount(path) >= count, `the proxy saw ${count} request(s) to ${path}`);
+}
+
+async function stagedNames(home: string, gun: string): Promise<string[]> {
+  const status = JSON.parse(await world.csOk(home, ['status', gun, '--json'], viaProxy)) as { staged: { name?: string }[] };
+  return status.staged.map((change) => change.name ?? '');
+}
+
+async function servedTargetsVersion(gun: string): Promise<number> {
+  return ((await world.server.roleJson(gun, 'targets')) as { signed: { version: number } }).signed.version;
+}
+
+/** A repository made through the proxy, with one tag, and its keys loaded into a second client (notary). */
+async function sharedRepository(label: string, initArgs: string[] = []) {
+  const home = world.newHome();
+  const gun = world.newGun(label);
+  await world.csOk(home, ['init', gun, ...initArgs], viaProxy);
+  await world.csOk(home, signArgs(`${gun}:v1`, `${label}-v1`), viaProxy);
+  const keys = (JSON.parse(await world.csOk(home, ['key', 'list', '--json'])) as KeyRecord[]).filter((key) => key.gun === gun && key.role !== 'root');
+  const keyFile = join(world.work, `${label}-keys.pem`);
+  await world.csOk(home, ['key', 'export', ...keys.map((key) => key.id), '--out', keyFile]);
+  const other = world.notary();
+  await other.keyImport(keyFile);
+  return { home, gun, other, keys };
+}
+
+describe('someone else publishes first', () => {
+  it('re-fetches, re-applies and retries on 400 VERSION, and both changes are in the repository', async () => {
+    const { home, gun, other } = await sharedRepository('conflict');
+    holdNth(postPath(gun), 1, 3000); // our first upload waits; the retry goes straight through
+    const ours = world.cs(home, [...signArgs(`${gun}:ours`, 'ours'), '--json'], viaProxy);
+    await untilRequested(postPath(gun));
+    const theirs = fakeDigest('theirs');
+    await other.addHash(gun, 'theirs', theirs.size, theirs.hex);
+
+    const result = await ours;
+    assert.equal(result.code, 0, result.stderr);
+    const published = publishedJson(result.stdout);
+    assert.equal(published.attempts, 2);
+    assert.deepEqual((await assertClientsAgree(world, home, published.view)).map((row) => row.name), ['ours', 'theirs', 'v1']);
+  });
+
+  it('gives up with publish-conflict after the last attempt, keeping the change staged', async () => {
+    const home = world.newHome();
+    const gun = world.newGun('always-conflict');
+    await world.csOk(home, ['init', gun], viaProxy);
+    const version = await servedTargetsVersion(gun);
+    const removeCanned = mitm.respondWith(postPath(gun), {
+      status: 400,
+      headers: { 'content-type': 'application/json' },
+      body: '{"errors":[{"code":"VERSION","message":"A newer version of metadata is already available.","detail":null}]}',
+    });
+    const before = mitm.requestCount(postPath(gun));
+    const result = await world.cs(home, signArgs(`${gun}:v1`, 'never'), viaProxy);
+    removeCanned();
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /publish-conflict: the repository changed on the server meanwhile/);
+    assert.equal(mitm.requestCount(postPath(gun)) - before, 5);
+    assert.deepEqual(await stagedNames(home, gun), ['v1']);
+    assert.equal(await servedTargetsVersion(gun), version);
+  });
+
+  it('reports the server’s refusal (INVALID_UPDATE) when the role it signs was removed meanwhile, keeping the change staged', async () => {
+    const { home, gun, other } = await sharedRepository('removed-role', ['--server-managed-snapshot']);
+    await world.csOk(home, ['key', 'generate', 'releaser', '--dir', world.work]);
+    await other.delegationAdd(gun, 'targets/releases', [join(world.work, 'releaser.pub')], { allPaths: true });
+    holdNth(postPath(gun), 1, 3000);
+    const ours = world.cs(home, signArgs(`${gun}:v2`, 'v2'), viaProxy);
+    await untilRequested(postPath(gun));
+    await other.delegationRemove(gun, 'targets/releases');
+    const result = await ours;
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /publish-rejected: the server refused the update \(INVALID_UPDATE/);
+    assert.deepEqual(await stagedNames(home, gun), ['v2']);
+  });
+});
+
+describe('the server fails mid-publish', () => {
+  it('keeps the change staged after a server error, and publish succeeds once the server is back', async () => {
+    const home = world.newHome();
+    const gun = world.newGun('server-error');
+    await world.csOk(home, ['init', gun], viaProxy);
+    const removeCanned = mitm.respondWith(postPath(gun), { status: 500, body: 'storage on fire' });
+    const failed = await world.cs(home, signArgs(`${gun}:v1`, 'v1'), viaProxy);
+    removeCanned();
+    assert.equal(failed.code, 1);
+    assert.match(failed.stderr, /http-status: publish: the server answered 500: storage on fire/);
+    assert.deepEqual(await stagedNames(home, gun), ['v1']);
+    assert.deepEqual(await world.notary().list(gun), []);
+
+    const published = publishedJson(await world.csOk(home, ['publish', gun, '--json'], viaProxy));
+    assert.equal(published.published, true);
+    assert.deepEqual((await assertClientsAgree(world, home, published.view)).map((row) => row.name), ['v1']);
+    assert.deepEqual(await stagedNames(home, gun), []);
+  });
+
+  it('recognises, on retry, an upload the server accepted although its answer was lost', async () => {
+    const home = world.newHome();
+    const gun = world.newGun('answer-lost');
+    await world.csOk(home, ['init', gun], viaProxy);
+    const removeRewrite = mitm.rewrite(postPath(gun), () => {
+      throw new Error('the connection dropped after the server answered');
+    });
+    const failed = await world.cs(home, signArgs(`${gun}:v1`, 'v1'), viaProxy);
+    removeRewrite();
+    assert.equal(failed.code, 1);
+    assert.match(failed.stderr, /http-status: publish: the server answered 502/);
+    assert.deepEqual(await stagedNames(home, gun), ['v1']);
+
+    const retried = publishedJson(await world.csOk(home, ['publish', gun, '--json'], viaProxy));
+    assert.equal(retried.published, false, 'nothing new to upload: the server has it');
+    assert.deepEqual((await assertClientsAgree(world, home, retried.view)).map((row) => row.name), ['v1']);
+    assert.deepEqual(await stagedNames(home, gun), []);
+  });
+});
+
+describe('keys', () => {
+  it('refuses to sign without the repository’s targets key, or with another targets key, staging and publishing nothing', async () => {
+    const owner = world.newHome();
+    const gun = world.newGun('no-key');
+    await world.csOk(owner, ['init', gun], viaProxy);
+    const version = await servedTargetsVersion(gun);
+
+    const stranger = world.newHome();
+    const missing = await world.cs(stranger, signArgs(`${gun}:v1`, 'v1'), viaProxy);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /key-not-found \[targets\]: the vault holds no key of targets/);
+
+    await world.csOk(stranger, ['key', 'generate', 'targets', '--gun', gun, '--dir', join(world.work)]);
+    const wrong = await world.cs(stranger, signArgs(`${gun}:v1`, 'v1'), viaProxy);
+    assert.match(wrong.stderr, /key-not-found \[targets\]/);
+    assert.deepEqual(await stagedNames(stranger, gun), []);
+    assert.equal(await servedTargetsVersion(gun), version);
+  });
+
+  it('fails the publish with key-not-found when a staged change’s key left the vault, uploading nothing and keeping the change', async () => {
+    const home = world.newHome();
+    const gun = world.newGun('key-gone');
+    await world.csOk(home, ['init', gun], viaProxy);
+    await world.csOk(home, [...signArgs(`${gun}:v1`, 'v1'), '--stage'], viaProxy);
+    const targetsKey = (JSON.parse(await world.csOk(home, ['key', 'list', '--json'])) as KeyRecord[]).find((key) => key.gun === gun && key.role === 'targets')!;
+    await world.csOk(home, ['key', 'remove', targetsKey.id, '--yes']);
+    const before = mitm.requestCount(postPath(gun));
+
+    const failed = await world.cs(home, ['publish', gun], viaProxy);
+    assert.equal(failed.code, 1);
+    assert.match(failed.stderr, /key-not-found \[targets\]: signing targets needs 1 of its keys/);
+    assert.equal(mitm.requestCount(postPath(gun)), before, 'nothing was uploaded');
+    assert.deepEqual(await stagedNames(home, gun), ['v1']);
+  });
+});
+
+describe('a killed process', () => {
+  /** The CLI from source in its own process (never a stale bundle), through the proxy. */
+  function spawnCli(home: string, argv: string[]) {
+    const bin = join(import.meta.dirname, '..', '..', '..', 'electron', 'cli', 'bin.ts');
+    return spawn(process.execPath, ['--import', 'tsx', bin, '--home', home, '--server', mitm.url, '--tls-ca', world.server.caFile, ...argv], {
+      env: { ...process.env, COUNTERSIGN_HOME: undefined, COUNTERSIGN_PASSPHRASE: PASSPHRASE },
+      stdio: 'ignore',
+    });
+  }
+
+  async function killWhenRequested(child: ReturnType<typeof spawnCli>, path: string, count: number): Promise<void> {
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    await untilRequested(path, count);
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  it('loses nothing when killed while uploading or while publishing, and publish completes the work', async () => {
+    const home = world.newHome();
+    const gun = world.newGun('killed');
+    await world.csOk(home, ['init', gun], viaProxy);
+
+    // Killed while the upload is on its way: the server receives it after the process died.
+    holdNth(postPath(gun), 1, 1500);
+    const posts = mitm.requestCount(postPath(gun));
+    await killWhenRequested(spawnCli(home, signArgs(`${gun}:uploaded`, 'uploaded')), postPath(gun), posts + 1);
+    assert.deepEqual(await stagedNames(home, gun), ['uploaded'], 'the staged change outlives the process');
+
+    // Killed after staging, while publishing refreshes the repository (sign reads it twice: to choose
+    // the roles, then to publish): nothing was uploaded.
+    const timestamp = `/v2/${gun}/_trust/tuf/timestamp.json`;
+    holdNth(timestamp, 2, 5000);
+    await killWhenRequested(spawnCli(home, signArgs(`${gun}:staged`, 'staged')), timestamp, mitm.requestCount(timestamp) + 2);
+    await new Promise((resolve) => setTimeout(resolve, 1600)); // the held upload reaches the server meanwhile
+    assert.deepEqual((await stagedNames(home, gun)).sort(), ['staged', 'uploaded']);
+
+    const published = publishedJson(await world.csOk(home, ['publish', gun, '--json'], viaProxy));
+    assert.deepEqual((await assertClientsAgree(world, home, published.view)).map((row) => row.name), ['staged', 'uploaded']);
+    assert.deepEqual(await stagedNames(home, gun), []);
+  });
+});
