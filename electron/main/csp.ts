@@ -18,6 +18,14 @@ export function contentSecurityPolicy(options: { connectToSelf: boolean } = { co
   ].join('; ');
 }
 
+/** The policy as a <meta> tag can carry it (browsers ignore frame-ancestors there, and say so). */
+export function metaContentSecurityPolicy(options?: { connectToSelf: boolean }): string {
+  return contentSecurityPolicy(options)
+    .split('; ')
+    .filter((directive) => !directive.startsWith('frame-ancestors'))
+    .join('; ');
+}
+
 /** Headers sent with every app resource. */
 export function securityHeaders(options?: { connectToSelf: boolean }): Record<string, string> {
   return {

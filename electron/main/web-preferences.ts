@@ -14,6 +14,8 @@ export function secureWebPreferences(preloadPath: string) {
     navigateOnDragDrop: false,
     spellcheck: false,
     safeDialogs: true,
+    // A middle click would otherwise open a link in a new window, around the window.open guard.
+    disableBlinkFeatures: 'Auxclick',
     devTools: process.env['COUNTERSIGN_DEVTOOLS'] === '1',
   } as const;
 }

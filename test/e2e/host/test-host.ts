@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { ProgressMessage, Result } from '../../../shared/contract';
 import { resolveAssetPath } from '../../../electron/main/app-origin';
-import { securityHeaders } from '../../../electron/main/csp';
+import { metaContentSecurityPolicy, securityHeaders } from '../../../electron/main/csp';
 import { createHandlers } from '../../../electron/ipc/handlers/index';
 import { createRouter, type Router } from '../../../electron/ipc/router';
 import type { Services } from '../../../electron/ipc/services';
@@ -130,8 +130,12 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
     try {
       const content = await readFile(asset.file);
       if (!asset.file.endsWith('index.html')) return send(response, 200, asset.mimeType, content);
-      // The shim must define window.countersign before the app's module script runs.
-      const html = content.toString('utf8').replace('<script', `<script src="${SHIM_PATH}"></script>\n    <script`);
+      // The shim must define window.countersign before the app's module script runs, and it talks
+      // to this host: the page's own CSP meta is replaced by the host's policy (connect to self).
+      const html = content
+        .toString('utf8')
+        .replace(/<meta http-equiv="Content-Security-Policy" content="[^"]*" \/>/, `<meta http-equiv="Content-Security-Policy" content="${metaContentSecurityPolicy({ connectToSelf: true })}" />`)
+        .replace('<script', `<script src="${SHIM_PATH}"></script>\n    <script`);
       return send(response, 200, asset.mimeType, html);
     } catch {
       return send(response, 404, 'text/plain', 'not found');

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, resolve, sep } from 'node:path';
 import { isAllowedNavigation, isTrustedSender, resolveAppAsset } from '../../../electron/main/app-origin';
-import { contentSecurityPolicy } from '../../../electron/main/csp';
+import { readFileSync } from 'node:fs';
+import { contentSecurityPolicy, metaContentSecurityPolicy } from '../../../electron/main/csp';
 import { secureWebPreferences } from '../../../electron/main/web-preferences';
 
 describe('the IPC sender check', () => {
@@ -91,5 +92,11 @@ describe('the window', () => {
     assert.match(csp, /script-src 'self'(;|$)/);
     assert.match(csp, /connect-src 'none'/);
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|https?:|\*/);
+  });
+
+  it('carries the same CSP in index.html as in the response header', () => {
+    const html = readFileSync(new URL('../../../renderer/index.html', import.meta.url), 'utf8');
+    const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1];
+    assert.equal(meta, metaContentSecurityPolicy());
   });
 });
