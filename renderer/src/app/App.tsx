@@ -9,8 +9,11 @@ function useStartup(): void {
   useEffect(() => {
     const { loadInfo, loadSettings, loadStatuses, followRoute, navigate } = useAppStore.getState();
     void (async () => {
-      const [info] = await Promise.all([loadInfo(), loadSettings()]);
-      void loadStatuses();
+      const [info, settings] = await Promise.all([loadInfo(), loadSettings()]);
+      // Verify the watch list in the background: with a warm cache that is one small request each.
+      void loadStatuses().then(() => {
+        if ((settings?.watched.length ?? 0) > 0) void useAppStore.getState().refreshWatched();
+      });
       const fromHash = parseRoute(window.location.hash);
       if (fromHash !== undefined) followRoute(fromHash);
       else navigate(info?.firstStart === false ? { screen: 'repositories' } : { screen: 'start' });

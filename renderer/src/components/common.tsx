@@ -1,5 +1,5 @@
 // The few building blocks every screen uses.
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { ErrorInfo } from '../../../shared/errors';
 import { explainError } from '../../../shared/schemas/plain-words';
 import type { TrustState } from '../../../shared/schemas/views';
@@ -50,7 +50,8 @@ export function ErrorNote(props: { error: ErrorInfo; title?: string }) {
       {props.title === undefined ? null : <p>{summary}</p>}
       {detail === undefined ? null : (
         <p className="note-detail">
-          {props.error.role === undefined ? null : <span className="pill">{props.error.role}</span>} {detail}
+          {props.error.role === undefined ? null : <span className="pill">{props.error.role}</span>}
+          {detail}
         </p>
       )}
       <p className="note-code">code: {props.error.code}</p>
@@ -74,10 +75,15 @@ export function TrustBadge(props: { state: TrustState }) {
   return <span className={`badge badge-${props.state}`}>{STATE_LABEL[props.state]}</span>;
 }
 
-export function Expiry(props: { expires: string | undefined; prefix?: string }) {
+/**
+ * An expiry date in words, coloured: red when expired, amber within the warning days. A role the
+ * server re-signs by itself (the timestamp) is only ever red: its short life is normal.
+ */
+export function Expiry(props: { expires: string | undefined; prefix?: string; renewedByServer?: boolean }) {
   const warningDays = useAppStore((s) => s.settings.value?.ui.expiryWarningDays ?? 30);
   if (props.expires === undefined) return <span className="muted">—</span>;
-  const level = expiryLevel(props.expires, warningDays);
+  const computed = expiryLevel(props.expires, warningDays);
+  const level = computed === 'soon' && props.renewedByServer === true ? 'ok' : computed;
   const words = level === 'expired' ? `expired ${relativeTime(props.expires)}` : `expires ${relativeTime(props.expires)}`;
   return (
     <span className={`expiry expiry-${level}`} title={formatDateTime(props.expires)}>
@@ -115,5 +121,42 @@ export function ProgressBar(props: { done: number; total: number; label: string 
         {props.label} {props.done} / {props.total}
       </span>
     </div>
+  );
+}
+
+/** A destructive action in two steps: "Remove…", then the confirm button or "Keep". */
+export function ConfirmRemove(props: { confirmLabel: string; onConfirm: () => void }) {
+  const [confirming, setConfirming] = useState(false);
+  if (!confirming) {
+    return (
+      <button type="button" className="button quiet" onClick={() => setConfirming(true)}>
+        Remove…
+      </button>
+    );
+  }
+  return (
+    <>
+      <button type="button" className="button danger" onClick={props.onConfirm}>
+        {props.confirmLabel}
+      </button>
+      <button type="button" className="button" onClick={() => setConfirming(false)}>
+        Keep
+      </button>
+    </>
+  );
+}
+
+/** A passphrase field: never autocompleted, labelled by its placeholder. */
+export function PassphraseInput(props: { label: string; value: string; onChange: (value: string) => void }) {
+  return (
+    <input
+      type="password"
+      className="input"
+      placeholder={props.label}
+      aria-label={props.label}
+      value={props.value}
+      onChange={(event) => props.onChange(event.target.value)}
+      autoComplete="off"
+    />
   );
 }

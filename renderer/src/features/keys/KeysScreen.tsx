@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { KeySummary } from '../../../../shared/schemas/views';
-import { EmptyState, ErrorNote, Expiry, KeyId, PageHeader, Section } from '../../components/common';
+import { ConfirmRemove, EmptyState, ErrorNote, Expiry, KeyId, PageHeader, Section } from '../../components/common';
 import { formatDate } from '../../components/format';
 import { useAppStore } from '../../store';
 
@@ -36,7 +36,6 @@ function GenerateForm() {
 function KeyRow(props: { keySummary: KeySummary }) {
   const { keySummary: key } = props;
   const removeKey = useAppStore((s) => s.removeKey);
-  const [confirming, setConfirming] = useState(false);
   return (
     <tr>
       <td>
@@ -62,20 +61,7 @@ function KeyRow(props: { keySummary: KeySummary }) {
         {key.createdAt === undefined ? '' : ` ${formatDate(key.createdAt)}`}
       </td>
       <td className="right">
-        {confirming ? (
-          <>
-            <button type="button" className="button danger" onClick={() => void removeKey(key.id)}>
-              Delete for good
-            </button>
-            <button type="button" className="button" onClick={() => setConfirming(false)}>
-              Keep
-            </button>
-          </>
-        ) : (
-          <button type="button" className="button quiet" onClick={() => setConfirming(true)}>
-            Remove…
-          </button>
-        )}
+        <ConfirmRemove confirmLabel="Delete for good" onConfirm={() => void removeKey(key.id)} />
       </td>
     </tr>
   );

@@ -39,7 +39,7 @@ function RoleBox(props: { node: Node; keys: ReadonlyMap<string, KeyView> }) {
           {failed ? <span className="badge badge-failed">failed</span> : null}
         </div>
         <div className="small">
-          <Expiry expires={role.expires} />
+          <Expiry expires={role.expires} renewedByServer={role.serverManaged} />
         </div>
         <div className="tree-keys">
           {(role.keyIds ?? []).map((id) => {

@@ -44,7 +44,7 @@ export function RolesTable(props: { roles: readonly RoleView[] }) {
             </td>
             <td>{role.version ?? '—'}</td>
             <td>
-              <Expiry expires={role.expires} />
+              <Expiry expires={role.expires} renewedByServer={role.serverManaged} />
             </td>
             <td>{role.threshold ?? '—'}</td>
             <td>

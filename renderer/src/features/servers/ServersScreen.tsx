@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { ServerConfig } from '../../../../shared/schemas/settings';
-import { ErrorNote, PageHeader, Section, Spinner } from '../../components/common';
+import { ConfirmRemove, ErrorNote, PageHeader, Section, Spinner } from '../../components/common';
 import { useAppStore } from '../../store';
 import { ConnectionReportView } from './ConnectionReportView';
 import { ServerForm } from './ServerForm';
@@ -10,7 +10,6 @@ function ServerCard(props: { server: ServerConfig }) {
   const check = useAppStore((s) => s.connectionChecks[server.id]);
   const watchedCount = useAppStore((s) => s.settings.value?.watched.filter((w) => w.serverId === server.id).length ?? 0);
   const { checkServer, removeServer } = useAppStore.getState();
-  const [confirming, setConfirming] = useState(false);
   return (
     <article className="card" aria-label={server.name}>
       <div className="card-head">
@@ -22,20 +21,10 @@ function ServerCard(props: { server: ServerConfig }) {
           <button type="button" className="button" onClick={() => void checkServer(server.id, server)}>
             Check connection
           </button>
-          {confirming ? (
-            <>
-              <button type="button" className="button danger" onClick={() => void removeServer(server.id)}>
-                Remove{watchedCount > 0 ? ` and stop watching ${watchedCount}` : ''}
-              </button>
-              <button type="button" className="button" onClick={() => setConfirming(false)}>
-                Keep
-              </button>
-            </>
-          ) : (
-            <button type="button" className="button quiet" onClick={() => setConfirming(true)}>
-              Remove…
-            </button>
-          )}
+          <ConfirmRemove
+            confirmLabel={`Remove${watchedCount > 0 ? ` and stop watching ${watchedCount}` : ''}`}
+            onConfirm={() => void removeServer(server.id)}
+          />
         </div>
       </div>
       <dl className="facts compact">

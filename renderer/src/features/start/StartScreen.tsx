@@ -1,7 +1,7 @@
 // This machine: what docker trust already left here, useful before any server is configured.
 import { useEffect, useState } from 'react';
 import type { KeyImportReport } from '../../../../shared/schemas/views';
-import { EmptyState, ErrorNote, KeyId, Notice, PageHeader, ProgressBar, Section, Spinner } from '../../components/common';
+import { EmptyState, ErrorNote, KeyId, Notice, PageHeader, PassphraseInput, ProgressBar, Section, Spinner } from '../../components/common';
 import { formatDateTime } from '../../components/format';
 import { useAppStore } from '../../store';
 
@@ -58,24 +58,8 @@ function DockerKeys() {
         </tbody>
       </table>
       <div className="inline-form">
-        <input
-          type="password"
-          className="input"
-          placeholder="Root key passphrase"
-          aria-label="Root key passphrase"
-          value={rootPassphrase}
-          onChange={(event) => setRootPassphrase(event.target.value)}
-          autoComplete="off"
-        />
-        <input
-          type="password"
-          className="input"
-          placeholder="Repository key passphrase"
-          aria-label="Repository key passphrase"
-          value={repositoryPassphrase}
-          onChange={(event) => setRepositoryPassphrase(event.target.value)}
-          autoComplete="off"
-        />
+        <PassphraseInput label="Root key passphrase" value={rootPassphrase} onChange={setRootPassphrase} />
+        <PassphraseInput label="Repository key passphrase" value={repositoryPassphrase} onChange={setRepositoryPassphrase} />
         <button type="button" className="button primary" disabled={progress !== undefined} onClick={() => void moveKeys()}>
           Move into the keychain
         </button>
