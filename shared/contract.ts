@@ -59,6 +59,9 @@ export const contract = {
   'settings.unwatch': call(repositoryRef).returns<Settings>(),
   'settings.setUi': call(uiPrefsSchema.partial().strict()).returns<Settings>(),
 
+  /** Stores the sign-in password of a saved server in the OS keychain (it never comes back out). */
+  'servers.setPassword': call(z.strictObject({ serverId: serverIdSchema, password: z.string().min(1).max(4096) })).returns<{ stored: true }>(),
+  'servers.forgetPassword': call(z.strictObject({ serverId: serverIdSchema })).returns<{ forgotten: boolean }>(),
   /** Checks a server (saved or not) and explains a failure in plain words. */
   'servers.check': call(z.strictObject({ server: serverInputSchema })).returns<ConnectionReport>(),
 

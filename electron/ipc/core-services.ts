@@ -3,22 +3,34 @@ import { open } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { CountersignError } from '../../shared/errors';
 import type { ServerInput } from '../../shared/schemas/settings';
-import { HttpClient } from '../core/net/http';
+import { HttpClient, type CredentialLookup } from '../core/net/http';
 import { NotaryClient } from '../core/notary/notary-client';
 import { loadRepository } from '../core/trust/load-repository';
 import { buildRepositoryView } from '../core/trust/repository-view';
 import { refreshRepository, type MetadataFetcher } from '../core/tuf/updater';
-import type { ServerProbe, TrustService } from './services';
+import type { ServerCredentials, ServerProbe, TrustService } from './services';
 
-/** One HTTP client per server and CA, reused across calls (connections, tokens). */
+/** One HTTP client per server, CA and user, reused across calls (connections, tokens). */
 export class NotaryClients {
   private readonly clients = new Map<string, { http: HttpClient; notary: NotaryClient }>();
 
-  get(server: Pick<ServerInput, 'url' | 'caPem'>): NotaryClient {
-    const key = `${server.url}\n${server.caPem ?? ''}`;
+  constructor(private readonly credentials?: ServerCredentials) {}
+
+  get(server: ServerInput): NotaryClient {
+    const key = JSON.stringify([server.url, server.caPem ?? '', server.id ?? '', server.username ?? '']);
     let entry = this.clients.get(key);
     if (entry === undefined) {
-      const http = new HttpClient(server.caPem === undefined ? {} : { ca: server.caPem });
+      const { id, username } = server;
+      const store = this.credentials;
+      // The password is read from the keychain when the server asks for it, never kept here.
+      const lookup: CredentialLookup | undefined =
+        id === undefined || username === undefined || store === undefined
+          ? undefined
+          : async () => {
+              const password = await store.password(id);
+              return password === undefined ? undefined : { username, password };
+            };
+      const http = new HttpClient({ ...(server.caPem === undefined ? {} : { ca: server.caPem }), ...(lookup === undefined ? {} : { credentials: lookup }) });
       entry = { http, notary: new NotaryClient(server.url, http) };
       this.clients.set(key, entry);
     }

@@ -45,6 +45,14 @@ export interface KeyService {
   remove(id: string): Promise<void>;
 }
 
+/** Sign-in passwords of notary servers, in the OS keychain, by server id. */
+export interface ServerCredentials {
+  setPassword(serverId: string, password: string): Promise<void>;
+  /** True when a password was stored. */
+  forget(serverId: string): Promise<boolean>;
+  password(serverId: string): Promise<string | undefined>;
+}
+
 export interface Discovery {
   /** docker's config dir (DOCKER_CONFIG or ~/.docker); its trust dir is `<this>/trust`. */
   dockerConfigDir: string;
@@ -56,6 +64,7 @@ export interface Services {
   settings: SettingsStore;
   trust: TrustService;
   servers: ServerProbe;
+  credentials: ServerCredentials;
   keys: KeyService;
   discovery: Discovery;
 }

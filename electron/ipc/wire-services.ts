@@ -1,11 +1,11 @@
 // The one place where the app's core is plugged into the handlers. The Electron main process and the
 // loopback test host both build their Services here, so they answer the contract identically.
-import { openKeyVault } from '../core/keys';
+import { keychainSecretStore, openKeyVault, type SecretStore } from '../core/keys';
 import type { AppInfo } from '../../shared/schemas/views';
 import { NotaryClients, notaryProbe, notaryTrustService } from './core-services';
 import { discoverMachine } from './machine-discovery';
 import { vaultKeyService } from './key-service';
-import type { Services } from './services';
+import type { ServerCredentials, Services } from './services';
 import { SettingsStore, type KeyValueBackend } from './settings-store';
 
 export interface ServiceOptions {
@@ -16,6 +16,19 @@ export interface ServiceOptions {
   settingsBackend: KeyValueBackend;
   /** Replaces core parts, e.g. while a core module is still being written. */
   overrides?: Partial<Pick<Services, 'trust' | 'servers' | 'keys'>>;
+  /** Where server passwords are kept. Default: the OS keychain, service "countersign-servers". */
+  serverSecrets?: SecretStore;
+}
+
+/** Server passwords live apart from private keys: another keychain service, one entry per server id. */
+export const SERVER_KEYCHAIN_SERVICE = 'countersign-servers';
+
+export function secretCredentials(store: SecretStore): ServerCredentials {
+  return {
+    setPassword: (serverId, password) => store.set(serverId, password),
+    forget: (serverId) => store.delete(serverId),
+    password: async (serverId) => (await store.get(serverId)) ?? undefined,
+  };
 }
 
 /** Services plus what must be released when the app or the test host stops. */
@@ -25,13 +38,15 @@ export interface RunningServices extends Services {
 
 export function createServices(options: ServiceOptions): RunningServices {
   const { runtime, version, homeDir, dockerConfigDir } = options;
-  const clients = new NotaryClients();
+  const credentials = secretCredentials(options.serverSecrets ?? keychainSecretStore(SERVER_KEYCHAIN_SERVICE));
+  const clients = new NotaryClients(credentials);
   return {
     close: () => clients.close(),
     app: { info: () => ({ name: 'Countersign', version, platform: process.platform, runtime, homeDir }) },
     settings: new SettingsStore(options.settingsBackend),
     trust: options.overrides?.trust ?? notaryTrustService(homeDir, clients),
     servers: options.overrides?.servers ?? notaryProbe(clients),
+    credentials,
     // The key index shares the settings file; passphrases come with each request (no prompts here).
     keys:
       options.overrides?.keys ??

@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_DOCKER_PASSPHRASES, dockerSigners, startNotaryServer, type DockerSignersFixture, type NotaryServer } from '../stack';
 import { openScreen } from './support/flows';
-import { startApp, type RunningApp } from './support/app';
+import { keychainSkip, startApp, type RunningApp } from './support/app';
 
 describe('first start, with an empty docker folder', () => {
   let app: RunningApp;
@@ -94,7 +94,7 @@ describe('first start, on a machine where docker trust was used', () => {
     await app.screenshot('cached-repository');
   });
 
-  it('moves the docker trust keys into the keychain with the passphrases docker asked for', async () => {
+  it('moves the docker trust keys into the keychain with the passphrases docker asked for', { skip: keychainSkip() }, async () => {
     const { page } = app;
     await openScreen(page, 'This machine');
     await page.getByLabel('Root key passphrase').fill(DEFAULT_DOCKER_PASSPHRASES.root);

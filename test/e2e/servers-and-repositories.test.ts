@@ -15,8 +15,12 @@ import {
   type NotaryRepoFixture,
   type NotaryServer,
 } from '../stack';
-import { startApp, type RunningApp } from './support/app';
+import { keychainSecretStore } from '../../electron/core/keys';
+import { SERVER_KEYCHAIN_SERVICE } from '../../electron/ipc/wire-services';
+import { keychainSkip, startApp, type RunningApp } from './support/app';
 import { addServer, checkDraftConnection, fillServerForm, openScreen, watchRepository } from './support/flows';
+
+const PASSWORD = 'correct-horse-battery-staple';
 
 describe('servers and repositories, on a real notary-server', () => {
   let notary: NotaryServer;
@@ -150,10 +154,21 @@ describe('servers and repositories, on a real notary-server', () => {
     await app.screenshot('settings');
   });
 
-  it('never sent private key material to the renderer', () => {
+  it("keeps a server's sign-in password in the OS keychain, never in settings", { skip: keychainSkip() }, async () => {
+    const { page } = app;
+    await addServer(page, { name: 'With sign-in', url: notary.url, caFile: notary.caFile, username: 'alice' });
+    const card = page.getByRole('article', { name: 'With sign-in' });
+    await card.getByLabel('Password of alice').fill(PASSWORD);
+    await card.getByRole('button', { name: 'Save in keychain' }).click();
+    await card.getByText('Saved in the system keychain.').waitFor();
+    assert.equal(await keychainSecretStore(SERVER_KEYCHAIN_SERVICE).get('with-sign-in'), PASSWORD);
+  });
+
+  it('never sent private key material or a password to the renderer', () => {
     assert.ok(app.host.transcript.length > 10);
     for (const { channel, body } of app.host.transcript) {
       assert.doesNotMatch(body, /PRIVATE KEY|"private":"[^"]/, channel);
+      assert.doesNotMatch(body, new RegExp(PASSWORD), channel);
     }
   });
 });

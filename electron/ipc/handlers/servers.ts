@@ -3,6 +3,7 @@ import { DOCKER_HUB_NOTARY_SHUTDOWN, isDockerHubNotary, type ServerInput } from 
 import { explainError } from '../../../shared/schemas/plain-words';
 import type { ConnectionCheck, ConnectionReport, ConnectionStep } from '../../../shared/schemas/views';
 import type { DomainHandlers } from '../router';
+import { serverById } from './repositories';
 import type { Services } from '../services';
 
 const STEPS: readonly ConnectionStep[] = ['address', 'tls', 'http', 'notary', 'auth'];
@@ -72,6 +73,13 @@ export function connectionReport(server: ServerInput, failure?: ErrorInfo): Conn
 
 export function serverHandlers(services: Services): DomainHandlers<'servers'> {
   return {
+    'servers.setPassword': async ({ serverId, password }) => {
+      // Only for a saved server: the password is filed under its id, and a typo would file it nowhere.
+      serverById(services.settings.read(), serverId);
+      await services.credentials.setPassword(serverId, password);
+      return { stored: true };
+    },
+    'servers.forgetPassword': async ({ serverId }) => ({ forgotten: await services.credentials.forget(serverId) }),
     'servers.check': async ({ server }, { signal }) => {
       try {
         await services.servers.probe(server, { signal });

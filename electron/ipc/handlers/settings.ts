@@ -1,4 +1,4 @@
-import { CountersignError } from '../../../shared/errors';
+import { CountersignError, toErrorInfo } from '../../../shared/errors';
 import type { ServerConfig, ServerInput, Settings, WatchedRepository } from '../../../shared/schemas/settings';
 import type { DomainHandlers } from '../router';
 import type { Services } from '../services';
@@ -32,13 +32,19 @@ export function settingsHandlers(services: Services): DomainHandlers<'settings'>
   return {
     'settings.get': () => settings.read(),
     'settings.saveServer': ({ server }) => settings.update((current) => saveServer(current, server)),
-    'settings.removeServer': ({ id }) =>
-      settings.update((current) => ({
+    'settings.removeServer': async ({ id }) => {
+      // A removed server's password has no reason to stay in the keychain. A locked or absent
+      // keychain must not keep the user from removing a server, so that case is let go.
+      await services.credentials.forget(id).catch((error: unknown) => {
+        if (toErrorInfo(error).code !== 'keychain-unavailable') throw error;
+      });
+      return settings.update((current) => ({
         ...current,
         servers: current.servers.filter((s) => s.id !== id),
         // A watched repository without its server could never be refreshed again.
         watched: current.watched.filter((w) => w.serverId !== id),
-      })),
+      }));
+    },
     'settings.watch': (repository) =>
       settings.update((current) => {
         if (!current.servers.some((s) => s.id === repository.serverId)) {

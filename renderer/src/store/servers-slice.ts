@@ -1,6 +1,7 @@
 import type { ServerInput } from '../../../shared/schemas/settings';
 import type { ConnectionReport } from '../../../shared/schemas/views';
-import { countersign } from '../bridge/client';
+import type { Result } from '../../../shared/contract';
+import { countersign, errorInfoOf } from '../bridge/client';
 import { fetchInto } from './fetch-into';
 import type { Loadable } from './loadable';
 import type { Slice } from './types';
@@ -10,6 +11,8 @@ export interface ServersSlice {
   connectionChecks: Record<string, Loadable<ConnectionReport>>;
   checkServer: (key: string, server: ServerInput) => Promise<ConnectionReport | undefined>;
   forgetCheck: (key: string) => void;
+  /** Hands a sign-in password to the main process, which keeps it in the OS keychain. */
+  setServerPassword: (serverId: string, password: string) => Promise<Result<{ stored: true }>>;
 }
 
 export const createServersSlice: Slice<ServersSlice> = (set, get) => ({
@@ -20,6 +23,13 @@ export const createServersSlice: Slice<ServersSlice> = (set, get) => ({
       (check) => set((state) => ({ connectionChecks: { ...state.connectionChecks, [key]: check } })),
       () => countersign().servers.check({ server }),
     ),
+  setServerPassword: async (serverId, password) => {
+    try {
+      return await countersign().servers.setPassword({ serverId, password });
+    } catch (error) {
+      return { ok: false, error: errorInfoOf(error) };
+    }
+  },
   forgetCheck: (key) =>
     set((state) => {
       const { [key]: _forgotten, ...rest } = state.connectionChecks;

@@ -12,6 +12,11 @@ import { launchChromium } from './browser';
 
 export const SCREENSHOT_DIR = join(REPO_ROOT, 'test-results', 'screenshots');
 
+/** Tests that store secrets need the private Secret Service scripts/with-keyring.sh starts (npm test does). */
+export function keychainSkip(): string | false {
+  return process.env['COUNTERSIGN_KEYRING_SESSION'] === '1' ? false : 'run under scripts/with-keyring.sh for a Secret Service';
+}
+
 let builtRenderer: Promise<string> | undefined;
 
 /** Builds the renderer once per test process, into its own directory. */

@@ -5,11 +5,19 @@ export async function openScreen(page: Page, label: 'This machine' | 'Repositori
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: label }).click();
 }
 
-export async function fillServerForm(page: Page, server: { name: string; url: string; caFile?: string }): Promise<void> {
+export interface ServerFields {
+  name: string;
+  url: string;
+  caFile?: string;
+  username?: string;
+}
+
+export async function fillServerForm(page: Page, server: ServerFields): Promise<void> {
   const form = page.getByRole('form', { name: 'Add a notary server' });
   await form.getByLabel('Name', { exact: true }).fill(server.name);
   await form.getByLabel('URL', { exact: true }).fill(server.url);
   if (server.caFile !== undefined) await form.getByLabel('CA certificate file').setInputFiles(server.caFile);
+  if (server.username !== undefined) await form.getByLabel('User name (optional)').fill(server.username);
 }
 
 export async function checkDraftConnection(page: Page): Promise<string> {
@@ -21,7 +29,7 @@ export async function checkDraftConnection(page: Page): Promise<string> {
   return (await report.textContent()) ?? '';
 }
 
-export async function addServer(page: Page, server: { name: string; url: string; caFile?: string }): Promise<void> {
+export async function addServer(page: Page, server: ServerFields): Promise<void> {
   await openScreen(page, 'Servers');
   const addButton = page.getByRole('button', { name: 'Add server' });
   if (await addButton.isVisible()) await addButton.click();

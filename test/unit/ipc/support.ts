@@ -1,12 +1,17 @@
 // Builds the real handlers and router over in-memory settings, with the core parts a test chooses.
 import type { ProgressMessage } from '../../../shared/contract';
+import type { SecretStore } from '../../../electron/core/keys';
 import { createHandlers } from '../../../electron/ipc/handlers/index';
 import { createRouter, type Caller, type Router, type RouterOptions } from '../../../electron/ipc/router';
 import type { Services } from '../../../electron/ipc/services';
 import { memoryBackend } from '../../../electron/ipc/settings-store';
 import { createServices, type ServiceOptions } from '../../../electron/ipc/wire-services';
 
-export function servicesFor(overrides: ServiceOptions['overrides'] = {}, dockerConfigDir = '/nonexistent/docker'): Services {
+export function servicesFor(
+  overrides: ServiceOptions['overrides'] = {},
+  dockerConfigDir = '/nonexistent/docker',
+  serverSecrets: SecretStore = memorySecretStore(),
+): Services {
   return createServices({
     runtime: 'test-host',
     version: '0.0.0-test',
@@ -14,7 +19,20 @@ export function servicesFor(overrides: ServiceOptions['overrides'] = {}, dockerC
     dockerConfigDir,
     settingsBackend: memoryBackend(),
     overrides,
+    serverSecrets,
   });
+}
+
+/** Server passwords in memory: the keychain itself is exercised by the key vault's integration tests. */
+export function memorySecretStore(): SecretStore & { secrets: Map<string, string> } {
+  const secrets = new Map<string, string>();
+  return {
+    secrets,
+    get: async (account) => secrets.get(account) ?? null,
+    set: async (account, secret) => void secrets.set(account, secret),
+    delete: async (account) => secrets.delete(account),
+    list: async () => [...secrets.keys()],
+  };
 }
 
 export function routerFor(services: Services, options?: RouterOptions): Router {
