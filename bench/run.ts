@@ -8,6 +8,7 @@ import { HttpClient } from '../electron/core/net/http';
 import { NotaryClient } from '../electron/core/notary/notary-client';
 import { loadRepository } from '../electron/core/trust/load-repository';
 import { stageTargets, syntheticTargets } from './large-repo';
+import { runPublishBench } from './publish';
 import { alternate, report, timeCommand } from './stats';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
     await server.stop();
     for (const dir of temps) rmSync(dir, { recursive: true, force: true });
   }
+  runPublishBench(ROUNDS);
 }
 
 main().catch((error: unknown) => {

@@ -47,6 +47,26 @@ export async function fetchVerified(target: RepositoryTarget, now: Date, firstRo
   return result;
 }
 
+/** How long a refresh made while staging may stand in for the one publishing starts with. */
+const REUSE_MS = 30_000;
+const remembered = new WeakMap<RepositoryTarget, { result: RefreshResult | undefined; at: number }>();
+
+/**
+ * Keeps a refresh made while staging for the publish that follows in the same operation (sign =
+ * stage + publish), saving a second read of the whole repository. This is safe because the server
+ * refuses an upload built on anything older than what it has (400 VERSION), and then we re-fetch.
+ */
+export function rememberVerified(target: RepositoryTarget, result: RefreshResult | undefined): void {
+  remembered.set(target, { result, at: Date.now() });
+}
+
+/** The refresh rememberVerified kept for this target, once, if it is recent. */
+export function takeRemembered(target: RepositoryTarget): { result: RefreshResult | undefined } | undefined {
+  const entry = remembered.get(target);
+  remembered.delete(target);
+  return entry && Date.now() - entry.at < REUSE_MS ? { result: entry.result } : undefined;
+}
+
 export function viewOf(target: RepositoryTarget, result: RefreshResult): RepositoryView {
   return buildRepositoryView(result.trusted, result.failedDelegations, {
     server: target.notary.serverUrl,

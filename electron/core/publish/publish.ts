@@ -10,7 +10,7 @@ import { applyChanges } from './apply-changes';
 import { buildUpdate, type BuiltUpdate } from './build-update';
 import type { RepositoryInitChange, StagedChange } from './changes';
 import { RepositoryDraft } from './draft';
-import { fetchVerified, viewOf, type RepositoryTarget } from './latest';
+import { fetchVerified, takeRemembered, viewOf, type RepositoryTarget } from './latest';
 import { draftForNewRepository } from './new-repository';
 import type { SigningKeys } from './signing';
 import { StagedChanges } from './staged-store';
@@ -48,8 +48,10 @@ export async function publishStaged(options: PublishOptions): Promise<PublishRes
   const result: PublishResult = { gun: options.gun, published: false, changes, versions: {}, serverSigned: [], attempts: 0 };
   if (changes.length === 0) return result;
 
+  let reuse = takeRemembered(options);
   for (;;) {
-    const latest = await fetchVerified(options, now());
+    const latest = reuse ? reuse.result : await fetchVerified(options, now());
+    reuse = undefined;
     const draft = latest ? RepositoryDraft.fromVerified(latest.trusted, latest.failedDelegations) : await newRepositoryDraft(options, changes);
     applyChanges(draft, changes);
     const update = await buildUpdate(draft, options.keys, now());

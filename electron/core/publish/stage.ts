@@ -6,7 +6,7 @@ import { pathAllowed } from '../tuf/trusted-set';
 import { applyChanges } from './apply-changes';
 import type { Change, RepositoryInitChange, StagedChange, TargetMeta } from './changes';
 import { RepositoryDraft } from './draft';
-import { fetchVerified, type RepositoryTarget } from './latest';
+import { fetchVerified, rememberVerified, type RepositoryTarget } from './latest';
 import { draftForNewRepository, newRepositoryKeys, type NewRepositoryKeysOptions } from './new-repository';
 import { holdsKeyFor, type SigningKeys } from './signing';
 import { StagedChanges } from './staged-store';
@@ -24,6 +24,7 @@ export function stagingArea(target: RepositoryTarget): StagedChanges {
 export async function plannedDraft(context: StageContext): Promise<RepositoryDraft> {
   const staged = await stagingArea(context).list();
   const latest = await fetchVerified(context, context.now?.() ?? new Date());
+  rememberVerified(context, latest);
   let draft: RepositoryDraft;
   if (latest) {
     draft = RepositoryDraft.fromVerified(latest.trusted, latest.failedDelegations);

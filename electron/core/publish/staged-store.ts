@@ -13,7 +13,10 @@ import { serverKey } from '../state/home';
 import { changeSchema, type Change, type StagedChange } from './changes';
 
 const FORMAT = 'countersign-staged-changes';
-const stagedChangeSchema = z.intersection(changeSchema, z.object({ id: z.string().regex(/^[0-9a-f]{16}$/), stagedAt: z.string() }));
+const stagedFieldsSchema = z.object({ id: z.string().regex(/^[0-9a-f]{16}$/), stagedAt: z.string() });
+// Each change is checked twice (its kind's schema, then the staging fields): an intersection of a union
+// costs several times more, which shows with thousands of staged tags.
+const stagedChangeSchema = z.custom<StagedChange>((value) => changeSchema.safeParse(value).success && stagedFieldsSchema.safeParse(value).success, 'a staged change');
 const batchSchema = z.object({ format: z.literal(FORMAT), version: z.literal(1), changes: z.array(stagedChangeSchema) });
 const BATCH_FILE = /^\d{16}-\d{6}-[0-9a-f]{8}\.json$/;
 
@@ -97,5 +100,5 @@ function parseBatch(text: string, path: string): StagedChange[] {
     const issue = parsed.error.issues[0];
     throw new CountersignError('config-invalid', `staged changes in ${path} cannot be read (${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'not JSON'}); drop them with countersign reset`);
   }
-  return parsed.data.changes as StagedChange[];
+  return parsed.data.changes;
 }

@@ -210,7 +210,7 @@ describe('a killed process', () => {
     await exited;
   }
 
-  it('loses nothing when killed while uploading or while publishing, and publish completes the work', async () => {
+  it('loses nothing when killed with its upload on the way or before the upload reached the server, and publish completes the work', async () => {
     const home = world.newHome();
     const gun = world.newGun('killed');
     await world.csOk(home, ['init', gun], viaProxy);
@@ -218,15 +218,19 @@ describe('a killed process', () => {
     // Killed while the upload is on its way: the server receives it after the process died.
     holdNth(postPath(gun), 1, 1500);
     const posts = mitm.requestCount(postPath(gun));
+    const forwarded = mitm.history(postPath(gun)).length;
     await killWhenRequested(spawnCli(home, signArgs(`${gun}:uploaded`, 'uploaded')), postPath(gun), posts + 1);
     assert.deepEqual(await stagedNames(home, gun), ['uploaded'], 'the staged change outlives the process');
+    for (let i = 0; i < 200 && mitm.history(postPath(gun)).length === forwarded; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    assert.equal(mitm.history(postPath(gun)).length, forwarded + 1, 'the server received the upload after the process died');
 
-    // Killed after staging, while publishing refreshes the repository (sign reads it twice: to choose
-    // the roles, then to publish): nothing was uploaded.
-    const timestamp = `/v2/${gun}/_trust/tuf/timestamp.json`;
-    holdNth(timestamp, 2, 5000);
-    await killWhenRequested(spawnCli(home, signArgs(`${gun}:staged`, 'staged')), timestamp, mitm.requestCount(timestamp) + 2);
-    await new Promise((resolve) => setTimeout(resolve, 1600)); // the held upload reaches the server meanwhile
+    // Killed after staging, before its upload reached the server (the proxy holds it, then drops it).
+    holdNth(postPath(gun), 1, 1500);
+    const removeRefusal = mitm.respondWith(postPath(gun), { status: 503, body: 'never forwarded' });
+    await killWhenRequested(spawnCli(home, signArgs(`${gun}:staged`, 'staged')), postPath(gun), mitm.requestCount(postPath(gun)) + 1);
+    await new Promise((resolve) => setTimeout(resolve, 1600)); // the held upload is over, and was not forwarded
+    removeRefusal();
+    assert.deepEqual((await world.notary().list(gun)).map((row) => row.name), ['uploaded']);
     assert.deepEqual((await stagedNames(home, gun)).sort(), ['staged', 'uploaded']);
 
     const published = publishedJson(await world.csOk(home, ['publish', gun, '--json'], viaProxy));
