@@ -12,31 +12,30 @@ import { gunOf, type CliContext } from '../context';
 import { formatTable } from '../table';
 import { confirmOnTerminal, openVault } from './key';
 
-const STAGE_OPTION: Record<string, OptionSpec> = {
-  stage: { type: 'boolean', description: 'only stage the change; `countersign publish GUN` sends everything staged' },
+export const STAGE_OPTION: Record<string, OptionSpec> = {
+  stage: { type: 'boolean', description: 'only stage the change (by default it is published at once, as docker trust does); `countersign publish GUN` sends everything staged' },
 };
 
-interface Repository {
+export interface Repository {
   gun: string;
   tag: string | undefined;
   context: StageContext & { vault: ReturnType<typeof openVault> };
 }
 
-function repository(cli: CliContext, args: ParsedArgs, what: string): Repository {
+/** The repository argument; `tag` says whether GUN:TAG is wanted, allowed or refused. */
+function repository(cli: CliContext, args: ParsedArgs, command: string, tag: 'required' | 'optional' | 'none'): Repository {
   const input = args.positionals[0];
-  if (input === undefined || args.positionals.length > 1) throw new CountersignError('invalid-input', `${what} takes exactly one repository`);
-  const { gun, tag } = gunOf(input);
-  const notary = cli.notary(cli.serverFor(gun));
+  if (input === undefined || args.positionals.length > 1) throw new CountersignError('invalid-input', `${command} takes exactly one repository`);
+  const parsed = gunOf(input);
+  if (tag === 'required' && parsed.tag === undefined) throw new CountersignError('invalid-input', `${command} needs GUN:TAG`);
+  if (tag === 'none' && parsed.tag !== undefined) throw new CountersignError('invalid-input', `${command} takes a repository, not a tag`);
+  const notary = cli.notary(cli.serverFor(parsed.gun));
   const vault = openVault(cli);
-  return { gun, tag, context: { home: cli.home, notary, gun, vault, keys: vaultSigningKeys(vault) } };
-}
-
-function requireNoTag(repo: Repository, command: string): void {
-  if (repo.tag !== undefined) throw new CountersignError('invalid-input', `${command} takes a repository, not a tag`);
+  return { gun: parsed.gun, tag: parsed.tag, context: { home: cli.home, notary, gun: parsed.gun, vault, keys: vaultSigningKeys(vault) } };
 }
 
 /** Publishes unless --stage; prints what was staged, and what was published. */
-async function stagedThenPublished(cli: CliContext, args: ParsedArgs, repo: Repository, staged: StagedChange[], extra: object = {}): Promise<number> {
+export async function stagedThenPublished(cli: CliContext, args: ParsedArgs, repo: Repository, staged: StagedChange[], extra: object = {}): Promise<number> {
   if (flag(args, 'stage')) {
     const text = `${staged.map((change) => `Staged: ${describeChange(change)}\n`).join('')}Publish with: countersign publish ${repo.gun}\n`;
     cli.out.write(cli.json ? `${JSON.stringify({ gun: repo.gun, staged, ...extra }, null, 2)}\n` : text);
@@ -45,7 +44,7 @@ async function stagedThenPublished(cli: CliContext, args: ParsedArgs, repo: Repo
   return printPublished(cli, await publishStaged(repo.context), extra);
 }
 
-function printPublished(cli: CliContext, result: PublishResult, extra: object = {}): number {
+export function printPublished(cli: CliContext, result: PublishResult, extra: object = {}): number {
   if (cli.json) {
     cli.out.write(`${JSON.stringify({ ...result, ...extra }, null, 2)}\n`);
     return 0;
@@ -74,8 +73,7 @@ const initCommand: Command = {
     ...STAGE_OPTION,
   },
   async run(cli, args) {
-    const repo = repository(cli, args, 'init');
-    requireNoTag(repo, 'init');
+    const repo = repository(cli, args, 'init', 'none');
     const rootKeyId = stringOption(args, 'root-key');
     const staged = await stageInit(repo.context, { serverManagedSnapshot: flag(args, 'server-managed-snapshot'), ...(rootKeyId ? { rootKeyId } : {}) });
     return stagedThenPublished(cli, args, repo, staged);
@@ -93,9 +91,8 @@ const signCommand: Command = {
     ...STAGE_OPTION,
   },
   async run(cli, args) {
-    const repo = repository(cli, args, 'sign');
-    if (repo.tag === undefined) throw new CountersignError('invalid-input', 'sign needs GUN:TAG');
-    const staged = await stageSignature(repo.context, repo.tag, targetMeta(args), stringsOption(args, 'role'));
+    const repo = repository(cli, args, 'sign', 'required');
+    const staged = await stageSignature(repo.context, repo.tag!, targetMeta(args), stringsOption(args, 'role'));
     return stagedThenPublished(cli, args, repo, staged);
   },
 };
@@ -117,7 +114,7 @@ const revokeCommand: Command = {
     ...STAGE_OPTION,
   },
   async run(cli, args) {
-    const repo = repository(cli, args, 'revoke');
+    const repo = repository(cli, args, 'revoke', 'optional');
     if (repo.tag === undefined && !flag(args, 'yes') && !(await confirmOnTerminal(`Remove all signature data for ${repo.gun}? (yes/no) `))) {
       throw new CountersignError('confirmation-required', `not revoking every tag of ${repo.gun}: confirm with --yes`);
     }
@@ -134,8 +131,7 @@ const publishCommand: Command = {
   summary: 'Publish the staged changes of a repository (retrying when someone else published meanwhile)',
   usage: 'GUN',
   async run(cli, args) {
-    const repo = repository(cli, args, 'publish');
-    requireNoTag(repo, 'publish');
+    const repo = repository(cli, args, 'publish', 'none');
     return printPublished(cli, await publishStaged(repo.context));
   },
 };
@@ -145,8 +141,7 @@ const statusCommand: Command = {
   summary: 'List the staged changes of a repository',
   usage: 'GUN',
   async run(cli, args) {
-    const repo = repository(cli, args, 'status');
-    requireNoTag(repo, 'status');
+    const repo = repository(cli, args, 'status', 'none');
     const staged = await stagingArea(repo.context).list();
     if (cli.json) {
       cli.out.write(`${JSON.stringify({ gun: repo.gun, server: repo.context.notary.serverUrl, staged }, null, 2)}\n`);
@@ -166,8 +161,7 @@ const resetCommand: Command = {
   usage: 'GUN',
   options: { id: { type: 'strings', value: 'ID', description: 'drop only this staged change (repeatable; IDs as status lists them)' } },
   async run(cli, args) {
-    const repo = repository(cli, args, 'reset');
-    requireNoTag(repo, 'reset');
+    const repo = repository(cli, args, 'reset', 'none');
     const ids = stringsOption(args, 'id');
     const staging = stagingArea(repo.context);
     let dropped: number;
