@@ -2,6 +2,7 @@
 // The same schemas validate IPC requests and the settings file read back from disk, so a
 // hand-edited or older settings file cannot smuggle a bad shape into the app.
 import { z } from 'zod';
+import { isValidGun } from '../reference';
 
 /** Docker Hub's notary server; shown with a notice, never offered as a default. */
 export const DOCKER_HUB_NOTARY_HOST = 'notary.docker.io';
@@ -40,13 +41,11 @@ export const serverInputSchema = z.strictObject({
 
 export const serverConfigSchema = serverInputSchema.extend({ id: serverIdSchema });
 
-/** A Globally Unique Name as docker uses it: registry host / path, lower case. */
+/** A Globally Unique Name as docker uses it (host[:port]/path), by the same rule the CLI applies. */
 export const gunSchema = z
   .string()
   .trim()
-  .min(1)
-  .max(255)
-  .regex(/^[a-z0-9]+(?:[._:-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/, 'not a repository name such as registry.example.com/team/app');
+  .refine(isValidGun, 'not a repository name such as registry.example.com/team/app');
 
 export const watchedRepositorySchema = z.strictObject({
   gun: gunSchema,
