@@ -43,6 +43,8 @@ export function filterTags(tags: readonly SignedTagView[], index: readonly strin
   return tags.filter((_tag, i) => index[i]!.includes(needle));
 }
 
+const count = (n: number) => n.toLocaleString('en-US');
+
 export function SignedTags(props: { tags: readonly SignedTagView[] }) {
   const [query, setQuery] = useState('');
   const deferredQuery = useDeferredValue(query);
@@ -60,7 +62,7 @@ export function SignedTags(props: { tags: readonly SignedTagView[] }) {
           onChange={(event) => setQuery(event.target.value)}
         />
         <span className="muted" data-testid="tag-count">
-          {rows.length === props.tags.length ? `${props.tags.length} tags` : `${rows.length} of ${props.tags.length} tags`}
+          {rows.length === props.tags.length ? `${count(props.tags.length)} tags` : `${count(rows.length)} of ${count(props.tags.length)} tags`}
         </span>
       </div>
       <VirtualTable

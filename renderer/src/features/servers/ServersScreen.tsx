@@ -57,7 +57,7 @@ function ServerCard(props: { server: ServerConfig }) {
         <dt>Sign-in</dt>
         <dd>{server.username ?? 'anonymous'}</dd>
         <dt>Watched</dt>
-        <dd>{watchedCount} repositories</dd>
+        <dd>{watchedCount === 1 ? '1 repository' : `${watchedCount} repositories`}</dd>
       </dl>
       {server.username === undefined ? null : <PasswordForm server={server} />}
       {check?.status === 'loading' ? <Spinner label="Checking…" /> : null}
