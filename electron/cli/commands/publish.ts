@@ -23,7 +23,7 @@ export interface Repository {
 }
 
 /** The repository argument; `tag` says whether GUN:TAG is wanted, allowed or refused. */
-function repository(cli: CliContext, args: ParsedArgs, command: string, tag: 'required' | 'optional' | 'none'): Repository {
+export function repositoryFor(cli: CliContext, args: ParsedArgs, command: string, tag: 'required' | 'optional' | 'none'): Repository {
   const input = args.positionals[0];
   if (input === undefined || args.positionals.length > 1) throw new CountersignError('invalid-input', `${command} takes exactly one repository`);
   const parsed = gunOf(input);
@@ -73,7 +73,7 @@ const initCommand: Command = {
     ...STAGE_OPTION,
   },
   async run(cli, args) {
-    const repo = repository(cli, args, 'init', 'none');
+    const repo = repositoryFor(cli, args, 'init', 'none');
     const rootKeyId = stringOption(args, 'root-key');
     const staged = await stageInit(repo.context, { serverManagedSnapshot: flag(args, 'server-managed-snapshot'), ...(rootKeyId ? { rootKeyId } : {}) });
     return stagedThenPublished(cli, args, repo, staged);
@@ -91,7 +91,7 @@ const signCommand: Command = {
     ...STAGE_OPTION,
   },
   async run(cli, args) {
-    const repo = repository(cli, args, 'sign', 'required');
+    const repo = repositoryFor(cli, args, 'sign', 'required');
     const staged = await stageSignature(repo.context, repo.tag!, targetMeta(args), stringsOption(args, 'role'));
     return stagedThenPublished(cli, args, repo, staged);
   },
@@ -114,7 +114,7 @@ const revokeCommand: Command = {
     ...STAGE_OPTION,
   },
   async run(cli, args) {
-    const repo = repository(cli, args, 'revoke', 'optional');
+    const repo = repositoryFor(cli, args, 'revoke', 'optional');
     if (repo.tag === undefined && !flag(args, 'yes') && !(await confirmOnTerminal(`Remove all signature data for ${repo.gun}? (yes/no) `))) {
       throw new CountersignError('confirmation-required', `not revoking every tag of ${repo.gun}: confirm with --yes`);
     }
@@ -131,7 +131,7 @@ const publishCommand: Command = {
   summary: 'Publish the staged changes of a repository (retrying when someone else published meanwhile)',
   usage: 'GUN',
   async run(cli, args) {
-    const repo = repository(cli, args, 'publish', 'none');
+    const repo = repositoryFor(cli, args, 'publish', 'none');
     return printPublished(cli, await publishStaged(repo.context));
   },
 };
@@ -141,7 +141,7 @@ const statusCommand: Command = {
   summary: 'List the staged changes of a repository',
   usage: 'GUN',
   async run(cli, args) {
-    const repo = repository(cli, args, 'status', 'none');
+    const repo = repositoryFor(cli, args, 'status', 'none');
     const staged = await stagingArea(repo.context).list();
     if (cli.json) {
       cli.out.write(`${JSON.stringify({ gun: repo.gun, server: repo.context.notary.serverUrl, staged }, null, 2)}\n`);
@@ -161,7 +161,7 @@ const resetCommand: Command = {
   usage: 'GUN',
   options: { id: { type: 'strings', value: 'ID', description: 'drop only this staged change (repeatable; IDs as status lists them)' } },
   async run(cli, args) {
-    const repo = repository(cli, args, 'reset', 'none');
+    const repo = repositoryFor(cli, args, 'reset', 'none');
     const ids = stringsOption(args, 'id');
     const staging = stagingArea(repo.context);
     let dropped: number;
