@@ -86,6 +86,20 @@ describe('a repository Countersign created', () => {
     await admin.signLikeDocker(gun, 'v4', afterUs.size, afterUs.hex);
     const onTop = await sign(home, `${gun}:v5`, 'v5');
     assert.deepEqual(names(await assertClientsAgree(world, home, onTop.view)), ['v2', 'v3', 'v4', 'v5']);
+
+    // bob's key stays with docker: revoking removes the tag where we can sign, and says where we cannot.
+    const bob = await admin.keyGenerate('bob');
+    await admin.signerAdd('bob', gun, [bob.publicKeyFile]);
+    const both = fakeDigest('both');
+    assert.deepEqual((await admin.signLikeDocker(gun, 'v6', both.size, both.hex)).sort(), ['targets/alice', 'targets/bob', 'targets/releases']);
+    const partly = await world.cs(home, ['revoke', `${gun}:v6`, '--json']);
+    assert.equal(partly.code, 0, partly.stderr);
+    assert.match(partly.stderr, /warning: targets\/bob still signs v6: the vault holds none of its keys/);
+    const afterRevoke = publishedJson(partly.stdout);
+    assert.deepEqual(Object.keys(afterRevoke.versions).sort(), ['snapshot', 'targets/alice', 'targets/releases']);
+    const keptByBob = { name: 'v6', digest: both.hex, size: both.size };
+    assert.deepEqual(names(await assertClientsAgree(world, home, afterRevoke.view, [keptByBob])), ['v2', 'v3', 'v4', 'v5', 'v6']);
+    assert.ok(!afterRevoke.view!.signedTags.some((row) => row.tag === 'v6'), 'docker no longer shows v6: targets/releases dropped it');
   });
 });
 

@@ -97,15 +97,16 @@ const byName = (a: TagRow, b: TagRow) => a.name.localeCompare(b.name);
 
 /**
  * The real clients see what Countersign reported: `notary list` (fresh trust dir) lists exactly the
- * signed tags of the view (name, digest, size), and `docker trust inspect` prints exactly what
- * `countersign inspect --json` prints (docker's fields). Returns notary's rows.
+ * signed tags of the view (name, digest, size) — plus `elsewhere`, tags only signers docker does not
+ * show hold (notary lists every role, docker only targets and targets/releases) — and `docker trust
+ * inspect` prints exactly what `countersign inspect --json` prints (docker's fields). Returns notary's rows.
  */
-export async function assertClientsAgree(world: World, home: string, view: RepositoryView | undefined): Promise<TagRow[]> {
+export async function assertClientsAgree(world: World, home: string, view: RepositoryView | undefined, elsewhere: TagRow[] = []): Promise<TagRow[]> {
   assert.ok(view, 'the write command reported the repository it published');
   const gun = view.gun;
   const notary = world.notary();
   const listed = (await notary.list(gun)).map(({ name, digest, size }) => ({ name, digest, size })).sort(byName);
-  const reported = view.signedTags.map((row) => ({ name: row.tag, digest: row.digest, size: row.size })).sort(byName);
+  const reported = [...view.signedTags.map((row) => ({ name: row.tag, digest: row.digest, size: row.size })), ...elsewhere].sort(byName);
   assert.deepEqual(listed, reported, 'notary list (fresh trust dir) lists what Countersign reported');
 
   const docker = await world.docker();
