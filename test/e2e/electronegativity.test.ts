@@ -1,7 +1,7 @@
 // Electronegativity (Doyensec's Electron security scanner) over the main process, the preload and the
 // renderer's HTML. Every finding must be fixed, or explained below; an unexplained one fails the test.
-// The scanner is not a dependency yet: point ELECTRONEGATIVITY at its binary, or install it with
-// `npm i -D @doyensec/electronegativity` (it is found in node_modules/.bin then).
+// The scanner is a devDependency (node_modules/.bin/electronegativity); ELECTRONEGATIVITY may point
+// at another build of it.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -26,9 +26,11 @@ const EXPLAINED: Record<string, string> = {
   'CSP_GLOBAL_CHECK index.html': "script-src 'self' is the app's own bundle origin",
 };
 
-function scannerBinary(): string | undefined {
+function scannerBinary(): string {
   const candidates = [process.env['ELECTRONEGATIVITY'], join(REPO_ROOT, 'node_modules', '.bin', 'electronegativity')];
-  return candidates.find((c): c is string => c !== undefined && c !== '' && existsSync(c));
+  const found = candidates.find((c): c is string => c !== undefined && c !== '' && existsSync(c));
+  if (found === undefined) throw new Error('electronegativity is missing: run npm ci (it is a devDependency)');
+  return found;
 }
 
 interface Finding {
@@ -76,8 +78,8 @@ function scanApp(binary: string): Finding[] {
 describe('electronegativity', () => {
   const binary = scannerBinary();
 
-  it('finds nothing unexplained in the main process, the preload and the renderer page', { skip: binary === undefined ? 'electronegativity is not installed' : false }, () => {
-    const findings = scanApp(binary!);
+  it('finds nothing unexplained in the main process, the preload and the renderer page', () => {
+    const findings = scanApp(binary);
     const unexplained = findings.filter((f) => EXPLAINED[`${f.check} ${f.file}`] === undefined);
     assert.deepEqual(unexplained, [], 'fix these, or explain them in EXPLAINED');
   });
