@@ -5,8 +5,11 @@ import { CountersignError } from '../../../shared/errors';
 import { canonicalString } from '../tuf/canonical';
 import { pathAllowed } from '../tuf/trusted-set';
 import type { Change, RepositoryInitChange, TargetMeta } from './changes';
+import { applyDelegationDelete, applyDelegationUpdate } from './delegations-apply';
 import type { RepositoryDraft } from './draft';
 import { rootCertificateKeyId } from './new-repository';
+import { applyKeyRotation } from './rotate-apply';
+import { applyWitness } from './witness-apply';
 
 export function applyChanges(draft: RepositoryDraft, changes: readonly Change[]): void {
   for (const change of changes) applyChange(draft, change);
@@ -20,6 +23,14 @@ function applyChange(draft: RepositoryDraft, change: Change): void {
       return removeTarget(draft, change.role, change.name);
     case 'repository-init':
       return checkCreatedBy(draft, change);
+    case 'delegation-update':
+      return applyDelegationUpdate(draft, change);
+    case 'delegation-delete':
+      return applyDelegationDelete(draft, change);
+    case 'witness':
+      return applyWitness(draft, change);
+    case 'key-rotation':
+      return applyKeyRotation(draft, change);
   }
 }
 

@@ -6,6 +6,9 @@
 // Changes are data on disk that outlive this version of the program: never change what an existing
 // kind means, add a new kind instead.
 import { z } from 'zod';
+import { describeDelegationDelete, describeDelegationUpdate } from './delegations-apply';
+import { describeKeyRotation } from './rotate-apply';
+import { describeWitness } from './witness-apply';
 
 const roleName = z.string().regex(/^targets(\/[^/\s]+)*$/, 'a targets role ("targets" or "targets/NAME")');
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
@@ -52,10 +55,67 @@ export const repositoryInitSchema = z.object({
   snapshotKeyId: hexKeyId.optional(),
 });
 
-export const changeSchema = z.discriminatedUnion('kind', [targetAddSchema, targetRemoveSchema, repositoryInitSchema]);
+// Delegations (notary's changelist TUFDelegation), witness and key rotation: see delegations-apply.ts,
+// witness-apply.ts and rotate-apply.ts for what applying them means.
+const delegatedRoleName = z.string().max(255).regex(/^targets(\/[-a-z0-9_]+)+$/, 'a delegated role ("targets/NAME", lowercase letters, digits, "-", "_")');
+const delegationKey = z.object({
+  keytype: z.enum(['ecdsa', 'ecdsa-x509', 'rsa', 'rsa-x509']),
+  keyval: z.object({ private: z.null(), public: base64 }),
+});
+const rotatedKey = z.object({
+  keytype: z.enum(['ecdsa', 'ecdsa-x509', 'rsa', 'rsa-x509', 'ed25519']),
+  keyval: z.object({ private: z.null(), public: base64 }),
+});
+
+/** Create or change a delegation (notary delegation add/remove of keys and paths; docker trust signer add). */
+export const delegationUpdateSchema = z.object({
+  kind: z.literal('delegation-update'),
+  role: delegatedRoleName,
+  addKeys: z.array(delegationKey),
+  /** Canonical key IDs (as notary and docker show them) or the IDs the metadata lists. */
+  removeKeyIds: z.array(hexKeyId),
+  /** Path prefixes; "" allows every path. */
+  addPaths: z.array(z.string()),
+  removePaths: z.array(z.string()),
+  clearPaths: z.boolean(),
+  threshold: z.number().int().min(1).optional(),
+});
+
+/** Stop delegating a role (notary delegation remove of the whole role; docker trust signer remove). */
+export const delegationDeleteSchema = z.object({ kind: z.literal('delegation-delete'), role: delegatedRoleName });
+
+/** Re-sign a role as it is (notary witness), so that it stays valid at least until `until`. */
+export const witnessSchema = z.object({
+  kind: z.literal('witness'),
+  role: z.union([z.literal('root'), roleName]),
+  until: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/, 'RFC 3339 time'),
+});
+
+/** Replace the keys of a top-level role (notary key rotate). New keys are in the vault or on the server before this is staged. */
+export const keyRotationSchema = z.object({
+  kind: z.literal('key-rotation'),
+  role: z.enum(['root', 'targets', 'snapshot', 'timestamp']),
+  /** As root.json will list them: certificates for root. */
+  keys: z.array(rotatedKey).min(1),
+  serverManaged: z.boolean(),
+});
+
+export const changeSchema = z.discriminatedUnion('kind', [
+  targetAddSchema,
+  targetRemoveSchema,
+  repositoryInitSchema,
+  delegationUpdateSchema,
+  delegationDeleteSchema,
+  witnessSchema,
+  keyRotationSchema,
+]);
 export type Change = z.infer<typeof changeSchema>;
 export type ChangeKind = Change['kind'];
 export type RepositoryInitChange = z.infer<typeof repositoryInitSchema>;
+export type DelegationUpdateChange = z.infer<typeof delegationUpdateSchema>;
+export type DelegationDeleteChange = z.infer<typeof delegationDeleteSchema>;
+export type WitnessChange = z.infer<typeof witnessSchema>;
+export type KeyRotationChange = z.infer<typeof keyRotationSchema>;
 
 /** A change as it sits in the staging area. */
 export type StagedChange = Change & {
@@ -76,5 +136,13 @@ export function describeChange(change: Change): string {
       return `revoke ${change.name} from ${change.role}`;
     case 'repository-init':
       return `create the repository (root key ${change.rootKeyId.slice(0, 12)}, targets key ${change.targetsKeyId.slice(0, 12)}, snapshot key ${change.snapshotKeyId ? change.snapshotKeyId.slice(0, 12) : 'on the server'})`;
+    case 'delegation-update':
+      return describeDelegationUpdate(change);
+    case 'delegation-delete':
+      return describeDelegationDelete(change);
+    case 'witness':
+      return describeWitness(change);
+    case 'key-rotation':
+      return describeKeyRotation(change);
   }
 }
