@@ -5,17 +5,18 @@ import type { ErrorInfo } from './errors';
 import type { KeyType } from './domain';
 
 /**
- * One status per registry tag. The rules (electron/core/audit/README.md) in order of precedence:
- * - signature-invalid: the repository's trust data failed verification, or the role that releases
- *   the tag (targets/releases or targets) failed it for a reason other than a revoked key.
- * - revoked-signer: the tag's releasing role failed because it is signed only by keys its parent no
- *   longer lists; or the tag is released, but every signer delegation that signed it has had its keys
- *   removed or no longer verifies.
- * - unsigned: no trust data for the repository, or no verified releasing role holds the tag.
- * - digest-mismatch: the registry serves another manifest than the one signed for the tag.
- * - expiring-soon: signed, but a role (or the root certificates) it depends on expires within the
- *   audit's window. The timestamp is not counted: the notary server renews it by itself.
- * - signed: none of the above.
+ * One status per registry tag; the first rule that applies decides (electron/core/audit/README.md
+ * says it in full):
+ * 1. no trust data: unsigned; trust data that failed verification or could not be read:
+ *    signature-invalid.
+ * 2. no verified targets/releases or targets holds the tag: revoked-signer when a failed releasing role
+ *    claims it and is signed only by keys its parent no longer lists, signature-invalid when it failed
+ *    otherwise, else unsigned.
+ * 3. the registry serves another digest than the signed one: digest-mismatch.
+ * 4. every signer delegation holding it had its keys removed or no longer verifies: revoked-signer.
+ * 5. a role (or the root certificates) it depends on expires within the window: expiring-soon. The
+ *    timestamp is not counted: the notary server renews it by itself.
+ * 6. signed.
  */
 export type TagStatus = 'signed' | 'unsigned' | 'digest-mismatch' | 'signature-invalid' | 'revoked-signer' | 'expiring-soon';
 
