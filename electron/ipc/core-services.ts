@@ -1,13 +1,9 @@
 // The core's notary client and TUF engine behind the handlers' TrustService and ServerProbe.
-import { open } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
-import { CountersignError } from '../../shared/errors';
 import type { ServerInput } from '../../shared/schemas/settings';
 import { HttpClient, type CredentialLookup } from '../core/net/http';
 import { NotaryClient } from '../core/notary/notary-client';
 import { loadRepository } from '../core/trust/load-repository';
-import { buildRepositoryView } from '../core/trust/repository-view';
-import { refreshRepository, type MetadataFetcher } from '../core/tuf/updater';
+import { inspectDockerCache } from '../core/trust/docker-cache';
 import type { ServerCredentials, ServerProbe, TrustService } from './services';
 
 /** One HTTP client per server, CA and user, reused across calls (connections, tokens). */
@@ -43,36 +39,6 @@ export class NotaryClients {
   }
 }
 
-/**
- * Reads docker's cached metadata (<trustDir>/tuf/<gun>/metadata/<role>.json). The cache keeps only
- * the latest file of each role, so versioned and hashed names are "not there"; role names come from
- * metadata, so a name that would leave the folder is refused.
- */
-export function cachedMetadataFetcher(trustDir: string, gun: string): MetadataFetcher {
-  const dir = resolve(trustDir, 'tuf', ...gun.split('/'), 'metadata');
-  return {
-    async fetch(name, maxBytes) {
-      if (/^\d+\.root\.json$/.test(name) || /\.[0-9a-f]{64}\.json$/.test(name)) return null;
-      const file = resolve(dir, ...name.split('/'));
-      if (!file.startsWith(dir + sep)) throw new CountersignError('metadata-malformed', `role name ${name} leaves the metadata folder`);
-      let handle;
-      try {
-        handle = await open(file, 'r');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-        throw error;
-      }
-      try {
-        const { size } = await handle.stat();
-        if (size > maxBytes) throw new CountersignError('metadata-too-large', `${name} in docker's cache is ${size} bytes, over the ${maxBytes} allowed`);
-        return new Uint8Array(await handle.readFile());
-      } finally {
-        await handle.close();
-      }
-    },
-  };
-}
-
 export function notaryTrustService(homeDir: string, clients: NotaryClients): TrustService {
   return {
     async inspect({ gun, server }, { signal }) {
@@ -80,14 +46,8 @@ export function notaryTrustService(homeDir: string, clients: NotaryClients): Tru
       const { view } = await loadRepository({ home: homeDir, server: notary.serverUrl, gun, fetcher: notary.fetcher(gun), signal });
       return view;
     },
-    async inspectCached({ gun, trustDir }, { signal }) {
-      // docker trusted this root when it cached it; we verify everything under it, as of now.
-      const result = await refreshRepository({ gun, fetcher: cachedMetadataFetcher(trustDir, gun), signal });
-      return buildRepositoryView(result.trusted, result.failedDelegations, {
-        server: join(trustDir, 'tuf'),
-        source: 'cache',
-        verifiedAt: new Date().toISOString(),
-      });
+    inspectCached({ gun, trustDir }, { signal }) {
+      return inspectDockerCache({ gun, trustDir, signal });
     },
   };
 }
