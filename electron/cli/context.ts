@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { CountersignError } from '../../shared/errors';
 import { parseReference } from '../../shared/reference';
 import { HttpClient } from '../core/net/http';
-import { dockerCredentialLookup } from '../core/registry';
+import { dockerCredentialLookup, RegistryClient, registryOrigin } from '../core/registry';
 import { NotaryClient } from '../core/notary/notary-client';
 import { defaultHome, dockerConfigDir } from '../core/state/home';
 import { stringOption, flag, type ParsedArgs } from './args';
@@ -25,6 +25,8 @@ export interface CliContext {
   /** The notary server for a GUN: --server, $DOCKER_CONTENT_TRUST_SERVER, or https://<registry host>. */
   serverFor(gun: string): string;
   notary(server: string): NotaryClient;
+  /** A registry client; its CA from caFile, else docker's $DOCKER_CONFIG/tls/<host:port>/. */
+  registry(url: string, caFile?: string): RegistryClient;
   close(): void;
 }
 
@@ -32,6 +34,7 @@ export function createContext(args: ParsedArgs, io: { out: Output; err: Output; 
   const explicitServer = stringOption(args, 'server') ?? (io.env['DOCKER_CONTENT_TRUST_SERVER'] || undefined);
   const explicitCa = stringOption(args, 'tls-ca');
   const clients = new Map<string, { http: HttpClient; notary: NotaryClient }>();
+  const registries = new Map<string, { http: HttpClient; registry: RegistryClient }>();
   return {
     ...io,
     json: flag(args, 'json'),
@@ -56,8 +59,19 @@ export function createContext(args: ParsedArgs, io: { out: Output; err: Output; 
       clients.set(server, { http, notary });
       return notary;
     },
+    registry(url, caFile) {
+      const origin = registryOrigin(url).origin;
+      const existing = registries.get(origin);
+      if (existing) return existing.registry;
+      const ca = caFile ? readCa(caFile) : dockerTlsCa(origin, io.env);
+      const credentials = dockerCredentialLookup({ env: io.env });
+      const http = new HttpClient(ca ? { ca, credentials } : { credentials });
+      const registry = new RegistryClient({ url: origin, http });
+      registries.set(origin, { http, registry });
+      return registry;
+    },
     close() {
-      for (const { http } of clients.values()) http.close();
+      for (const { http } of [...clients.values(), ...registries.values()]) http.close();
     },
   };
 }

@@ -3,6 +3,7 @@
 // keeps the change staged (notary's default) until `countersign publish GUN` sends everything staged.
 import { CountersignError } from '../../../shared/errors';
 import { describeChange, type StagedChange, type TargetMeta } from '../../core/publish/changes';
+import { confirmRegistryServes, registryTarget } from '../../core/publish/digest-guard';
 import { publishStaged, type PublishResult } from '../../core/publish/publish';
 import { vaultSigningKeys } from '../../core/publish/signing';
 import { stageInit, stageRevocation, stageSignature, stagingArea, type StageContext } from '../../core/publish/stage';
@@ -83,19 +84,33 @@ const initCommand: Command = {
 const signCommand: Command = {
   name: 'sign',
   summary: 'Sign a tag: into targets, or every signer role of yours whose paths allow it (docker trust sign)',
-  usage: 'GUN:TAG --digest sha256:HEX --size BYTES',
+  usage: 'GUN:TAG (--digest sha256:HEX --size BYTES | --registry URL)',
   options: {
-    digest: { type: 'string', value: 'sha256:HEX', description: "the manifest's digest (required)" },
-    size: { type: 'string', value: 'BYTES', description: "the manifest's size in bytes (required)" },
+    digest: { type: 'string', value: 'sha256:HEX', description: "the manifest's digest (required without --registry)" },
+    size: { type: 'string', value: 'BYTES', description: "the manifest's size in bytes (required with --digest)" },
+    registry: { type: 'string', value: 'URL', description: 'read the digest from this registry, or with --digest: refuse unless the registry serves exactly it' },
+    'registry-ca': { type: 'string', value: 'FILE', description: 'CA bundle for the registry (default: ~/.docker/tls/<host:port>/*.crt)' },
     role: { type: 'strings', value: 'ROLE', description: 'sign into this role (repeatable) instead of the roles docker would choose' },
     ...STAGE_OPTION,
   },
   async run(cli, args) {
     const repo = repositoryFor(cli, args, 'sign', 'required');
-    const staged = await stageSignature(repo.context, repo.tag!, targetMeta(args), stringsOption(args, 'role'));
+    const target = await guardedTarget(cli, args, repo.gun, repo.tag!);
+    const staged = await stageSignature(repo.context, repo.tag!, target, stringsOption(args, 'role'));
     return stagedThenPublished(cli, args, repo, staged);
   },
 };
+
+/** The digest to sign: as given, checked against the registry when one is named; or read from it. */
+async function guardedTarget(cli: CliContext, args: ParsedArgs, gun: string, tag: string): Promise<TargetMeta> {
+  const registryUrl = stringOption(args, 'registry');
+  if (registryUrl === undefined) return targetMeta(args);
+  const registry = cli.registry(registryUrl, stringOption(args, 'registry-ca'));
+  if (stringOption(args, 'digest') === undefined) return registryTarget(registry, gun, tag);
+  const target = targetMeta(args);
+  await confirmRegistryServes(registry, gun, tag, target);
+  return target;
+}
 
 function targetMeta(args: ParsedArgs): TargetMeta {
   const digest = /^sha256:([0-9a-f]{64})$/.exec(stringOption(args, 'digest') ?? '');
