@@ -87,8 +87,10 @@ function auditClients(context: CliContext, args: ParsedArgs, registryUrl: string
   const registryCa = registryCaFile !== undefined ? readCa(registryCaFile) : dockerTlsCa(origin.origin, context.env);
   const serverCaFile = stringOption(args, 'tls-ca');
   const serverCa = serverCaFile !== undefined ? readCa(serverCaFile) : dockerTlsCa(server, context.env);
-  const registryHttp = new RetryingHttpClient({ credentials, maxSockets, ...(registryCa ? { ca: registryCa } : {}) });
-  const notaryHttp = new RetryingHttpClient({ credentials, maxSockets, ...(serverCa ? { ca: serverCa } : {}) });
+  const clientTrusting = (ca: string | undefined) => new RetryingHttpClient({ credentials, maxSockets, ...(ca ? { ca } : {}) });
+  // One client when both trust the same CA: its TLS context (every system root parsed) is built once.
+  const registryHttp = clientTrusting(registryCa);
+  const notaryHttp = serverCa === registryCa ? registryHttp : clientTrusting(serverCa);
   return {
     registry: new RegistryClient({ url: origin.origin, http: registryHttp }),
     gunHost: gunHost ?? origin.host,

@@ -1,6 +1,7 @@
 // The review of a whole registry: its repositories (the catalog, or the ones asked for) audited in
 // parallel, at most `concurrency` at a time, over the caller's pooled connections, with progress
 // after each repository and a cancel that stops everything still running.
+import { setMaxListeners } from 'node:events';
 import type { AuditProgress, AuditReport, RepositoryAudit } from '../../../shared/audit';
 import { CountersignError } from '../../../shared/errors';
 import { mapLimit } from '../net/http';
@@ -60,6 +61,8 @@ export async function auditRegistry(options: AuditOptions): Promise<AuditReport>
     repositories,
     options.concurrency ?? DEFAULT_AUDIT_CONCURRENCY,
     async (repository, _index, itemSignal) => {
+      // Every request in flight listens to this one signal: dozens at once is by design, not a leak.
+      setMaxListeners(0, itemSignal);
       const audit = await auditRepository(repository, context, itemSignal);
       done += 1;
       onProgress?.({ phase: 'auditing', done, total: repositories.length, repository });
