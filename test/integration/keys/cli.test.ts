@@ -7,37 +7,26 @@ import { after, before, describe, it } from 'node:test';
 import type { KeyRecord } from '../../../electron/core/keys/key-index';
 import { dockerTrust, type DockerTrust } from '../../stack/docker-trust';
 import { canonicalKeyIdOfPem } from '../../stack/keys';
-import { startNotaryServer, type NotaryServer } from '../../stack/notary-server';
-import { makeTempDir, removeTempDir } from '../../stack/process';
+import type { NotaryServer } from '../../stack/notary-server';
 import { assertSignedBy, servedRole } from '../../unit/crypto/support/signed-files';
-import { countersign } from '../inspect/run-countersign';
-import { keychainAccounts, requireKeyringSession } from './support/vault-fixture';
+import { startKeyCliWorld, type KeyCliWorld } from './support/cli-world';
+import { keychainAccounts } from './support/vault-fixture';
 
+let world: KeyCliWorld;
 let server: NotaryServer;
 let docker: DockerTrust;
 let work: string;
-let env: NodeJS.ProcessEnv;
 
 before(async () => {
-  requireKeyringSession();
-  server = await startNotaryServer();
-  docker = await dockerTrust({ server: server.url, caFile: server.caFile });
-  work = makeTempDir('key-cli');
-  // The vault's home, and the passphrase docker uses for its repository keys, so exports load as is.
-  env = { ...process.env, COUNTERSIGN_HOME: join(work, 'home'), COUNTERSIGN_PASSPHRASE: docker.env()['DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE'] };
+  world = await startKeyCliWorld('key-cli');
+  ({ server, docker, work } = world);
 });
 
 after(async () => {
-  await docker?.dispose();
-  await server?.stop();
-  if (work) await removeTempDir(work);
+  await world?.dispose();
 });
 
-async function ok(argv: string[]): Promise<string> {
-  const result = await countersign(argv, env);
-  assert.equal(result.code, 0, `countersign ${argv.join(' ')} failed: ${result.stderr}`);
-  return result.stdout;
-}
+const ok = (argv: string[]) => world.ok(argv);
 
 async function listed(): Promise<KeyRecord[]> {
   return JSON.parse(await ok(['key', 'list', '--json'])) as KeyRecord[];
@@ -63,9 +52,9 @@ describe('countersign key generate', () => {
 
   it('refuses names docker refuses and an existing .pub file, generating nothing', async () => {
     const before = (await listed()).length;
-    assert.equal((await countersign(['key', 'generate', 'Bad/Name', '--dir', work], env)).code, 1);
+    assert.equal((await world.run(['key', 'generate', 'Bad/Name', '--dir', work])).code, 1);
     await writeFile(join(work, 'taken.pub'), 'x');
-    const taken = await countersign(['key', 'generate', 'taken', '--dir', work], env);
+    const taken = await world.run(['key', 'generate', 'taken', '--dir', work]);
     assert.equal(taken.code, 1);
     assert.match(taken.stderr, /invalid-input: public key file already exists/);
     assert.equal((await listed()).length, before);
@@ -90,7 +79,7 @@ describe('countersign key import, list, label and remove', () => {
     const { key } = JSON.parse(await ok(['key', 'generate', 'carol', '--dir', work, '--json'])) as { key: KeyRecord };
     await ok(['key', 'label', key.id, 'build server']);
     assert.equal((await listed()).find((r) => r.id === key.id)?.label, 'build server');
-    const unconfirmed = await countersign(['key', 'remove', key.id], env);
+    const unconfirmed = await world.run(['key', 'remove', key.id]);
     assert.equal(unconfirmed.code, 1);
     assert.match(unconfirmed.stderr, /confirmation-required/);
     await ok(['key', 'remove', key.id, '--yes']);
@@ -108,7 +97,7 @@ describe('countersign key offline and online', () => {
     assert.equal((await keychainAccounts()).includes(key.id), false);
     await ok(['key', 'online', key.id]);
     assert.equal((await listed()).find((r) => r.id === key.id)?.location, 'keychain');
-    const exportTwice = await countersign(['key', 'export', key.id, '--out', backup], env);
+    const exportTwice = await world.run(['key', 'export', key.id, '--out', backup]);
     assert.match(exportTwice.stderr, /exists \(use --force/);
   });
 });
