@@ -7,6 +7,7 @@ import { dockerTrust, startNotaryServer } from '../test/stack';
 import { HttpClient } from '../electron/core/net/http';
 import { NotaryClient } from '../electron/core/notary/notary-client';
 import { loadRepository } from '../electron/core/trust/load-repository';
+import { benchAudit } from './audit';
 import { stageTargets, syntheticTargets } from './large-repo';
 import { runPublishBench } from './publish';
 import { alternate, report, timeCommand } from './stats';
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
     for (const dir of temps) rmSync(dir, { recursive: true, force: true });
   }
   runPublishBench(ROUNDS);
+  await benchAudit();
 }
 
 main().catch((error: unknown) => {
