@@ -4,8 +4,12 @@
 // Countersign reported.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RepositoryView } from '../../../../shared/domain';
+import { HttpClient } from '../../../../electron/core/net/http';
+import { NotaryClient } from '../../../../electron/core/notary/notary-client';
+import { loadRepository } from '../../../../electron/core/trust/load-repository';
 import { dockerTrust, makeTempDir, notaryCli, removeTempDir, startNotaryServer, type DockerTrust, type NotaryCli, type NotaryServer } from '../../../stack';
 import { countersign, dockerFieldsOf, type CliResult } from '../../inspect/run-countersign';
 import { requireKeyringSession } from '../../keys/support/vault-fixture';
@@ -115,6 +119,20 @@ export async function assertClientsAgree(world: World, home: string, view: Repos
   const ours = dockerFieldsOf(await world.csOk(home, ['inspect', '--json', gun]));
   assert.deepEqual(ours, fromDocker.entries, 'docker trust inspect prints what countersign inspect prints');
   return listed;
+}
+
+/**
+ * The repository as Countersign verifies it now from `home` (its cache, refreshed from the server):
+ * for checking the real clients after a change made by someone else (docker, notary).
+ */
+export async function verifiedView(world: World, home: string, gun: string): Promise<RepositoryView> {
+  const http = new HttpClient({ ca: await readFile(world.server.caFile, 'utf8') });
+  try {
+    const notary = new NotaryClient(world.server.url, http);
+    return (await loadRepository({ home, server: notary.serverUrl, gun, fetcher: notary.fetcher(gun) })).view;
+  } finally {
+    http.close();
+  }
 }
 
 /** A made-up manifest digest and size for a tag. */
