@@ -5,5 +5,9 @@ import { auditCommand } from './audit';
 import { inspectCommand } from './inspect';
 import { keyCommands } from './key';
 import { publishCommands } from './publish';
+import { signerCommands } from './signer';
+import { delegationCommands } from './delegation';
+import { witnessCommand } from './witness';
+import { rotateCommand } from './rotate';
 
-export const COMMANDS: readonly Command[] = [inspectCommand, ...keyCommands, ...publishCommands, auditCommand, ...archiveCommands];
+export const COMMANDS: readonly Command[] = [inspectCommand, ...keyCommands, ...publishCommands, ...signerCommands, ...delegationCommands, witnessCommand, rotateCommand, auditCommand, ...archiveCommands];

@@ -91,41 +91,50 @@ export interface DelegationRemoveOptions {
 }
 
 export interface DelegationRemovalPlan {
-  staged: StagedChange[];
+  changes: Change[];
   /** True when the whole role (and what it delegated) goes. */
   removesRole: boolean;
   /** Canonical IDs of the keys removed. */
   removedKeyIds: string[];
   /** Set when the role's tags stop being trusted until someone with one of its remaining keys signs it again. */
   unverifiable?: string;
+  /** Set when the role keeps fewer keys than its threshold: nobody can sign it until keys are added. */
+  unsignable?: string;
 }
 
-/** `notary delegation remove`: keys and/or paths from a role, or (given neither) the whole role. */
-export async function stageDelegationRemove(context: StageContext, role: string, options: DelegationRemoveOptions = {}): Promise<DelegationRemovalPlan> {
+/**
+ * Plans `notary delegation remove`: keys and/or paths from a role, or (given neither) the whole role;
+ * checked in a dry run, not staged yet (the caller may want to confirm first).
+ */
+export async function planDelegationRemoval(context: StageContext, role: string, options: DelegationRemoveOptions = {}): Promise<DelegationRemovalPlan> {
   checkDelegationName(role);
   const inputs = await removalInputs(context);
   const existing = delegationOrUndefined(inputs.draft, role);
   if (!existing) throw new CountersignError('not-found', `${context.gun} has no delegation ${role}`, { role });
   const keyIds = options.keyIds ?? [];
   const paths = options.paths ?? [];
+  let plan: DelegationRemovalPlan;
   if (keyIds.length === 0 && paths.length === 0 && !options.allPaths) {
-    const staged = await stageIfPublishable(context, [{ kind: 'delegation-delete', role }]);
-    return { staged, removesRole: true, removedKeyIds: existing.canonicalIds };
+    plan = { changes: [{ kind: 'delegation-delete', role }], removesRole: true, removedKeyIds: existing.canonicalIds };
+  } else {
+    const removedKeyIds = keyIds.map((id) => resolveKeyId(existing.canonicalIds, id, role));
+    const change: DelegationUpdateChange = {
+      kind: 'delegation-update',
+      role,
+      addKeys: [],
+      removeKeyIds: removedKeyIds,
+      addPaths: [],
+      removePaths: [...paths],
+      clearPaths: options.allPaths === true,
+    };
+    applyChanges(inputs.draft, [change]);
+    const { witness, unverifiable } = witnessToKeepVerifying(inputs.draft, inputs.served?.trusted.delegations.get(role), inputs.held, role, inputs.now);
+    plan = { changes: witness ? [change, witness] : [change], removesRole: false, removedKeyIds, ...(unverifiable ? { unverifiable } : {}) };
+    const remaining = existing.canonicalIds.filter((id) => !removedKeyIds.includes(id)).length;
+    if (remaining < existing.threshold) plan.unsignable = `${role} keeps ${remaining} key(s) but needs ${existing.threshold} signatures: nobody can sign it until keys are added`;
   }
-  const removedKeyIds = keyIds.map((id) => resolveKeyId(existing.canonicalIds, id, role));
-  const change: DelegationUpdateChange = {
-    kind: 'delegation-update',
-    role,
-    addKeys: [],
-    removeKeyIds: removedKeyIds,
-    addPaths: [],
-    removePaths: [...paths],
-    clearPaths: options.allPaths === true,
-  };
-  applyChanges(inputs.draft, [change]);
-  const { witness, unverifiable } = witnessToKeepVerifying(inputs.draft, inputs.served?.trusted.delegations.get(role), inputs.held, role, inputs.now);
-  const staged = await stageIfPublishable(context, witness ? [change, witness] : [change]);
-  return { staged, removesRole: false, removedKeyIds, ...(unverifiable ? { unverifiable } : {}) };
+  await checkPublishable(context, plan.changes);
+  return plan;
 }
 
 /**
@@ -153,7 +162,7 @@ export function witnessToKeepVerifying(
   if (heldListed.size >= requirement.threshold) return { witness: { kind: 'witness', role, until: defaultExpiry(role, now) } };
   const tags = Object.keys(served.signed.targets).length;
   return {
-    unverifiable: `${role} was signed by the keys being removed: its ${tags} signed tag(s) are no longer trusted until a remaining signer of ${role} signs it again`,
+    unverifiable: `${role} was signed by the keys being removed: its ${tags} signed tag(s) are no longer trusted until a remaining signer of ${role} re-signs it (notary witness ${after.gun} ${role})`,
   };
 }
 

@@ -14,7 +14,8 @@ import type { KeyVault } from '../keys/vault';
 import type { Change, DelegationUpdateChange, StagedChange } from './changes';
 import { canonicalKeyIdsOf } from './delegations-apply';
 import { stagedDelegationKey, type DelegationKey } from './delegations-keys';
-import { checkPublishable, delegationIn, removalInputs, stageIfPublishable, witnessToKeepVerifying } from './delegations';
+import { checkPublishable, delegationIn, removalInputs, witnessToKeepVerifying } from './delegations';
+import { holdsKeyFor } from './signing';
 import type { RepositoryDraft } from './draft';
 import { applyChanges } from './apply-changes';
 import type { Envelope, TargetsSigned } from '../tuf/metadata';
@@ -37,6 +38,11 @@ export interface SignerAddResult {
   staged: StagedChange[];
   /** True when creating the repository was staged first. */
   initialized: boolean;
+  /**
+   * The vault holds the snapshot key: signers publishing on their own (docker trust sign) need it too,
+   * since the server only completes updates whose snapshot it can sign (rotate snapshot --server-managed).
+   */
+  snapshotKeyHeldHere: boolean;
 }
 
 export async function stageSignerAdd(context: SignerContext, name: string, keys: readonly DelegationKey[]): Promise<SignerAddResult> {
@@ -44,8 +50,10 @@ export async function stageSignerAdd(context: SignerContext, name: string, keys:
   if (keys.length === 0) throw new CountersignError('invalid-input', "give the signer's public key with --key FILE");
   const init = (await repositoryPlanned(context)) ? [] : await stageInit(context, { serverManagedSnapshot: true, ...(await firstRootKey(context.vault)) });
   try {
-    const staged = await stageIfPublishable(context, signerAddChanges(name, keys));
-    return { staged: [...init, ...staged], initialized: init.length > 0 };
+    const changes = signerAddChanges(name, keys);
+    const planned = await checkPublishable(context, changes);
+    const staged = await stagingArea(context).stage(changes, context.now?.());
+    return { staged: [...init, ...staged], initialized: init.length > 0, snapshotKeyHeldHere: await holdsKeyFor(planned.signingKeys('snapshot'), context.keys) };
   } catch (error) {
     // Creating the repository was only staged for this signer.
     await stagingArea(context).drop(init.map((change) => change.id));
@@ -148,6 +156,3 @@ export function signerRemovalPlan(input: { draft: RepositoryDraft; served: Envel
   return plan;
 }
 
-export async function stageSignerRemoval(context: StageContext, plan: SignerRemovalPlan): Promise<StagedChange[]> {
-  return stagingArea(context).stage(plan.changes, context.now?.());
-}

@@ -1,0 +1,96 @@
+// `countersign signer add|remove NAME GUN...`: docker trust's signer commands over the write path.
+// Like docker, several repositories may be named; each is done on its own, a failure is reported and
+// the others go on, and the exit status says whether all of them succeeded. Like init, sign and
+// revoke, each publishes at once unless --stage.
+import { resolve } from 'node:path';
+import { CountersignError, toErrorInfo } from '../../../shared/errors';
+import { readDelegationKeyFiles } from '../../core/publish/delegations-keys';
+import { checkSignerName, planSignerRemoval, stageSignerAdd } from '../../core/publish/signers';
+import { stagingArea } from '../../core/publish/stage';
+import { flag, stringsOption, type ParsedArgs } from '../args';
+import type { Command } from '../command';
+import type { CliContext } from '../context';
+import { confirmOnTerminal } from './key';
+import { repositoryFor, STAGE_OPTION, stagedThenPublished, type Repository } from './publish';
+
+const signerAddCommand: Command = {
+  name: 'signer add',
+  summary: 'Add a signer: targets/NAME and targets/releases with its public keys; creates the repository if needed (docker trust signer add)',
+  usage: 'NAME GUN... --key PUBFILE...',
+  options: {
+    key: { type: 'strings', value: 'FILE', description: "the signer's public key: a .pub file (docker trust key generate) or a certificate; repeatable" },
+    ...STAGE_OPTION,
+  },
+  async run(cli, args) {
+    const [name, ...guns] = namesAndRepositories(args.positionals, 'signer add');
+    checkSignerName(name);
+    const keys = await readDelegationKeyFiles(stringsOption(args, 'key').map((file) => resolve(file)));
+    return forEachRepository(cli, args, guns, 'signer add', 'failed to add signer to', async (repo) => {
+      progress(cli, `Adding signer "${name}" to ${repo.gun}...\n`);
+      const added = await stageSignerAdd(repo.context, name, keys);
+      if (added.initialized) progress(cli, `Initializing signed repository for ${repo.gun} (the server holds its snapshot key)...\n`);
+      if (added.snapshotKeyHeldHere) {
+        cli.err.write(`warning: you hold the snapshot key of ${repo.gun}: "${name}" can sign with docker trust only with it too, or after countersign rotate ${repo.gun} snapshot --server-managed\n`);
+      }
+      return stagedThenPublished(cli, args, repo, added.staged, { signer: name, initialized: added.initialized });
+    });
+  },
+};
+
+const signerRemoveCommand: Command = {
+  name: 'signer remove',
+  summary: "Remove a signer: its keys leave targets/releases and targets/NAME goes (docker trust signer remove)",
+  usage: 'NAME GUN...',
+  options: {
+    force: { type: 'boolean', description: 'do not ask before a removal that leaves targets/releases unsignable or its tags untrusted (required without a terminal)' },
+    ...STAGE_OPTION,
+  },
+  async run(cli, args) {
+    const [name, ...guns] = namesAndRepositories(args.positionals, 'signer remove');
+    return forEachRepository(cli, args, guns, 'signer remove', 'failed to remove signer from', async (repo) => {
+      progress(cli, `Removing signer "${name}" from ${repo.gun}...\n`);
+      const plan = await planSignerRemoval(repo.context, name);
+      if (plan.confirm && !flag(args, 'force') && !(await confirmOnTerminal(`${plan.confirm}.\nRemove "${name}" from ${repo.gun}? (yes/no) `))) {
+        throw new CountersignError('confirmation-required', `not removing "${name}" from ${repo.gun}: ${plan.confirm}; confirm with --force`);
+      }
+      if (plan.releasesResigned) progress(cli, `targets/releases is re-signed with your key, so that its tags stay trusted.\n`);
+      const staged = await stagingArea(repo.context).stage(plan.changes, repo.context.now?.());
+      return stagedThenPublished(cli, args, repo, staged, { signer: name, releasesRemoved: plan.releasesRemoved, releasesResigned: plan.releasesResigned });
+    });
+  },
+};
+
+function namesAndRepositories(positionals: readonly string[], command: string): [string, ...string[]] {
+  const [name, ...guns] = positionals;
+  if (name === undefined || guns.length === 0) throw new CountersignError('invalid-input', `${command} needs a signer NAME and at least one repository`);
+  return [name, ...guns];
+}
+
+/** Human progress lines go to stderr with --json, so stdout stays one JSON document per repository. */
+function progress(cli: CliContext, text: string): void {
+  (cli.json ? cli.err : cli.out).write(text);
+}
+
+/**
+ * Runs `task` for each repository; a failure is printed and the others go on (as docker does). One
+ * failure is rethrown as it is; several become one error naming them all.
+ */
+async function forEachRepository(cli: CliContext, args: ParsedArgs, inputs: readonly string[], command: string, failedWhat: string, task: (repo: Repository) => Promise<number>): Promise<number> {
+  const failures: { gun: string; error: unknown }[] = [];
+  for (const input of inputs) {
+    try {
+      await task(repositoryFor(cli, { ...args, positionals: [input] }, command, 'none'));
+    } catch (error) {
+      failures.push({ gun: input, error });
+      if (inputs.length > 1) {
+        const info = toErrorInfo(error);
+        cli.err.write(`countersign: ${input}: ${info.code}: ${info.message}\n`);
+      }
+    }
+  }
+  if (failures.length === 0) return 0;
+  if (inputs.length === 1) throw failures[0]!.error;
+  throw new CountersignError(toErrorInfo(failures[0]!.error).code, `${failedWhat}: ${failures.map((f) => f.gun).join(', ')}`);
+}
+
+export const signerCommands: readonly Command[] = [signerAddCommand, signerRemoveCommand];
