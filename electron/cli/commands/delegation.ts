@@ -1,0 +1,109 @@
+// `countersign delegation add|remove|list`: notary's delegation commands over the write path, with
+// docker trust's publishing habit (at once, unless --stage). Key IDs are canonical, as notary and
+// docker print them.
+import { resolve } from 'node:path';
+import { CountersignError } from '../../../shared/errors';
+import { listDelegations, planDelegationRemoval, stageDelegationAdd } from '../../core/publish/delegations';
+import { showPath } from '../../core/publish/delegations-apply';
+import { readDelegationKeyFiles } from '../../core/publish/delegations-keys';
+import { stagingArea } from '../../core/publish/stage';
+import { flag, stringOption, stringsOption, type ParsedArgs } from '../args';
+import type { Command } from '../command';
+import type { CliContext } from '../context';
+import { formatTable } from '../table';
+import { confirmOnTerminal } from './key';
+import { repositoryFor, STAGE_OPTION, stagedThenPublished, type Repository } from './publish';
+
+const PATH_OPTIONS = {
+  paths: { type: 'strings', value: 'PREFIX', description: 'a path prefix the role may sign (repeatable); "" is every path' },
+  'all-paths': { type: 'boolean', description: 'every path' },
+} as const;
+
+const delegationAddCommand: Command = {
+  name: 'delegation add',
+  summary: 'Delegate a role (or give it more keys, paths, a threshold): its parent lists it (notary delegation add)',
+  usage: 'GUN ROLE --key FILE... [--paths PREFIX... | --all-paths] [--threshold N]',
+  options: {
+    key: { type: 'strings', value: 'FILE', description: 'a public key (.pub) or certificate of the role; repeatable' },
+    ...PATH_OPTIONS,
+    threshold: { type: 'string', value: 'N', description: 'signatures the role needs (default: 1 for a new role, unchanged otherwise)' },
+    ...STAGE_OPTION,
+  },
+  async run(cli, args) {
+    const { repo, role } = repositoryAndRole(cli, args, 'delegation add');
+    const keyFiles = stringsOption(args, 'key');
+    const keys = keyFiles.length > 0 ? await readDelegationKeyFiles(keyFiles.map((file) => resolve(file))) : [];
+    const threshold = thresholdOption(args);
+    const staged = await stageDelegationAdd(repo.context, role, {
+      keys,
+      paths: stringsOption(args, 'paths'),
+      allPaths: flag(args, 'all-paths'),
+      ...(threshold === undefined ? {} : { threshold }),
+    });
+    return stagedThenPublished(cli, args, repo, staged);
+  },
+};
+
+const delegationRemoveCommand: Command = {
+  name: 'delegation remove',
+  summary: 'Remove keys or paths from a role, or the whole role with what it delegated (notary delegation remove)',
+  usage: 'GUN ROLE [--key KEYID...] [--paths PREFIX... | --all-paths]',
+  options: {
+    key: { type: 'strings', value: 'KEYID', description: 'remove this key (canonical ID or an unambiguous prefix; repeatable)' },
+    paths: { type: 'strings', value: 'PREFIX', description: 'remove this path prefix (repeatable)' },
+    'all-paths': { type: 'boolean', description: 'remove every path' },
+    yes: { type: 'boolean', description: 'do not ask before removing the whole role or leaving its tags untrusted (required without a terminal)' },
+    ...STAGE_OPTION,
+  },
+  async run(cli, args) {
+    const { repo, role } = repositoryAndRole(cli, args, 'delegation remove');
+    const plan = await planDelegationRemoval(repo.context, role, { keyIds: stringsOption(args, 'key'), paths: stringsOption(args, 'paths'), allPaths: flag(args, 'all-paths') });
+    const risk = plan.removesRole ? `Remove ${role} from ${repo.gun} with all its keys, paths and signed tags` : plan.unverifiable;
+    if (risk && !flag(args, 'yes') && !(await confirmOnTerminal(`${risk}. Continue? (yes/no) `))) {
+      throw new CountersignError('confirmation-required', `not changing ${role}: ${risk}; confirm with --yes`, { role });
+    }
+    if (plan.unsignable) cli.err.write(`warning: ${plan.unsignable}\n`);
+    const staged = await stagingArea(repo.context).stage(plan.changes, repo.context.now?.());
+    return stagedThenPublished(cli, args, repo, staged, { removedKeyIds: plan.removedKeyIds });
+  },
+};
+
+const delegationListCommand: Command = {
+  name: 'delegation list',
+  summary: 'List the delegations of a repository as the server serves them, verified (notary delegation list)',
+  usage: 'GUN',
+  async run(cli, args) {
+    const repo = repositoryFor(cli, args, 'delegation list', 'none');
+    const delegations = await listDelegations(repo.context);
+    if (cli.json) {
+      cli.out.write(`${JSON.stringify({ gun: repo.gun, delegations }, null, 2)}\n`);
+    } else if (delegations.length === 0) {
+      cli.out.write(`No delegations in ${repo.gun}.\n`);
+    } else {
+      // notary's layout: one line per role, further paths and keys on continuation lines.
+      const rows = delegations.flatMap((d) => {
+        const lines = Math.max(1, d.paths.length, d.keyIds.length);
+        const status = d.status === 'verified' ? `until ${d.expires?.slice(0, 10) ?? '-'}` : `FAILED: ${d.error?.code ?? ''}`;
+        return Array.from({ length: lines }, (_, i) => [i === 0 ? d.role : '', d.paths[i] === undefined ? '' : showPath(d.paths[i]!), d.keyIds[i] ?? '', i === 0 ? String(d.threshold) : '', i === 0 ? status : '']);
+      });
+      cli.out.write(formatTable([['ROLE', 'PATHS', 'KEY IDS', 'THRESHOLD', 'STATUS'], ...rows]));
+    }
+    return 0;
+  },
+};
+
+/** GUN ROLE: the repository as publish commands take it, and the delegated role. */
+function repositoryAndRole(cli: CliContext, args: ParsedArgs, command: string): { repo: Repository; role: string } {
+  const [gun, role, ...extra] = args.positionals;
+  if (gun === undefined || role === undefined || extra.length > 0) throw new CountersignError('invalid-input', `${command} takes a repository and a role (targets/NAME)`);
+  return { repo: repositoryFor(cli, { ...args, positionals: [gun] }, command, 'none'), role };
+}
+
+function thresholdOption(args: ParsedArgs): number | undefined {
+  const value = stringOption(args, 'threshold');
+  if (value === undefined) return undefined;
+  if (!/^[1-9]\d{0,2}$/.test(value)) throw new CountersignError('invalid-input', '--threshold needs a whole number of signatures, at least 1');
+  return Number(value);
+}
+
+export const delegationCommands: readonly Command[] = [delegationAddCommand, delegationRemoveCommand, delegationListCommand];

@@ -1,0 +1,21 @@
+// `countersign witness GUN ROLE...`: re-sign roles as they are (notary witness). This is how a role is
+// renewed before it expires (each signature gives it notary's default lifetime again: 3 years for
+// targets and delegations, 10 for root); the snapshot is renewed with every publish, the timestamp by
+// the server.
+import { CountersignError } from '../../../shared/errors';
+import { stageWitness } from '../../core/publish/witness';
+import type { Command } from '../command';
+import { repositoryFor, STAGE_OPTION, stagedThenPublished } from './publish';
+
+export const witnessCommand: Command = {
+  name: 'witness',
+  summary: 'Re-sign roles as they are, renewing their expiry (targets, targets/NAME, root)',
+  usage: 'GUN ROLE...',
+  options: { ...STAGE_OPTION },
+  async run(cli, args) {
+    const [gun, ...roles] = args.positionals;
+    if (gun === undefined || roles.length === 0) throw new CountersignError('invalid-input', 'witness takes a repository and the roles to re-sign');
+    const repo = repositoryFor(cli, { ...args, positionals: [gun] }, 'witness', 'none');
+    return stagedThenPublished(cli, args, repo, await stageWitness(repo.context, roles));
+  },
+};
