@@ -9,6 +9,7 @@ import { auditRegistry, RetryingHttpClient, type AuditOptions } from '../../../e
 import { NotaryClient } from '../../../electron/core/notary/notary-client';
 import { RegistryClient } from '../../../electron/core/registry';
 import { makeTempDir, removeTempDir, startMitm } from '../../stack';
+import { runCli } from '../../../electron/cli/main';
 import { countersign, countersignBin } from '../inspect/run-countersign';
 import { EXPECTED, EXPIRING_DAYS, REPOS, startMixedRegistry, type MixedRegistry } from './support/mixed-registry';
 
@@ -220,6 +221,20 @@ describe('countersign audit', () => {
     assert.match(unknown.stderr, /unknown category "sloppy"/);
     const both = await countersign([...base(), '--json', '--csv']);
     assert.equal(both.code, 1);
+  });
+
+  it('draws a progress line on stderr when it is a terminal, and clears it before the report', async () => {
+    let stderr = '';
+    let stdout = '';
+    const code = await runCli([...base(), '--json'], {
+      out: { write: (text) => void (stdout += text) },
+      err: { write: (text) => void (stderr += text), isTTY: true },
+      env: {},
+    });
+    assert.equal(code, 0, stderr);
+    assert.ok(stderr.includes('\r\x1b[Kaudit: 4/4 repositories'), JSON.stringify(stderr));
+    assert.ok(stderr.endsWith('\r\x1b[K'));
+    assert.doesNotMatch(stdout, /\x1b/);
   });
 
   it('runs as the real bin: the exit code follows the policy, and no progress line when stderr is not a terminal', async () => {
