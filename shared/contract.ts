@@ -23,6 +23,22 @@ import type {
   RefreshProgress,
   WatchStatus,
 } from './schemas/views';
+import {
+  flowRequests,
+  type CollaboratorKey,
+  type DelegationDryRun,
+  type ExpiryReport,
+  type FlowProgress,
+  type FlowSummary,
+  type KeyRevocationPreview,
+  type RegistryDigest,
+  type RevocationPreview,
+  type RotationPreflight,
+  type RotationRecordView,
+  type RotationSummary,
+  type SignerRemovalPreview,
+  type StagedView,
+} from './schemas/flows';
 
 /** Never present at run time: carries the response and progress types along with the schema. */
 declare const phantom: unique symbol;
@@ -95,6 +111,49 @@ export const contract = {
 
   /** What this machine already has: docker trust keys and cached trust data. */
   'discovery.scan': call(empty).returns<MachineDiscovery>(),
+
+  // ---- The write flows (shared/schemas/flows.ts): every long one streams FlowProgress and can be cancelled.
+  /** Changes staged and not yet published, per repository. */
+  'publish.staged': call(flowRequests.publishStaged).returns<StagedView[]>(),
+  'publish.run': operation(flowRequests.publishStaged).returns<FlowSummary, FlowProgress>(),
+  'publish.discard': call(flowRequests.publishDiscard).returns<{ dropped: number }>(),
+
+  /** The digest and size the registry serves for a tag now. */
+  'sign.readDigest': call(flowRequests.readDigest).returns<RegistryDigest>(),
+  /** Signs a tag (docker trust sign's roles unless given); with `guard`, only if the registry still serves that digest. */
+  'sign.tag': operation(flowRequests.signTag).returns<FlowSummary, FlowProgress>(),
+
+  'revoke.preview': call(flowRequests.revokePreview).returns<RevocationPreview>(),
+  'revoke.tags': operation(flowRequests.revokeTags).returns<FlowSummary, FlowProgress>(),
+  /** Which delegations list a (compromised) key, and which tags lose their valid signatures without it. */
+  'revoke.keyPreview': operation(flowRequests.keyRevocationPreview).returns<KeyRevocationPreview[], FlowProgress>(),
+  'revoke.key': operation(flowRequests.revokeKey).returns<FlowSummary, FlowProgress>(),
+
+  /** Reads a collaborator's public key or certificate (PEM, docker trust .pub). */
+  'delegation.readKey': call(flowRequests.readKey).returns<CollaboratorKey>(),
+  /** A dry run per repository of adding the collaborator as a signer: applied and signed, nothing staged. */
+  'delegation.plan': operation(flowRequests.delegationPlan).returns<DelegationDryRun[], FlowProgress>(),
+  'delegation.add': operation(flowRequests.delegationPlan).returns<FlowSummary, FlowProgress>(),
+  'delegation.removalPreview': call(flowRequests.signerRemovalPreview).returns<SignerRemovalPreview>(),
+  'delegation.remove': operation(flowRequests.removeSigner).returns<FlowSummary, FlowProgress>(),
+  /** Safe signer replacement: add the new key, re-sign the signer's roles with it, then remove the old key. */
+  'delegation.replaceKey': operation(flowRequests.replaceSignerKey).returns<FlowSummary, FlowProgress>(),
+
+  'rotation.preflight': operation(flowRequests.rotationPreflight).returns<RotationPreflight, FlowProgress>(),
+  /** Brings an offline (root) key back into the keychain from its encrypted file. */
+  'rotation.bringKeyOnline': call(flowRequests.bringKeyOnline).returns<{ keyId: string; role: string }>(),
+  'rotation.start': operation(flowRequests.rotationPreflight).returns<RotationSummary, FlowProgress>(),
+  /** Rotations that were interrupted (the app closed or crashed) and can be resumed. */
+  'rotation.pending': call(empty).returns<RotationRecordView[]>(),
+  'rotation.resume': operation(flowRequests.rotationResume).returns<RotationSummary, FlowProgress>(),
+  /** Forgets an interrupted rotation (what it staged stays staged; its new keys stay in the keychain). */
+  'rotation.dismiss': call(flowRequests.rotationResume).returns<{ dismissed: boolean }>(),
+  /** Moves a key out of the keychain into an encrypted file (a new root key, kept offline). */
+  'rotation.takeKeyOffline': call(flowRequests.takeKeyOffline).returns<{ keyId: string; file: string }>(),
+
+  /** Every role of the watched repositories that expires within the warning window. */
+  'expiry.list': operation(flowRequests.expiryList).returns<ExpiryReport, FlowProgress>(),
+  'expiry.resign': operation(flowRequests.expiryResign).returns<FlowSummary, FlowProgress>(),
 
   /** Cancels a running call by the operation id it was started with. Answered by the router itself. */
   'operations.cancel': call(z.strictObject({ operationId: z.string().min(1).max(64) })).returns<{ cancelled: boolean }>(),

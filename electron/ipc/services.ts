@@ -9,6 +9,7 @@ import type {
   KeySummary,
   MachineDiscovery,
 } from '../../shared/schemas/views';
+import type { WriteFlows } from './flows';
 import type { SettingsStore } from './settings-store';
 
 export interface Cancellable {
@@ -67,4 +68,6 @@ export interface Services {
   credentials: ServerCredentials;
   keys: KeyService;
   discovery: Discovery;
+  /** Signing, revocation, delegation, key rotation and expiry (electron/ipc/flows). */
+  flows: WriteFlows;
 }

@@ -3,8 +3,9 @@
 import { keychainSecretStore, openKeyVault, type SecretStore } from '../core/keys';
 import type { AppInfo } from '../../shared/schemas/views';
 import { NotaryClients, notaryProbe, notaryTrustService } from './core-services';
+import { createWriteFlows } from './flows';
 import { discoverMachine } from './machine-discovery';
-import { vaultKeyService } from './key-service';
+import { passphraseList, vaultKeyService } from './key-service';
 import type { ServerCredentials, Services } from './services';
 import { SettingsStore, type KeyValueBackend } from './settings-store';
 
@@ -52,5 +53,12 @@ export function createServices(options: ServiceOptions): RunningServices {
       options.overrides?.keys ??
       vaultKeyService((passphrases) => openKeyVault({ homeDir, passphrases, backend: options.settingsBackend }), homeDir),
     discovery: { dockerConfigDir, scan: () => discoverMachine(dockerConfigDir) },
+    flows: createWriteFlows({
+      homeDir,
+      dockerConfigDir,
+      settings: new SettingsStore(options.settingsBackend),
+      notary: (server) => clients.get(server),
+      vault: (passphrases = []) => openKeyVault({ homeDir, passphrases: passphraseList(passphrases), backend: options.settingsBackend }),
+    }),
   };
 }

@@ -3,11 +3,17 @@ import type { Handlers } from '../router';
 import type { Services } from '../services';
 import { WatchStatusBook } from '../watch-status';
 import { appHandlers } from './app';
+import { delegationHandlers } from './delegation';
 import { discoveryHandlers } from './discovery';
+import { expiryHandlers } from './expiry';
 import { keyHandlers } from './keys';
+import { publishHandlers } from './publish';
 import { repositoryHandlers } from './repositories';
+import { revokeHandlers } from './revoke';
+import { rotationHandlers } from './rotation';
 import { serverHandlers } from './servers';
 import { settingsHandlers } from './settings';
+import { signHandlers } from './sign';
 import { watchHandlers } from './watch';
 
 export function createHandlers(services: Services): Handlers {
@@ -20,5 +26,11 @@ export function createHandlers(services: Services): Handlers {
     ...watchHandlers(services, book),
     ...keyHandlers(services),
     ...discoveryHandlers(services),
+    ...publishHandlers(services),
+    ...signHandlers(services),
+    ...revokeHandlers(services),
+    ...delegationHandlers(services),
+    ...rotationHandlers(services),
+    ...expiryHandlers(services),
   };
 }

@@ -1,0 +1,195 @@
+// Delegation from the app: a collaborator's public key (PEM or docker trust .pub) becomes a signer of
+// the chosen repositories the way `docker trust signer add` makes one (targets/NAME and
+// targets/releases), after a dry run per repository; removing a signer asks first when it holds the
+// last releases key; replacing a signer's key adds the new key, re-signs with it, then drops the old.
+import { CountersignError } from '../../../shared/errors';
+import type { CollaboratorKey, DelegationDryRun, FlowSummary, RepositoryRef, SignerRemovalPreview } from '../../../shared/schemas/flows';
+import { canonicalKeyIdOf, keyId } from '../../core/crypto/key-id';
+import { parsePemBlocks } from '../../core/crypto/pem';
+import type { KeyRecord } from '../../core/keys';
+import { describeChange, type Change, type DelegationUpdateChange } from '../../core/publish/changes';
+import { delegationKeyOfPem, stagedDelegationKey, type DelegationKey } from '../../core/publish/delegations-keys';
+import { checkPublishable, delegationIn, planDelegationRemoval } from '../../core/publish/delegations';
+import { canonicalKeyIdsOf } from '../../core/publish/delegations-apply';
+import { publishStaged, type PublishResult } from '../../core/publish/publish';
+import { holdsKeyFor } from '../../core/publish/signing';
+import { planSignerRemoval, RELEASES_ROLE, signerAddChanges } from '../../core/publish/signers';
+import { plannedDraft, stagingArea } from '../../core/publish/stage';
+import { distinctRepositories, repositoryContext, type RepositoryContext, type WriteEnvironment } from './environment';
+import { forEachRepository, mergedOutcome, publishEach, type FlowContext } from './run';
+
+export interface DelegationRequest {
+  pem: string;
+  name: string;
+  repositories: RepositoryRef[];
+  paths: string[];
+  threshold?: number | undefined;
+}
+
+export interface ReplaceKeyRequest {
+  repositories: RepositoryRef[];
+  name: string;
+  oldKeyId: string;
+  newKeyId?: string | undefined;
+}
+
+const PASTED = 'the pasted key';
+
+export function delegationFlows(env: WriteEnvironment) {
+  /** The changes that make the collaborator a signer, checked by applying and signing them (nothing staged). */
+  async function dryRun(repository: RepositoryContext, request: DelegationRequest, key: DelegationKey): Promise<{ changes: Change[]; alreadyDelegated: boolean; notes: string[] }> {
+    const draft = await plannedDraft(repository);
+    const existing = delegationIn(draft, `targets/${request.name}`);
+    const alreadyDelegated = existing !== undefined && canonicalKeyIdsOf(existing.grant, existing.keys).includes(key.canonicalId);
+    const changes = signerAddChanges(request.name, [key]).map((change) => (change.role === RELEASES_ROLE ? change : restricted(change, request)));
+    const planned = await checkPublishable(repository, changes);
+    const notes: string[] = [];
+    if (await holdsKeyFor(planned.signingKeys('snapshot'), repository.keys)) {
+      notes.push(
+        'The snapshot key of this repository is in this keychain, so the collaborator cannot publish with docker trust sign yet: let the server hold the snapshot key (Rotate keys, snapshot, held by the server).',
+      );
+    }
+    return { changes, alreadyDelegated, notes };
+  }
+
+  return {
+    readKey(pem: string, fileName: string | undefined): CollaboratorKey {
+      const key = delegationKeyOfPem(pem, fileName ?? PASTED);
+      const suggested = suggestedName(pem, fileName);
+      return {
+        keyId: key.canonicalId,
+        keytype: key.key.keytype,
+        kind: key.key.keytype.endsWith('-x509') ? 'certificate' : 'public key',
+        ...(suggested === undefined ? {} : { suggestedName: suggested }),
+      };
+    },
+
+    async plan(request: DelegationRequest, context: FlowContext): Promise<DelegationDryRun[]> {
+      const key = delegationKeyOfPem(request.pem, PASTED);
+      const { outcomes, results } = await forEachRepository(
+        distinctRepositories(request.repositories),
+        context,
+        async (ref, step) => {
+          step('dry run');
+          return dryRun(repositoryContext(env, ref, context.signal), request, key);
+        },
+        (ref, run) => ({ ...ref, status: 'unchanged', changes: run.changes.map(describeChange), versions: {}, serverSigned: [], notes: run.notes }),
+      );
+      return outcomes.map((outcome) => {
+        const run = [...results].find(([ref]) => ref.gun === outcome.gun && ref.serverId === outcome.serverId)?.[1];
+        return {
+          gun: outcome.gun,
+          serverId: outcome.serverId,
+          ok: outcome.status !== 'failed',
+          changes: outcome.changes,
+          notes: run?.notes ?? [],
+          alreadyDelegated: run?.alreadyDelegated ?? false,
+          ...(outcome.error ? { error: outcome.error } : {}),
+        };
+      });
+    },
+
+    add(request: DelegationRequest, context: FlowContext): Promise<FlowSummary> {
+      const key = delegationKeyOfPem(request.pem, PASTED);
+      return publishEach(distinctRepositories(request.repositories), context, async (ref, step) => {
+        const repository = repositoryContext(env, ref, context.signal);
+        step('dry run');
+        const { changes, notes } = await dryRun(repository, request, key);
+        await stagingArea(repository).stage(changes);
+        step('publishing');
+        return { result: await publishStaged(repository), notes };
+      });
+    },
+
+    async removalPreview(ref: RepositoryRef, name: string, signal: AbortSignal): Promise<SignerRemovalPreview> {
+      const plan = await planSignerRemoval(repositoryContext(env, ref, signal), name);
+      return {
+        ...ref,
+        name,
+        changes: plan.changes.map(describeChange),
+        keyIds: plan.keyIds,
+        releasesRemoved: plan.releasesRemoved,
+        releasesResigned: plan.releasesResigned,
+        ...(plan.confirm === undefined ? {} : { confirm: plan.confirm }),
+      };
+    },
+
+    remove(request: RepositoryRef & { name: string; confirm: boolean }, context: FlowContext): Promise<FlowSummary> {
+      return publishEach([request], context, async (ref, step) => {
+        const repository = repositoryContext(env, ref, context.signal);
+        step('checking what the removal changes');
+        const plan = await planSignerRemoval(repository, request.name);
+        if (plan.confirm !== undefined && !request.confirm) throw new CountersignError('confirmation-required', plan.confirm);
+        await stagingArea(repository).stage(plan.changes);
+        step('publishing');
+        return { result: await publishStaged(repository), notes: plan.confirm === undefined ? [] : [`Confirmed: ${plan.confirm}`] };
+      });
+    },
+
+    async replaceKey(request: ReplaceKeyRequest, context: FlowContext): Promise<FlowSummary> {
+      const repositories = distinctRepositories(request.repositories);
+      const vault = env.vault();
+      // The new key is in the keychain before any metadata names it.
+      const record: KeyRecord = request.newKeyId !== undefined ? await vault.get(request.newKeyId) : await vault.generate({ role: request.name, label: `${request.name} (replaces ${request.oldKeyId.slice(0, 12)})` });
+      if (record.id === request.oldKeyId) throw new CountersignError('invalid-input', 'the new key is the key being replaced');
+      const newKey = vaultDelegationKey(record);
+      const { outcomes } = await forEachRepository(
+        repositories,
+        context,
+        async (ref, step) => {
+          const repository = repositoryContext(env, ref, context.signal);
+          const roles = await rolesListing(repository, request.name, request.oldKeyId);
+          step('adding the new key');
+          const add: DelegationUpdateChange[] = roles.map((role) => ({ kind: 'delegation-update', role, addKeys: [stagedDelegationKey(newKey)], removeKeyIds: [], addPaths: [], removePaths: [], clearPaths: false }));
+          await checkPublishable(repository, add);
+          await stagingArea(repository).stage(add);
+          const added = await publishStaged(repository);
+          step('re-signing with the new key and removing the old one');
+          for (const role of roles) {
+            // Planned one role at a time: each plan builds on what is staged before it.
+            const plan = await planDelegationRemoval(repository, role, { keyIds: [request.oldKeyId] });
+            await stagingArea(repository).stage(plan.changes);
+          }
+          const removed = await publishStaged(repository);
+          return { results: [added, removed], roles };
+        },
+        (ref, { results, roles }: { results: PublishResult[]; roles: string[] }) =>
+          mergedOutcome(ref, results, [`${roles.join(' and ')} now use key ${record.id.slice(0, 12)} instead of ${request.oldKeyId.slice(0, 12)}`]),
+      );
+      return { outcomes };
+    },
+  };
+}
+
+/** The signer's roles (targets/NAME, targets/releases) that list the key being replaced. */
+async function rolesListing(repository: RepositoryContext, name: string, oldKeyId: string): Promise<string[]> {
+  const draft = await plannedDraft(repository);
+  const roles = [`targets/${name}`, RELEASES_ROLE].filter((role) => {
+    const delegation = delegationIn(draft, role);
+    return delegation !== undefined && canonicalKeyIdsOf(delegation.grant, delegation.keys).includes(oldKeyId);
+  });
+  if (roles.length === 0) throw new CountersignError('not-found', `signer ${name} of ${repository.gun} has no key ${oldKeyId.slice(0, 12)}`);
+  return roles;
+}
+
+function vaultDelegationKey(record: KeyRecord): DelegationKey {
+  if (record.keytype === 'ed25519') throw new CountersignError('key-unsupported', 'notary and docker trust cannot use ed25519 keys for signers: choose an ECDSA key');
+  const key = { keytype: record.keytype, keyval: { private: null, public: record.publicKey } } as const;
+  return { key, id: keyId(key), canonicalId: canonicalKeyIdOf(key), file: 'the keychain' };
+}
+
+/** Paths and threshold the user chose for targets/NAME (releases keeps every path, as docker makes it). */
+function restricted(change: DelegationUpdateChange, request: DelegationRequest): DelegationUpdateChange {
+  return {
+    ...change,
+    addPaths: request.paths.length > 0 ? request.paths : change.addPaths,
+    ...(request.threshold === undefined ? {} : { threshold: request.threshold }),
+  };
+}
+
+/** docker trust key generate writes `role: NAME`; else the file name (alice.pub -> alice). */
+function suggestedName(pem: string, fileName: string | undefined): string | undefined {
+  const header = parsePemBlocks(pem)[0]?.headers['role'];
+  const fromFile = fileName?.replace(/\.(pub|pem|crt|cert)$/i, '').toLowerCase();
+  return [header, fromFile].find((name) => name !== undefined && /^[a-z0-9][a-z0-9_-]{0,63}$/.test(name) && name !== 'releases');
+}

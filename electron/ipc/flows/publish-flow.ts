@@ -1,0 +1,43 @@
+// Staged changes in the app: list them, publish them (every chosen repository, with progress), or
+// discard them. Every other flow ends with the same publish, so what it staged is published with
+// whatever was staged before — the previews say so.
+import { toErrorInfo } from '../../../shared/errors';
+import type { FlowSummary, RepositoryRef, StagedView } from '../../../shared/schemas/flows';
+import { describeChange } from '../../core/publish/changes';
+import { publishStaged } from '../../core/publish/publish';
+import { stagingArea } from '../../core/publish/stage';
+import { distinctRepositories, repositoryContext, type WriteEnvironment } from './environment';
+import { publishEach, type FlowContext } from './run';
+
+export function publishFlows(env: WriteEnvironment) {
+  return {
+    async staged(repositories: readonly RepositoryRef[], signal: AbortSignal): Promise<StagedView[]> {
+      return Promise.all(
+        repositories.map(async (ref) => {
+          try {
+            const changes = await stagingArea(repositoryContext(env, ref, signal)).list();
+            return { ...ref, changes: changes.map((c) => ({ id: c.id, kind: c.kind, stagedAt: c.stagedAt, description: describeChange(c) })) };
+          } catch (error) {
+            return { ...ref, changes: [], error: toErrorInfo(error) };
+          }
+        }),
+      );
+    },
+
+    run(repositories: readonly RepositoryRef[], context: FlowContext): Promise<FlowSummary> {
+      return publishEach(distinctRepositories(repositories), context, async (ref, step) => {
+        step('publishing');
+        return { result: await publishStaged(repositoryContext(env, ref, context.signal)) };
+      });
+    },
+
+    async discard(input: RepositoryRef & { ids?: string[] | undefined }, signal: AbortSignal): Promise<{ dropped: number }> {
+      const staging = stagingArea(repositoryContext(env, input, signal));
+      if (input.ids !== undefined) return { dropped: (await staging.drop(input.ids)).length };
+      // By file, so that a damaged file (which list() refuses to read) goes too.
+      const dropped = (await staging.list().catch(() => [])).length;
+      await staging.dropAll();
+      return { dropped };
+    },
+  };
+}

@@ -1,0 +1,307 @@
+// The write flows of the app (issue 6): publish staged changes, sign, revoke, delegate, rotate keys,
+// re-sign what expires. Request schemas (checked in the main process) and the plain data sent back.
+// Nothing here carries a private key; passphrases travel only in requests (renderer -> main).
+import { z } from 'zod';
+import type { ErrorInfo } from '../errors';
+import { watchedRepositorySchema, type WatchedRepository } from './settings';
+
+export const repositoryRefSchema = watchedRepositorySchema;
+export type RepositoryRef = WatchedRepository;
+
+const repositoryList = z.array(repositoryRefSchema).min(1).max(500);
+export const tagNameSchema = z.string().trim().regex(/^[\w][\w.-]{0,127}$/, 'a tag: letters, digits, ".", "-" and "_", at most 128');
+const digestSchema = z.string().trim().regex(/^sha256:[0-9a-f]{64}$/, '"sha256:" and 64 lower-case hex digits');
+const keyIdSchema = z.string().regex(/^[0-9a-f]{64}$/, 'a key ID is 64 lower-case hex digits');
+const targetsRoleSchema = z.string().regex(/^targets(\/[-a-z0-9_]+)*$/, 'a targets role ("targets" or "targets/NAME")');
+const signerNameSchema = z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lower-case letters, digits, "-" and "_", starting with a letter or digit');
+const passphrase = z.string().min(1).max(1024);
+/** A path on this machine, typed or picked by the user (the main process reads or writes it). */
+const localFile = z.string().trim().min(1).max(4096);
+const certificatesPem = z
+  .string()
+  .max(256 * 1024)
+  .refine((value) => value.includes('-----BEGIN CERTIFICATE-----') && !/PRIVATE KEY-----/.test(value), 'PEM certificates only');
+/** A collaborator's public key or certificate as pasted or dropped; private keys are refused. */
+const publicKeyPem = z
+  .string()
+  .max(64 * 1024)
+  .refine((value) => !/PRIVATE KEY-----/.test(value), 'this is a private key: give the public key (.pub) or a certificate');
+
+/** Where to read a tag's digest: the registry the GUN names, unless given. */
+export const registrySourceSchema = z.strictObject({
+  /** https://host[:port]; default: https:// and the GUN's first component. */
+  url: z
+    .string()
+    .trim()
+    .max(2048)
+    .refine((value) => URL.canParse(value) && new URL(value).protocol === 'https:', 'an https:// URL')
+    .optional(),
+  /** The CA that issued the registry's certificate; default: docker's tls dir for it, then the notary server's CA. */
+  caPem: certificatesPem.optional(),
+});
+export type RegistrySource = z.infer<typeof registrySourceSchema>;
+
+export const flowRequests = {
+  publishStaged: z.strictObject({ repositories: repositoryList }),
+  publishDiscard: z.strictObject({ ...repositoryRefSchema.shape, ids: z.array(z.string().min(1).max(64)).max(1000).optional() }),
+
+  readDigest: z.strictObject({ ...repositoryRefSchema.shape, tag: tagNameSchema, registry: registrySourceSchema.default({}) }),
+  signTag: z.strictObject({
+    ...repositoryRefSchema.shape,
+    tag: tagNameSchema,
+    digest: digestSchema,
+    size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    /** Explicit roles; default: the roles docker trust sign would choose. */
+    roles: z.array(targetsRoleSchema).max(20).default([]),
+    /** The digest guard: the registry must serve exactly this digest for the tag right before signing. */
+    guard: registrySourceSchema.optional(),
+  }),
+
+  revokePreview: z.strictObject({ ...repositoryRefSchema.shape, tag: tagNameSchema.optional() }),
+  revokeTags: z.strictObject({
+    ...repositoryRefSchema.shape,
+    tag: tagNameSchema.optional(),
+    /** Revoking every tag must be confirmed. */
+    confirmAll: z.boolean().default(false),
+  }),
+  keyRevocationPreview: z.strictObject({ keyId: keyIdSchema, repositories: repositoryList }),
+  revokeKey: z.strictObject({
+    keyId: keyIdSchema,
+    repositories: z
+      .array(
+        z.strictObject({
+          ...repositoryRefSchema.shape,
+          /** Tags that lose their valid signatures and should stay trusted: signed again into `role`. */
+          resign: z.strictObject({ role: targetsRoleSchema, tags: z.array(tagNameSchema).max(10_000) }).optional(),
+        }),
+      )
+      .min(1)
+      .max(500),
+  }),
+
+  readKey: z.strictObject({ pem: publicKeyPem, fileName: z.string().max(255).optional() }),
+  delegationPlan: z.strictObject({
+    pem: publicKeyPem,
+    name: signerNameSchema,
+    repositories: repositoryList,
+    /** Path prefixes for targets/NAME; none: every path (docker trust signer add). */
+    paths: z.array(z.string().max(255)).max(100).default([]),
+    threshold: z.number().int().min(1).max(100).optional(),
+  }),
+  signerRemovalPreview: z.strictObject({ ...repositoryRefSchema.shape, name: signerNameSchema }),
+  removeSigner: z.strictObject({ ...repositoryRefSchema.shape, name: signerNameSchema, confirm: z.boolean().default(false) }),
+  replaceSignerKey: z.strictObject({
+    repositories: repositoryList,
+    name: signerNameSchema,
+    oldKeyId: keyIdSchema,
+    /** The key that takes over: a new one made in the keychain, or one already there. */
+    newKeyId: keyIdSchema.optional(),
+  }),
+
+  rotationPreflight: z.strictObject({
+    repositories: repositoryList,
+    role: z.enum(['root', 'targets', 'snapshot', 'timestamp']),
+    serverManaged: z.boolean().default(false),
+  }),
+  bringKeyOnline: z.strictObject({ keyId: keyIdSchema.optional(), file: localFile, passphrase }),
+  rotationResume: z.strictObject({ rotationId: z.string().regex(/^[a-z0-9-]{1,64}$/) }),
+  takeKeyOffline: z.strictObject({ keyId: keyIdSchema, file: localFile, passphrase }),
+
+  expiryList: z.strictObject({ withinDays: z.number().int().min(1).max(3650).optional() }),
+  expiryResign: z.strictObject({
+    items: z.array(z.strictObject({ ...repositoryRefSchema.shape, roles: z.array(z.string().regex(/^(root|snapshot|targets(\/[-a-z0-9_]+)*)$/)).min(1).max(100) })).min(1).max(500),
+  }),
+} as const;
+
+export type RotatableRole = z.infer<typeof flowRequests.rotationPreflight>['role'];
+
+// ---- What the main process answers ------------------------------------------------------------
+
+/** What happened to one repository in a flow: the summary's row. */
+export interface RepositoryOutcome extends RepositoryRef {
+  status: 'published' | 'unchanged' | 'failed';
+  /** One line per change that was published ("sign v1 in targets/releases (sha256:…)"). */
+  changes: string[];
+  /** Role -> version uploaded. */
+  versions: Record<string, number>;
+  /** Roles the notary server signed (timestamp, and snapshot when it holds that key). */
+  serverSigned: string[];
+  /** Things worth knowing (a role that still signs a revoked tag, a key kept in the keychain). */
+  notes: string[];
+  error?: ErrorInfo;
+}
+
+export interface FlowSummary {
+  outcomes: RepositoryOutcome[];
+}
+
+/** Streamed by every long flow: which repository, which step; each finished repository's outcome. */
+export interface FlowProgress {
+  done: number;
+  total: number;
+  current?: RepositoryRef & { step: string };
+  finished?: RepositoryOutcome;
+}
+
+export interface StagedChangeView {
+  id: string;
+  kind: string;
+  stagedAt: string;
+  description: string;
+}
+
+export interface StagedView extends RepositoryRef {
+  changes: StagedChangeView[];
+  error?: ErrorInfo;
+}
+
+export interface RegistryDigest {
+  /** The registry's origin, e.g. https://registry.example.com. */
+  registry: string;
+  repository: string;
+  tag: string;
+  digest: string;
+  size: number;
+  mediaType: string;
+}
+
+export interface TagsInRole {
+  role: string;
+  tags: string[];
+}
+
+export interface RevocationPreview extends RepositoryRef {
+  tag?: string;
+  /** Roles the keychain can sign, with the tags that leave them. */
+  removable: TagsInRole[];
+  /** Roles that keep signing because the keychain holds none of their keys. */
+  kept: TagsInRole[];
+  /** Tags docker trust would no longer show as signed afterwards. */
+  unsigned: string[];
+  /** Other changes already staged for this repository, published along. */
+  alreadyStaged: number;
+}
+
+export interface LosingTag {
+  tag: string;
+  /** Hex SHA-256, as docker trust inspect shows it. */
+  digest: string;
+  size: number;
+  /** The roles whose signatures stop counting. */
+  roles: string[];
+}
+
+export interface KeyRevocationPreview extends RepositoryRef {
+  /** The delegations listing the key, and what happens to each. */
+  roles: { role: string; action: 'remove-key' | 'remove-role'; resigned: boolean }[];
+  /** Tags that lose their valid signatures (unless signed again). */
+  losing: LosingTag[];
+  /** Roles the keychain can sign those tags into, best first. */
+  resignRoles: string[];
+  error?: ErrorInfo;
+}
+
+export interface CollaboratorKey {
+  /** The ID notary and docker show (for a certificate, its public key's). */
+  keyId: string;
+  keytype: string;
+  kind: 'public key' | 'certificate';
+  /** From the file's `role:` header or its name (alice.pub -> alice). */
+  suggestedName?: string;
+}
+
+export interface DelegationDryRun extends RepositoryRef {
+  ok: boolean;
+  /** What publishing would change, one line each. */
+  changes: string[];
+  /** Worth knowing before publishing (the collaborator cannot publish while the snapshot key is here). */
+  notes: string[];
+  /** The collaborator already signs for this repository with this key. */
+  alreadyDelegated: boolean;
+  error?: ErrorInfo;
+}
+
+export interface SignerRemovalPreview extends RepositoryRef {
+  name: string;
+  changes: string[];
+  keyIds: string[];
+  /** Why the user must confirm first (the last releases signer); absent when nothing is lost. */
+  confirm?: string;
+  releasesRemoved: boolean;
+  releasesResigned: boolean;
+}
+
+export type KeyPresence = 'keychain' | 'offline' | 'missing' | 'server';
+
+export interface PreflightRepository extends RepositoryRef {
+  /** The role's keys now (canonical IDs) and who holds them. */
+  currentKeys: { keyId: string; presence: KeyPresence; offlineFile?: string }[];
+  /** Root keys: every rotation publishes a new root, signed by a threshold of them. */
+  rootKeys: { keyId: string; presence: KeyPresence; offlineFile?: string }[];
+  rootThreshold: number;
+  /** Delegations that verify now, and will still verify (their keys do not change). */
+  delegationsVerified: number;
+  /** Delegations that fail verification now (they stay as they are). */
+  delegationsFailing: string[];
+  /** Changes already staged for this repository, published with the rotation. */
+  alreadyStaged: number;
+  /** What stops this repository; empty when it can be rotated. */
+  problems: string[];
+  ready: boolean;
+}
+
+export interface RotationPreflight {
+  role: RotatableRole;
+  serverManaged: boolean;
+  repositories: PreflightRepository[];
+  /** Root keys that are offline and needed: bring each in from its encrypted file first. */
+  offlineRoots: { keyId: string; offlineFile?: string }[];
+}
+
+/** pending -> staged (new key made, change staged) -> published -> verified (a client of the old root followed) -> done (old keys retired). */
+export type RotationStep = 'pending' | 'staged' | 'published' | 'verified' | 'done';
+
+export interface RotationRepositoryState extends RepositoryRef {
+  step: RotationStep;
+  oldKeyIds: string[];
+  newKeyIds: string[];
+  /** A client that trusted the root from before followed the rotation. */
+  followedByOldRoot?: boolean;
+  error?: ErrorInfo;
+}
+
+/** The record kept on disk while a rotation runs, as the renderer sees it (public facts only). */
+export interface RotationRecordView {
+  id: string;
+  role: RotatableRole;
+  serverManaged: boolean;
+  createdAt: string;
+  updatedAt: string;
+  repositories: RotationRepositoryState[];
+  finished: boolean;
+}
+
+export interface RotationSummary extends FlowSummary {
+  rotation: RotationRecordView;
+  /** New root keys in the keychain: offer to take them offline. */
+  newRootKeys: string[];
+  /** Root keys this rotation used that are still in the keychain. */
+  oldRootKeysOnline: string[];
+}
+
+export interface ExpiringRole extends RepositoryRef {
+  role: string;
+  expires: string;
+  version?: number;
+  /** True when the keychain holds a key that can re-sign it. */
+  canResign: boolean;
+  /** Why it cannot be re-signed, or how it is renewed (the server renews the timestamp). */
+  note?: string;
+}
+
+export interface ExpiryReport {
+  withinDays: number;
+  roles: ExpiringRole[];
+  /** Repositories that could not be checked. */
+  failed: (RepositoryRef & { error: ErrorInfo })[];
+}
