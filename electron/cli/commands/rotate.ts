@@ -4,6 +4,7 @@
 // when nothing we know still trusts it (old root keys are always kept). See core/publish/rotate.ts.
 import { CountersignError } from '../../../shared/errors';
 import { publishStaged } from '../../core/publish/publish';
+import { vaultSigningKeys } from '../../core/publish/signing';
 import { retireRotatedKeys, ROTATABLE_ROLES, stageKeyRotation, type RotatableRole, type RotationPlan, type RetiredKeys } from '../../core/publish/rotate';
 import { flag } from '../args';
 import type { Command } from '../command';
@@ -33,7 +34,8 @@ export const rotateCommand: Command = {
     }
     let result;
     try {
-      result = await publishStaged(repo.context);
+      // A new SigningKeys: the one the rotation staged with was made before the new key existed.
+      result = await publishStaged({ ...repo.context, keys: vaultSigningKeys(repo.context.vault) });
     } catch (error) {
       cli.err.write(`The new ${plan.role} key ${describeNewKey(plan)} and the old one are kept; the rotation stays staged: countersign publish ${repo.gun} retries it.\n`);
       throw error;

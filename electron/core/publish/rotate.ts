@@ -18,13 +18,13 @@ import { keyUsage } from '../trust/key-usage';
 import type { PublicKeyJson } from '../tuf/metadata';
 import type { KeyRotationChange, StagedChange } from './changes';
 import { checkPublishable, stageIfPublishable } from './delegations';
-import { canonicalIdOrUndefined } from './signing';
+import { canonicalIdOrUndefined, vaultSigningKeys } from './signing';
 import type { StageContext } from './stage';
 
 export type RotatableRole = KeyRotationChange['role'];
 export const ROTATABLE_ROLES: readonly RotatableRole[] = ['root', 'targets', 'snapshot', 'timestamp'];
 
-export type RotationContext = StageContext & { vault: Pick<KeyVault, 'generate' | 'remove'> };
+export type RotationContext = StageContext & { vault: Pick<KeyVault, 'generate' | 'remove' | 'list' | 'getSigner'> };
 
 export interface RotationPlan {
   gun: string;
@@ -50,9 +50,12 @@ export async function stageKeyRotation(context: RotationContext, role: Rotatable
     ? { key: await context.notary.rotateServerKey(context.gun, role as 'snapshot' | 'timestamp', context.signal) }
     : await newLocalKey(context, role);
   const change: KeyRotationChange = { kind: 'key-rotation', role, keys: [metadataKey(made.key)], serverManaged };
+  // What the vault holds is read once per SigningKeys: this one must see the key just made (and so
+  // must the publish that follows: give it a new one too).
+  const withNewKey = { ...context, keys: vaultSigningKeys(context.vault) };
   let staged: StagedChange[];
   try {
-    staged = await stageIfPublishable(context, [change]);
+    staged = await stageIfPublishable(withNewKey, [change]);
   } catch (error) {
     if (made.vaultId !== undefined) await context.vault.remove(made.vaultId).catch(() => undefined);
     throw error;
