@@ -26,6 +26,22 @@ async function generateKey(home: string, name: string): Promise<{ file: string; 
   return { file: out.publicKeyFile, id: out.key.id };
 }
 
+/** A repository made by `countersign init` in a new home. */
+async function newRepository(label: string): Promise<{ home: string; gun: string }> {
+  const home = world.newHome();
+  const gun = world.newGun(label);
+  await world.csOk(home, ['init', gun]);
+  return { home, gun };
+}
+
+/** A new repository delegating targets/releases (every path) to a key made in its home. */
+async function withReleases(label: string): Promise<{ home: string; gun: string }> {
+  const repo = await newRepository(label);
+  const rel = await generateKey(repo.home, 'rel');
+  await world.csOk(repo.home, ['delegation', 'add', repo.gun, 'targets/releases', '--key', rel.file, '--all-paths']);
+  return repo;
+}
+
 /** `countersign delegation list --json` equals the real `notary delegation list` (fresh trust dir). */
 async function assertDelegationsAgree(home: string, gun: string): Promise<DelegationListing[]> {
   const { delegations } = JSON.parse(await world.csOk(home, ['delegation', 'list', gun, '--json'])) as { delegations: DelegationListing[] };
@@ -43,9 +59,7 @@ async function sign(home: string, ref: string, ...extra: string[]) {
 
 describe('countersign delegation add and list', () => {
   it('delegates a role restricted to paths; it signs inside them, is refused outside, and notary and docker see it', async () => {
-    const home = world.newHome();
-    const gun = world.newGun('paths');
-    await world.csOk(home, ['init', gun]);
+    const { home, gun } = await newRepository('paths');
     const team = await generateKey(home, 'team');
     const added = publishedJson(await world.csOk(home, ['delegation', 'add', gun, 'targets/team', '--key', team.file, '--paths', 'team-', '--paths', 'shared-', '--json']));
     assert.deepEqual(added.versions, { targets: 2, snapshot: 2 });
@@ -66,9 +80,7 @@ describe('countersign delegation add and list', () => {
   });
 
   it('nests a delegation inside its parent’s paths (and refuses one outside them), with a threshold of two keys', async () => {
-    const home = world.newHome();
-    const gun = world.newGun('nested');
-    await world.csOk(home, ['init', gun]);
+    const { home, gun } = await newRepository('nested');
     const team = await generateKey(home, 'team');
     const [a, b] = [await generateKey(home, 'sub-a'), await generateKey(home, 'sub-b')];
     await world.csOk(home, ['delegation', 'add', gun, 'targets/team', '--key', team.file, '--paths', 'team-']);
@@ -87,9 +99,7 @@ describe('countersign delegation add and list', () => {
   });
 
   it('refuses a new delegation without paths, an ed25519 key, and a name notary would refuse, staging nothing', async () => {
-    const home = world.newHome();
-    const gun = world.newGun('add-refusals');
-    await world.csOk(home, ['init', gun]);
+    const { home, gun } = await newRepository('add-refusals');
     const key = await generateKey(home, 'k');
     const ed = JSON.parse(await world.csOk(home, ['key', 'generate', 'edk', '--algorithm', 'ed25519', '--dir', world.work, '--json'])) as { publicKeyFile: string };
     const refusals: [string[], RegExp][] = [
@@ -110,9 +120,7 @@ describe('countersign delegation add and list', () => {
 
 describe('countersign delegation remove', () => {
   it('removes a key (the role re-signed by a key that stays), paths, then the whole role after confirmation', async () => {
-    const home = world.newHome();
-    const gun = world.newGun('remove');
-    await world.csOk(home, ['init', gun]);
+    const { home, gun } = await newRepository('remove');
     const [a, b] = [await generateKey(home, 'rel-a'), await generateKey(home, 'rel-b')];
     await world.csOk(home, ['delegation', 'add', gun, 'targets/releases', '--key', a.file, '--key', b.file, '--all-paths']);
     await world.csOk(home, ['delegation', 'add', gun, 'targets/releases', '--paths', 'extra-']);
@@ -137,9 +145,7 @@ describe('countersign delegation remove', () => {
   });
 
   it('refuses a key the role does not have, naming the keys it has', async () => {
-    const home = world.newHome();
-    const gun = world.newGun('remove-unknown');
-    await world.csOk(home, ['init', gun]);
+    const { home, gun } = await newRepository('remove-unknown');
     const a = await generateKey(home, 'only');
     await world.csOk(home, ['delegation', 'add', gun, 'targets/releases', '--key', a.file, '--all-paths']);
     const result = await world.cs(home, ['delegation', 'remove', gun, 'targets/releases', '--key', 'ffff']);
@@ -149,11 +155,7 @@ describe('countersign delegation remove', () => {
 
 describe('countersign witness', () => {
   it('re-signs a delegation and targets as they are, renewing their expiry; docker and notary see the same tags', async () => {
-    const home = world.newHome();
-    const gun = world.newGun('witness');
-    await world.csOk(home, ['init', gun]);
-    const rel = await generateKey(home, 'rel');
-    await world.csOk(home, ['delegation', 'add', gun, 'targets/releases', '--key', rel.file, '--all-paths']);
+    const { home, gun } = await withReleases('witness');
     await sign(home, `${gun}:v1`);
     const before = rolesOf(await verifiedView(world, home, gun));
 
@@ -165,11 +167,7 @@ describe('countersign witness', () => {
   });
 
   it('refuses the snapshot and timestamp (renewed by every publish, and by the server) and a role never signed', async () => {
-    const home = world.newHome();
-    const gun = world.newGun('witness-refusals');
-    await world.csOk(home, ['init', gun]);
-    const rel = await generateKey(home, 'rel');
-    await world.csOk(home, ['delegation', 'add', gun, 'targets/releases', '--key', rel.file, '--all-paths']);
+    const { home, gun } = await withReleases('witness-refusals');
     for (const [role, expected] of [
       ['snapshot', /invalid-input: the snapshot is signed again with every publish/],
       ['timestamp', /invalid-input: the notary server signs the timestamp/],
