@@ -5,6 +5,8 @@
 import { CountersignError } from '../../../shared/errors';
 import type { RoleView } from '../../../shared/domain';
 import { checkThreshold } from '../tuf/checks';
+import type { Envelope, TargetsSigned } from '../tuf/metadata';
+import type { RefreshResult } from '../tuf/updater';
 import { applyChanges } from './apply-changes';
 import { buildUpdate } from './build-update';
 import type { Change, DelegationUpdateChange, StagedChange, WitnessChange } from './changes';
@@ -13,8 +15,6 @@ import { stagedDelegationKey, type DelegationKey } from './delegations-keys';
 import type { RepositoryDraft } from './draft';
 import { defaultExpiry } from './expiry';
 import { fetchVerified, viewOf } from './latest';
-import type { Envelope, TargetsSigned } from '../tuf/metadata';
-import type { RefreshResult } from '../tuf/updater';
 import { canonicalIdOrUndefined } from './signing';
 import { plannedDraft, stagingArea, type StageContext } from './stage';
 

@@ -11,14 +11,14 @@
 //   with a role nobody can sign.
 import { CountersignError } from '../../../shared/errors';
 import type { KeyVault } from '../keys/vault';
+import type { Envelope, TargetsSigned } from '../tuf/metadata';
+import { applyChanges } from './apply-changes';
 import type { Change, DelegationUpdateChange, StagedChange } from './changes';
+import { checkPublishable, delegationIn, removalInputs, witnessToKeepVerifying } from './delegations';
 import { canonicalKeyIdsOf } from './delegations-apply';
 import { stagedDelegationKey, type DelegationKey } from './delegations-keys';
-import { checkPublishable, delegationIn, removalInputs, witnessToKeepVerifying } from './delegations';
-import { holdsKeyFor } from './signing';
 import type { RepositoryDraft } from './draft';
-import { applyChanges } from './apply-changes';
-import type { Envelope, TargetsSigned } from '../tuf/metadata';
+import { holdsKeyFor } from './signing';
 import { plannedDraft, stageInit, stagingArea, type StageContext } from './stage';
 
 export const RELEASES_ROLE = 'targets/releases';
