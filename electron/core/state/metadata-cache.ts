@@ -4,7 +4,7 @@
 // Files are stored by content hash and listed in state.json, which is written last: a crash
 // mid-save leaves the previous state.json pointing at the previous, complete set of files.
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { isValidGun } from '../../../shared/reference';
@@ -58,7 +58,11 @@ export class MetadataCache {
     for (const [role, bytes] of repository.files) {
       const hash = sha256(bytes);
       listed[role] = hash;
-      await writeFileAtomic(this.objectPath(hash), bytes, 0o644);
+      const path = this.objectPath(hash);
+      // Content-addressed: an object already there with its full length is this very file.
+      if ((await stat(path).catch(() => undefined))?.size === bytes.length) continue;
+      // Only root must survive a crash (it is the pin); everything else is fetched and verified again.
+      await writeFileAtomic(path, bytes, 0o644, { durable: role === 'root' });
     }
     const state = { verifiedAt: repository.verifiedAt, versions: repository.versions, files: listed };
     await writeFileAtomic(join(this.dir, 'state.json'), JSON.stringify(state, null, 1), 0o644);
