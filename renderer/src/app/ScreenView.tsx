@@ -1,4 +1,5 @@
 import { KeysScreen } from '../features/keys/KeysScreen';
+import { FlowScreenView } from '../features/publish/FlowScreenView';
 import { RepositoriesScreen } from '../features/repositories/RepositoriesScreen';
 import { RepositoryScreen } from '../features/repository/RepositoryScreen';
 import { ServersScreen } from '../features/servers/ServersScreen';
@@ -27,6 +28,13 @@ export function ScreenView() {
         return <KeysScreen />;
       case 'settings':
         return <SettingsScreen />;
+      case 'sign':
+      case 'revoke':
+      case 'delegate':
+      case 'rotate':
+      case 'expiry':
+      case 'publish':
+        return <FlowScreenView key={route.screen} route={route} />;
     }
   })();
   return (

@@ -1,3 +1,4 @@
+import { JobsNav } from '../features/publish/JobsNav';
 import { useAppStore } from '../store';
 import type { Route, Screen } from './routes';
 
@@ -40,6 +41,7 @@ export function Sidebar() {
           </li>
         ))}
       </ul>
+      <JobsNav />
       <div className="sidebar-foot">{version === undefined ? '' : `Version ${version}`}</div>
     </nav>
   );

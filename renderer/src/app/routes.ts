@@ -1,5 +1,8 @@
 // Screens are addressed by the URL hash, so reload keeps the place and tests can open a screen directly.
+import { formatFlowRoute, isFlowScreen, parseFlowRoute, type FlowRoute } from '../features/publish/flow-routes';
+
 export type Route =
+  | FlowRoute
   | { screen: 'start' }
   | { screen: 'servers' }
   | { screen: 'repositories' }
@@ -16,6 +19,13 @@ export function formatRoute(route: Route): string {
       return `#/repositories/${encodeURIComponent(route.serverId)}/${route.gun}`;
     case 'cached':
       return `#/cached/${route.gun}`;
+    case 'sign':
+    case 'revoke':
+    case 'delegate':
+    case 'rotate':
+    case 'expiry':
+    case 'publish':
+      return formatFlowRoute(route);
     default:
       return `#/${route.screen}`;
   }
@@ -23,6 +33,7 @@ export function formatRoute(route: Route): string {
 
 export function parseRoute(hash: string): Route | undefined {
   const [screen, ...rest] = hash.replace(/^#\/?/, '').split('/');
+  if (isFlowScreen(screen)) return parseFlowRoute(screen, rest);
   switch (screen) {
     case 'start':
     case 'servers':

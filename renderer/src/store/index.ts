@@ -1,5 +1,6 @@
 // One store made of per-domain slices (zustand's slices pattern, curried typed create).
 import { create } from 'zustand';
+import { createFlowSlice } from '../features/publish/flow-slice';
 import { createAppSlice } from './app-slice';
 import { createDiscoverySlice } from './discovery-slice';
 import { createKeysSlice } from './keys-slice';
@@ -18,6 +19,7 @@ export const createAppState: Slice<AppState> = (...args) => ({
   ...createKeysSlice(...args),
   ...createDiscoverySlice(...args),
   ...createNavigationSlice(...args),
+  ...createFlowSlice(...args),
 });
 
 export const useAppStore = create<AppState>()(createAppState);

@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand';
+import type { FlowSlice } from '../features/publish/flow-slice';
 import type { AppSlice } from './app-slice';
 import type { DiscoverySlice } from './discovery-slice';
 import type { KeysSlice } from './keys-slice';
@@ -13,7 +14,8 @@ export type AppState = AppSlice &
   RepositoriesSlice &
   KeysSlice &
   DiscoverySlice &
-  NavigationSlice;
+  NavigationSlice &
+  FlowSlice;
 
 /** A slice sees the whole store (to call other slices' actions) but owns only its own part. */
 export type Slice<T> = StateCreator<AppState, [], [], T>;

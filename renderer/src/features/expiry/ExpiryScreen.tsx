@@ -1,0 +1,141 @@
+// Expiry across the watch list: every role that expires within the warning window, in one list, and
+// re-signed in one action (each repository published once). The server renews the timestamp itself.
+import { useEffect, useState } from 'react';
+import type { ExpiringRole, RepositoryRef } from '../../../../shared/schemas/flows';
+import { EmptyState, ErrorNote, Expiry, PageHeader } from '../../components/common';
+import { formatDateTime } from '../../components/format';
+import { countersign } from '../../bridge/client';
+import { useAppStore } from '../../store';
+import { FlowRunPanel, FlowSummaryView, useFlowResult, useFlowRunning } from '../publish/components';
+
+const rowKey = (role: ExpiringRole) => `${role.serverId} ${role.gun} ${role.role}`;
+
+/** The chosen roles, one request item per repository. */
+function resignItems(roles: readonly ExpiringRole[]): (RepositoryRef & { roles: string[] })[] {
+  const byRepository = new Map<string, RepositoryRef & { roles: string[] }>();
+  for (const role of roles) {
+    const key = `${role.serverId} ${role.gun}`;
+    const item = byRepository.get(key) ?? { gun: role.gun, serverId: role.serverId, roles: [] };
+    item.roles.push(role.role);
+    byRepository.set(key, item);
+  }
+  return [...byRepository.values()];
+}
+
+export function ExpiryScreen() {
+  const warningDays = useAppStore((s) => s.settings.value?.ui.expiryWarningDays ?? 30);
+  const [days, setDays] = useState(String(warningDays));
+  const [unchosen, setUnchosen] = useState<ReadonlySet<string>>(new Set());
+  const runFlow = useAppStore((s) => s.runFlow);
+  const clearFlow = useAppStore((s) => s.clearFlow);
+  const report = useFlowResult('expiryList');
+  const summary = useFlowResult('expiryResign');
+  const checking = useFlowRunning('expiryList');
+  const resigning = useFlowRunning('expiryResign');
+  const daysOk = /^\d{1,4}$/.test(days.trim()) && Number(days) >= 1 && Number(days) <= 3650;
+
+  const check = async () => {
+    setUnchosen(new Set());
+    await runFlow('expiryList', (options) => countersign().expiry.list({ withinDays: Number(days) }, options));
+  };
+  useEffect(() => {
+    if (report === undefined && !checking) void check();
+  }, []);
+
+  const roles = report?.roles ?? [];
+  const chosen = roles.filter((r) => r.canResign && !unchosen.has(rowKey(r)));
+  const resign = async () => {
+    const result = await runFlow('expiryResign', (options) => countersign().expiry.resign({ items: resignItems(chosen) }, options));
+    if (result.ok) await check();
+  };
+
+  return (
+    <div className="screen">
+      <PageHeader
+        title="Expiring"
+        subtitle="Roles of the watched repositories that expire soon. Re-signing gives each its full lifetime again (3 years for targets roles, 10 for root)."
+        actions={
+          <>
+            <label className="inline-form">
+              <span className="muted small">Within</span>
+              <input className="input" aria-label="Days ahead" inputMode="numeric" size={4} value={days} onChange={(e) => setDays(e.target.value)} />
+              <span className="muted small">days</span>
+            </label>
+            <button type="button" className="button" disabled={!daysOk || checking} onClick={() => void check()}>
+              Check again
+            </button>
+            <button type="button" className="button primary" disabled={chosen.length === 0 || resigning || checking} onClick={() => void resign()}>
+              Re-sign {chosen.length} {chosen.length === 1 ? 'role' : 'roles'}
+            </button>
+          </>
+        }
+      />
+      <FlowRunPanel flow="expiryList" title="Checking expiry" />
+      <FlowRunPanel flow="expiryResign" title="Re-signing" />
+      {summary === undefined ? null : (
+        <FlowSummaryView summary={summary}>
+          <div className="step-actions">
+            <button type="button" className="button" onClick={() => clearFlow('expiryResign')}>
+              Done
+            </button>
+          </div>
+        </FlowSummaryView>
+      )}
+      {report === undefined ? null : (
+        <>
+          {report.failed.map((f) => (
+            <ErrorNote key={`${f.serverId} ${f.gun}`} error={f.error} title={`${f.gun} could not be checked`} />
+          ))}
+          {roles.length === 0 ? (
+            <EmptyState title={`Nothing expires within ${report.withinDays} days`}>The timestamp is left out: the notary server renews it by itself.</EmptyState>
+          ) : (
+            <table className="table" aria-label="Expiring roles">
+              <thead>
+                <tr>
+                  <th />
+                  <th>Repository</th>
+                  <th>Role</th>
+                  <th>Expires</th>
+                  <th>Version</th>
+                  <th>Re-sign</th>
+                </tr>
+              </thead>
+              <tbody>
+                {roles.map((role) => (
+                  <tr key={rowKey(role)}>
+                    <td>
+                      <input
+                        type="checkbox"
+                        aria-label={`Re-sign ${role.role} of ${role.gun}`}
+                        disabled={!role.canResign}
+                        checked={role.canResign && !unchosen.has(rowKey(role))}
+                        onChange={(e) =>
+                          setUnchosen((set) => {
+                            const next = new Set(set);
+                            if (e.target.checked) next.delete(rowKey(role));
+                            else next.add(rowKey(role));
+                            return next;
+                          })
+                        }
+                      />
+                    </td>
+                    <td className="mono">{role.gun}</td>
+                    <td className="strong">{role.role}</td>
+                    <td>
+                      <Expiry expires={role.expires} />
+                      <div className="muted small">{formatDateTime(role.expires)}</div>
+                    </td>
+                    <td>{role.version ?? '—'}</td>
+                    <td className="small">{role.canResign ? <span className="ok-text">with a key in this keychain</span> : null}
+                      {role.note === undefined ? null : <div className="muted">{role.note}</div>}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      )}
+    </div>
+  );
+}

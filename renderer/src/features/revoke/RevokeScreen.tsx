@@ -1,0 +1,341 @@
+// Revocation: a tag's signature (or every tag's), or a compromised key purged from every delegation of
+// the chosen repositories. Both show first what changes — which tags stop being trusted — and the key
+// flow lets the tags that should stay trusted be signed again in the same publish.
+import { useEffect, useState } from 'react';
+import type { ErrorInfo } from '../../../../shared/errors';
+import type { KeyRevocationPreview, RepositoryRef, RevocationPreview } from '../../../../shared/schemas/flows';
+import { ErrorNote, Notice, PageHeader, Spinner } from '../../components/common';
+import { countersign, errorInfoOf } from '../../bridge/client';
+import { useAppStore } from '../../store';
+import { viewKey } from '../../store/repositories-slice';
+import { FlowRunPanel, FlowSummaryView, RepositoryChooser, StepPanel, Stepper, useFlowResult } from '../publish/components';
+
+const ALL_TAGS = '*';
+const refKey = (ref: RepositoryRef) => `${ref.serverId} ${ref.gun}`;
+
+function TagChooser(props: { repository: RepositoryRef; tag: string; onChange: (tag: string) => void }) {
+  const key = viewKey(props.repository);
+  const view = useAppStore((s) => s.views[key]);
+  const openRepository = useAppStore((s) => s.openRepository);
+  useEffect(() => {
+    void openRepository(props.repository);
+  }, [key]);
+  if (view?.value === undefined) return view?.status === 'error' ? <ErrorNote error={view.error} /> : <Spinner label="Reading the signed tags…" />;
+  return (
+    <label className="field medium-field">
+      <span>Tag</span>
+      <select className="input" aria-label="Tag to revoke" value={props.tag} onChange={(e) => props.onChange(e.target.value)}>
+        <option value="">Choose a tag…</option>
+        {view.value.signedTags.map((t) => (
+          <option key={t.tag} value={t.tag}>
+            {t.tag} (signed by {t.signers.join(', ')})
+          </option>
+        ))}
+        <option value={ALL_TAGS}>Every tag of this repository</option>
+      </select>
+    </label>
+  );
+}
+
+function RevocationPreviewView(props: { preview: RevocationPreview }) {
+  const { preview } = props;
+  return (
+    <div className="choices" data-testid="revocation-preview">
+      <div>
+        <h3>Signatures removed</h3>
+        <ul className="outcome-changes">
+          {preview.removable.map(({ role, tags }) => (
+            <li key={role}>
+              <span className="mono">{role}</span>: {tags.length === 1 ? tags[0] : `${tags.length} tags`}
+            </li>
+          ))}
+        </ul>
+      </div>
+      {preview.unsigned.length === 0 ? (
+        <p className="muted">docker trust keeps showing the tag as signed: another role still signs it.</p>
+      ) : (
+        <Notice tone="warning">
+          docker trust will no longer show {preview.unsigned.length === 1 ? preview.unsigned[0] : `these ${preview.unsigned.length} tags`} as signed, and docker pull with content trust will refuse{' '}
+          {preview.unsigned.length === 1 ? 'it' : 'them'}: {preview.unsigned.length > 1 ? preview.unsigned.join(', ') : ''}
+        </Notice>
+      )}
+      {preview.kept.map(({ role, tags }) => (
+        <Notice key={role} tone="warning">
+          <span className="mono">{role}</span> keeps signing {tags.length === 1 ? tags[0] : `${tags.length} tags`}: the keychain holds none of its keys.
+        </Notice>
+      ))}
+      {preview.alreadyStaged === 0 ? null : <Notice>{preview.alreadyStaged} change(s) already staged for this repository are published with the revocation.</Notice>}
+    </div>
+  );
+}
+
+function TagRevocation(props: { preset?: RepositoryRef | undefined }) {
+  const [step, setStep] = useState(0);
+  const [repository, setRepository] = useState<RepositoryRef | undefined>(props.preset);
+  const [tag, setTag] = useState('');
+  const [preview, setPreview] = useState<RevocationPreview | undefined>();
+  const [error, setError] = useState<ErrorInfo | undefined>();
+  const [confirmText, setConfirmText] = useState('');
+  const runFlow = useAppStore((s) => s.runFlow);
+  const clearFlow = useAppStore((s) => s.clearFlow);
+  const summary = useFlowResult('revokeTags');
+  const all = tag === ALL_TAGS;
+
+  const review = async () => {
+    if (repository === undefined) return;
+    setError(undefined);
+    try {
+      const result = await countersign().revoke.preview({ ...repository, ...(all ? {} : { tag }) });
+      if (!result.ok) return setError(result.error);
+      setPreview(result.value);
+      setStep(1);
+    } catch (caught) {
+      setError(errorInfoOf(caught));
+    }
+  };
+  const revoke = async () => {
+    if (repository === undefined) return;
+    setStep(2);
+    await runFlow('revokeTags', (options) => countersign().revoke.tags({ ...repository, ...(all ? { confirmAll: true } : { tag }) }, options));
+  };
+
+  return (
+    <>
+      <Stepper steps={['Choose', 'Preview', 'Revoke']} current={step} />
+      {step !== 0 ? null : (
+        <StepPanel
+          title="Which signature?"
+          hint="Revoking removes the tag from every role whose key is in this keychain, as docker trust revoke does — and from targets too, so it does not stay trusted there."
+          actions={
+            <button type="button" className="button primary" disabled={repository === undefined || tag === ''} onClick={() => void review()}>
+              Preview
+            </button>
+          }
+        >
+          <RepositoryChooser single selected={repository === undefined ? [] : [repository]} onChange={([next]) => (setRepository(next), setTag(''))} />
+          {repository === undefined ? null : <TagChooser repository={repository} tag={tag} onChange={setTag} />}
+          {error === undefined ? null : <ErrorNote error={error} />}
+        </StepPanel>
+      )}
+      {step !== 1 || preview === undefined || repository === undefined ? null : (
+        <StepPanel
+          title={all ? `Revoke every tag of ${repository.gun}` : `Revoke ${tag}`}
+          actions={
+            <>
+              <button type="button" className="button" onClick={() => setStep(0)}>
+                Back
+              </button>
+              <button type="button" className="button danger" disabled={all && confirmText.trim() !== repository.gun} onClick={() => void revoke()}>
+                {all ? 'Revoke every tag' : `Revoke ${tag}`}
+              </button>
+            </>
+          }
+        >
+          <RevocationPreviewView preview={preview} />
+          {!all ? null : (
+            <label className="field medium-field">
+              <span>Type the repository name to confirm</span>
+              <input className="input mono" aria-label="Repository name to confirm" value={confirmText} onChange={(e) => setConfirmText(e.target.value)} placeholder={repository.gun} />
+            </label>
+          )}
+        </StepPanel>
+      )}
+      {step !== 2 ? null : (
+        <>
+          <FlowRunPanel flow="revokeTags" title="Revoking" />
+          {summary === undefined ? null : <FlowSummaryView summary={summary} />}
+          <div className="step-actions">
+            <button type="button" className="button" onClick={() => (clearFlow('revokeTags'), setStep(0), setTag(''), setConfirmText(''))}>
+              Revoke another
+            </button>
+          </div>
+        </>
+      )}
+    </>
+  );
+}
+
+interface ResignChoice {
+  role: string;
+  tags: string[];
+}
+
+function KeyPreviewRepository(props: { preview: KeyRevocationPreview; choice: ResignChoice | undefined; onChoice: (choice: ResignChoice | undefined) => void }) {
+  const { preview, choice } = props;
+  const resignable = preview.resignRoles.length > 0;
+  const toggle = (tag: string, on: boolean) => {
+    const role = choice?.role ?? preview.resignRoles[0]!;
+    const tags = on ? [...(choice?.tags ?? []), tag] : (choice?.tags ?? []).filter((t) => t !== tag);
+    props.onChoice({ role, tags });
+  };
+  return (
+    <article className={`outcome ${preview.error ? 'outcome-failed' : preview.roles.length === 0 ? 'outcome-unchanged' : ''}`} aria-label={preview.gun}>
+      <div className="outcome-head">
+        <span className="mono strong">{preview.gun}</span>
+        {preview.roles.length === 0 && preview.error === undefined ? <span className="muted small">no delegation lists this key</span> : null}
+      </div>
+      {preview.error === undefined ? null : <ErrorNote error={preview.error} />}
+      {preview.roles.length === 0 ? null : (
+        <ul className="outcome-changes">
+          {preview.roles.map((r) => (
+            <li key={r.role}>
+              <span className="mono">{r.role}</span>:{' '}
+              {r.action === 'remove-role' ? 'removed — the key is its only key' : `the key is removed${r.resigned ? '; re-signed with its remaining keys, its tags stay trusted' : ''}`}
+            </li>
+          ))}
+        </ul>
+      )}
+      {preview.losing.length === 0 ? (
+        preview.roles.length === 0 ? null : <p className="ok-text small">No tag loses its valid signatures.</p>
+      ) : (
+        <div className="facts-card">
+          <p className="warn-text">
+            {preview.losing.length} tag{preview.losing.length === 1 ? '' : 's'} lose{preview.losing.length === 1 ? 's' : ''} {preview.losing.length === 1 ? 'its' : 'their'} valid signatures.
+          </p>
+          {resignable ? (
+            <>
+              <p className="hint">Tick the tags that should stay trusted: they are signed again, with the same digests, in the same publish.</p>
+              <label className="field medium-field">
+                <span>Sign them again into</span>
+                <select className="input" aria-label={`Role to sign again into for ${preview.gun}`} value={choice?.role ?? preview.resignRoles[0]} onChange={(e) => props.onChoice({ role: e.target.value, tags: choice?.tags ?? [] })}>
+                  {preview.resignRoles.map((role) => (
+                    <option key={role} value={role}>
+                      {role}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            </>
+          ) : (
+            <p className="hint">The keychain holds no key that could sign them again: they stay untrusted until someone signs them.</p>
+          )}
+          <ul className="choices" aria-label={`Tags losing their signatures in ${preview.gun}`}>
+            {preview.losing.map((t) => (
+              <li key={t.tag} className="choice">
+                <input type="checkbox" aria-label={`Keep ${t.tag} trusted`} disabled={!resignable} checked={choice?.tags.includes(t.tag) ?? false} onChange={(e) => toggle(t.tag, e.target.checked)} />
+                <span>
+                  <strong>{t.tag}</strong> <span className="mono small muted">sha256:{t.digest.slice(0, 16)}…</span> <span className="small muted">in {t.roles.join(', ')}</span>
+                </span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </article>
+  );
+}
+
+function KeyRevocation() {
+  const [step, setStep] = useState(0);
+  const [keyId, setKeyId] = useState('');
+  const [repositories, setRepositories] = useState<RepositoryRef[]>([]);
+  const [choices, setChoices] = useState<Record<string, ResignChoice | undefined>>({});
+  const runFlow = useAppStore((s) => s.runFlow);
+  const clearFlow = useAppStore((s) => s.clearFlow);
+  const previews = useFlowResult('revokeKeyPreview');
+  const summary = useFlowResult('revokeKey');
+  const id = keyId.trim().toLowerCase();
+  const validId = /^[0-9a-f]{64}$/.test(id);
+  const affected = (previews ?? []).filter((p) => p.roles.length > 0);
+
+  const preview = async () => {
+    setStep(1);
+    const result = await runFlow('revokeKeyPreview', (options) => countersign().revoke.keyPreview({ keyId: id, repositories }, options));
+    if (result.ok) {
+      // Every tag that loses its signatures is kept trusted unless the user unticks it.
+      setChoices(Object.fromEntries(result.value.filter((p) => p.resignRoles.length > 0 && p.losing.length > 0).map((p) => [refKey(p), { role: p.resignRoles[0]!, tags: p.losing.map((t) => t.tag) }])));
+    }
+  };
+  const revoke = async () => {
+    setStep(2);
+    const targets = affected.map(({ gun, serverId }) => {
+      const choice = choices[refKey({ gun, serverId })];
+      return choice === undefined || choice.tags.length === 0 ? { gun, serverId } : { gun, serverId, resign: choice };
+    });
+    await runFlow('revokeKey', (options) => countersign().revoke.key({ keyId: id, repositories: targets }, options));
+  };
+  const restart = () => {
+    clearFlow('revokeKeyPreview');
+    clearFlow('revokeKey');
+    setStep(0);
+  };
+
+  return (
+    <>
+      <Stepper steps={['Key and repositories', 'What changes', 'Revoke']} current={step} />
+      {step !== 0 ? null : (
+        <StepPanel
+          title="Which key was compromised?"
+          hint="The key is removed from every delegation that lists it in the chosen repositories. You see first which tags lose their valid signatures."
+          actions={
+            <button type="button" className="button primary" disabled={!validId || repositories.length === 0} onClick={() => void preview()}>
+              Show what changes
+            </button>
+          }
+        >
+          <label className="field">
+            <span>
+              Key ID <span className="hint">(as docker trust inspect and the Signers list show it)</span>
+            </span>
+            <input className="input mono" aria-label="Compromised key ID" value={keyId} onChange={(e) => setKeyId(e.target.value)} placeholder="64 hex digits" />
+          </label>
+          <RepositoryChooser selected={repositories} onChange={setRepositories} />
+        </StepPanel>
+      )}
+      {step !== 1 ? null : (
+        <>
+          <FlowRunPanel flow="revokeKeyPreview" title="Looking for the key" />
+          {previews === undefined ? null : (
+            <StepPanel
+              title="What changes"
+              label="What changes"
+              actions={
+                <>
+                  <button type="button" className="button" onClick={restart}>
+                    Back
+                  </button>
+                  <button type="button" className="button danger" disabled={affected.length === 0} onClick={() => void revoke()}>
+                    Remove the key from {affected.length} {affected.length === 1 ? 'repository' : 'repositories'}
+                  </button>
+                </>
+              }
+            >
+              {previews.map((p) => (
+                <KeyPreviewRepository key={`${p.serverId} ${p.gun}`} preview={p} choice={choices[refKey(p)]} onChoice={(choice) => setChoices((c) => ({ ...c, [refKey(p)]: choice }))} />
+              ))}
+            </StepPanel>
+          )}
+        </>
+      )}
+      {step !== 2 ? null : (
+        <>
+          <FlowRunPanel flow="revokeKey" title="Removing the key" />
+          {summary === undefined ? null : <FlowSummaryView summary={summary} />}
+          <div className="step-actions">
+            <button type="button" className="button" onClick={restart}>
+              Start again
+            </button>
+          </div>
+        </>
+      )}
+    </>
+  );
+}
+
+export function RevokeScreen(props: { preset?: RepositoryRef | undefined }) {
+  const [tab, setTab] = useState<'tag' | 'key'>('tag');
+  return (
+    <div className="screen">
+      <PageHeader title="Revoke" subtitle="Withdraw a tag's signature, or stop trusting a key that was lost or leaked." />
+      <div className="tabs" role="tablist">
+        <button type="button" role="tab" className="tab" aria-selected={tab === 'tag'} onClick={() => setTab('tag')}>
+          A tag
+        </button>
+        <button type="button" role="tab" className="tab" aria-selected={tab === 'key'} onClick={() => setTab('key')}>
+          A compromised key
+        </button>
+      </div>
+      {tab === 'tag' ? <TagRevocation preset={props.preset} /> : <KeyRevocation />}
+    </div>
+  );
+}
