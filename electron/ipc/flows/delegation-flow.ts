@@ -91,7 +91,7 @@ export function delegationFlows(env: WriteEnvironment) {
 
     add(request: DelegationRequest, context: FlowContext): Promise<FlowSummary> {
       const key = delegationKeyOfPem(request.pem, PASTED);
-      return publishEach(distinctRepositories(request.repositories), context, async (ref, step) => {
+      return publishEach(env, distinctRepositories(request.repositories), context, async (ref, step) => {
         const repository = repositoryContext(env, ref, context.signal);
         step('dry run');
         const { changes, notes } = await dryRun(repository, request, key);
@@ -115,7 +115,7 @@ export function delegationFlows(env: WriteEnvironment) {
     },
 
     remove(request: RepositoryRef & { name: string; confirm: boolean }, context: FlowContext): Promise<FlowSummary> {
-      return publishEach([request], context, async (ref, step) => {
+      return publishEach(env, [request], context, async (ref, step) => {
         const repository = repositoryContext(env, ref, context.signal);
         step('checking what the removal changes');
         const plan = await planSignerRemoval(repository, request.name);

@@ -35,7 +35,7 @@ export function expiryFlows(env: WriteEnvironment) {
     },
 
     resign(items: readonly (RepositoryRef & { roles: string[] })[], context: FlowContext): Promise<FlowSummary> {
-      return publishEach(distinctRepositories(items), context, async (item, step) => {
+      return publishEach(env, distinctRepositories(items), context, async (item, step) => {
         const repository = repositoryContext(env, item, context.signal);
         step('re-signing');
         // The snapshot is signed again with every publish: re-signing targets renews it.

@@ -25,7 +25,7 @@ export function publishFlows(env: WriteEnvironment) {
     },
 
     run(repositories: readonly RepositoryRef[], context: FlowContext): Promise<FlowSummary> {
-      return publishEach(distinctRepositories(repositories), context, async (ref, step) => {
+      return publishEach(env, distinctRepositories(repositories), context, async (ref, step) => {
         step('publishing');
         return { result: await publishStaged(repositoryContext(env, ref, context.signal)) };
       });

@@ -45,7 +45,7 @@ export function revokeFlows(env: WriteEnvironment) {
       if (request.tag === undefined && !request.confirmAll) {
         throw new CountersignError('confirmation-required', `Revoking every tag of ${request.gun} cannot be undone: confirm to go on.`);
       }
-      return publishEach([request], context, async (ref, step) => {
+      return publishEach(env, [request], context, async (ref, step) => {
         const repository = repositoryContext(env, ref, context.signal);
         step('staging the revocation');
         const plan = await stageRevocation(repository, request.tag);
@@ -72,7 +72,7 @@ export function revokeFlows(env: WriteEnvironment) {
     },
 
     key(keyId: string, targets: readonly KeyRevocationTarget[], context: FlowContext): Promise<FlowSummary> {
-      return publishEach(distinctRepositories(targets), context, async (target, step) => {
+      return publishEach(env, distinctRepositories(targets), context, async (target, step) => {
         const repository = repositoryContext(env, target, context.signal);
         step('planning');
         const { changes, preview, before } = await planKeyRevocation(repository, keyId);

@@ -5,7 +5,9 @@ import { toErrorInfo } from '../../../shared/errors';
 import type { FlowProgress, FlowSummary, RepositoryOutcome, RepositoryRef } from '../../../shared/schemas/flows';
 import { describeChange } from '../../core/publish/changes';
 import type { PublishResult } from '../../core/publish/publish';
+import { stagingArea } from '../../core/publish/stage';
 import type { HandlerContext } from '../router';
+import { repositoryContext, type WriteEnvironment } from './environment';
 
 export type FlowContext = HandlerContext<FlowProgress>;
 
@@ -17,6 +19,8 @@ export async function forEachRepository<T extends RepositoryRef, R>(
   context: FlowContext,
   work: (item: T, step: StepReporter) => Promise<R>,
   outcomeOf: (item: T, result: R) => RepositoryOutcome,
+  /** What to add to a failed repository's outcome (e.g. that changes stay staged). */
+  failureNotes: (item: T) => Promise<string[]> = async () => [],
 ): Promise<{ outcomes: RepositoryOutcome[]; results: Map<T, R> }> {
   const { signal, progress } = context;
   const outcomes: RepositoryOutcome[] = [];
@@ -36,7 +40,7 @@ export async function forEachRepository<T extends RepositoryRef, R>(
     } catch (error) {
       // A cancel is not this repository's failure: it ends the whole flow.
       signal.throwIfAborted();
-      outcome = failedOutcome(ref, error);
+      outcome = failedOutcome(ref, error, await failureNotes(item).catch(() => []));
     }
     outcomes.push(outcome);
     progress({ done: index + 1, total: items.length, finished: outcome });
@@ -46,12 +50,21 @@ export async function forEachRepository<T extends RepositoryRef, R>(
 
 /** The common case: each repository ends with one publish. */
 export async function publishEach<T extends RepositoryRef>(
+  env: WriteEnvironment,
   items: readonly T[],
   context: FlowContext,
   work: (item: T, step: StepReporter) => Promise<{ result: PublishResult; notes?: string[] }>,
 ): Promise<FlowSummary> {
-  const { outcomes } = await forEachRepository(items, context, work, (item, { result, notes }) => publishedOutcome(item, result, notes));
+  const { outcomes } = await forEachRepository(items, context, work, (item, { result, notes }) => publishedOutcome(item, result, notes), (item) => stagedNotes(env, item));
   return { outcomes };
+}
+
+/** After a failure: what is left staged for the repository (nothing is lost; it is published next time). */
+export async function stagedNotes(env: WriteEnvironment, ref: RepositoryRef): Promise<string[]> {
+  const staged = await stagingArea(repositoryContext(env, ref, new AbortController().signal)).list();
+  return staged.length === 0
+    ? []
+    : [`${staged.length} change(s) stay staged for this repository: publish them from Staged changes once the problem is solved, or discard them there.`];
 }
 
 export function publishedOutcome(ref: RepositoryRef, result: PublishResult, notes: readonly string[] = []): RepositoryOutcome {
@@ -80,14 +93,6 @@ export function mergedOutcome(ref: RepositoryRef, results: readonly PublishResul
   };
 }
 
-function failedOutcome(ref: RepositoryRef, error: unknown): RepositoryOutcome {
-  return {
-    ...ref,
-    status: 'failed',
-    changes: [],
-    versions: {},
-    serverSigned: [],
-    notes: ['Anything this flow staged for the repository stays staged: publish it again from Staged changes, or discard it there.'],
-    error: toErrorInfo(error),
-  };
+function failedOutcome(ref: RepositoryRef, error: unknown, notes: string[]): RepositoryOutcome {
+  return { ...ref, status: 'failed', changes: [], versions: {}, serverSigned: [], notes, error: toErrorInfo(error) };
 }

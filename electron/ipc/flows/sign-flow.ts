@@ -1,6 +1,7 @@
 // Signing a tag from the app: by a digest the user gives, or by the digest the registry serves. The
 // digest guard: when a registry is named, it must serve exactly the digest (and size) being signed
-// right before the signature is staged — a tag re-pushed since the user looked is refused, not signed.
+// right before the signature is staged — a tag re-pushed since the user looked is refused, not signed
+// (confirmation-required: the user confirmed one digest and must look at the new one).
 import { CountersignError } from '../../../shared/errors';
 import type { FlowSummary, RegistryDigest, RegistrySource, RepositoryRef } from '../../../shared/schemas/flows';
 import { publishStaged } from '../../core/publish/publish';
@@ -32,13 +33,14 @@ export function signFlows(env: WriteEnvironment) {
   async function checkRegistryServes(request: SignRequest, source: RegistrySource, signal: AbortSignal): Promise<string> {
     const served = await readDigest(request, request.tag, source, signal);
     if (served.digest !== request.digest) {
+      // The user confirmed one digest; the registry now serves another: they must look again.
       throw new CountersignError(
-        'hash-mismatch',
+        'confirmation-required',
         `${served.registry} now serves ${served.digest} for ${request.tag}, not ${request.digest}: the tag was pushed again since its digest was read. Nothing was signed; read the digest again and check it.`,
       );
     }
     if (served.size !== request.size) {
-      throw new CountersignError('length-mismatch', `${served.registry} serves a ${served.size}-byte manifest for ${request.tag}, not ${request.size} bytes. Nothing was signed.`);
+      throw new CountersignError('confirmation-required', `${served.registry} serves a ${served.size}-byte manifest for ${request.tag}, not ${request.size} bytes. Nothing was signed.`);
     }
     return `the registry ${served.registry} serves ${served.digest} for ${request.tag}: checked right before signing`;
   }
@@ -46,7 +48,7 @@ export function signFlows(env: WriteEnvironment) {
   return {
     readDigest,
     tag(request: SignRequest, context: FlowContext): Promise<FlowSummary> {
-      return publishEach([request], context, async (ref, step) => {
+      return publishEach(env, [request], context, async (ref, step) => {
         const repository = repositoryContext(env, ref, context.signal);
         const notes: string[] = [];
         if (request.guard !== undefined) {

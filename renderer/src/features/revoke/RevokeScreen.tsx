@@ -55,8 +55,9 @@ function RevocationPreviewView(props: { preview: RevocationPreview }) {
         <p className="muted">docker trust keeps showing the tag as signed: another role still signs it.</p>
       ) : (
         <Notice tone="warning">
-          docker trust will no longer show {preview.unsigned.length === 1 ? preview.unsigned[0] : `these ${preview.unsigned.length} tags`} as signed, and docker pull with content trust will refuse{' '}
-          {preview.unsigned.length === 1 ? 'it' : 'them'}: {preview.unsigned.length > 1 ? preview.unsigned.join(', ') : ''}
+          {preview.unsigned.length === 1
+            ? `docker trust will no longer show ${preview.unsigned[0]} as signed, and docker pull with content trust will refuse it.`
+            : `docker trust will no longer show these ${preview.unsigned.length} tags as signed, and docker pull with content trust will refuse them: ${preview.unsigned.join(', ')}.`}
         </Notice>
       )}
       {preview.kept.map(({ role, tags }) => (
