@@ -39,6 +39,9 @@ import {
   type SignerRemovalPreview,
   type StagedView,
 } from './schemas/flows';
+import type { ArchiveVerification, AuditProgress } from './audit';
+import { auditRequests, type AuditRun, type RegistryCatalog, type RegistryCheck, type SavedFile } from './schemas/audit';
+import { evidenceRequests, type EvidenceExport, type EvidenceProgress } from './schemas/evidence';
 
 /** Never present at run time: carries the response and progress types along with the schema. */
 declare const phantom: unique symbol;
@@ -154,6 +157,24 @@ export const contract = {
   /** Every role of the watched repositories that expires within the warning window. */
   'expiry.list': operation(flowRequests.expiryList).returns<ExpiryReport, FlowProgress>(),
   'expiry.resign': operation(flowRequests.expiryResign).returns<FlowSummary, FlowProgress>(),
+
+  // ---- The security review (shared/schemas/audit.ts, evidence.ts).
+  /** Registries live in settings beside the servers; their passwords go to the OS keychain and never come back. */
+  'registries.save': call(auditRequests.saveRegistry).returns<Settings>(),
+  'registries.remove': call(auditRequests.registryId).returns<Settings>(),
+  'registries.setPassword': call(auditRequests.setRegistryPassword).returns<{ stored: true }>(),
+  'registries.forgetPassword': call(auditRequests.registryId).returns<{ forgotten: boolean }>(),
+  /** Checks a registry (saved or not): its API answers, lets us in and lists its repositories. */
+  'registries.check': call(auditRequests.checkRegistry).returns<RegistryCheck>(),
+  'audit.catalog': call(auditRequests.registryId).returns<RegistryCatalog>(),
+  /** Audits a registry's repositories (or its whole catalog) against a notary server. */
+  'audit.run': operation(auditRequests.run).returns<AuditRun, AuditProgress>(),
+  /** Hands a finished report to the user as `countersign audit --json` / `--csv` writes it. */
+  'audit.export': call(auditRequests.export).returns<SavedFile>(),
+  /** Takes repositories' complete verified trust data into one evidence archive the user saves. */
+  'evidence.export': operation(evidenceRequests.export).returns<EvidenceExport, EvidenceProgress>(),
+  /** Verifies an evidence archive offline: root chain, every signature and hash, the tag map. */
+  'evidence.verify': call(evidenceRequests.verify).returns<ArchiveVerification>(),
 
   /** Cancels a running call by the operation id it was started with. Answered by the router itself. */
   'operations.cancel': call(z.strictObject({ operationId: z.string().min(1).max(64) })).returns<{ cancelled: boolean }>(),

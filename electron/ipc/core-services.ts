@@ -6,6 +6,19 @@ import { loadRepository } from '../core/trust/load-repository';
 import { inspectDockerCache } from '../core/trust/docker-cache';
 import type { ServerCredentials, ServerProbe, TrustService } from './services';
 
+/**
+ * The sign-in of a saved server (or registry) whose user has a password in the keychain. The password
+ * is read when the server asks for it, never kept here.
+ */
+export function keychainCredentials(account: { id?: string; username?: string }, store: ServerCredentials | undefined): CredentialLookup | undefined {
+  const { id, username } = account;
+  if (id === undefined || username === undefined || store === undefined) return undefined;
+  return async () => {
+    const password = await store.password(id);
+    return password === undefined ? undefined : { username, password };
+  };
+}
+
 /** One HTTP client per server, CA and user, reused across calls (connections, tokens). */
 export class NotaryClients {
   private readonly clients = new Map<string, { http: HttpClient; notary: NotaryClient }>();
@@ -16,16 +29,7 @@ export class NotaryClients {
     const key = JSON.stringify([server.url, server.caPem ?? '', server.id ?? '', server.username ?? '']);
     let entry = this.clients.get(key);
     if (entry === undefined) {
-      const { id, username } = server;
-      const store = this.credentials;
-      // The password is read from the keychain when the server asks for it, never kept here.
-      const lookup: CredentialLookup | undefined =
-        id === undefined || username === undefined || store === undefined
-          ? undefined
-          : async () => {
-              const password = await store.password(id);
-              return password === undefined ? undefined : { username, password };
-            };
+      const lookup = keychainCredentials(server, this.credentials);
       const http = new HttpClient({ ...(server.caPem === undefined ? {} : { ca: server.caPem }), ...(lookup === undefined ? {} : { credentials: lookup }) });
       entry = { http, notary: new NotaryClient(server.url, http) };
       this.clients.set(key, entry);

@@ -9,6 +9,7 @@ import type {
   KeySummary,
   MachineDiscovery,
 } from '../../shared/schemas/views';
+import type { AuditService, EvidenceService, FileSaver } from './audit-services';
 import type { WriteFlows } from './flows';
 import type { SettingsStore } from './settings-store';
 
@@ -70,4 +71,11 @@ export interface Services {
   discovery: Discovery;
   /** Signing, revocation, delegation, key rotation and expiry (electron/ipc/flows). */
   flows: WriteFlows;
+  /** The security review of registries, and evidence archives (audit-services.ts). */
+  audit: AuditService;
+  evidence: EvidenceService;
+  /** Registry passwords, in the keychain by registry id, apart from the servers'. */
+  registryCredentials: ServerCredentials;
+  /** How exports reach the user: a save dialog in the app, a download in the test host. */
+  files: FileSaver;
 }

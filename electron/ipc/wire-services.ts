@@ -1,7 +1,9 @@
 // The one place where the app's core is plugged into the handlers. The Electron main process and the
 // loopback test host both build their Services here, so they answer the contract identically.
 import { keychainSecretStore, openKeyVault, type SecretStore } from '../core/keys';
+import type { ServerConfig } from '../../shared/schemas/settings';
 import type { AppInfo } from '../../shared/schemas/views';
+import { coreAuditService, coreEvidenceService, noFileSaver, type FileSaver } from './audit-services';
 import { NotaryClients, notaryProbe, notaryTrustService } from './core-services';
 import { createWriteFlows } from './flows';
 import { discoverMachine } from './machine-discovery';
@@ -16,13 +18,18 @@ export interface ServiceOptions {
   dockerConfigDir: string;
   settingsBackend: KeyValueBackend;
   /** Replaces core parts, e.g. while a core module is still being written. */
-  overrides?: Partial<Pick<Services, 'trust' | 'servers' | 'keys'>>;
+  overrides?: Partial<Pick<Services, 'trust' | 'servers' | 'keys' | 'audit' | 'evidence'>>;
   /** Where server passwords are kept. Default: the OS keychain, service "countersign-servers". */
   serverSecrets?: SecretStore;
+  /** Where registry passwords are kept. Default: the OS keychain, service "countersign-registries". */
+  registrySecrets?: SecretStore;
+  /** How exports reach the user (the app: a save dialog). Default: none, and saving fails. */
+  files?: FileSaver;
 }
 
 /** Server passwords live apart from private keys: another keychain service, one entry per server id. */
 export const SERVER_KEYCHAIN_SERVICE = 'countersign-servers';
+export const REGISTRY_KEYCHAIN_SERVICE = 'countersign-registries';
 
 export function secretCredentials(store: SecretStore): ServerCredentials {
   return {
@@ -41,6 +48,8 @@ export function createServices(options: ServiceOptions): RunningServices {
   const { runtime, version, homeDir, dockerConfigDir } = options;
   const credentials = secretCredentials(options.serverSecrets ?? keychainSecretStore(SERVER_KEYCHAIN_SERVICE));
   const clients = new NotaryClients(credentials);
+  const registryCredentials = secretCredentials(options.registrySecrets ?? keychainSecretStore(REGISTRY_KEYCHAIN_SERVICE));
+  const review = { homeDir, dockerConfigDir, serverCredentials: credentials, registryCredentials, notary: (server: ServerConfig) => clients.get(server) };
   return {
     close: () => clients.close(),
     app: { info: () => ({ name: 'Countersign', version, platform: process.platform, runtime, homeDir }) },
@@ -60,5 +69,9 @@ export function createServices(options: ServiceOptions): RunningServices {
       notary: (server) => clients.get(server),
       vault: (passphrases = []) => openKeyVault({ homeDir, passphrases: passphraseList(passphrases), backend: options.settingsBackend }),
     }),
+    audit: options.overrides?.audit ?? coreAuditService(review),
+    evidence: options.overrides?.evidence ?? coreEvidenceService(review),
+    registryCredentials,
+    files: options.files ?? noFileSaver,
   };
 }

@@ -10,6 +10,7 @@ import { createRouter } from '../ipc/router';
 import { createServices } from '../ipc/wire-services';
 import { connectIpc } from './ipc-bridge';
 import { registerAppScheme, serveRenderer } from './protocol';
+import { dialogFileSaver } from './save-dialog';
 import { lockDownWebContents, openMainWindow } from './window';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -33,6 +34,7 @@ app.whenReady().then(async () => {
     homeDir,
     dockerConfigDir: dockerConfigDir(),
     settingsBackend: new Store({ name: 'settings', cwd: homeDir }),
+    files: dialogFileSaver,
   });
   app.on('will-quit', () => services.close());
   connectIpc(createRouter(createHandlers(services), { onInternalError: (channel, error) => console.error(channel, error) }));

@@ -8,13 +8,13 @@ import { isValidGun } from '../reference';
 export const DOCKER_HUB_NOTARY_HOST = 'notary.docker.io';
 export const DOCKER_HUB_NOTARY_SHUTDOWN = '2026-12-08';
 
-const httpsUrl = z
-  .string()
-  .trim()
-  .max(2048)
-  .refine((value) => URL.canParse(value) && new URL(value).protocol === 'https:', {
-    message: 'must be an https:// URL (notary servers speak TLS only)',
-  });
+const httpsUrlOf = (message: string) =>
+  z
+    .string()
+    .trim()
+    .max(2048)
+    .refine((value) => URL.canParse(value) && new URL(value).protocol === 'https:', { message });
+const httpsUrl = httpsUrlOf('must be an https:// URL (notary servers speak TLS only)');
 
 const pemCertificates = z
   .string()
@@ -59,10 +59,33 @@ export const uiPrefsSchema = z.strictObject({
   density: z.enum(['comfortable', 'compact']),
 });
 
+/** A registry's name in GUNs ("host[:port]"), when it is not the address it is reached at. */
+const gunHostSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d{1,5})?$/, 'a host name, with a port if any (registry.example.com:5000)');
+
+/** A Docker registry the security review reads; like a server, its password lives in the OS keychain. */
+export const registryInputSchema = z.strictObject({
+  id: serverIdSchema.optional(),
+  name: z.string().trim().min(1).max(100),
+  url: httpsUrlOf('must be an https:// URL (Countersign reads registries over TLS only)'),
+  caPem: pemCertificates.optional(),
+  username: z.string().trim().max(200).optional(),
+  /** The notary server holding this registry's trust data: the audit's default. */
+  serverId: serverIdSchema.optional(),
+  /** The registry's name in trust data (GUN = gunHost/repository); default: the URL's host:port. */
+  gunHost: gunHostSchema.optional(),
+});
+
+export const registryConfigSchema = registryInputSchema.extend({ id: serverIdSchema });
+
 export const settingsSchema = z.strictObject({
   servers: z.array(serverConfigSchema).max(100),
   watched: z.array(watchedRepositorySchema).max(5000),
   ui: uiPrefsSchema,
+  /** Absent from settings written before the security review existed. */
+  registries: z.array(registryConfigSchema).max(100).default([]),
 });
 
 export type ServerInput = z.infer<typeof serverInputSchema>;
@@ -70,11 +93,14 @@ export type ServerConfig = z.infer<typeof serverConfigSchema>;
 export type WatchedRepository = z.infer<typeof watchedRepositorySchema>;
 export type UiPrefs = z.infer<typeof uiPrefsSchema>;
 export type Settings = z.infer<typeof settingsSchema>;
+export type RegistryInput = z.infer<typeof registryInputSchema>;
+export type RegistryConfig = z.infer<typeof registryConfigSchema>;
 
 export const DEFAULT_SETTINGS: Settings = {
   servers: [],
   watched: [],
   ui: { theme: 'system', expiryWarningDays: 30, density: 'comfortable' },
+  registries: [],
 };
 
 export function isDockerHubNotary(url: string): boolean {

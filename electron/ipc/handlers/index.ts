@@ -3,11 +3,14 @@ import type { Handlers } from '../router';
 import type { Services } from '../services';
 import { WatchStatusBook } from '../watch-status';
 import { appHandlers } from './app';
+import { auditHandlers } from './audit';
 import { delegationHandlers } from './delegation';
 import { discoveryHandlers } from './discovery';
+import { evidenceHandlers } from './evidence';
 import { expiryHandlers } from './expiry';
 import { keyHandlers } from './keys';
 import { publishHandlers } from './publish';
+import { registryHandlers } from './registries';
 import { repositoryHandlers } from './repositories';
 import { revokeHandlers } from './revoke';
 import { rotationHandlers } from './rotation';
@@ -32,5 +35,8 @@ export function createHandlers(services: Services): Handlers {
     ...delegationHandlers(services),
     ...rotationHandlers(services),
     ...expiryHandlers(services),
+    ...registryHandlers(services),
+    ...auditHandlers(services),
+    ...evidenceHandlers(services),
   };
 }

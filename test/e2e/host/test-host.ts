@@ -12,6 +12,7 @@ import { metaContentSecurityPolicy, securityHeaders } from '../../../electron/ma
 import { createHandlers } from '../../../electron/ipc/handlers/index';
 import { createRouter, type Router } from '../../../electron/ipc/router';
 import type { Services } from '../../../electron/ipc/services';
+import { DownloadShelf, DOWNLOADS_PATH } from './downloads';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = join(here, '..', '..', '..');
@@ -82,7 +83,9 @@ function parseJson(text: string | undefined): unknown {
 export async function startTestHost(options: TestHostOptions): Promise<TestHost> {
   const rendererDir = options.rendererDir ?? BUILT_RENDERER;
   const shim = await buildShim();
-  const router = createRouter(createHandlers(options.services), {
+  // Exports become browser downloads here, where the app shows a save dialog.
+  const downloads = new DownloadShelf();
+  const router = createRouter(createHandlers({ ...options.services, files: downloads.saver }), {
     onInternalError: (channel, error) => console.error(`[test-host] ${channel}:`, error),
   });
   const streams = new Map<string, ServerResponse>();
@@ -151,6 +154,8 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
       });
     } else if (request.method === 'GET' && url.pathname === EVENTS_PATH) {
       serveEvents(url, request, response);
+    } else if (request.method === 'GET' && url.pathname.startsWith(DOWNLOADS_PATH)) {
+      downloads.serve(url.pathname, response, headers);
     } else if (request.method === 'GET' && url.pathname === SHIM_PATH) {
       send(response, 200, 'text/javascript; charset=utf-8', shim);
     } else if (request.method === 'GET') {

@@ -1,0 +1,24 @@
+// Exports reach the user through the system's save dialog: the main process writes only where the user
+// pointed, and the renderer never names a path.
+import { basename, join } from 'node:path';
+import { app, BrowserWindow, dialog, type FileFilter } from 'electron';
+import { writeFileAtomic } from '../core/state/atomic-file';
+import type { FileSaver, OutgoingFile } from '../ipc/audit-services';
+
+const FILTERS: Record<OutgoingFile['kind'], FileFilter[]> = {
+  json: [{ name: 'JSON', extensions: ['json'] }],
+  csv: [{ name: 'CSV (spreadsheet)', extensions: ['csv'] }],
+  tar: [{ name: 'Evidence archive (tar)', extensions: ['tar'] }],
+};
+
+export const dialogFileSaver: FileSaver = {
+  async save(file) {
+    const options = { defaultPath: join(app.getPath('downloads'), file.suggestedName), filters: FILTERS[file.kind] };
+    const window = BrowserWindow.getFocusedWindow();
+    const choice = window === null ? await dialog.showSaveDialog(options) : await dialog.showSaveDialog(window, options);
+    if (choice.canceled || choice.filePath === undefined || choice.filePath === '') return { saved: false };
+    // Readable by the user's other tools: an export is meant to be shared, and holds no secret.
+    await writeFileAtomic(choice.filePath, file.bytes, 0o644);
+    return { saved: true, name: basename(choice.filePath), bytes: file.bytes.length, path: choice.filePath };
+  },
+};
