@@ -77,7 +77,7 @@ function PreflightTable(props: { role: RotatableRole; repositories: PreflightRep
         <tr>
           <th>Repository</th>
           <th>Root keys</th>
-          <th>{props.role} keys now</th>
+          {props.role === 'root' ? null : <th>{props.role} keys now</th>}
           <th>Delegations</th>
           <th>Ready?</th>
         </tr>
@@ -94,13 +94,15 @@ function PreflightTable(props: { role: RotatableRole; repositories: PreflightRep
               ))}
               {r.rootThreshold > 1 ? <div className="muted small">{r.rootThreshold} must sign</div> : null}
             </td>
-            <td>
-              {r.currentKeys.map((k) => (
-                <div key={k.keyId}>
-                  <Presence presence={k} />
-                </div>
-              ))}
-            </td>
+            {props.role === 'root' ? null : (
+              <td>
+                {r.currentKeys.map((k) => (
+                  <div key={k.keyId}>
+                    <Presence presence={k} />
+                  </div>
+                ))}
+              </td>
+            )}
             <td className="small">
               {r.delegationsVerified === 0 && r.delegationsFailing.length === 0 ? <span className="muted">none</span> : null}
               {r.delegationsVerified === 0 ? null : <div className="ok-text">{r.delegationsVerified} verify now and will still verify (their keys do not change)</div>}
@@ -217,7 +219,7 @@ export function RotateScreen(props: { preset?: RepositoryRef | undefined }) {
                     Check again
                   </button>
                   <button type="button" className="button primary" disabled={ready.length === 0} onClick={() => void rotate()}>
-                    Rotate the {preflight.role} key of {ready.length} {ready.length === 1 ? 'repository' : 'repositories'}
+                    {ready.length === 0 ? 'Rotate' : `Rotate the ${preflight.role} key of ${ready.length} ${ready.length === 1 ? 'repository' : 'repositories'}`}
                   </button>
                 </>
               }

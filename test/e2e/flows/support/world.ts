@@ -2,8 +2,6 @@
 // test host, and fresh notary and docker clients to check what the app published. Setup that is not
 // under test (saving the server, moving keys into the keychain, watching) goes through the same IPC
 // router the page uses; everything under test is done in the page.
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import type { ChannelName, RequestOf, ResponseOf } from '../../../../shared/contract';
 import {
@@ -19,6 +17,8 @@ import {
   type Registry,
 } from '../../../stack';
 import { startApp, type RunningApp } from '../../support/app';
+
+const VIEWPORT = { width: 1280, height: 900 };
 
 export interface FlowWorld {
   notary: NotaryServer;
@@ -47,7 +47,7 @@ export interface FlowWorld {
 export async function startFlowWorld(options: { registry?: boolean } = {}): Promise<FlowWorld> {
   const notary = await startNotaryServer();
   const registry = options.registry === true ? await startRegistry({ ca: notary.ca }) : undefined;
-  const app = await startApp({ viewport: { width: 1280, height: 900 } });
+  const app = await startApp({ viewport: VIEWPORT });
   const disposers: (() => Promise<void>)[] = [];
   const call = async <C extends ChannelName>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> => {
     const result = await app.host.router.dispatch(channel, { request }, { session: 'test-setup', emitProgress: () => undefined });
@@ -87,8 +87,11 @@ export async function startFlowWorld(options: { registry?: boolean } = {}): Prom
     notaryClient,
     dockerClient,
     async shot(name) {
-      await mkdir(join(app.dir), { recursive: true });
-      await app.screenshot(`flow-${name}`, { fullPage: true });
+      // A window as tall as the page: the sidebar (sticky, one viewport high) then reaches the bottom too.
+      const height = await app.page.evaluate(() => document.documentElement.scrollHeight);
+      await app.page.setViewportSize({ width: VIEWPORT.width, height: Math.max(VIEWPORT.height, height) });
+      await app.screenshot(`flow-${name}`);
+      await app.page.setViewportSize(VIEWPORT);
     },
     async dispose() {
       for (const dispose of disposers.splice(0)) await dispose().catch(() => undefined);
@@ -107,6 +110,16 @@ export async function openJob(page: Page, label: 'Sign' | 'Delegate' | 'Revoke' 
 /** Picks a repository in a chooser (radio or checkbox) by its name. */
 export async function chooseRepository(scope: Page | Locator, gun: string): Promise<void> {
   await scope.getByRole('group', { name: /^Repositor/ }).getByLabel(gun, { exact: false }).check();
+}
+
+/** Ticks exactly these repositories in a multiple-choice chooser. */
+export async function chooseOnly(page: Page, guns: readonly string[]): Promise<void> {
+  const group = page.getByRole('group', { name: 'Repositories' });
+  for (const box of await group.getByRole('checkbox').all()) {
+    const label = (await box.evaluate((input) => input.closest('label')?.textContent ?? '')) ?? '';
+    const wanted = guns.some((gun) => label.includes(gun));
+    if ((await box.isChecked()) !== wanted) await box.setChecked(wanted);
+  }
 }
 
 /** Waits for a flow's summary and returns its text. */
