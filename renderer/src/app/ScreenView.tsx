@@ -1,3 +1,5 @@
+import { AuditScreen } from '../features/audit/AuditScreen';
+import { EvidenceScreen } from '../features/evidence/EvidenceScreen';
 import { KeysScreen } from '../features/keys/KeysScreen';
 import { FlowScreenView } from '../features/publish/FlowScreenView';
 import { RepositoriesScreen } from '../features/repositories/RepositoriesScreen';
@@ -26,6 +28,10 @@ export function ScreenView() {
         return <RepositoryScreen key={`cache ${route.gun}`} source={{ cached: true, gun: route.gun }} />;
       case 'keys':
         return <KeysScreen />;
+      case 'audit':
+        return <AuditScreen />;
+      case 'evidence':
+        return <EvidenceScreen />;
       case 'settings':
         return <SettingsScreen />;
       case 'sign':

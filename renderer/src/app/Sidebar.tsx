@@ -7,6 +7,8 @@ const ITEMS: { screen: Screen; label: string; route: Route }[] = [
   { screen: 'repositories', label: 'Repositories', route: { screen: 'repositories' } },
   { screen: 'servers', label: 'Servers', route: { screen: 'servers' } },
   { screen: 'keys', label: 'Keys', route: { screen: 'keys' } },
+  { screen: 'audit', label: 'Audit', route: { screen: 'audit' } },
+  { screen: 'evidence', label: 'Evidence', route: { screen: 'evidence' } },
   { screen: 'settings', label: 'Settings', route: { screen: 'settings' } },
 ];
 

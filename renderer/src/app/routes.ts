@@ -9,6 +9,8 @@ export type Route =
   | { screen: 'repository'; serverId: string; gun: string }
   | { screen: 'cached'; gun: string }
   | { screen: 'keys' }
+  | { screen: 'audit' }
+  | { screen: 'evidence' }
   | { screen: 'settings' };
 
 export type Screen = Route['screen'];
@@ -38,6 +40,8 @@ export function parseRoute(hash: string): Route | undefined {
     case 'start':
     case 'servers':
     case 'keys':
+    case 'audit':
+    case 'evidence':
     case 'settings':
       return { screen };
     case 'repositories': {

@@ -1,5 +1,7 @@
 // One store made of per-domain slices (zustand's slices pattern, curried typed create).
 import { create } from 'zustand';
+import { createAuditSlice } from '../features/audit/audit-slice';
+import { createEvidenceSlice } from '../features/evidence/evidence-slice';
 import { createFlowSlice } from '../features/publish/flow-slice';
 import { createAppSlice } from './app-slice';
 import { createDiscoverySlice } from './discovery-slice';
@@ -20,6 +22,8 @@ export const createAppState: Slice<AppState> = (...args) => ({
   ...createDiscoverySlice(...args),
   ...createNavigationSlice(...args),
   ...createFlowSlice(...args),
+  ...createAuditSlice(...args),
+  ...createEvidenceSlice(...args),
 });
 
 export const useAppStore = create<AppState>()(createAppState);

@@ -1,4 +1,6 @@
 import type { StateCreator } from 'zustand';
+import type { AuditSlice } from '../features/audit/audit-slice';
+import type { EvidenceSlice } from '../features/evidence/evidence-slice';
 import type { FlowSlice } from '../features/publish/flow-slice';
 import type { AppSlice } from './app-slice';
 import type { DiscoverySlice } from './discovery-slice';
@@ -15,7 +17,9 @@ export type AppState = AppSlice &
   KeysSlice &
   DiscoverySlice &
   NavigationSlice &
-  FlowSlice;
+  FlowSlice &
+  AuditSlice &
+  EvidenceSlice;
 
 /** A slice sees the whole store (to call other slices' actions) but owns only its own part. */
 export type Slice<T> = StateCreator<AppState, [], [], T>;

@@ -1,39 +1,16 @@
-import { useState, type FormEvent } from 'react';
-import type { ErrorInfo } from '../../../../shared/errors';
+import { useState } from 'react';
 import type { ServerConfig } from '../../../../shared/schemas/settings';
-import { ConfirmRemove, ErrorNote, PageHeader, PassphraseInput, Section, Spinner } from '../../components/common';
+import { ConfirmRemove, ErrorNote, PageHeader, Section, Spinner } from '../../components/common';
+import { KeychainPasswordForm } from '../../components/KeychainPasswordForm';
 import { useAppStore } from '../../store';
 import { ConnectionReportView } from './ConnectionReportView';
 import { ServerForm } from './ServerForm';
-
-/** The password for the server's user goes straight to the keychain; the field is cleared after. */
-function PasswordForm(props: { server: ServerConfig }) {
-  const setServerPassword = useAppStore((s) => s.setServerPassword);
-  const [password, setPassword] = useState('');
-  const [outcome, setOutcome] = useState<{ ok: true } | { ok: false; error: ErrorInfo } | undefined>();
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const result = await setServerPassword(props.server.id, password);
-    setPassword('');
-    setOutcome(result.ok ? { ok: true } : result);
-  };
-  return (
-    <form className="inline-form" onSubmit={(event) => void submit(event)} aria-label={`Password for ${props.server.name}`}>
-      <PassphraseInput label={`Password of ${props.server.username ?? ''}`} value={password} onChange={setPassword} />
-      <button type="submit" className="button" disabled={password === ''}>
-        Save in keychain
-      </button>
-      {outcome?.ok === true ? <span className="muted small">Saved in the system keychain.</span> : null}
-      {outcome?.ok === false ? <ErrorNote error={outcome.error} /> : null}
-    </form>
-  );
-}
 
 function ServerCard(props: { server: ServerConfig }) {
   const { server } = props;
   const check = useAppStore((s) => s.connectionChecks[server.id]);
   const watchedCount = useAppStore((s) => s.settings.value?.watched.filter((w) => w.serverId === server.id).length ?? 0);
-  const { checkServer, removeServer } = useAppStore.getState();
+  const { checkServer, removeServer, setServerPassword } = useAppStore.getState();
   return (
     <article className="card" aria-label={server.name}>
       <div className="card-head">
@@ -59,7 +36,9 @@ function ServerCard(props: { server: ServerConfig }) {
         <dt>Watched</dt>
         <dd>{watchedCount === 1 ? '1 repository' : `${watchedCount} repositories`}</dd>
       </dl>
-      {server.username === undefined ? null : <PasswordForm server={server} />}
+      {server.username === undefined ? null : (
+        <KeychainPasswordForm name={server.name} username={server.username} save={(password) => setServerPassword(server.id, password)} />
+      )}
       {check?.status === 'loading' ? <Spinner label="Checking…" /> : null}
       {check?.status === 'error' ? <ErrorNote error={check.error} /> : null}
       {check?.value === undefined || check.status === 'loading' ? null : <ConnectionReportView report={check.value} />}
