@@ -3,6 +3,7 @@
 // after a preview of which tags lose their valid signatures, which the user may have signed again in
 // the same publish.
 import { CountersignError } from '../../../shared/errors';
+import { sortNatural } from '../../../shared/reference';
 import type { FlowSummary, KeyRevocationPreview, LosingTag, RepositoryRef, RevocationPreview, TagsInRole } from '../../../shared/schemas/flows';
 import type { Change, TargetMeta } from '../../core/publish/changes';
 import { canonicalKeyIdsOf } from '../../core/publish/delegations-apply';
@@ -148,23 +149,35 @@ async function planKeyRevocation(repository: RepositoryContext, keyId: string): 
   return { changes, preview, before };
 }
 
-/** Tags held only by roles that stop counting (another valid role with the same digest keeps it trusted). */
+/**
+ * Tags that stop being trusted. docker pull reads targets/releases, then targets: a tag one of those
+ * held keeps its trust only if one of those that survives holds it with the same digest. A tag only
+ * other delegations held (notary's view) keeps it when any surviving role holds it.
+ */
 function losingTags(draft: RepositoryDraft, gone: (role: string) => boolean): LosingTag[] {
-  const valid = new Map<string, Set<string>>();
-  const lost = new Map<string, LosingTag>();
+  const surviving = new Map<string, { digests: Set<string>; docker: Set<string> }>();
+  const lost = new Map<string, LosingTag & { docker: boolean }>();
   for (const role of draft.targetsRoleNames()) {
+    const docker = DOCKER_ROLES.includes(role);
     for (const [tag, meta] of Object.entries(draft.existingTargets(role)?.targets ?? {})) {
       const digest = Buffer.from(meta.hashes['sha256'] ?? '', 'base64').toString('hex');
       if (!gone(role)) {
-        valid.set(tag, (valid.get(tag) ?? new Set()).add(digest));
+        const entry = surviving.get(tag) ?? { digests: new Set<string>(), docker: new Set<string>() };
+        entry.digests.add(digest);
+        if (docker) entry.docker.add(digest);
+        surviving.set(tag, entry);
         continue;
       }
-      const entry = lost.get(tag) ?? { tag, digest, size: meta.length, roles: [] };
+      const entry = lost.get(tag) ?? { tag, digest, size: meta.length, roles: [], docker: false };
       entry.roles.push(role);
+      entry.docker ||= docker;
       lost.set(tag, entry);
     }
   }
-  return [...lost.values()].filter((entry) => !valid.get(entry.tag)?.has(entry.digest));
+  const losing = [...lost.values()]
+    .filter((entry) => !(entry.docker ? surviving.get(entry.tag)?.docker : surviving.get(entry.tag)?.digests)?.has(entry.digest))
+    .map(({ docker: _docker, ...tag }) => tag);
+  return sortNatural(losing, (tag) => tag.tag);
 }
 
 /** Where lost tags can be signed again: releases (what docker pull reads first), then targets. */

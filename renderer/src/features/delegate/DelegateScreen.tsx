@@ -13,7 +13,7 @@ const TABS = [
 export function DelegateScreen(props: { preset?: RepositoryRef | undefined }) {
   const [tab, setTab] = useState<(typeof TABS)[number]['id']>('add');
   return (
-    <div className="screen">
+    <div className="screen flow-screen">
       <PageHeader title="Delegate" subtitle="Let collaborators sign with their own keys, swap a signer's key safely, or remove a signer." />
       <div className="tabs" role="tablist">
         {TABS.map((t) => (

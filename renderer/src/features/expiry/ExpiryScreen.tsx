@@ -3,12 +3,22 @@
 import { useEffect, useState } from 'react';
 import type { ExpiringRole, RepositoryRef } from '../../../../shared/schemas/flows';
 import { EmptyState, ErrorNote, Expiry, PageHeader } from '../../components/common';
-import { formatDateTime } from '../../components/format';
+import { formatDate } from '../../components/format';
 import { countersign } from '../../bridge/client';
 import { useAppStore } from '../../store';
 import { FlowRunPanel, FlowSummaryView, useFlowResult, useFlowRunning } from '../publish/components';
 
 const rowKey = (role: ExpiringRole) => `${role.serverId} ${role.gun} ${role.role}`;
+
+/** Rows grouped by repository, the repository whose role expires first on top (the report is sorted by expiry). */
+function byRepository(roles: readonly ExpiringRole[]): ExpiringRole[][] {
+  const groups = new Map<string, ExpiringRole[]>();
+  for (const role of roles) {
+    const key = `${role.serverId} ${role.gun}`;
+    groups.set(key, [...(groups.get(key) ?? []), role]);
+  }
+  return [...groups.values()];
+}
 
 /** The chosen roles, one request item per repository. */
 function resignItems(roles: readonly ExpiringRole[]): (RepositoryRef & { roles: string[] })[] {
@@ -50,26 +60,26 @@ export function ExpiryScreen() {
   };
 
   return (
-    <div className="screen">
+    <div className="screen flow-screen">
       <PageHeader
         title="Expiring"
         subtitle="Roles of the watched repositories that expire soon. Re-signing gives each its full lifetime again (3 years for targets roles, 10 for root)."
         actions={
-          <>
-            <label className="inline-form">
-              <span className="muted small">Within</span>
-              <input className="input" aria-label="Days ahead" inputMode="numeric" size={4} value={days} onChange={(e) => setDays(e.target.value)} />
-              <span className="muted small">days</span>
-            </label>
-            <button type="button" className="button" disabled={!daysOk || checking} onClick={() => void check()}>
-              Check again
-            </button>
-            <button type="button" className="button primary" disabled={chosen.length === 0 || resigning || checking} onClick={() => void resign()}>
-              Re-sign {chosen.length} {chosen.length === 1 ? 'role' : 'roles'}
-            </button>
-          </>
+          <button type="button" className="button primary" disabled={chosen.length === 0 || resigning || checking} onClick={() => void resign()}>
+            Re-sign {chosen.length} {chosen.length === 1 ? 'role' : 'roles'}
+          </button>
         }
       />
+      <div className="toolbar">
+        <label className="inline-form">
+          <span className="muted">Expiring within</span>
+          <input className="input" aria-label="Days ahead" inputMode="numeric" size={5} value={days} onChange={(e) => setDays(e.target.value)} />
+          <span className="muted">days</span>
+        </label>
+        <button type="button" className="button" disabled={!daysOk || checking} onClick={() => void check()}>
+          Check again
+        </button>
+      </div>
       <FlowRunPanel flow="expiryList" title="Checking expiry" />
       <FlowRunPanel flow="expiryResign" title="Re-signing" />
       {summary === undefined ? null : (
@@ -101,36 +111,38 @@ export function ExpiryScreen() {
                 </tr>
               </thead>
               <tbody>
-                {roles.map((role) => (
-                  <tr key={rowKey(role)}>
-                    <td>
-                      <input
-                        type="checkbox"
-                        aria-label={`Re-sign ${role.role} of ${role.gun}`}
-                        disabled={!role.canResign}
-                        checked={role.canResign && !unchosen.has(rowKey(role))}
-                        onChange={(e) =>
-                          setUnchosen((set) => {
-                            const next = new Set(set);
-                            if (e.target.checked) next.delete(rowKey(role));
-                            else next.add(rowKey(role));
-                            return next;
-                          })
-                        }
-                      />
-                    </td>
-                    <td className="mono">{role.gun}</td>
-                    <td className="strong">{role.role}</td>
-                    <td>
-                      <Expiry expires={role.expires} />
-                      <div className="muted small">{formatDateTime(role.expires)}</div>
-                    </td>
-                    <td>{role.version ?? '—'}</td>
-                    <td className="small">{role.canResign ? <span className="ok-text">with a key in this keychain</span> : null}
-                      {role.note === undefined ? null : <div className="muted">{role.note}</div>}
-                    </td>
-                  </tr>
-                ))}
+                {byRepository(roles).flatMap((group) =>
+                  group.map((role, index) => (
+                    <tr key={rowKey(role)} className={index === 0 ? 'group-start' : undefined}>
+                      <td>
+                        <input
+                          type="checkbox"
+                          aria-label={`Re-sign ${role.role} of ${role.gun}`}
+                          disabled={!role.canResign}
+                          checked={role.canResign && !unchosen.has(rowKey(role))}
+                          onChange={(e) =>
+                            setUnchosen((set) => {
+                              const next = new Set(set);
+                              if (e.target.checked) next.delete(rowKey(role));
+                              else next.add(rowKey(role));
+                              return next;
+                            })
+                          }
+                        />
+                      </td>
+                      <td className="mono">{index === 0 ? role.gun : <span className="visually-hidden">{role.gun}</span>}</td>
+                      <td className="strong">{role.role}</td>
+                      <td>
+                        <Expiry expires={role.expires} /> <span className="muted small nowrap">{formatDate(role.expires)}</span>
+                      </td>
+                      <td>{role.version ?? '—'}</td>
+                      <td className="small">
+                        {role.canResign ? <span className="ok-text">with a key in this keychain</span> : null}
+                        {role.note === undefined ? null : <div className="muted">{role.note}</div>}
+                      </td>
+                    </tr>
+                  )),
+                )}
               </tbody>
             </table>
           )}

@@ -75,7 +75,7 @@ export function PublishScreen() {
   };
 
   return (
-    <div className="screen">
+    <div className="screen flow-screen">
       <PageHeader
         title="Staged changes"
         subtitle="Changes that wait to be published: left by a flow that could not finish, or staged with the command line's --stage."

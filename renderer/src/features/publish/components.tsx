@@ -91,7 +91,7 @@ export function OutcomeCard(props: { outcome: RepositoryOutcome }) {
         <span className="mono strong">{outcome.gun}</span>
         <span className="muted small">{serverName(outcome.serverId)}</span>
         <span className={`badge badge-${outcome.status === 'failed' ? 'failed' : outcome.status === 'published' ? 'verified' : 'not-checked'}`}>
-          {outcome.status === 'published' ? 'Published' : outcome.status === 'unchanged' ? 'Nothing to publish' : 'Failed'}
+          {outcome.status === 'published' ? 'Published' : outcome.status === 'failed' ? 'Failed' : outcome.changes.length > 0 ? 'Already on the server' : 'Nothing to publish'}
         </span>
       </div>
       {versions.length === 0 ? null : (

@@ -170,7 +170,7 @@ function KeyPreviewRepository(props: { preview: KeyRevocationPreview; choice: Re
     props.onChoice({ role, tags });
   };
   return (
-    <article className={`outcome ${preview.error ? 'outcome-failed' : preview.roles.length === 0 ? 'outcome-unchanged' : ''}`} aria-label={preview.gun}>
+    <article className={`outcome ${preview.error ? 'outcome-failed' : preview.roles.length === 0 ? 'outcome-unchanged' : preview.losing.length > 0 ? 'outcome-warning' : ''}`} aria-label={preview.gun}>
       <div className="outcome-head">
         <span className="mono strong">{preview.gun}</span>
         {preview.roles.length === 0 && preview.error === undefined ? <span className="muted small">no delegation lists this key</span> : null}
@@ -181,7 +181,13 @@ function KeyPreviewRepository(props: { preview: KeyRevocationPreview; choice: Re
           {preview.roles.map((r) => (
             <li key={r.role}>
               <span className="mono">{r.role}</span>:{' '}
-              {r.action === 'remove-role' ? 'removed — the key is its only key' : `the key is removed${r.resigned ? '; re-signed with its remaining keys, its tags stay trusted' : ''}`}
+              {r.action === 'remove-role'
+                ? 'removed — the key is its only key'
+                : r.resigned
+                  ? 'the key is removed; re-signed with its remaining keys, its tags stay trusted'
+                  : preview.losing.some((t) => t.roles.includes(r.role))
+                    ? 'the key is removed; what it signed no longer counts until a remaining signer signs it again'
+                    : 'the key is removed; its other keys still carry it'}
             </li>
           ))}
         </ul>
@@ -326,7 +332,7 @@ function KeyRevocation() {
 export function RevokeScreen(props: { preset?: RepositoryRef | undefined }) {
   const [tab, setTab] = useState<'tag' | 'key'>('tag');
   return (
-    <div className="screen">
+    <div className="screen flow-screen">
       <PageHeader title="Revoke" subtitle="Withdraw a tag's signature, or stop trusting a key that was lost or leaked." />
       <div className="tabs" role="tablist">
         <button type="button" role="tab" className="tab" aria-selected={tab === 'tag'} onClick={() => setTab('tag')}>

@@ -169,7 +169,7 @@ export function RotateScreen(props: { preset?: RepositoryRef | undefined }) {
   };
 
   return (
-    <div className="screen">
+    <div className="screen flow-screen">
       <PageHeader title="Rotate keys" subtitle="Replace a repository's root, targets, snapshot or timestamp key without stranding its clients." />
       {step === 2 ? null : <PendingRotations records={pending} onResume={(id) => void resume(id)} onDismiss={(id) => void dismiss(id)} />}
       <Stepper steps={STEPS} current={step} />

@@ -182,7 +182,7 @@ export function SignScreen(props: { preset?: RepositoryRef | undefined }) {
   };
 
   return (
-    <div className="screen">
+    <div className="screen flow-screen">
       <PageHeader title="Sign a tag" subtitle="Sign into the roles docker trust sign would choose: your signer roles, or targets when the repository has none." />
       <Stepper steps={STEPS} current={step} />
       {step !== 0 ? null : (

@@ -7,10 +7,12 @@ import type { ChannelName, RequestOf, ResponseOf } from '../../../../shared/cont
 import {
   dockerTrust,
   notaryCli,
+  startMitm,
   startNotaryServer,
   startRegistry,
   type DockerInspectResult,
   type DockerTrust,
+  type MitmProxy,
   type NotaryCli,
   type NotaryServer,
   type NotaryTarget,
@@ -23,6 +25,8 @@ const VIEWPORT = { width: 1280, height: 900 };
 export interface FlowWorld {
   notary: NotaryServer;
   registry: Registry | undefined;
+  /** With `proxy`: the app reaches the notary server through it (to hold or refuse uploads). */
+  proxy: MitmProxy | undefined;
   app: RunningApp;
   page: Page;
   serverId: string;
@@ -44,9 +48,10 @@ export interface FlowWorld {
   dispose(): Promise<void>;
 }
 
-export async function startFlowWorld(options: { registry?: boolean } = {}): Promise<FlowWorld> {
+export async function startFlowWorld(options: { registry?: boolean; proxy?: boolean } = {}): Promise<FlowWorld> {
   const notary = await startNotaryServer();
   const registry = options.registry === true ? await startRegistry({ ca: notary.ca }) : undefined;
+  const proxy = options.proxy === true ? await startMitm({ upstream: notary.url, ca: notary.ca }) : undefined;
   const app = await startApp({ viewport: VIEWPORT });
   const disposers: (() => Promise<void>)[] = [];
   const call = async <C extends ChannelName>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> => {
@@ -54,7 +59,7 @@ export async function startFlowWorld(options: { registry?: boolean } = {}): Prom
     if (!result.ok) throw new Error(`${channel} failed: ${result.error.code}: ${result.error.message}`);
     return result.value as ResponseOf<C>;
   };
-  const settings = await call('settings.saveServer', { server: { name: 'Team notary', url: notary.url, caPem: notary.caPem } });
+  const settings = await call('settings.saveServer', { server: { name: 'Team notary', url: proxy?.url ?? notary.url, caPem: notary.caPem } });
   const serverId = settings.servers[0]!.id;
   const notaryClient = () => {
     const client = notaryCli({ server: notary.url, caFile: notary.caFile });
@@ -69,6 +74,7 @@ export async function startFlowWorld(options: { registry?: boolean } = {}): Prom
   return {
     notary,
     registry,
+    proxy,
     app,
     page: app.page,
     serverId,
@@ -97,6 +103,7 @@ export async function startFlowWorld(options: { registry?: boolean } = {}): Prom
       for (const dispose of disposers.splice(0)) await dispose().catch(() => undefined);
       await app.close();
       await registry?.stop();
+      await proxy?.stop();
       await notary.stop();
     },
   };
