@@ -6,7 +6,7 @@ import type { CollaboratorKey, RepositoryRef } from '../../../../shared/schemas/
 import { ErrorNote, KeyId, Notice } from '../../components/common';
 import { countersign, errorInfoOf } from '../../bridge/client';
 import { useAppStore } from '../../store';
-import { FlowRunPanel, FlowSummaryView, RepositoryChooser, StepPanel, Stepper, useFlowResult } from '../publish/components';
+import { FlowFinish, FlowRunPanel, RepositoryChooser, StepPanel, Stepper, useFlowResult } from '../publish/components';
 
 const STEPS = ['Their key', 'Where', 'Dry run', 'Publish'];
 
@@ -64,7 +64,6 @@ export function AddCollaborator(props: { preset?: RepositoryRef | undefined }) {
   const runFlow = useAppStore((s) => s.runFlow);
   const clearFlow = useAppStore((s) => s.clearFlow);
   const plan = useFlowResult('delegationPlan');
-  const summary = useFlowResult('delegationAdd');
   const nameOk = /^[a-z0-9][a-z0-9_-]{0,63}$/.test(name) && name !== 'releases';
   const thresholdOk = threshold.trim() === '' || /^[1-9]\d?$/.test(threshold.trim());
   const request = () => ({ pem, name, repositories, paths: parsePaths(paths), ...(threshold.trim() === '' ? {} : { threshold: Number(threshold.trim()) }) });
@@ -209,23 +208,16 @@ export function AddCollaborator(props: { preset?: RepositoryRef | undefined }) {
         </>
       )}
       {step !== 3 ? null : (
-        <>
-          <FlowRunPanel flow="delegationAdd" title={`Adding ${name}`} />
-          {summary === undefined ? null : (
-            <FlowSummaryView summary={summary}>
-              {summary.outcomes.some((o) => o.status !== 'failed') ? (
-                <Notice>
-                  {name} can now sign with their own key: <span className="mono">docker trust sign {summary.outcomes.find((o) => o.status !== 'failed')?.gun}:TAG</span>
-                </Notice>
-              ) : null}
-            </FlowSummaryView>
-          )}
-          <div className="step-actions">
-            <button type="button" className="button" onClick={restart}>
-              Add another collaborator
-            </button>
-          </div>
-        </>
+        <FlowFinish flow="delegationAdd" title={`Adding ${name}`} againLabel="Add another collaborator" onAgain={restart}>
+          {(summary) => {
+            const added = summary.outcomes.find((o) => o.status !== 'failed');
+            return added === undefined ? null : (
+              <Notice>
+                {name} can now sign with their own key: <span className="mono">docker trust sign {added.gun}:TAG</span>
+              </Notice>
+            );
+          }}
+        </FlowFinish>
       )}
     </>
   );

@@ -8,17 +8,11 @@ import type { RepositoryRef, SignerRemovalPreview } from '../../../../shared/sch
 import { ErrorNote, KeyId, Notice, Spinner } from '../../components/common';
 import { countersign, errorInfoOf } from '../../bridge/client';
 import { useAppStore } from '../../store';
-import { viewKey } from '../../store/repositories-slice';
-import { FlowRunPanel, FlowSummaryView, RepositoryChooser, StepPanel, Stepper, useFlowResult } from '../publish/components';
+import { FlowFinish, RepositoryChooser, StepPanel, Stepper, useFreshView } from '../publish/components';
 
 /** The signers of a repository, as docker trust inspect lists them. */
 function useSigners(repository: RepositoryRef | undefined): { signers: SignerView[] | undefined; error?: ErrorInfo } {
-  const key = repository === undefined ? '' : viewKey(repository);
-  const view = useAppStore((s) => (repository === undefined ? undefined : s.views[key]));
-  const openRepository = useAppStore((s) => s.openRepository);
-  useEffect(() => {
-    if (repository !== undefined) void openRepository(repository);
-  }, [key]);
+  const view = useFreshView(repository);
   if (view?.status === 'error') return { signers: undefined, error: view.error };
   return { signers: view?.value?.signers };
 }
@@ -54,7 +48,6 @@ export function ReplaceSignerKey(props: { preset?: RepositoryRef | undefined }) 
   const loadKeys = useAppStore((s) => s.loadKeys);
   const runFlow = useAppStore((s) => s.runFlow);
   const clearFlow = useAppStore((s) => s.clearFlow);
-  const summary = useFlowResult('delegationReplace');
   const { signers } = useSigners(repository);
   const signerKeys = signers?.find((s) => s.name === name)?.keyIds ?? [];
   useEffect(() => {
@@ -133,15 +126,7 @@ export function ReplaceSignerKey(props: { preset?: RepositoryRef | undefined }) 
         </StepPanel>
       )}
       {step !== 2 ? null : (
-        <>
-          <FlowRunPanel flow="delegationReplace" title={`Replacing ${name}'s key`} />
-          {summary === undefined ? null : <FlowSummaryView summary={summary} />}
-          <div className="step-actions">
-            <button type="button" className="button" onClick={() => (clearFlow('delegationReplace'), setStep(0), setOldKeyId(''))}>
-              Replace another key
-            </button>
-          </div>
-        </>
+        <FlowFinish flow="delegationReplace" title={`Replacing ${name}'s key`} againLabel="Replace another key" onAgain={() => (clearFlow('delegationReplace'), setStep(0), setOldKeyId(''))} />
       )}
     </>
   );
@@ -156,7 +141,6 @@ export function RemoveSigner(props: { preset?: RepositoryRef | undefined }) {
   const [error, setError] = useState<ErrorInfo | undefined>();
   const runFlow = useAppStore((s) => s.runFlow);
   const clearFlow = useAppStore((s) => s.clearFlow);
-  const summary = useFlowResult('delegationRemove');
 
   const review = async () => {
     if (repository === undefined) return;
@@ -229,15 +213,7 @@ export function RemoveSigner(props: { preset?: RepositoryRef | undefined }) {
         </StepPanel>
       )}
       {step !== 2 ? null : (
-        <>
-          <FlowRunPanel flow="delegationRemove" title={`Removing ${name}`} />
-          {summary === undefined ? null : <FlowSummaryView summary={summary} />}
-          <div className="step-actions">
-            <button type="button" className="button" onClick={() => (clearFlow('delegationRemove'), setStep(0), setName(''))}>
-              Remove another signer
-            </button>
-          </div>
-        </>
+        <FlowFinish flow="delegationRemove" title={`Removing ${name}`} againLabel="Remove another signer" onAgain={() => (clearFlow('delegationRemove'), setStep(0), setName(''))} />
       )}
     </>
   );

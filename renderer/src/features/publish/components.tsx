@@ -1,11 +1,12 @@
 // Building blocks every job screen shares: the steps of a wizard, choosing repositories, a running
 // flow's progress with its cancel button, and the summary of what was published.
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import type { FlowProgress, FlowSummary, RepositoryOutcome, RepositoryRef } from '../../../../shared/schemas/flows';
 import type { WatchedRepository } from '../../../../shared/schemas/settings';
 import { ErrorNote, ProgressBar, Spinner } from '../../components/common';
 import { useAppStore } from '../../store';
-import type { FlowKey } from './flow-slice';
+import { viewKey } from '../../store/repositories-slice';
+import type { FlowKey, FlowResults } from './flow-slice';
 import './flows.css';
 
 export const sameRepository = (a: RepositoryRef, b: RepositoryRef) => a.gun === b.gun && a.serverId === b.serverId;
@@ -201,4 +202,38 @@ export function useFlowResult<K extends FlowKey>(flow: K) {
 
 export function useFlowRunning(flow: FlowKey): boolean {
   return useAppStore((s) => s.flowRuns[flow]?.status === 'running');
+}
+
+/** The kinds of run that end with a summary of what was published. */
+type SummaryFlow = { [K in FlowKey]: FlowResults[K] extends FlowSummary ? K : never }[FlowKey];
+
+/** The last step of a flow: its progress, then its summary, and a way to start again. */
+export function FlowFinish(props: { flow: SummaryFlow; title: string; againLabel: string; onAgain: () => void; summaryTitle?: string; children?: (summary: FlowSummary) => ReactNode }) {
+  const summary = useFlowResult(props.flow);
+  return (
+    <>
+      <FlowRunPanel flow={props.flow} title={props.title} />
+      {summary === undefined ? null : (
+        <FlowSummaryView summary={summary} {...(props.summaryTitle === undefined ? {} : { title: props.summaryTitle })}>
+          {props.children?.(summary)}
+        </FlowSummaryView>
+      )}
+      <div className="step-actions">
+        <button type="button" className="button" onClick={props.onAgain}>
+          {props.againLabel}
+        </button>
+      </div>
+    </>
+  );
+}
+
+/** A repository's verified view, fetched again when a flow opens it (it is about to build on it). */
+export function useFreshView(repository: RepositoryRef | undefined) {
+  const key = repository === undefined ? '' : viewKey(repository);
+  const view = useAppStore((s) => (repository === undefined ? undefined : s.views[key]));
+  const openRepository = useAppStore((s) => s.openRepository);
+  useEffect(() => {
+    if (repository !== undefined) void openRepository(repository);
+  }, [key]);
+  return view;
 }

@@ -1,25 +1,19 @@
 // Revocation: a tag's signature (or every tag's), or a compromised key purged from every delegation of
 // the chosen repositories. Both show first what changes — which tags stop being trusted — and the key
 // flow lets the tags that should stay trusted be signed again in the same publish.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { KeyRevocationPreview, RepositoryRef, RevocationPreview } from '../../../../shared/schemas/flows';
 import { ErrorNote, Notice, PageHeader, Spinner } from '../../components/common';
 import { countersign, errorInfoOf } from '../../bridge/client';
 import { useAppStore } from '../../store';
-import { viewKey } from '../../store/repositories-slice';
-import { FlowRunPanel, FlowSummaryView, RepositoryChooser, StepPanel, Stepper, useFlowResult } from '../publish/components';
+import { FlowFinish, FlowRunPanel, RepositoryChooser, StepPanel, Stepper, useFlowResult, useFreshView } from '../publish/components';
 
 const ALL_TAGS = '*';
 const refKey = (ref: RepositoryRef) => `${ref.serverId} ${ref.gun}`;
 
 function TagChooser(props: { repository: RepositoryRef; tag: string; onChange: (tag: string) => void }) {
-  const key = viewKey(props.repository);
-  const view = useAppStore((s) => s.views[key]);
-  const openRepository = useAppStore((s) => s.openRepository);
-  useEffect(() => {
-    void openRepository(props.repository);
-  }, [key]);
+  const view = useFreshView(props.repository);
   if (view?.value === undefined) return view?.status === 'error' ? <ErrorNote error={view.error} /> : <Spinner label="Reading the signed tags…" />;
   return (
     <label className="field medium-field">
@@ -79,7 +73,6 @@ function TagRevocation(props: { preset?: RepositoryRef | undefined }) {
   const [confirmText, setConfirmText] = useState('');
   const runFlow = useAppStore((s) => s.runFlow);
   const clearFlow = useAppStore((s) => s.clearFlow);
-  const summary = useFlowResult('revokeTags');
   const all = tag === ALL_TAGS;
 
   const review = async () => {
@@ -141,17 +134,7 @@ function TagRevocation(props: { preset?: RepositoryRef | undefined }) {
           )}
         </StepPanel>
       )}
-      {step !== 2 ? null : (
-        <>
-          <FlowRunPanel flow="revokeTags" title="Revoking" />
-          {summary === undefined ? null : <FlowSummaryView summary={summary} />}
-          <div className="step-actions">
-            <button type="button" className="button" onClick={() => (clearFlow('revokeTags'), setStep(0), setTag(''), setConfirmText(''))}>
-              Revoke another
-            </button>
-          </div>
-        </>
-      )}
+      {step !== 2 ? null : <FlowFinish flow="revokeTags" title="Revoking" againLabel="Revoke another" onAgain={() => (clearFlow('revokeTags'), setStep(0), setTag(''), setConfirmText(''))} />}
     </>
   );
 }
@@ -240,7 +223,6 @@ function KeyRevocation() {
   const runFlow = useAppStore((s) => s.runFlow);
   const clearFlow = useAppStore((s) => s.clearFlow);
   const previews = useFlowResult('revokeKeyPreview');
-  const summary = useFlowResult('revokeKey');
   const id = keyId.trim().toLowerCase();
   const validId = /^[0-9a-f]{64}$/.test(id);
   const affected = (previews ?? []).filter((p) => p.roles.length > 0);
@@ -314,17 +296,7 @@ function KeyRevocation() {
           )}
         </>
       )}
-      {step !== 2 ? null : (
-        <>
-          <FlowRunPanel flow="revokeKey" title="Removing the key" />
-          {summary === undefined ? null : <FlowSummaryView summary={summary} />}
-          <div className="step-actions">
-            <button type="button" className="button" onClick={restart}>
-              Start again
-            </button>
-          </div>
-        </>
-      )}
+      {step !== 2 ? null : <FlowFinish flow="revokeKey" title="Removing the key" againLabel="Start again" onAgain={restart} />}
     </>
   );
 }

@@ -1,15 +1,14 @@
 // Sign a tag: by a digest the user has, or by the digest the registry serves now. With the registry,
 // the digest guard checks again right before signing that the registry still serves exactly what
 // the user saw; a tag pushed again meanwhile is refused, not signed.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { RegistryDigest, RegistrySource, RepositoryRef } from '../../../../shared/schemas/flows';
 import { ErrorNote, Notice, PageHeader, Spinner } from '../../components/common';
 import { formatBytes } from '../../components/format';
 import { countersign, errorInfoOf } from '../../bridge/client';
 import { useAppStore } from '../../store';
-import { viewKey } from '../../store/repositories-slice';
-import { FlowRunPanel, FlowSummaryView, RepositoryChooser, StepPanel, Stepper, useFlowResult } from '../publish/components';
+import { FlowFinish, RepositoryChooser, StepPanel, Stepper, useFreshView } from '../publish/components';
 
 const STEPS = ['Tag and digest', 'Review', 'Sign'];
 
@@ -138,12 +137,7 @@ function DigestForm(props: { draft: Draft; update: (patch: Partial<Draft>) => vo
 
 /** What the repository signs for the tag now, from its verified view. */
 function CurrentSignature(props: { repository: RepositoryRef; tag: string; digest: string }) {
-  const key = viewKey(props.repository);
-  const view = useAppStore((s) => s.views[key]);
-  const openRepository = useAppStore((s) => s.openRepository);
-  useEffect(() => {
-    void openRepository(props.repository);
-  }, [key]);
+  const view = useFreshView(props.repository);
   if (view === undefined || view.status === 'loading') return <Spinner label="Reading what is signed now…" />;
   if (view.status === 'error') return <ErrorNote error={view.error} title="The repository did not verify" />;
   const signed = view.value?.signedTags.find((t) => t.tag === props.tag);
@@ -163,7 +157,6 @@ export function SignScreen(props: { preset?: RepositoryRef | undefined }) {
   const [draft, setDraft] = useState<Draft>({ ...EMPTY, repository: props.preset });
   const runFlow = useAppStore((s) => s.runFlow);
   const clearFlow = useAppStore((s) => s.clearFlow);
-  const summary = useFlowResult('sign');
   const update = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
   const chosen = chosenDigest(draft);
   const ready = draft.repository !== undefined && /^[\w][\w.-]{0,127}$/.test(draft.tag.trim()) && typeof chosen !== 'string';
@@ -237,17 +230,7 @@ export function SignScreen(props: { preset?: RepositoryRef | undefined }) {
           </label>
         </StepPanel>
       )}
-      {step !== 2 ? null : (
-        <>
-          <FlowRunPanel flow="sign" title={`Signing ${draft.tag.trim()}`} />
-          {summary === undefined ? null : <FlowSummaryView summary={summary} />}
-          <div className="step-actions">
-            <button type="button" className="button" onClick={again}>
-              Sign another tag
-            </button>
-          </div>
-        </>
-      )}
+      {step !== 2 ? null : <FlowFinish flow="sign" title={`Signing ${draft.tag.trim()}`} againLabel="Sign another tag" onAgain={again} />}
     </div>
   );
 }
