@@ -68,6 +68,7 @@ export function createServices(options: ServiceOptions): RunningServices {
       settings: new SettingsStore(options.settingsBackend),
       notary: (server) => clients.get(server),
       vault: (passphrases = []) => openKeyVault({ homeDir, passphrases: passphraseList(passphrases), backend: options.settingsBackend }),
+      registryCredentials,
     }),
     audit: options.overrides?.audit ?? coreAuditService(review),
     evidence: options.overrides?.evidence ?? coreEvidenceService(review),

@@ -27,9 +27,9 @@ const publicKeyPem = z
   .max(64 * 1024)
   .refine((value) => !/PRIVATE KEY-----/.test(value), 'this is a private key: give the public key (.pub) or a certificate');
 
-/** Where to read a tag's digest: the registry the GUN names, unless given. */
+/** Where to read a tag's digest: the registry configured for the GUN's host, or the one it names, unless given. */
 export const registrySourceSchema = z.strictObject({
-  /** https://host[:port]; default: https:// and the GUN's first component. */
+  /** https://host[:port]; default: the configured registry for the GUN's host, else https:// and that host. */
   url: z
     .string()
     .trim()
@@ -158,6 +158,8 @@ export interface StagedView extends RepositoryRef {
 export interface RegistryDigest {
   /** The registry's origin, e.g. https://registry.example.com. */
   registry: string;
+  /** The configured registry (settings) it was read from, when one is configured for the GUN's host. */
+  registryName?: string;
   repository: string;
   tag: string;
   digest: string;

@@ -5,14 +5,16 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CountersignError } from '../../../shared/errors';
 import type { RegistrySource, RepositoryRef } from '../../../shared/schemas/flows';
-import type { ServerConfig } from '../../../shared/schemas/settings';
+import type { RegistryConfig, ServerConfig } from '../../../shared/schemas/settings';
 import type { KeyVault } from '../../core/keys';
 import { HttpClient } from '../../core/net/http';
 import type { NotaryClient } from '../../core/notary/notary-client';
 import { vaultSigningKeys, type SigningKeys } from '../../core/publish/signing';
 import type { StageContext } from '../../core/publish/stage';
-import { dockerCredentialLookup, RegistryClient, registryOrigin } from '../../core/registry';
+import { dockerCredentialLookup, firstCredentials, RegistryClient, registryOrigin } from '../../core/registry';
+import { keychainCredentials } from '../core-services';
 import { serverById } from '../handlers/repositories';
+import type { ServerCredentials } from '../services';
 import type { SettingsStore } from '../settings-store';
 
 export interface WriteEnvironment {
@@ -22,6 +24,8 @@ export interface WriteEnvironment {
   notary(server: ServerConfig): NotaryClient;
   /** The key vault; `passphrases` are offered, in turn, for an encrypted file being read. */
   vault(passphrases?: readonly string[]): KeyVault;
+  /** Passwords of the configured registries (the security review's), by registry id. */
+  registryCredentials?: ServerCredentials;
 }
 
 export type RepositoryContext = StageContext & { vault: KeyVault; server: ServerConfig };
@@ -44,18 +48,34 @@ function liveSigningKeys(vault: KeyVault): SigningKeys {
   };
 }
 
+/** The registry the settings configure for the GUN's registry host (its gunHost, else its URL's host). */
+export function configuredRegistry(env: WriteEnvironment, gun: string): RegistryConfig | undefined {
+  const host = gun.slice(0, gun.indexOf('/'));
+  return env.settings.read().registries.find((registry) => (registry.gunHost ?? registryOrigin(registry.url).host) === host);
+}
+
 /**
- * A registry client for the GUN's registry (or the one given), trusting the CA given, else docker's
- * certificates for that host ($DOCKER_CONFIG/tls/<host>/*.crt, as docker does), else the notary
- * server's CA (one company CA often issues both). Credentials are docker's.
+ * A registry client for the GUN's registry. Without an explicit URL: the registry configured for the
+ * GUN's host (its URL, CA and keychain password), else https://<host>. Trusts the CA given, else the
+ * configured registry's, else docker's certificates for that host ($DOCKER_CONFIG/tls/<host>/*.crt),
+ * else the notary server's CA (one company CA often issues both). docker's credentials are the fallback.
  */
-export function registryFor(env: WriteEnvironment, ref: RepositoryRef, source: RegistrySource): { client: RegistryClient; repository: string; close: () => void } {
+export function registryFor(env: WriteEnvironment, ref: RepositoryRef, source: RegistrySource): { client: RegistryClient; repository: string; configured?: RegistryConfig; close: () => void } {
   const slash = ref.gun.indexOf('/');
-  const origin = registryOrigin(source.url ?? `https://${ref.gun.slice(0, slash)}`);
-  const ca = source.caPem ?? dockerTlsCertificates(env.dockerConfigDir, origin.host) ?? serverById(env.settings.read(), ref.serverId).caPem;
-  const credentials = dockerCredentialLookup({ configDir: env.dockerConfigDir });
+  const configured = source.url === undefined ? configuredRegistry(env, ref.gun) : undefined;
+  const origin = registryOrigin(source.url ?? configured?.url ?? `https://${ref.gun.slice(0, slash)}`);
+  const ca = source.caPem ?? configured?.caPem ?? dockerTlsCertificates(env.dockerConfigDir, origin.host) ?? serverById(env.settings.read(), ref.serverId).caPem;
+  const docker = dockerCredentialLookup({ configDir: env.dockerConfigDir });
+  const keychain = configured === undefined ? undefined : keychainCredentials(configured, env.registryCredentials);
+  // The keychain password is for the configured registry's host only.
+  const credentials = keychain === undefined ? docker : firstCredentials((host) => (host === origin.host ? keychain(host) : Promise.resolve(undefined)), docker);
   const http = new HttpClient(ca === undefined ? { credentials } : { ca, credentials });
-  return { client: new RegistryClient({ url: origin.origin, http }), repository: ref.gun.slice(slash + 1), close: () => http.close() };
+  return {
+    client: new RegistryClient({ url: origin.origin, http }),
+    repository: ref.gun.slice(slash + 1),
+    ...(configured === undefined ? {} : { configured }),
+    close: () => http.close(),
+  };
 }
 
 function dockerTlsCertificates(dockerConfigDir: string, host: string): string | undefined {

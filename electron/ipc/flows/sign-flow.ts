@@ -19,11 +19,11 @@ export interface SignRequest extends RepositoryRef {
 
 export function signFlows(env: WriteEnvironment) {
   async function readDigest(ref: RepositoryRef, tag: string, source: RegistrySource, signal: AbortSignal): Promise<RegistryDigest> {
-    const { client, repository, close } = registryFor(env, ref, source);
+    const { client, repository, configured, close } = registryFor(env, ref, source);
     try {
       const found = await client.manifestDescriptor(repository, tag, { signal });
       if (found === undefined) throw new CountersignError('not-found', `${client.origin.host}/${repository} has no tag ${tag}`);
-      return { registry: client.origin.origin, repository, tag, ...found };
+      return { registry: client.origin.origin, repository, tag, ...found, ...(configured === undefined ? {} : { registryName: configured.name }) };
     } finally {
       close();
     }

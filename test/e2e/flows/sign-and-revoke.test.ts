@@ -23,6 +23,8 @@ describe('signing and revoking tags in the app', { skip: keychainSkip() }, () =>
     await admin.init(gun);
     await world.importKeys(admin.trustDir, Object.values(admin.passphrases));
     v1 = await world.registry!.pushImage(repo, 'v1');
+    // The registry as the security review configures it: its address and CA come from here.
+    await world.call('registries.save', { registry: { name: 'Team registry', url: world.registry!.url, caPem: world.registry!.caPem, serverId: world.serverId } });
     await world.watch(gun);
   });
 
@@ -35,8 +37,9 @@ describe('signing and revoking tags in the app', { skip: keychainSkip() }, () =>
     await openJob(page, 'Sign');
     await chooseRepository(page, gun);
     await page.getByLabel('Tag', { exact: true }).fill('v1');
+    await page.getByText(`The registry configured for ${world.registry!.host}: Team registry`).waitFor();
     await page.getByRole('button', { name: 'Read digest' }).click();
-    await page.getByTestId('registry-digest').filter({ hasText: v1.digest }).waitFor();
+    await page.getByTestId('registry-digest').filter({ hasText: v1.digest }).filter({ hasText: '(Team registry)' }).waitFor();
     await world.shot('sign-1-tag-and-digest');
     await page.getByRole('button', { name: 'Review' }).click();
     await page.getByTestId('sign-review').waitFor();

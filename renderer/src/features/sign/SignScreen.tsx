@@ -44,6 +44,7 @@ function DigestForm(props: { draft: Draft; update: (patch: Partial<Draft>) => vo
   const [reading, setReading] = useState(false);
   const [error, setError] = useState<ErrorInfo | undefined>();
   const host = draft.repository?.gun.split('/')[0];
+  const configured = useAppStore((s) => s.settings.value?.registries.find((r) => (r.gunHost ?? new URL(r.url).host) === host));
   const read = async () => {
     if (draft.repository === undefined) return;
     setReading(true);
@@ -69,14 +70,19 @@ function DigestForm(props: { draft: Draft; update: (patch: Partial<Draft>) => vo
       </label>
       {draft.source.kind !== 'registry' ? null : (
         <div className="facts-card" role="group" aria-label="Registry">
+          <p className="small muted">
+            {configured === undefined
+              ? `No registry is configured for ${host ?? 'this repository'} (Audit, Registries): its address, CA and sign-in are taken from below, docker's certificates and docker's credentials.`
+              : `The registry configured for ${host}: ${configured.name} (${configured.url}), with its CA and sign-in — unless you name another below.`}
+          </p>
           <div className="field-row">
             <label className="field">
               <span>Registry</span>
-              <input className="input" aria-label="Registry URL" placeholder={host === undefined ? 'https://registry.example.com' : `https://${host}`} value={draft.registryUrl} onChange={(e) => update({ registryUrl: e.target.value, source: { kind: 'registry' } })} />
+              <input className="input" aria-label="Registry URL" placeholder={configured?.url ?? (host === undefined ? 'https://registry.example.com' : `https://${host}`)} value={draft.registryUrl} onChange={(e) => update({ registryUrl: e.target.value, source: { kind: 'registry' } })} />
             </label>
             <label className="field">
               <span>
-                Registry CA <span className="hint">(optional; the notary server's CA is tried otherwise)</span>
+                Registry CA <span className="hint">(optional)</span>
               </span>
               <input
                 className="input"
@@ -107,6 +113,7 @@ function DigestForm(props: { draft: Draft; update: (patch: Partial<Draft>) => vo
               <dt>From</dt>
               <dd className="small">
                 {draft.source.read.registry}/{draft.source.read.repository}:{draft.source.read.tag}
+                {draft.source.read.registryName === undefined ? '' : ` (${draft.source.read.registryName})`}
               </dd>
             </dl>
           )}
