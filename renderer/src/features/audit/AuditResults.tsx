@@ -1,14 +1,14 @@
 // A finished audit: coverage of the whole registry and of each repository, every tag with filters,
 // the signers that can no longer sign, and the ways out (export, evidence archive, repository detail).
 import { useCallback, useMemo, useState } from 'react';
-import type { RepositoryAudit, TrustState } from '../../../../shared/audit';
+import type { RepositoryAudit, SignerState, TagStatus, TrustState } from '../../../../shared/audit';
 import type { SavedFile } from '../../../../shared/schemas/audit';
 import { ErrorNote, Notice, Section } from '../../components/common';
 import { formatDateTime } from '../../components/format';
 import { savedFileWords } from '../../bridge/saved-file';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { useAppStore } from '../../store';
-import { archivable, repositoryProblem, signerNames, tagRows, toggleStatus, totalOf, type TagRow } from './audit-model';
+import { archivable, countOf, repositoryProblem, signerNames, tagRows, toggleStatus, totalOf, type TagRow } from './audit-model';
 import { CoverageRing, StatusBar, StatusLegend } from './CoverageChart';
 import { TagTable } from './TagTable';
 import type { AuditRun } from '../../../../shared/schemas/audit';
@@ -52,7 +52,7 @@ function Summary(props: { run: AuditRun }) {
   return (
     <Section title="Coverage" id="coverage" actions={<ExportButtons />}>
       <div className="coverage">
-        <CoverageRing counts={report.totals} />
+        <CoverageRing counts={report.totals} active={filters.statuses} />
         <StatusLegend counts={report.totals} active={filters.statuses} onToggle={(status) => setAuditFilters(toggleStatus(filters, status))} />
         <dl className="facts compact coverage-facts">
           <dt>Registry</dt>
@@ -63,8 +63,7 @@ function Summary(props: { run: AuditRun }) {
           <dd>{formatDateTime(report.auditedAt)}</dd>
           <dt>Scope</dt>
           <dd data-testid="audit-scope">
-            {report.repositories.length === 1 ? '1 repository' : `${report.repositories.length.toLocaleString('en-US')} repositories`},{' '}
-            {tags === 1 ? '1 tag' : `${tags.toLocaleString('en-US')} tags`}
+            {countOf(report.repositories.length, 'repository', 'repositories')}, {countOf(tags, 'tag')}
           </dd>
           <dt>Expiring soon</dt>
           <dd>within {report.expiringWithinDays} days</dd>
@@ -76,6 +75,7 @@ function Summary(props: { run: AuditRun }) {
 
 function RepositoryRow(props: {
   repository: RepositoryAudit;
+  activeStatuses: readonly TagStatus[];
   selected: boolean;
   onSelect: (selected: boolean) => void;
   onOpen: () => void;
@@ -83,7 +83,6 @@ function RepositoryRow(props: {
 }) {
   const { repository } = props;
   const problem = repositoryProblem(repository);
-  const tagCount = repository.tags.length;
   return (
     <tr data-repository={repository.repository}>
       <td className="select-cell">
@@ -105,10 +104,10 @@ function RepositoryRow(props: {
       </td>
       <td className="bar-cell">
         <button type="button" className="bar-button" onClick={props.onShowTags} aria-label={`Show the tags of ${repository.repository}`}>
-          <StatusBar counts={repository.counts} label={repository.repository} />
+          <StatusBar counts={repository.counts} label={repository.repository} active={props.activeStatuses} />
         </button>
       </td>
-      <td className="right muted">{tagCount === 1 ? '1 tag' : `${tagCount.toLocaleString('en-US')} tags`}</td>
+      <td className="right muted">{countOf(repository.tags.length, 'tag')}</td>
     </tr>
   );
 }
@@ -146,6 +145,7 @@ function Repositories(props: { run: AuditRun; onOpen: (repository: RepositoryAud
             <RepositoryRow
               key={repository.repository}
               repository={repository}
+              activeStatuses={filters.statuses}
               selected={selected.has(repository.repository)}
               onSelect={(on) => select(repository.repository, on)}
               onOpen={() => props.onOpen(repository)}
@@ -158,10 +158,16 @@ function Repositories(props: { run: AuditRun; onOpen: (repository: RepositoryAud
   );
 }
 
+const SIGNER_STATE: Record<Exclude<SignerState, 'active'>, { label: string; meaning: string }> = {
+  revoked: { label: 'Revoked', meaning: 'Its keys were removed: tags only it signed are no longer trusted.' },
+  invalid: { label: 'Not verifying', meaning: 'Its signed data does not verify, so nothing it signed counts.' },
+  unpublished: { label: 'Never signed', meaning: 'Delegated, but has not published any signature yet.' },
+};
+
 /** Signers removed or failing: the people whose signatures no longer count. */
 function SignersAtRisk(props: { repositories: readonly RepositoryAudit[] }) {
   const rows = props.repositories.flatMap((repository) =>
-    repository.signers.filter((signer) => signer.state !== 'active').map((signer) => ({ repository, signer })),
+    repository.signers.flatMap((signer) => (signer.state === 'active' ? [] : [{ repository, signer, state: SIGNER_STATE[signer.state] }])),
   );
   if (rows.length === 0) return null;
   return (
@@ -172,16 +178,16 @@ function SignersAtRisk(props: { repositories: readonly RepositoryAudit[] }) {
             <th>Repository</th>
             <th>Signer</th>
             <th>State</th>
-            <th>Tags still naming them</th>
+            <th>What it means</th>
           </tr>
         </thead>
         <tbody>
-          {rows.map(({ repository, signer }) => (
+          {rows.map(({ repository, signer, state }) => (
             <tr key={`${repository.repository} ${signer.name}`}>
               <td className="mono">{repository.repository}</td>
               <td className="strong">{signer.name}</td>
-              <td className={signer.state === 'unpublished' ? 'muted' : 'bad-text'}>{signer.state}</td>
-              <td>{signer.tags.length === 0 ? <span className="muted">none</span> : signer.tags.join(', ')}</td>
+              <td className={signer.state === 'unpublished' ? 'muted' : 'bad-text'}>{state.label}</td>
+              <td className="muted">{state.meaning}</td>
             </tr>
           ))}
         </tbody>

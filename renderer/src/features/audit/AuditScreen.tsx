@@ -8,7 +8,7 @@ import { AuditScope } from './AuditScope';
 import { RegistryCard, RegistryForm } from './Registries';
 import './audit.css';
 
-function RegistriesSection(props: { onDone?: () => void }) {
+function RegistriesSection(props: { onDone?: () => void; onSaved?: () => void }) {
   const registries = useAppStore((s) => s.settings.value?.registries ?? []);
   const [adding, setAdding] = useState(registries.length === 0);
   return (
@@ -32,7 +32,14 @@ function RegistriesSection(props: { onDone?: () => void }) {
       }
     >
       <div className="cards">
-        {adding || registries.length === 0 ? <RegistryForm onSaved={() => setAdding(false)} /> : null}
+        {adding || registries.length === 0 ? (
+          <RegistryForm
+            onSaved={() => {
+              setAdding(false);
+              props.onSaved?.();
+            }}
+          />
+        ) : null}
         {registries.map((registry) => (
           <RegistryCard key={registry.id} registry={registry} />
         ))}
@@ -74,7 +81,8 @@ export function AuditScreen() {
       <div className="screen">
         {header}
         <EmptyState title="No registry to review yet">Add the registry whose images you want to check; Countersign only reads from it.</EmptyState>
-        <RegistriesSection />
+        {/* The new registry's card stays in view: its password may be next. */}
+        <RegistriesSection onSaved={() => setManaging(true)} />
       </div>
     );
   }
@@ -94,7 +102,10 @@ export function AuditScreen() {
       ) : run.report.repositories.length === 0 ? (
         <EmptyState title="Nothing to review">The registry at {new URL(run.report.registry).host} lists no repositories.</EmptyState>
       ) : (
-        <AuditResults key={run.reportId} run={run} />
+        // While another audit runs, the last report stays readable but steps back.
+        <div className={running ? 'audit-results superseded' : 'audit-results'} data-testid="audit-report" data-report-id={run.reportId}>
+          <AuditResults key={run.reportId} run={run} />
+        </div>
       )}
     </div>
   );

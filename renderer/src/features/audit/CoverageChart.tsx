@@ -8,8 +8,13 @@ import { coveragePercent, coveredOf, describeCounts, segmentsOf, STATUS_LABEL, S
 const RING_RADIUS = 42;
 const RING_WIDTH = 14;
 
+/** Statuses the filter leaves out step back, so the chart shows what the table lists. */
+function segmentClass(base: string, status: TagStatus, active: readonly TagStatus[]): string {
+  return `${base} st-${status}${active.length > 0 && !active.includes(status) ? ' dimmed' : ''}`;
+}
+
 /** The whole registry: a ring of statuses, coverage in the middle. */
-export function CoverageRing(props: { counts: StatusCounts }) {
+export function CoverageRing(props: { counts: StatusCounts; active: readonly TagStatus[] }) {
   const { counts } = props;
   const percent = coveragePercent(counts);
   const total = totalOf(counts);
@@ -21,7 +26,7 @@ export function CoverageRing(props: { counts: StatusCounts }) {
         // pathLength 100 lets each arc be a dash of its share; the ring starts at twelve o'clock.
         <circle
           key={segment.status}
-          className={`ring-segment st-${segment.status}`}
+          className={segmentClass('ring-segment', segment.status, props.active)}
           cx="60"
           cy="60"
           r={RING_RADIUS}
@@ -75,13 +80,13 @@ export function StatusLegend(props: { counts: StatusCounts; active: readonly Tag
 }
 
 /** One repository's tags as a bar of statuses, full width whatever the count. */
-export function StatusBar(props: { counts: StatusCounts; label: string }) {
+export function StatusBar(props: { counts: StatusCounts; label: string; active: readonly TagStatus[] }) {
   const segments = segmentsOf(props.counts);
   return (
     <svg className="status-bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label={`${props.label}: ${describeCounts(props.counts)}`}>
       {segments.length === 0 ? <rect className="bar-empty" x="0" y="0" width="100" height="10" /> : null}
       {segments.map((segment) => (
-        <rect key={segment.status} className={`st-${segment.status}`} x={segment.start * 100} y="0" width={segment.length * 100} height="10">
+        <rect key={segment.status} className={segmentClass('bar-segment', segment.status, props.active)} x={segment.start * 100} y="0" width={segment.length * 100} height="10">
           <title>{`${segment.count} ${STATUS_LABEL[segment.status].toLowerCase()}`}</title>
         </rect>
       ))}

@@ -4,7 +4,7 @@ import { useDeferredValue, useMemo } from 'react';
 import type { TagStatus } from '../../../../shared/audit';
 import { VirtualTable, type Column } from '../../components/VirtualTable';
 import { shortId } from '../../components/format';
-import { filterRows, isFiltered, NO_FILTERS, STATUS_LABEL, toggleStatus, type AuditFilters, type TagRow } from './audit-model';
+import { countOf, filterRows, isFiltered, NO_FILTERS, STATUS_LABEL, toggleStatus, type AuditFilters, type TagRow } from './audit-model';
 
 export function StatusBadge(props: { status: TagStatus }) {
   return <span className={`badge st-badge st-${props.status}`}>{STATUS_LABEL[props.status]}</span>;
@@ -17,10 +17,12 @@ function DigestCell(props: { row: TagRow }) {
   if (tag.status === 'digest-mismatch' && tag.signedDigest !== undefined) {
     return (
       <span className="digest-pair" title={`The registry serves ${tag.registryDigest}; the signed image is ${tag.signedDigest}`}>
-        <code>{digestHex(tag.registryDigest)}</code>
-        <span className="muted"> served, </span>
-        <code>{digestHex(tag.signedDigest)}</code>
-        <span className="muted"> signed</span>
+        <span className="served">
+          <code>{digestHex(tag.registryDigest)}</code> served,
+        </span>{' '}
+        <span className="signed">
+          <code>{digestHex(tag.signedDigest)}</code> signed
+        </span>
       </span>
     );
   }
@@ -36,7 +38,7 @@ function columns(open: (row: TagRow) => void): Column<TagRow>[] {
     {
       key: 'repository',
       header: 'Repository',
-      width: 'minmax(9rem, 1.3fr)',
+      width: 'minmax(10rem, 1.4fr)',
       render: (row) => (
         <button type="button" className="link" title={`Open ${row.repository.gun}`} onClick={() => open(row)}>
           {row.repository.repository}
@@ -44,7 +46,7 @@ function columns(open: (row: TagRow) => void): Column<TagRow>[] {
       ),
     },
     { key: 'tag', header: 'Tag', width: 'minmax(5rem, 0.7fr)', render: (row) => <span className="strong">{row.tag.tag}</span> },
-    { key: 'status', header: 'Status', width: '9.5rem', render: (row) => <StatusBadge status={row.tag.status} /> },
+    { key: 'status', header: 'Status', width: '10.5rem', render: (row) => <StatusBadge status={row.tag.status} /> },
     {
       key: 'signers',
       header: 'Signed by',
@@ -62,7 +64,7 @@ function columns(open: (row: TagRow) => void): Column<TagRow>[] {
           </span>
         ),
     },
-    { key: 'digest', header: 'Digest', width: 'minmax(8rem, 1.1fr)', render: (row) => <DigestCell row={row} /> },
+    { key: 'digest', header: 'Digest', width: 'minmax(9rem, 1fr)', render: (row) => <DigestCell row={row} /> },
     {
       key: 'reason',
       header: 'Why',
@@ -126,14 +128,15 @@ export function TagTable(props: {
     <div className="tag-table">
       <Filters filters={props.filters} repositories={props.repositories} signers={props.signers} onChange={props.onFilters} />
       <p className="muted small" data-testid="tag-count" aria-live="polite">
-        {shown.length === props.rows.length ? `${props.rows.length.toLocaleString('en-US')} tags` : `${shown.length.toLocaleString('en-US')} of ${props.rows.length.toLocaleString('en-US')} tags`}
+        {shown.length === props.rows.length ? countOf(props.rows.length, 'tag') : `${shown.length.toLocaleString('en-US')} of ${countOf(props.rows.length, 'tag')}`}
       </p>
       <VirtualTable
         rows={shown}
         columns={tableColumns}
         rowKey={(row) => row.key}
         label="Audited tags"
-        height={460}
+        rowHeight={40}
+        height={480}
         empty={props.rows.length === 0 ? 'The audited repositories have no tags.' : 'No tag matches these filters.'}
       />
     </div>

@@ -27,6 +27,11 @@ export const STATUS_MEANING: Record<TagStatus, string> = {
 
 export type StatusCounts = Record<TagStatus, number>;
 
+/** "1 tag", "1,204 tags". */
+export function countOf(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
 export function totalOf(counts: StatusCounts): number {
   return STATUS_ORDER.reduce((sum, status) => sum + counts[status], 0);
 }

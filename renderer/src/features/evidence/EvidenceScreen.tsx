@@ -6,6 +6,7 @@ import { ErrorNote, Notice, PageHeader, ProgressBar, Section, Spinner } from '..
 import { formatDateTime } from '../../components/format';
 import { savedFileWords } from '../../bridge/saved-file';
 import { useAppStore } from '../../store';
+import { countOf } from '../audit/audit-model';
 import '../audit/audit.css';
 import './evidence.css';
 
@@ -84,7 +85,7 @@ function ExportOutcome() {
   return (
     <div className="archive-made" data-testid="archive-made" role="status">
       <p className="summary-line">
-        Archived {value.repositories.length === 1 ? '1 repository' : `${value.repositories.length} repositories`}. {savedFileWords(value.file)}
+        Archived {countOf(value.repositories.length, 'repository', 'repositories')}. {savedFileWords(value.file)}
       </p>
       <p className="hint">Keep this fingerprint somewhere else: it lets anyone check later that the archive is the one made today.</p>
       <code className="fingerprint" data-testid="archive-sha256">
@@ -96,7 +97,7 @@ function ExportOutcome() {
             <span className="mono">{r.gun}</span>
             <span className="muted small">
               {' '}
-              — {r.rootVersions} root version{r.rootVersions === 1 ? '' : 's'}, {r.roles.length} roles, {r.signedTags} signed tag{r.signedTags === 1 ? '' : 's'}
+              — {countOf(r.rootVersions, 'root version')}, {countOf(r.roles.length, 'role')}, {countOf(r.signedTags, 'signed tag')}
               {r.failedRoles.length === 0 ? '' : `; kept as evidence: ${r.failedRoles.join(', ')} (failed verification)`}
             </span>
           </li>
@@ -139,7 +140,8 @@ function VerificationReport(props: { fileName: string; result: ArchiveVerificati
           <p>
             <span className="mono strong">{repository.gun}</span>{' '}
             <span className="muted small">
-              from {repository.server}, checked as of {formatDateTime(repository.verifiedAt)}: {repository.rootVersions} root versions, {repository.signedTags} signed tags
+              from {repository.server}, checked as of {formatDateTime(repository.verifiedAt)}: {countOf(repository.rootVersions, 'root version')},{' '}
+              {countOf(repository.signedTags, 'signed tag')}
             </span>
           </p>
           <CheckList checks={repository.checks} label={`Checks of ${repository.gun}`} />
@@ -201,9 +203,9 @@ export function EvidenceScreen() {
         ) : (
           <>
             <ArchiveChooser />
-            <div className="step-actions">
+            <div className="step-actions export-actions">
               <button type="button" className="button primary" disabled={selection.guns.length === 0 || running} onClick={() => void exportEvidence()}>
-                Export archive{selection.guns.length === 0 ? '' : ` of ${selection.guns.length === 1 ? '1 repository' : `${selection.guns.length} repositories`}`}
+                Export archive{selection.guns.length === 0 ? '' : ` of ${countOf(selection.guns.length, 'repository', 'repositories')}`}
               </button>
             </div>
             <ExportOutcome />
