@@ -182,4 +182,11 @@ describe('the key rotation wizard', { skip: keychainSkip() }, () => {
       'no root key is left in the keychain',
     );
   });
+
+  it('sent no private key and no passphrase to the renderer', () => {
+    const sent = world.app.host.transcript.map((entry) => entry.body).join('\n');
+    for (const secret of ['PRIVATE KEY', ROOT_PASSPHRASE, NEW_ROOT_PASSPHRASE, ...Object.values(admin.passphrases)]) {
+      assert.ok(!sent.includes(secret), `a response carried ${secret.includes('KEY') ? 'a private key' : 'a passphrase'}`);
+    }
+  });
 });

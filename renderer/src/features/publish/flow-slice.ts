@@ -13,6 +13,7 @@ import type {
   RotationSummary,
 } from '../../../../shared/schemas/flows';
 import { cancelOperation, errorInfoOf, newOperationId } from '../../bridge/client';
+import { viewKey } from '../../store/repositories-slice';
 import type { Slice } from '../../store/types';
 
 /** What each kind of run answers. */
@@ -56,6 +57,16 @@ export const createFlowSlice: Slice<FlowSlice> = (set, get) => {
     set((state) => ({ flowRuns: { ...state.flowRuns, [key]: run } }));
   }
 
+  /** What a publish changed is shown fresh: repositories already open, the watch list, the keys. */
+  function refreshAfter(outcomes: readonly RepositoryOutcome[]): void {
+    const published = outcomes.filter((o) => o.status === 'published');
+    if (published.length === 0) return;
+    const state = get();
+    for (const ref of published) if (state.views[viewKey(ref)] !== undefined) void state.openRepository({ gun: ref.gun, serverId: ref.serverId });
+    void state.loadStatuses();
+    if (state.keys.status !== 'idle') void state.loadKeys();
+  }
+
   return {
     flowRuns: {},
     runFlow: async (key, start) => {
@@ -77,6 +88,7 @@ export const createFlowSlice: Slice<FlowSlice> = (set, get) => {
         result = { ok: false, error: errorInfoOf(error) };
       }
       put(key, result.ok ? { status: 'done', value: result.value, finished } : { status: 'failed', error: result.error, finished });
+      refreshAfter(result.ok && 'outcomes' in result.value ? result.value.outcomes : finished);
       return result;
     },
     cancelFlow: async (key) => {
