@@ -40,7 +40,12 @@ export function delegationFlows(env: WriteEnvironment) {
   async function dryRun(repository: RepositoryContext, request: DelegationRequest, key: DelegationKey): Promise<{ changes: Change[]; alreadyDelegated: boolean; notes: string[] }> {
     const draft = await plannedDraft(repository);
     const existing = delegationIn(draft, `targets/${request.name}`);
-    const alreadyDelegated = existing !== undefined && canonicalKeyIdsOf(existing.grant, existing.keys).includes(key.canonicalId);
+    const existingKeys = existing === undefined ? [] : canonicalKeyIdsOf(existing.grant, existing.keys);
+    const alreadyDelegated = existingKeys.includes(key.canonicalId);
+    const keyCount = new Set([...existingKeys, key.canonicalId]).size;
+    if (request.threshold !== undefined && request.threshold > keyCount) {
+      throw new CountersignError('invalid-input', `targets/${request.name} would need ${request.threshold} signatures but would have ${keyCount} key(s): nobody could sign it`);
+    }
     const changes = signerAddChanges(request.name, [key]).map((change) => (change.role === RELEASES_ROLE ? change : restricted(change, request)));
     const planned = await checkPublishable(repository, changes);
     const notes: string[] = [];

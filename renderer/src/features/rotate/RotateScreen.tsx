@@ -8,7 +8,7 @@ import { KeyId, Notice, PageHeader } from '../../components/common';
 import { formatDateTime, shortId } from '../../components/format';
 import { countersign } from '../../bridge/client';
 import { useAppStore } from '../../store';
-import { FlowRunPanel, FlowSummaryView, RepositoryChooser, StepPanel, Stepper, useFlowResult } from '../publish/components';
+import { FlowRunPanel, FlowSummaryView, RepositoryChooser, StepPanel, Stepper, useFlowResult, useFlowRunning } from '../publish/components';
 import { BringKeyOnline, TakeKeyOffline } from './KeyFileForms';
 
 const STEPS = ['Repositories and role', 'Preflight', 'Rotate', 'Check and keep safe'];
@@ -130,6 +130,7 @@ export function RotateScreen(props: { preset?: RepositoryRef | undefined }) {
   const clearFlow = useAppStore((s) => s.clearFlow);
   const preflight = useFlowResult('rotationPreflight');
   const summary = useFlowResult('rotation');
+  const running = useFlowRunning('rotation');
 
   const loadPending = async () => {
     const result = await countersign().rotation.pending({});
@@ -171,7 +172,7 @@ export function RotateScreen(props: { preset?: RepositoryRef | undefined }) {
   return (
     <div className="screen flow-screen">
       <PageHeader title="Rotate keys" subtitle="Replace a repository's root, targets, snapshot or timestamp key without stranding its clients." />
-      {step === 2 ? null : <PendingRotations records={pending} onResume={(id) => void resume(id)} onDismiss={(id) => void dismiss(id)} />}
+      {running ? null : <PendingRotations records={pending} onResume={(id) => void resume(id)} onDismiss={(id) => void dismiss(id)} />}
       <Stepper steps={STEPS} current={step} />
       {step !== 0 ? null : (
         <StepPanel
