@@ -7,6 +7,7 @@ import { MetadataCache, type StoredRepository } from '../state/metadata-cache';
 import { refreshRepository, type MetadataFetcher, type RefreshResult } from '../tuf/updater';
 import type { TrustPinning } from './pinning';
 import { checkFirstRoot } from './pinning';
+import { readTrustPinning } from './pinning-config';
 import { buildRepositoryView } from './repository-view';
 
 export interface LoadOptions {
@@ -14,6 +15,7 @@ export interface LoadOptions {
   server: string;
   gun: string;
   fetcher: MetadataFetcher;
+  /** Default: what <home>/trust-pinning.json configures (trust on first use when there is none). */
   pinning?: TrustPinning;
   signal?: AbortSignal;
   now?: Date;
@@ -31,13 +33,14 @@ const UNREACHABLE = new Set(['server-unreachable', 'timeout']);
 export async function loadRepository(options: LoadOptions): Promise<LoadedRepository> {
   const cache = new MetadataCache(options.home, options.server, options.gun);
   const stored = await cache.load();
+  const pinning = options.pinning ?? (stored ? undefined : await readTrustPinning(options.home));
   let result: RefreshResult;
   try {
     result = await refreshRepository({
       gun: options.gun,
       fetcher: options.fetcher,
       ...(stored ? { stored } : {}),
-      acceptFirstRoot: (set) => checkFirstRoot(set, options.pinning),
+      acceptFirstRoot: (set) => checkFirstRoot(set, pinning),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.now ? { now: options.now } : {}),
     });
