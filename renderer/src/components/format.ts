@@ -46,3 +46,9 @@ export function formatBytes(size: number): string {
   if (size < 1024 * 1024) return `${(size / 1024).toFixed(1)} KiB`;
   return `${(size / 1024 / 1024).toFixed(1)} MiB`;
 }
+
+/** The first problem a schema found, as a form shows it: "url: must be an https:// URL". */
+export function firstIssue(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }, what: string): string {
+  const issue = error.issues[0];
+  return issue === undefined ? `Invalid ${what}` : `${issue.path.map(String).join('.') || what}: ${issue.message}`;
+}

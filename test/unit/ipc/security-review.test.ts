@@ -11,8 +11,7 @@ import type { AuditRun } from '../../../shared/schemas/audit';
 import { reportToCsv, reportToJson } from '../../../electron/core/audit';
 import type { AuditInput, AuditService, EvidenceService, OutgoingFile } from '../../../electron/ipc/audit-services';
 import { memoryBackend, SettingsStore } from '../../../electron/ipc/settings-store';
-import { createServices } from '../../../electron/ipc/wire-services';
-import { memorySecretStore, recordingCaller, routerFor, SERVER, untilAborted } from './support';
+import { memorySecretStore, recordingCaller, reviewServicesFor, routerFor, SERVER, untilAborted } from './support';
 
 const REGISTRY = { name: 'Team registry', url: 'https://registry.example.test:5000' };
 
@@ -74,13 +73,7 @@ function world(audit: Partial<AuditService> = {}): World {
       return { ok: true, archiveSha256: 'f'.repeat(64), checks: [], repositories: [] };
     },
   };
-  const services = createServices({
-    runtime: 'test-host',
-    version: '0.0.0-test',
-    homeDir: '/nonexistent/home',
-    dockerConfigDir: '/nonexistent/docker',
-    settingsBackend: memoryBackend(),
-    serverSecrets: memorySecretStore(),
+  const services = reviewServicesFor({
     registrySecrets: secrets,
     overrides: { audit: fakeAudit, evidence },
     files: {

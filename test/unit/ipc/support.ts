@@ -23,6 +23,20 @@ export function servicesFor(
   });
 }
 
+/** Services for the security review's tests: settings and every secret in memory, core parts as chosen. */
+export function reviewServicesFor(options: Pick<ServiceOptions, 'overrides' | 'files' | 'registrySecrets'>): Services {
+  return createServices({
+    runtime: 'test-host',
+    version: '0.0.0-test',
+    homeDir: '/nonexistent/home',
+    dockerConfigDir: '/nonexistent/docker',
+    settingsBackend: memoryBackend(),
+    serverSecrets: memorySecretStore(),
+    registrySecrets: memorySecretStore(),
+    ...options,
+  });
+}
+
 /** Server passwords in memory: the keychain itself is exercised by the key vault's integration tests. */
 export function memorySecretStore(): SecretStore & { secrets: Map<string, string> } {
   const secrets = new Map<string, string>();

@@ -7,8 +7,6 @@ import type { AuditReport, RepositoryAudit, TagAudit, TagStatus } from '../../..
 import type { ProgressMessage } from '../../../shared/contract';
 import { buildApi } from '../../../electron/preload/api-builder';
 import type { AuditService } from '../../../electron/ipc/audit-services';
-import { memoryBackend } from '../../../electron/ipc/settings-store';
-import { createServices } from '../../../electron/ipc/wire-services';
 import { formatRoute, parseRoute } from '../../../renderer/src/app/routes';
 import {
   coveragePercent,
@@ -22,7 +20,7 @@ import {
   type StatusCounts,
 } from '../../../renderer/src/features/audit/audit-model';
 import { createAppState, type AppState } from '../../../renderer/src/store';
-import { memorySecretStore, routerFor, untilAborted } from '../ipc/support';
+import { reviewServicesFor, routerFor, untilAborted } from '../ipc/support';
 
 function counts(partial: Partial<StatusCounts>): StatusCounts {
   return { signed: 0, 'expiring-soon': 0, unsigned: 0, 'digest-mismatch': 0, 'revoked-signer': 0, 'signature-invalid': 0, ...partial };
@@ -107,16 +105,7 @@ describe('the audit slice', () => {
   let audit: AuditService;
 
   function installBridge() {
-    const services = createServices({
-      runtime: 'test-host',
-      version: '0.0.0-test',
-      homeDir: '/nonexistent/home',
-      dockerConfigDir: '/nonexistent/docker',
-      settingsBackend: memoryBackend(),
-      serverSecrets: memorySecretStore(),
-      registrySecrets: memorySecretStore(),
-      overrides: { audit: { catalog: (...args) => audit.catalog(...args), run: (...args) => audit.run(...args) } },
-    });
+    const services = reviewServicesFor({ overrides: { audit: { catalog: (...args) => audit.catalog(...args), run: (...args) => audit.run(...args) } } });
     const router = routerFor(services);
     let deliver: ((message: ProgressMessage) => void) | undefined;
     const api = buildApi({

@@ -2,8 +2,9 @@
 // catalog or only some; then the run itself, with its progress and a cancel.
 import { useEffect, useMemo, useState } from 'react';
 import type { RegistryConfig } from '../../../../shared/schemas/settings';
-import { ErrorNote, ProgressBar, Spinner } from '../../components/common';
+import { ErrorNote, Spinner } from '../../components/common';
 import { useAppStore } from '../../store';
+import { RunningLine, ServerOptions } from './parts';
 
 /** Catalogs can list thousands: the chooser shows this many matches and asks for a narrower filter. */
 const SHOWN_CHOICES = 200;
@@ -51,19 +52,9 @@ function RunProgress() {
       <ErrorNote error={run.error} title="The audit could not run" />
     );
   }
-  const { progress } = run;
-  return (
-    <div className="run-progress">
-      {progress === undefined || progress.phase === 'listing' ? (
-        <Spinner label="Listing the registry's repositories…" />
-      ) : (
-        <ProgressBar done={progress.done} total={progress.total} label="Repositories audited" />
-      )}
-      <button type="button" className="button" onClick={() => void cancelAudit()}>
-        Cancel
-      </button>
-    </div>
-  );
+  // The catalog is listed first: until then there is nothing to count.
+  const progress = run.progress?.phase === 'auditing' ? run.progress : undefined;
+  return <RunningLine progress={progress} waiting="Listing the registry's repositories…" label="Repositories audited" onCancel={() => void cancelAudit()} />;
 }
 
 export function AuditScope(props: { registries: readonly RegistryConfig[]; onManageRegistries: () => void }) {
@@ -108,11 +99,7 @@ export function AuditScope(props: { registries: readonly RegistryConfig[]; onMan
           <span>Notary server with its trust data</span>
           <select className="input" value={serverId} onChange={(e) => setServerChoice(e.target.value)}>
             {serverId === '' ? <option value="">Choose a server</option> : null}
-            {servers.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
+            <ServerOptions />
           </select>
         </label>
         <button type="button" className="button quiet manage" onClick={props.onManageRegistries}>

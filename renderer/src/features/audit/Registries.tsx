@@ -2,9 +2,12 @@
 // trust data), check it, keep its password in the keychain, remove it.
 import { useState, type ChangeEvent, type FormEvent } from 'react';
 import { registryInputSchema, type RegistryConfig, type RegistryInput } from '../../../../shared/schemas/settings';
+import { CaCertificateField } from '../../components/CaCertificateField';
 import { ConfirmRemove, ErrorNote, Spinner } from '../../components/common';
 import { KeychainPasswordForm } from '../../components/KeychainPasswordForm';
+import { firstIssue } from '../../components/format';
 import { useAppStore } from '../../store';
+import { ServerOptions } from './parts';
 
 const DRAFT = 'draft';
 
@@ -40,7 +43,6 @@ function toInput(draft: Draft): RegistryInput {
 export function RegistryForm(props: { onSaved: () => void }) {
   const servers = useAppStore((s) => s.settings.value?.servers ?? []);
   const [draft, setDraft] = useState<Draft>({ name: '', url: 'https://', caPem: '', username: '', serverId: servers[0]?.id ?? '', gunHost: '' });
-  const [caFile, setCaFile] = useState<string | undefined>();
   const [problem, setProblem] = useState<string | undefined>();
   const checking = useAppStore((s) => s.registryChecks[DRAFT]?.status === 'loading');
   const { checkRegistry, saveRegistry, forgetRegistryCheck } = useAppStore.getState();
@@ -50,19 +52,11 @@ export function RegistryForm(props: { onSaved: () => void }) {
     setProblem(undefined);
   };
 
-  const readCa = async (event: ChangeEvent<HTMLInputElement>) => {
-    const file = event.target.files?.[0];
-    if (file === undefined) return;
-    setCaFile(file.name);
-    setDraft({ ...draft, caPem: await file.text() });
-  };
-
   /** Checked here for quick feedback; the main process checks again with the same schema. */
   const valid = (): RegistryInput | undefined => {
     const parsed = registryInputSchema.safeParse(toInput(draft));
     if (parsed.success) return parsed.data;
-    const issue = parsed.error.issues[0];
-    setProblem(issue === undefined ? 'Invalid registry' : `${issue.path.join('.') || 'registry'}: ${issue.message}`);
+    setProblem(firstIssue(parsed.error, 'registry'));
     return undefined;
   };
 
@@ -88,28 +82,13 @@ export function RegistryForm(props: { onSaved: () => void }) {
           <input className="input" value={draft.url} onChange={field('url')} placeholder="https://registry.example.com:5000" required />
         </label>
       </div>
-      <div className="field">
-        <span>CA certificate (PEM)</span>
-        <p className="hint">Only needed when the registry's certificate comes from your own CA.</p>
-        <div className="file-row">
-          <label className="button">
-            Choose file…
-            <input type="file" accept=".crt,.pem,.cer" className="visually-hidden" aria-label="Registry CA certificate file" onChange={(e) => void readCa(e)} />
-          </label>
-          <span className="muted small">{caFile ?? (draft.caPem === '' ? 'no CA chosen' : 'pasted')}</span>
-        </div>
-        <textarea className="input mono" rows={2} value={draft.caPem} onChange={field('caPem')} placeholder="…or paste -----BEGIN CERTIFICATE----- …" aria-label="Registry CA certificate PEM" />
-      </div>
+      <CaCertificateField what="registry" label="Registry CA certificate" rows={2} value={draft.caPem} onChange={(caPem) => setDraft({ ...draft, caPem })} />
       <div className="field-row">
         <label className="field">
           <span>Notary server with its trust data</span>
           <select className="input" value={draft.serverId} onChange={field('serverId')}>
             <option value="">Choose when auditing</option>
-            {servers.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
+            <ServerOptions />
           </select>
         </label>
         <label className="field">

@@ -2,11 +2,12 @@
 // down on 2026-12-08), and check such proof offline, with no server at all.
 import { useState, type FormEvent } from 'react';
 import type { ArchiveCheck, ArchiveVerification } from '../../../../shared/audit';
-import { ErrorNote, Notice, PageHeader, ProgressBar, Section, Spinner } from '../../components/common';
+import { ErrorNote, Notice, PageHeader, Section, Spinner } from '../../components/common';
 import { formatDateTime } from '../../components/format';
 import { savedFileWords } from '../../bridge/saved-file';
 import { useAppStore } from '../../store';
 import { countOf } from '../audit/audit-model';
+import { RunningLine, ServerOptions } from '../audit/parts';
 import '../audit/audit.css';
 import './evidence.css';
 
@@ -33,11 +34,7 @@ function ArchiveChooser() {
       <label className="field medium-field">
         <span>Notary server</span>
         <select className="input" value={serverId ?? ''} onChange={(e) => chooseEvidence({ serverId: e.target.value, guns: [] })}>
-          {servers.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
+          <ServerOptions />
         </select>
       </label>
       {choices.length === 0 ? (
@@ -68,15 +65,7 @@ function ExportOutcome() {
   const cancel = useAppStore((s) => s.cancelEvidenceExport);
   if (state === undefined) return null;
   if (state.status === 'running') {
-    const progress = state.progress;
-    return (
-      <div className="run-progress">
-        {progress === undefined || progress.total === 0 ? <Spinner label="Taking the trust data…" /> : <ProgressBar done={progress.done} total={progress.total} label="Repositories archived" />}
-        <button type="button" className="button" onClick={() => void cancel()}>
-          Cancel
-        </button>
-      </div>
-    );
+    return <RunningLine progress={state.progress} waiting="Taking the trust data…" label="Repositories archived" onCancel={() => void cancel()} />;
   }
   if (state.status === 'failed') {
     return state.error.code === 'cancelled' ? <p className="muted">The export was cancelled; nothing was saved.</p> : <ErrorNote error={state.error} title="No archive was made" />;

@@ -5,7 +5,9 @@ import {
   serverInputSchema,
   type ServerInput,
 } from '../../../../shared/schemas/settings';
+import { CaCertificateField } from '../../components/CaCertificateField';
 import { Notice, Spinner } from '../../components/common';
+import { firstIssue } from '../../components/format';
 import { useAppStore } from '../../store';
 import { ConnectionReportView } from './ConnectionReportView';
 
@@ -30,7 +32,6 @@ function toInput(draft: Draft): ServerInput {
 /** The add-server form: check the connection first (optional), then save. */
 export function ServerForm(props: { onSaved: () => void }) {
   const [draft, setDraft] = useState<Draft>({ name: '', url: 'https://', caPem: '', username: '' });
-  const [caFile, setCaFile] = useState<string | undefined>();
   const [problem, setProblem] = useState<string | undefined>();
   const check = useAppStore((s) => s.connectionChecks[DRAFT]);
   const { checkServer, saveServer, forgetCheck } = useAppStore.getState();
@@ -40,19 +41,11 @@ export function ServerForm(props: { onSaved: () => void }) {
     setProblem(undefined);
   };
 
-  const readCa = async (event: ChangeEvent<HTMLInputElement>) => {
-    const file = event.target.files?.[0];
-    if (file === undefined) return;
-    setCaFile(file.name);
-    setDraft({ ...draft, caPem: await file.text() });
-  };
-
   /** Validates in the page for quick feedback; the main process validates again with the same schema. */
   const valid = (): ServerInput | undefined => {
     const parsed = serverInputSchema.safeParse(toInput(draft));
     if (parsed.success) return parsed.data;
-    const issue = parsed.error.issues[0];
-    setProblem(issue === undefined ? 'Invalid server' : `${issue.path.join('.') || 'server'}: ${issue.message}`);
+    setProblem(firstIssue(parsed.error, 'server'));
     return undefined;
   };
 
@@ -87,18 +80,7 @@ export function ServerForm(props: { onSaved: () => void }) {
           plan to keep the trust data you need.
         </Notice>
       ) : null}
-      <div className="field">
-        <span>CA certificate (PEM)</span>
-        <p className="hint">Only needed when the server's certificate comes from your own CA.</p>
-        <div className="file-row">
-          <label className="button">
-            Choose file…
-            <input type="file" accept=".crt,.pem,.cer" className="visually-hidden" aria-label="CA certificate file" onChange={(e) => void readCa(e)} />
-          </label>
-          <span className="muted small">{caFile ?? (draft.caPem === '' ? 'no CA chosen' : 'pasted')}</span>
-        </div>
-        <textarea className="input mono" rows={3} value={draft.caPem} onChange={field('caPem')} placeholder="…or paste -----BEGIN CERTIFICATE----- …" aria-label="CA certificate PEM" />
-      </div>
+      <CaCertificateField what="server" value={draft.caPem} onChange={(caPem) => setDraft({ ...draft, caPem })} />
       <label className="field">
         <span>User name (optional)</span>
         <input className="input" value={draft.username} onChange={field('username')} autoComplete="off" />
