@@ -2,7 +2,7 @@
 import type { Page } from 'playwright-core';
 
 export async function openScreen(page: Page, label: 'This machine' | 'Repositories' | 'Servers' | 'Keys' | 'Settings'): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: label }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: label, exact: true }).click();
 }
 
 export interface ServerFields {
