@@ -97,6 +97,24 @@ describe('the security review dashboard, on a real registry and notary-server', 
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
+  it('audits only the repositories chosen from the catalog, as countersign audit --repo does', async () => {
+    const { page } = app;
+    const { registry } = fixture.mixed;
+    await page.getByRole('radio', { name: 'Only the repositories I choose' }).check();
+    const chooser = page.getByRole('group', { name: /Repositories \(/ });
+    await chooser.getByLabel('Filter the catalog').fill('team');
+    await chooser.getByRole('checkbox', { name: REPOS.team }).check();
+    await app.screenshot('audit-choose-repositories');
+    await runAudit(page);
+    const only = JSON.parse((await fixture.cli(['audit', '--registry', registry.url, '--registry-ca', registry.caFile, '--repo', REPOS.team, '--json'])).stdout) as AuditReport;
+    assert.deepEqual(await legendTotals(page), only.totals);
+    assert.equal(await page.getByTestId('audit-scope').textContent(), '1 repository, 2 tags');
+    // Back to the whole catalog for what follows.
+    await page.getByRole('radio', { name: "Every repository in the registry's catalog" }).check();
+    await runAudit(page);
+    assert.deepEqual(await legendTotals(page), cli.report.totals);
+  });
+
   it('flags the tag re-pushed after signing as a digest mismatch, naming both digests', async () => {
     const { page } = app;
     const v2 = (await shownTags(page)).find((row) => row.repository === REPOS.admin && row.tag === 'v2');

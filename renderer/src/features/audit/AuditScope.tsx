@@ -65,7 +65,9 @@ export function AuditScope(props: { registries: readonly RegistryConfig[]; onMan
   const [registryId, setRegistryId] = useState(lastRun?.registryId ?? props.registries[0]?.id ?? '');
   const registry = props.registries.find((r) => r.id === registryId) ?? props.registries[0];
   const [serverChoice, setServerChoice] = useState<string | undefined>(lastRun?.serverId);
-  const serverId = serverChoice ?? registry?.serverId ?? servers[0]?.id ?? '';
+  // A registry may name a server that was removed since: then the first one is offered instead.
+  const ownServer = servers.some((s) => s.id === registry?.serverId) ? registry?.serverId : undefined;
+  const serverId = serverChoice ?? ownServer ?? servers[0]?.id ?? '';
   const [scope, setScope] = useState<'catalog' | 'chosen'>('catalog');
   const [chosen, setChosen] = useState<string[]>([]);
   if (registry === undefined) return null;
