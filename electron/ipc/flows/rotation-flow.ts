@@ -61,7 +61,9 @@ export function rotationFlows(env: WriteEnvironment) {
       step('retiring the old keys');
       const retired = await retireRotatedKeys({ home: env.homeDir, vault: repository.vault }, { role: record.role, oldKeyIds: entry.oldKeyIds, newKeyIds: entry.newKeyIds });
       notes.push(...retired.removed.map((id) => `old key ${id.slice(0, 12)} removed from the keychain`));
-      notes.push(...retired.kept.map(({ id, reason }) => `old key ${id.slice(0, 12)} kept: ${reason}`));
+      // The core words its reason for the command line; here the next step offers to take it offline.
+      const why = (reason: string) => (record.role === 'root' ? 'old root keys are kept (other repositories may trust them); take it offline below' : reason);
+      notes.push(...retired.kept.map(({ id, reason }) => `old key ${id.slice(0, 12)} kept: ${why(reason)}`));
       await reached('done');
     }
     return { ...(published === undefined ? {} : { published }), notes };
