@@ -6,6 +6,8 @@
 //   verified  -> done: old keys leave the keychain (never root keys; never keys still in use).
 // The record (rotation-record.ts) is saved after every step, so an interrupted rotation resumes where
 // it stopped; each step is safe to repeat (a staged rotation is published, never made twice).
+import { existsSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { CountersignError, toErrorInfo } from '../../../shared/errors';
 import type { PreflightRepository, RepositoryRef, RotatableRole, RotationPreflight, RotationSummary } from '../../../shared/schemas/flows';
 import { canonicalKeyIdOf } from '../../core/crypto/key-id';
@@ -217,7 +219,10 @@ export function rotationFlows(env: WriteEnvironment) {
       return { dismissed: true };
     },
 
+    /** The path comes from the renderer: it must be absolute and new — no file is ever overwritten. */
     async takeKeyOffline(input: { keyId: string; file: string; passphrase: string }): Promise<{ keyId: string; file: string }> {
+      if (!isAbsolute(input.file)) throw new CountersignError('invalid-input', `${input.file} is not an absolute path`);
+      if (existsSync(input.file)) throw new CountersignError('invalid-input', `${input.file} exists already: choose a new file (an existing file is never overwritten)`);
       const offline = await env.vault().takeOffline(input.keyId, input.file, { passphrase: input.passphrase });
       return { keyId: offline.id, file: offline.offlineFile ?? input.file };
     },

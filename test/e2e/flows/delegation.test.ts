@@ -114,6 +114,7 @@ describe('delegating to a collaborator in the app', { skip: keychainSkip() }, ()
     await page.getByRole('tab', { name: 'Remove a signer' }).click();
     await chooseRepository(page, shared);
     await page.getByLabel('Signer', { exact: true }).selectOption('alice');
+    await world.shot('delegate-remove-0-signer');
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByText('The last releases signer.').waitFor();
     const remove = page.getByRole('button', { name: 'Remove alice' });

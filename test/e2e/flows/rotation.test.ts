@@ -160,6 +160,13 @@ describe('the key rotation wizard', { skip: keychainSkip() }, () => {
 
     const takeNew = page.getByRole('form', { name: /^Take the new root key/ });
     const newFile = await takeNew.getByLabel('Offline key file').inputValue();
+    // An existing file is never overwritten (the path comes from the renderer).
+    await takeNew.getByLabel('Offline key file').fill(offlineFile);
+    await takeNew.getByLabel('New passphrase', { exact: true }).fill(NEW_ROOT_PASSPHRASE);
+    await takeNew.getByLabel('New passphrase again').fill(NEW_ROOT_PASSPHRASE);
+    await takeNew.getByRole('button', { name: 'Take it offline' }).click();
+    await takeNew.getByText('exists already').waitFor();
+    await takeNew.getByLabel('Offline key file').fill(newFile);
     await takeNew.getByLabel('New passphrase', { exact: true }).fill(NEW_ROOT_PASSPHRASE);
     await takeNew.getByLabel('New passphrase again').fill(NEW_ROOT_PASSPHRASE);
     await takeNew.getByRole('button', { name: 'Take it offline' }).click();
