@@ -84,7 +84,7 @@ export function revokeFlows(env: WriteEnvironment) {
         await stagingArea(repository).stage([...changes, ...resign]);
         step('publishing');
         const notes = [
-          ...preview.roles.map((r) => `${r.role}: ${r.action === 'remove-role' ? 'removed (the key was its only one)' : `key removed${r.resigned ? ', re-signed with its remaining keys' : ''}`}`),
+          ...preview.roles.map((r) => `${r.role}: ${roleNote(r, preview.losing.some((t) => t.roles.includes(r.role)))}`),
           ...(resign.length > 0 ? [`${resign.length} tag(s) signed again into ${target.resign?.role}`] : []),
         ];
         const lost = preview.losing.filter((tag) => !target.resign?.tags.includes(tag.tag));
@@ -93,6 +93,12 @@ export function revokeFlows(env: WriteEnvironment) {
       });
     },
   };
+}
+
+function roleNote(role: KeyRevocationPreview['roles'][number], lostTrust: boolean): string {
+  if (role.action === 'remove-role') return 'removed (the key was its only one)';
+  if (role.resigned) return 'key removed, re-signed with its remaining keys';
+  return lostTrust ? 'key removed; it stays unverified until one of its remaining signers signs it again' : 'key removed';
 }
 
 /**
