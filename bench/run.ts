@@ -11,6 +11,7 @@ import { benchAudit } from './audit';
 import { stageTargets, syntheticTargets } from './large-repo';
 import { runPublishBench } from './publish';
 import { alternate, report, timeCommand } from './stats';
+import { benchRenderer } from './renderer';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 const GUN = 'localhost/bench/large';
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
   }
   runPublishBench(ROUNDS);
   await benchAudit();
+  await benchRenderer(ROUNDS).catch((error: unknown) => console.error('renderer bench failed:', error));
 }
 
 main().catch((error: unknown) => {
