@@ -121,13 +121,4 @@ describe('publicKeyFromTuf', () => {
     assert.equal(publicKeyFromTuf(root), fromCertificate, 'the same KeyObject on the second call');
     assert.equal(fromCertificate.equals(publicKeyFromTuf(publicKeyOf(material))), true);
   });
-
-  it('verifies quickly enough for thousands of delegation keys', () => {
-    const material = generatePrivateKey('ecdsa');
-    const key = publicKeyOf(material);
-    const { method, sig } = signWith(material, data);
-    const started = performance.now();
-    for (let i = 0; i < 2000; i++) assert.equal(verifySignature(key, method, data, sig), true);
-    assert.ok(performance.now() - started < 2000, 'under 1 ms per signature');
-  });
 });
