@@ -115,7 +115,7 @@ export type TargetsSigned = z.infer<typeof targetsSignedSchema>;
 export type SnapshotSigned = z.infer<typeof snapshotSignedSchema>;
 export type TimestampSigned = z.infer<typeof timestampSignedSchema>;
 
-interface SignedByKind {
+export interface SignedByKind {
   root: RootSigned;
   targets: TargetsSigned;
   snapshot: SnapshotSigned;

@@ -30,7 +30,9 @@ import {
   type Envelope,
   type FileMeta,
   type PublicKeyJson,
+  type RoleKeys,
   type RootSigned,
+  type SignedByKind,
   type SnapshotSigned,
   type TargetsSigned,
   type TimestampSigned,
@@ -146,12 +148,7 @@ export class TrustedSet {
   updateTimestamp(bytes: Uint8Array): void {
     if (this.snapshotEnvelope) throw misuse('updateTimestamp after snapshot');
     const root = this.rootEnvelope.signed;
-    const timestamp = parseEnvelope('timestamp', 'timestamp', bytes);
-    checkKeyIds(root.keys, root.roles.timestamp.keyids, 'timestamp');
-    checkThreshold(timestamp, root.roles.timestamp, root.keys, 'timestamp');
-    checkVersionNotBelow(timestamp.signed.version, this.trustedVersions['timestamp'], 'timestamp');
-    checkNotExpired(timestamp.signed.expires, this.now, 'timestamp');
-    this.timestampEnvelope = timestamp;
+    this.timestampEnvelope = this.admit('timestamp', 'timestamp', bytes, { role: root.roles.timestamp, keys: root.keys });
   }
 
   /** What timestamp says snapshot must be: the updater uses it to fetch by hash and cap the size. */
@@ -164,13 +161,7 @@ export class TrustedSet {
   updateSnapshot(bytes: Uint8Array): void {
     if (this.targetsEnvelope) throw misuse('updateSnapshot after targets');
     const root = this.rootEnvelope.signed;
-    checkFileMeta(bytes, this.snapshotMeta(), 'snapshot');
-    const snapshot = parseEnvelope('snapshot', 'snapshot', bytes);
-    checkKeyIds(root.keys, root.roles.snapshot.keyids, 'snapshot');
-    checkThreshold(snapshot, root.roles.snapshot, root.keys, 'snapshot');
-    checkVersionNotBelow(snapshot.signed.version, this.trustedVersions['snapshot'], 'snapshot');
-    checkNotExpired(snapshot.signed.expires, this.now, 'snapshot');
-    this.snapshotEnvelope = snapshot;
+    this.snapshotEnvelope = this.admit('snapshot', 'snapshot', bytes, { role: root.roles.snapshot, keys: root.keys, meta: this.snapshotMeta() });
   }
 
   /** The length and hashes snapshot lists for a targets or delegation role, if it lists it. */
@@ -180,15 +171,7 @@ export class TrustedSet {
 
   updateTargets(bytes: Uint8Array): void {
     const root = this.rootEnvelope.signed;
-    const meta = this.metaFor('targets');
-    if (!meta) throw new CountersignError('role-missing', 'snapshot does not list targets', { role: 'targets' });
-    checkFileMeta(bytes, meta, 'targets');
-    const targets = parseEnvelope('targets', 'targets', bytes);
-    checkKeyIds(root.keys, root.roles.targets.keyids, 'targets');
-    checkThreshold(targets, root.roles.targets, root.keys, 'targets');
-    checkVersionNotBelow(targets.signed.version, this.trustedVersions['targets'], 'targets');
-    checkNotExpired(targets.signed.expires, this.now, 'targets');
-    this.targetsEnvelope = targets;
+    this.targetsEnvelope = this.admit('targets', 'targets', bytes, { role: root.roles.targets, keys: root.keys, meta: this.requireMeta('targets') });
   }
 
   /** The delegations a verified targets role grants, in its priority order. */
@@ -206,14 +189,7 @@ export class TrustedSet {
     if (!name.startsWith(`${grant.parent}/`) || name.slice(grant.parent.length + 1).includes('/')) {
       throw new CountersignError('delegation-path', `${grant.parent} delegates ${name}, which is not its direct child`, { role: name });
     }
-    const meta = this.metaFor(name);
-    if (!meta) throw new CountersignError('role-missing', `snapshot does not list ${name}`, { role: name });
-    checkFileMeta(bytes, meta, name);
-    const delegation = parseEnvelope(name, 'targets', bytes);
-    checkKeyIds(grant.keys, grant.role.keyids, name);
-    checkThreshold(delegation, grant.role, grant.keys, name);
-    checkVersionNotBelow(delegation.signed.version, this.trustedVersions[name], name);
-    checkNotExpired(delegation.signed.expires, this.now, name);
+    const delegation = this.admit(name, 'targets', bytes, { role: grant.role, keys: grant.keys, meta: this.requireMeta(name) });
     const limits = [...grant.ancestorLimits, grant.role];
     for (const target of Object.keys(delegation.signed.targets)) {
       const outside = limits.find((limit) => !pathAllowed(limit, target));
@@ -232,6 +208,33 @@ export class TrustedSet {
     if (this.targetsEnvelope) out['targets'] = this.targetsEnvelope.signed.version;
     for (const [name, envelope] of this.delegationEnvelopes) out[name] = envelope.signed.version;
     return out;
+  }
+
+  /**
+   * The checks every non-root role passes, in order: the bytes are what the parent vouched for
+   * (mix-and-match), the shape and _type are right, the signing keys are what they claim to be, a
+   * threshold of them signed (arbitrary software), the version did not go back (rollback) and the
+   * role has not expired (freeze).
+   */
+  private admit<K extends 'timestamp' | 'snapshot' | 'targets'>(
+    name: string,
+    kind: K,
+    bytes: Uint8Array,
+    trust: { role: RoleKeys; keys: Readonly<Record<string, PublicKeyJson>>; meta?: FileMeta },
+  ): Envelope<SignedByKind[K]> {
+    if (trust.meta) checkFileMeta(bytes, trust.meta, name);
+    const envelope = parseEnvelope(name, kind, bytes);
+    checkKeyIds(trust.keys, trust.role.keyids, name);
+    checkThreshold(envelope, trust.role, trust.keys, name);
+    checkVersionNotBelow(envelope.signed.version, this.trustedVersions[name], name);
+    checkNotExpired(envelope.signed.expires, this.now, name);
+    return envelope;
+  }
+
+  private requireMeta(name: string): FileMeta {
+    const meta = this.metaFor(name);
+    if (!meta) throw new CountersignError('role-missing', `snapshot does not list ${name}`, { role: name });
+    return meta;
   }
 
   private requireSnapshot(): Envelope<SnapshotSigned> {
