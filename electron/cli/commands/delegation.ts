@@ -11,7 +11,7 @@ import { flag, stringOption, stringsOption, type ParsedArgs } from '../args';
 import type { Command } from '../command';
 import type { CliContext } from '../context';
 import { formatTable } from '../table';
-import { confirmOnTerminal } from './key';
+import { requireConfirmation } from '../confirm';
 import { repositoryFor, STAGE_OPTION, stagedThenPublished, type Repository } from './publish';
 
 const PATH_OPTIONS = {
@@ -59,9 +59,7 @@ const delegationRemoveCommand: Command = {
     const { repo, role } = repositoryAndRole(cli, args, 'delegation remove');
     const plan = await planDelegationRemoval(repo.context, role, { keyIds: stringsOption(args, 'key'), paths: stringsOption(args, 'paths'), allPaths: flag(args, 'all-paths') });
     const risk = plan.removesRole ? `Remove ${role} from ${repo.gun} with all its keys, paths and signed tags` : plan.unverifiable;
-    if (risk && !flag(args, 'yes') && !(await confirmOnTerminal(`${risk}. Continue? (yes/no) `))) {
-      throw new CountersignError('confirmation-required', `not changing ${role}: ${risk}; confirm with --yes`, { role });
-    }
+    if (risk) await requireConfirmation(args, 'yes', `${risk}. Continue?`, `not changing ${role}: ${risk}`, { role });
     if (plan.unsignable) cli.err.write(`warning: ${plan.unsignable}\n`);
     const staged = await stagingArea(repo.context).stage(plan.changes, repo.context.now?.());
     return stagedThenPublished(cli, args, repo, staged, { removedKeyIds: plan.removedKeyIds });

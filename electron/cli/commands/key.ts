@@ -4,7 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline/promises';
+import { requireConfirmation } from '../confirm';
 import { CountersignError } from '../../../shared/errors';
 import { encodePemBlock } from '../../core/crypto/pem';
 import { spkiOf } from '../../core/crypto/public-key';
@@ -171,9 +171,7 @@ const removeCommand: Command = {
       context.err.write(`warning: ${record.id} is still trusted by ${describeUses(uses)}; without it those roles cannot be re-signed\n`);
     }
     const warning = record.role === 'root' ? ' Without it you cannot change this repository’s trust any more unless you hold an offline copy.' : '';
-    if (!flag(args, 'yes') && !(await confirmOnTerminal(`Delete ${describeKey(record)}?${warning} (yes/no) `))) {
-      throw new CountersignError('confirmation-required', `not deleting ${record.id}: confirm with --yes`);
-    }
+    await requireConfirmation(args, 'yes', `Delete ${describeKey(record)}?${warning}`, `not deleting ${record.id}`);
     await vault.remove(record.id);
     return report(context, { removed: record.id }, `Deleted ${describeKey(record)}\n`);
   },
@@ -216,16 +214,6 @@ const onlineCommand: Command = {
     return report(context, record, `${describeKey(record)} is back in the OS keychain\n`);
   },
 };
-
-export async function confirmOnTerminal(question: string): Promise<boolean> {
-  if (!process.stdin.isTTY) return false;
-  const terminal = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await terminal.question(question)).trim());
-  } finally {
-    terminal.close();
-  }
-}
 
 export const keyCommands: readonly Command[] = [
   generateCommand,

@@ -11,7 +11,8 @@ import { flag, stringOption, stringsOption, type OptionSpec, type ParsedArgs } f
 import type { Command } from '../command';
 import { gunOf, type CliContext } from '../context';
 import { formatTable } from '../table';
-import { confirmOnTerminal, openVault } from './key';
+import { requireConfirmation } from '../confirm';
+import { openVault } from './key';
 
 export const STAGE_OPTION: Record<string, OptionSpec> = {
   stage: { type: 'boolean', description: 'only stage the change (by default it is published at once, as docker trust does); `countersign publish GUN` sends everything staged' },
@@ -130,9 +131,7 @@ const revokeCommand: Command = {
   },
   async run(cli, args) {
     const repo = repositoryFor(cli, args, 'revoke', 'optional');
-    if (repo.tag === undefined && !flag(args, 'yes') && !(await confirmOnTerminal(`Remove all signature data for ${repo.gun}? (yes/no) `))) {
-      throw new CountersignError('confirmation-required', `not revoking every tag of ${repo.gun}: confirm with --yes`);
-    }
+    if (repo.tag === undefined) await requireConfirmation(args, 'yes', `Remove all signature data for ${repo.gun}?`, `not revoking every tag of ${repo.gun}`);
     const plan = await stageRevocation(repo.context, repo.tag);
     for (const { role, names } of plan.kept) {
       cli.err.write(`warning: ${role} still signs ${names.length === 1 ? names[0] : `${names.length} tags`}: the vault holds none of its keys\n`);

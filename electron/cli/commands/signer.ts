@@ -7,10 +7,10 @@ import { CountersignError, toErrorInfo } from '../../../shared/errors';
 import { readDelegationKeyFiles } from '../../core/publish/delegations-keys';
 import { checkSignerName, planSignerRemoval, stageSignerAdd } from '../../core/publish/signers';
 import { stagingArea } from '../../core/publish/stage';
-import { flag, stringsOption, type ParsedArgs } from '../args';
+import { stringsOption, type ParsedArgs } from '../args';
 import type { Command } from '../command';
 import type { CliContext } from '../context';
-import { confirmOnTerminal } from './key';
+import { requireConfirmation } from '../confirm';
 import { repositoryFor, STAGE_OPTION, stagedThenPublished, type Repository } from './publish';
 
 const signerAddCommand: Command = {
@@ -50,9 +50,7 @@ const signerRemoveCommand: Command = {
     return forEachRepository(cli, args, guns, 'signer remove', 'failed to remove signer from', async (repo) => {
       progress(cli, `Removing signer "${name}" from ${repo.gun}...\n`);
       const plan = await planSignerRemoval(repo.context, name);
-      if (plan.confirm && !flag(args, 'force') && !(await confirmOnTerminal(`${plan.confirm}.\nRemove "${name}" from ${repo.gun}? (yes/no) `))) {
-        throw new CountersignError('confirmation-required', `not removing "${name}" from ${repo.gun}: ${plan.confirm}; confirm with --force`);
-      }
+      if (plan.confirm) await requireConfirmation(args, 'force', `${plan.confirm}.\nRemove "${name}" from ${repo.gun}?`, `not removing "${name}" from ${repo.gun}: ${plan.confirm}`);
       if (plan.releasesResigned) progress(cli, `targets/releases is re-signed with your key, so that its tags stay trusted.\n`);
       const staged = await stagingArea(repo.context).stage(plan.changes, repo.context.now?.());
       return stagedThenPublished(cli, args, repo, staged, { signer: name, releasesRemoved: plan.releasesRemoved, releasesResigned: plan.releasesResigned });
