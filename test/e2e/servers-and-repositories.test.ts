@@ -124,6 +124,15 @@ describe('servers and repositories, on a real notary-server', () => {
     await app.screenshot('repository-full', { fullPage: true });
   });
 
+  it('opens a job with this repository already chosen', async () => {
+    const { page } = app;
+    const repositoryUrl = page.url();
+    await page.getByRole('navigation', { name: 'Jobs for this repository' }).getByRole('button', { name: 'Delegate' }).click();
+    await page.waitForURL((url) => url.hash.startsWith('#/delegate/') && url.hash.endsWith(`/${signed.gun}`));
+    await page.goto(repositoryUrl);
+    await page.getByRole('table', { name: 'Signed tags' }).waitFor();
+  });
+
   it('filters the signed tags', async () => {
     const { page } = app;
     await page.getByLabel('Filter signed tags').fill('carol');

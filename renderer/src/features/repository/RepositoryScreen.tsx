@@ -5,11 +5,28 @@ import { EmptyState, ErrorNote, Expiry, KeyId, Notice, PageHeader, Section, Spin
 import { formatDateTime } from '../../components/format';
 import { useAppStore } from '../../store';
 import { viewKey } from '../../store/repositories-slice';
+import { FLOW_NAV } from '../publish/flow-routes';
 import { KeyHierarchy } from './KeyHierarchy';
 import { RolesTable } from './RolesTable';
 import { SignedTags } from './SignedTags';
 
 export type RepositorySource = { serverId: string; gun: string } | { cached: true; gun: string };
+
+/** The jobs that act on one repository, opened with it already chosen. */
+const REPOSITORY_JOBS = FLOW_NAV.filter((job) => job.screen !== 'expiry');
+
+function JobShortcuts(props: { serverId: string; gun: string }) {
+  const navigate = useAppStore((s) => s.navigate);
+  return (
+    <nav className="job-shortcuts" aria-label="Jobs for this repository">
+      {REPOSITORY_JOBS.map((job) => (
+        <button key={job.screen} type="button" className="button" onClick={() => navigate({ screen: job.screen, serverId: props.serverId, gun: props.gun })}>
+          {job.label}
+        </button>
+      ))}
+    </nav>
+  );
+}
 
 function VerificationPanel(props: { view: RepositoryView }) {
   const { view } = props;
@@ -146,6 +163,7 @@ export function RepositoryScreen(props: { source: RepositorySource }) {
           </>
         }
       />
+      {'cached' in source ? null : <JobShortcuts serverId={source.serverId} gun={source.gun} />}
       {view?.status === 'error' ? (
         <div className="panel status-panel" data-testid="verification">
           <div className="status-line">
