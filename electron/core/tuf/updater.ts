@@ -9,6 +9,7 @@
 // roots (N+1.root.json, ...) and start over under the new root — as notary does on a failed update.
 import { createHash } from 'node:crypto';
 import { CountersignError, toErrorInfo, type ErrorInfo } from '../../../shared/errors';
+import { mapLimit } from '../net/map-limit';
 import { LIMITS } from './limits';
 import type { FileMeta } from './metadata';
 import { TrustedSet, type DelegationGrant } from './trusted-set';
@@ -152,7 +153,7 @@ async function updateDelegations(set: TrustedSet, fetcher: CountingFetcher, stor
     if (depth >= LIMITS.maxDelegationDepth) throw new CountersignError('metadata-too-large', `delegations nest deeper than ${LIMITS.maxDelegationDepth} levels`);
     visited += level.length;
     if (visited > LIMITS.maxDelegations) throw new CountersignError('metadata-too-large', `more than ${LIMITS.maxDelegations} delegations`);
-    const fetched = await mapConcurrently(level, LIMITS.delegationFetchConcurrency, async (grant) => {
+    const fetched = await mapLimit(level, LIMITS.delegationFetchConcurrency, async (grant) => {
       const meta = set.metaFor(grant.role.name);
       // Delegated but never published: it signs nothing yet, which is not an error (notary agrees).
       if (!meta) return { grant, bytes: undefined, error: undefined };
@@ -241,17 +242,4 @@ function countingFetcher(fetcher: MetadataFetcher, signal: AbortSignal | undefin
     },
     count: () => downloads,
   };
-}
-
-async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
-  });
-  await Promise.all(workers);
-  return results;
 }
