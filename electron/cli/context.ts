@@ -33,8 +33,19 @@ export interface CliContext {
 export function createContext(args: ParsedArgs, io: { out: Output; err: Output; env: NodeJS.ProcessEnv }): CliContext {
   const explicitServer = stringOption(args, 'server') ?? (io.env['DOCKER_CONTENT_TRUST_SERVER'] || undefined);
   const explicitCa = stringOption(args, 'tls-ca');
-  const clients = new Map<string, { http: HttpClient; notary: NotaryClient }>();
-  const registries = new Map<string, { http: HttpClient; registry: RegistryClient }>();
+  const clients = new Map<string, NotaryClient>();
+  const registries = new Map<string, RegistryClient>();
+  const https: HttpClient[] = [];
+  // One client per server: its CA from the given file, else docker's $DOCKER_CONFIG/tls/<host:port>/;
+  // docker's stored credentials, which registries and the notary servers behind their token
+  // services (Harbor, MSR, ACR) accept.
+  const httpFor = (url: string, caFile: string | undefined): HttpClient => {
+    const ca = caFile ? readCa(caFile) : dockerTlsCa(url, io.env);
+    const credentials = dockerCredentialLookup({ env: io.env });
+    const http = new HttpClient(ca ? { ca, credentials } : { credentials });
+    https.push(http);
+    return http;
+  };
   return {
     ...io,
     json: flag(args, 'json'),
@@ -49,29 +60,24 @@ export function createContext(args: ParsedArgs, io: { out: Output; err: Output; 
       return `https://${host}`;
     },
     notary(server) {
-      const existing = clients.get(server);
-      if (existing) return existing.notary;
-      const ca = explicitCa ? readCa(explicitCa) : dockerTlsCa(server, io.env);
-      // Notary servers behind a registry's token service (Harbor, MSR, ACR) accept docker's credentials.
-      const credentials = dockerCredentialLookup({ env: io.env });
-      const http = new HttpClient(ca ? { ca, credentials } : { credentials });
-      const notary = new NotaryClient(server, http);
-      clients.set(server, { http, notary });
+      let notary = clients.get(server);
+      if (!notary) {
+        notary = new NotaryClient(server, httpFor(server, explicitCa));
+        clients.set(server, notary);
+      }
       return notary;
     },
     registry(url, caFile) {
       const origin = registryOrigin(url).origin;
-      const existing = registries.get(origin);
-      if (existing) return existing.registry;
-      const ca = caFile ? readCa(caFile) : dockerTlsCa(origin, io.env);
-      const credentials = dockerCredentialLookup({ env: io.env });
-      const http = new HttpClient(ca ? { ca, credentials } : { credentials });
-      const registry = new RegistryClient({ url: origin, http });
-      registries.set(origin, { http, registry });
+      let registry = registries.get(origin);
+      if (!registry) {
+        registry = new RegistryClient({ url: origin, http: httpFor(origin, caFile) });
+        registries.set(origin, registry);
+      }
       return registry;
     },
     close() {
-      for (const { http } of [...clients.values(), ...registries.values()]) http.close();
+      for (const http of https) http.close();
     },
   };
 }
