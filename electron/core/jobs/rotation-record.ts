@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { CountersignError, ERROR_CODES } from '../../../shared/errors';
 import type { RepositoryRef, RotatableRole, RotationRecordView } from '../../../shared/schemas/flows';
 import { gunSchema, serverIdSchema } from '../../../shared/schemas/settings';
-import { writeFileAtomic } from '../../core/state/atomic-file';
+import { writeFileAtomic } from '../state/atomic-file';
 
 const FORMAT = 'countersign-rotation';
 const keyIds = z.array(z.string().regex(/^[0-9a-f]{64}$/));
@@ -17,7 +17,8 @@ const errorSchema = z.object({ code: z.enum(ERROR_CODES), message: z.string(), r
 
 const repositorySchema = z.object({
   gun: gunSchema,
-  serverId: serverIdSchema,
+  // The app names a saved server by id; the command line by its https URL.
+  serverId: z.union([serverIdSchema, z.string().max(2048).refine((value) => URL.canParse(value) && new URL(value).protocol === 'https:')]),
   step: z.enum(['pending', 'staged', 'published', 'verified', 'done']),
   oldKeyIds: keyIds,
   newKeyIds: keyIds,

@@ -1,0 +1,42 @@
+// Printing what a job found on the server, for people (one paragraph per repository) or --json, and
+// the exit status that follows from it: 0 only when every repository ended as asked.
+import type { FlowSummary, RepositoryOutcome } from '../../shared/schemas/flows';
+import type { CliContext } from './context';
+import { terminalSafe } from './table';
+
+const SUCCESS = new Set<RepositoryOutcome['status']>(['published', 'unchanged', 'staged']);
+
+export function printSummary(cli: CliContext, summary: FlowSummary, extra: object = {}): number {
+  if (cli.json) {
+    cli.out.write(`${JSON.stringify({ ...summary, ...extra }, null, 2)}\n`);
+  } else {
+    for (const outcome of summary.outcomes) printOutcome(cli, outcome);
+  }
+  return summary.outcomes.every((outcome) => SUCCESS.has(outcome.status)) && summary.cancelled !== true ? 0 : 1;
+}
+
+function printOutcome(cli: CliContext, outcome: RepositoryOutcome): void {
+  const lines = (items: readonly string[]) => items.map((item) => `  ${terminalSafe(item)}\n`).join('');
+  const versions = Object.entries(outcome.versions).map(([role, version]) => `${role} v${version}`);
+  const server = outcome.serverSigned.length > 0 ? ` (${outcome.serverSigned.join(' and ')} signed by the server)` : '';
+  const out = cli.out;
+  switch (outcome.status) {
+    case 'published':
+      out.write(`Published ${outcome.gun}: ${versions.join(', ')}${server}\n${lines(outcome.changes)}`);
+      break;
+    case 'unchanged':
+      out.write(outcome.changes.length === 0 ? `Nothing to publish for ${outcome.gun}.\n` : `Already in ${outcome.gun} on the server; dropped the staged changes:\n${lines(outcome.changes)}`);
+      break;
+    case 'staged':
+      out.write(`${outcome.stillStaged.map((change) => `Staged: ${terminalSafe(change)}\n`).join('')}Publish with: countersign publish ${outcome.gun}\n`);
+      break;
+    default: {
+      const what = { failed: 'Not published', cancelled: 'Cancelled', unknown: 'Unknown whether published' }[outcome.status];
+      cli.err.write(`${what}: ${outcome.gun}${outcome.error ? `: ${outcome.error.code}: ${terminalSafe(outcome.error.message)}` : ''}\n`);
+      if (outcome.stillStaged.length > 0) {
+        cli.err.write(`Stays staged (not on the server); publish later with countersign publish ${outcome.gun}, or drop with countersign reset ${outcome.gun}:\n${lines(outcome.stillStaged)}`);
+      }
+    }
+  }
+  for (const note of outcome.notes) (SUCCESS.has(outcome.status) ? out : cli.err).write(`Note: ${terminalSafe(note)}\n`);
+}
