@@ -8,7 +8,10 @@ const SUCCESS = new Set<RepositoryOutcome['status']>(['published', 'unchanged', 
 
 export function printSummary(cli: CliContext, summary: FlowSummary, extra: object = {}): number {
   if (cli.json) {
-    cli.out.write(`${JSON.stringify({ ...summary, ...extra }, null, 2)}\n`);
+    // One repository: its outcome itself (as the commands of one repository always printed it).
+    const only = summary.outcomes.length === 1 ? summary.outcomes[0] : undefined;
+    const document = only === undefined ? { ...summary, ...extra } : { ...only, published: only.status === 'published', ...(summary.cancelled ? { cancelled: true } : {}), ...extra };
+    cli.out.write(`${JSON.stringify(document, null, 2)}\n`);
   } else {
     for (const outcome of summary.outcomes) printOutcome(cli, outcome);
   }
@@ -25,7 +28,7 @@ function printOutcome(cli: CliContext, outcome: RepositoryOutcome): void {
       out.write(`Published ${outcome.gun}: ${versions.join(', ')}${server}\n${lines(outcome.changes)}`);
       break;
     case 'unchanged':
-      out.write(outcome.changes.length === 0 ? `Nothing to publish for ${outcome.gun}.\n` : `Already in ${outcome.gun} on the server; dropped the staged changes:\n${lines(outcome.changes)}`);
+      out.write(outcome.changes.length === 0 ? `Nothing is staged for ${outcome.gun}; nothing was sent.\n` : `Already in ${outcome.gun} on the server; dropped the staged changes:\n${lines(outcome.changes)}`);
       break;
     case 'staged':
       out.write(`${outcome.stillStaged.map((change) => `Staged: ${terminalSafe(change)}\n`).join('')}Publish with: countersign publish ${outcome.gun}\n`);

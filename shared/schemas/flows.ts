@@ -3,6 +3,7 @@
 // Nothing here carries a private key; passphrases travel only in requests (renderer -> main).
 import { z } from 'zod';
 import type { ErrorInfo } from '../errors';
+import type { RepositoryView } from '../domain';
 import { watchedRepositorySchema, type WatchedRepository } from './settings';
 
 export const repositoryRefSchema = watchedRepositorySchema;
@@ -147,6 +148,10 @@ export interface RepositoryOutcome extends RepositoryRef {
   stillStaged: string[];
   /** When the server was last asked what it has (ISO time). */
   checkedAt?: string;
+  /** The repository as read back and verified from the server at checkedAt. */
+  view?: RepositoryView;
+  /** Uploads tried (more than 1 when someone else published meanwhile). */
+  attempts?: number;
   /** Role -> version uploaded. */
   versions: Record<string, number>;
   /** Roles the notary server signed (timestamp, and snapshot when it holds that key). */

@@ -88,6 +88,8 @@ export function publishedOutcome(ref: RepositoryRef, result: PublishResult, note
     serverSigned: result.serverSigned,
     notes: [...notes, ...statusNotes(result)],
     ...(result.checkedAt === undefined ? {} : { checkedAt: result.checkedAt }),
+    ...(result.view === undefined ? {} : { view: result.view }),
+    ...(result.attempts > 0 ? { attempts: result.attempts } : {}),
     ...(result.error === undefined ? {} : { error: result.error }),
   };
 }
@@ -116,6 +118,7 @@ export function mergedOutcome(ref: RepositoryRef, results: readonly PublishResul
     versions: Object.assign({}, ...rows.map((row) => row.versions)) as Record<string, number>,
     serverSigned: [...new Set(rows.flatMap((row) => row.serverSigned))],
     notes: [...notes, ...rows.flatMap((row) => row.notes)],
+    ...(rows.at(-1)?.view === undefined ? {} : { view: rows.at(-1)!.view! }),
     ...(worst?.error === undefined ? {} : { error: worst.error }),
   };
 }
