@@ -30,6 +30,8 @@ export function printSummary(cli: CliContext, summary: FlowSummary, extra: objec
     const only = summary.outcomes.length === 1 ? summary.outcomes[0] : undefined;
     const document = only === undefined ? { ...summary, ...extra } : { ...only, published: only.status === 'published', ...(summary.cancelled ? { cancelled: true } : {}), ...extra };
     cli.out.write(`${JSON.stringify(document, null, 2)}\n`);
+    // People reading a script's log still see the notes.
+    for (const outcome of summary.outcomes) for (const note of outcome.notes) cli.err.write(`Note: ${outcome.gun}: ${terminalSafe(note)}\n`);
   } else {
     for (const outcome of summary.outcomes) printOutcome(cli, outcome);
   }
@@ -60,5 +62,6 @@ function printOutcome(cli: CliContext, outcome: RepositoryOutcome): void {
       }
     }
   }
-  for (const note of outcome.notes) (SUCCESS.has(outcome.status) ? out : cli.err).write(`Note: ${terminalSafe(note)}\n`);
+  // Notes go to stderr: stdout stays what was published.
+  for (const note of outcome.notes) cli.err.write(`Note: ${terminalSafe(note)}\n`);
 }

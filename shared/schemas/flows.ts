@@ -301,6 +301,8 @@ export interface RotationRepositoryState extends RepositoryRef {
   newKeyIds: string[];
   /** A client that trusted the root from before followed the rotation. */
   followedByOldRoot?: boolean;
+  /** Once done: old keys removed from the keychain, and those kept with the reason. */
+  retired?: { removed: string[]; kept: { id: string; reason: string }[] };
   error?: ErrorInfo;
 }
 

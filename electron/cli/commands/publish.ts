@@ -39,7 +39,12 @@ export function earlierStagedOption(args: ParsedArgs): EarlierStaged {
  * terminal user is shown them and asked (without a terminal the refusal stands, naming the options).
  * Ctrl-C cancels: the job then finds out what the server has before it answers.
  */
-export async function runJob(cli: CliContext, args: ParsedArgs, job: (earlier: EarlierStaged, context: JobContext<FlowProgress>) => Promise<FlowSummary>, extra: object = {}): Promise<number> {
+export async function runJob<S extends FlowSummary>(
+  cli: CliContext,
+  args: ParsedArgs,
+  job: (earlier: EarlierStaged, context: JobContext<FlowProgress>) => Promise<S>,
+  extra: object | ((summary: S) => object) = {},
+): Promise<number> {
   const controller = new AbortController();
   const cancel = () => controller.abort(new CountersignError('cancelled', 'Cancelled (Ctrl-C).'));
   process.once('SIGINT', cancel);
@@ -54,7 +59,7 @@ export async function runJob(cli: CliContext, args: ParsedArgs, job: (earlier: E
       const include = await confirmOnTerminal('Publish them too? (yes: publish them with this change; no: leave them staged) ');
       summary = await job(include ? 'include' : 'leave', context);
     }
-    return printSummary(cli, summary, extra);
+    return printSummary(cli, summary, typeof extra === 'function' ? extra(summary) : extra);
   } finally {
     process.removeListener('SIGINT', cancel);
   }

@@ -28,7 +28,7 @@ export const rotateCommand: Command = {
     const jobs = createJobs(cliJobEnvironment(cli));
     if (flag(args, 'pending')) return printPending(cli, await jobs.rotation.pending());
     const resume = stringOption(args, 'resume');
-    if (resume !== undefined) return runJob(cli, args, async (_earlier, context) => describeRotation(cli, await jobs.rotation.resume(resume, context)));
+    if (resume !== undefined) return runJob(cli, args, async (_earlier, context) => describeRotation(cli, await jobs.rotation.resume(resume, context)), rotationFacts);
     const [gun, role, ...extra] = args.positionals;
     if (gun === undefined || role === undefined || extra.length > 0) throw new CountersignError('invalid-input', 'rotate takes a repository and a role: root, targets, snapshot or timestamp');
     if (!(ROTATABLE_ROLES as readonly string[]).includes(role)) throw new CountersignError('invalid-input', `"${role}" cannot be rotated: root, targets, snapshot or timestamp`);
@@ -40,9 +40,18 @@ export const rotateCommand: Command = {
       return code;
     }
     const ref = cliRepositoryRef(cli, gun);
-    return runJob(cli, args, async (_earlier, context) => describeRotation(cli, await jobs.rotation.start({ repositories: [ref], role: role as RotatableRole, serverManaged }, context)));
+    return runJob(cli, args, async (_earlier, context) => describeRotation(cli, await jobs.rotation.start({ repositories: [ref], role: role as RotatableRole, serverManaged }, context)), rotationFacts);
   },
 };
+
+/** --json: the rotation (its record ID, old and new keys) and the old keys retired, beside the outcome. */
+function rotationFacts(summary: RotationSummary): object {
+  const entry = summary.rotation.repositories[0];
+  return {
+    rotation: { id: summary.rotation.id, role: summary.rotation.role, serverManaged: summary.rotation.serverManaged, finished: summary.rotation.finished, oldKeyIds: entry?.oldKeyIds ?? [], newKeyIds: entry?.newKeyIds ?? [] },
+    retired: entry?.retired ?? { removed: [], kept: [] },
+  };
+}
 
 /** The rotation's own lines (new keys, what to take offline), then the usual outcome per repository. */
 function describeRotation(cli: CliContext, summary: RotationSummary): RotationSummary {
@@ -51,7 +60,11 @@ function describeRotation(cli: CliContext, summary: RotationSummary): RotationSu
     for (const entry of rotation.repositories) {
       cli.err.write(`${entry.gun}: rotation ${rotation.id} of the ${rotation.role} key is at "${entry.step}"${entry.newKeyIds.length > 0 ? `; new key ${entry.newKeyIds.map((id) => id.slice(0, 12)).join(', ')}` : ''}\n`);
     }
-    if (!rotation.finished) cli.err.write(`Not finished: go on with countersign rotate --resume ${rotation.id}\n`);
+    for (const entry of rotation.repositories) {
+      for (const id of entry.retired?.removed ?? []) cli.err.write(`Removed the old ${rotation.role} key ${id} from the vault.\n`);
+      for (const { id, reason } of entry.retired?.kept ?? []) cli.err.write(`Kept the old ${rotation.role} key ${id}: ${reason}.\n`);
+    }
+    if (!rotation.finished) cli.err.write(`Not finished; the new key and the old one are kept: go on with countersign rotate --resume ${rotation.id}\n`);
     for (const id of summary.newRootKeys) cli.err.write(`The new root key ${id.slice(0, 12)} is in the keychain: take it offline with countersign key offline ${id.slice(0, 12)} FILE\n`);
   }
   return summary;

@@ -25,6 +25,8 @@ const repositorySchema = z.object({
   /** base64 of root.json as trusted before the rotation: the anchor of the final check. */
   oldRoot: z.string().optional(),
   followedByOldRoot: z.boolean().optional(),
+  /** Old keys removed from the vault once the rotation was verified, and those kept (with why). */
+  retired: z.object({ removed: keyIds, kept: z.array(z.object({ id: z.string().regex(/^[0-9a-f]{64}$/), reason: z.string() })) }).optional(),
   error: errorSchema.optional(),
 });
 
@@ -128,6 +130,7 @@ export function recordView(record: RotationRecord): RotationRecordView {
       oldKeyIds: entry.oldKeyIds,
       newKeyIds: entry.newKeyIds,
       ...(entry.followedByOldRoot === undefined ? {} : { followedByOldRoot: entry.followedByOldRoot }),
+      ...(entry.retired === undefined ? {} : { retired: entry.retired }),
       ...(entry.error === undefined ? {} : { error: entry.error }),
     })),
   };

@@ -65,6 +65,7 @@ export function rotationJobs(env: JobEnvironment) {
     if (entry.step === 'verified') {
       step('retiring the old keys');
       const retired = await retireRotatedKeys({ home: env.homeDir, vault: repository.vault }, { role: record.role, oldKeyIds: entry.oldKeyIds, newKeyIds: entry.newKeyIds });
+      entry.retired = retired;
       notes.push(...retired.removed.map((id) => `old key ${id.slice(0, 12)} removed from the keychain`));
       // The core words its reason for the command line; here the next step offers to take it offline.
       const why = (reason: string) => (record.role === 'root' ? 'old root keys are kept (other repositories may trust them); take it offline below' : reason);
