@@ -75,7 +75,9 @@ describe('staged changes: kept after a failure, published later, cancellable', {
     assert.match(text, /cancelled before this repository was started: nothing was sent/);
     world.proxy!.reset();
     for (const gun of guns) assert.deepEqual(await world.notaryList(gun), []);
-    for (const gun of guns) await page.getByRole('article', { name: gun }).getByText(/sign v1 in targets/).waitFor();
+    // Still staged: the first repository's summary card says so, and Staged changes lists both.
+    await page.getByRole('article', { name: first }).getByText(/sign v1 in targets/).nth(1).waitFor();
+    await page.getByRole('article', { name: guns[1]! }).getByText(/sign v1 in targets/).first().waitFor();
   });
 
   it('publishes what stayed staged', async () => {
