@@ -102,14 +102,17 @@ export async function publishChanges(options: PublishOptions): Promise<PublishRe
     // Last chance to stop with nothing sent.
     options.signal?.throwIfAborted();
     result.attempts += 1;
+    const upload = uploadSignal(options);
     try {
-      await options.notary.publish(options.gun, update.files, uploadSignal(options));
+      await options.notary.publish(options.gun, update.files, upload.signal);
     } catch (error) {
       if (error instanceof CountersignError && error.code === 'publish-conflict' && result.attempts < maxAttempts) {
         latest = await fetchVerified(options, now());
         continue;
       }
       return findOut(options, result, update, error, staging, now());
+    } finally {
+      upload.done();
     }
     await staging.drop(changes.map((change) => change.id));
     Object.assign(result, { status: 'published', published: true, versions: update.versions, serverSigned: update.serverSigned });
@@ -139,19 +142,20 @@ export class PublishFailed extends CountersignError {
 }
 
 /** The upload's own signal: its timeout, and the user's cancel only after a grace period. */
-function uploadSignal(options: PublishOptions): AbortSignal {
+function uploadSignal(options: PublishOptions): { signal: AbortSignal; done(): void } {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new CountersignError('timeout', 'the server did not answer the upload in time')), options.timing?.uploadMs ?? UPLOAD_TIMEOUT_MS);
-  timer.unref();
-  options.signal?.addEventListener(
-    'abort',
-    () => {
-      const grace = setTimeout(() => controller.abort(options.signal?.reason), options.timing?.graceMs ?? CANCEL_GRACE_MS);
-      grace.unref();
+  const timers: NodeJS.Timeout[] = [];
+  const abortAfter = (ms: number, reason: () => unknown) => timers.push(setTimeout(() => controller.abort(reason()), ms));
+  abortAfter(options.timing?.uploadMs ?? UPLOAD_TIMEOUT_MS, () => new CountersignError('timeout', 'the server did not answer the upload in time'));
+  const onCancel = () => abortAfter(options.timing?.graceMs ?? CANCEL_GRACE_MS, () => options.signal?.reason);
+  options.signal?.addEventListener('abort', onCancel, { once: true });
+  return {
+    signal: controller.signal,
+    done() {
+      for (const timer of timers) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onCancel);
     },
-    { once: true },
-  );
-  return controller.signal;
+  };
 }
 
 /**
