@@ -98,6 +98,30 @@ describe('trust pinning on the write path', () => {
   });
 });
 
+describe('trust pinning by CA on the write path', () => {
+  it('refuses a repository whose root certificate does not chain to the pinned CA', async () => {
+    const owner = world.newHome();
+    const gun = world.newGun('ca-pin');
+    await world.csOk(owner, ['init', gun]);
+    const pinned = world.newHome();
+    // The notary server's TLS CA did not issue the repository's (self-signed) root certificate.
+    pin(pinned, { ca: { 'localhost/publish/': world.server.caFile } });
+    const refused = await world.cs(pinned, signArgs(`${gun}:v1`, 'ca-v1'));
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /root-pin-mismatch|root-certificate/);
+    assert.deepEqual(await notaryNames(gun), []);
+  });
+});
+
+/** The CLI from source in a process of its own, through the proxy. */
+function spawnCli(home: string, argv: readonly string[]) {
+  const bin = join(import.meta.dirname, '..', '..', '..', 'electron', 'cli', 'bin.ts');
+  return spawn(process.execPath, ['--import', 'tsx', bin, '--home', home, '--server', mitm.url, '--tls-ca', world.server.caFile, ...argv], {
+    env: { ...process.env, COUNTERSIGN_HOME: undefined, COUNTERSIGN_PASSPHRASE: PASSPHRASE },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
 describe('outcomes read back from the server', () => {
   it('a lost answer after the server accepted is reported as published, and nothing stays staged', async () => {
     const home = world.newHome();
@@ -165,15 +189,11 @@ describe('outcomes read back from the server', () => {
     await world.csOk(home, ['init', gun], viaProxy);
     let seen = 0;
     const removeDelay = mitm.delay((path) => path === postPath(gun) && ++seen === 1, 1500);
-    const bin = join(import.meta.dirname, '..', '..', '..', 'electron', 'cli', 'bin.ts');
-    const child = spawn(process.execPath, ['--import', 'tsx', bin, '--home', home, '--server', mitm.url, '--tls-ca', world.server.caFile, ...signArgs(`${gun}:v1`, 'ctrl-c'), '--json'], {
-      env: { ...process.env, COUNTERSIGN_HOME: undefined, COUNTERSIGN_PASSPHRASE: PASSPHRASE },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawnCli(home, [...signArgs(`${gun}:v1`, 'ctrl-c'), '--json']);
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? -1)));
-    for (let i = 0; i < 400 && seen === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    for (let i = 0; i < 2400 && seen === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
     assert.equal(seen, 1, 'the upload reached the proxy');
     child.kill('SIGINT');
     const code = await exited;
@@ -183,5 +203,40 @@ describe('outcomes read back from the server', () => {
     assert.equal(code, 1, 'a cancelled command still exits non-zero');
     assert.deepEqual((await assertClientsAgree(world, home, outcome.view)).map((row) => row.name), ['v1']);
     assert.deepEqual(await stagedNames(home, gun), []);
+  });
+});
+
+describe('a rotation killed mid-publish', () => {
+  it('is listed by rotate --pending and finished by rotate --resume, as the app resumes it', async () => {
+    const home = world.newHome();
+    const gun = world.newGun('rotation-killed');
+    await world.csOk(home, ['init', gun], viaProxy);
+    await world.csOk(home, signArgs(`${gun}:v1`, 'rk-v1'), viaProxy);
+    const oldTargets = (JSON.parse(await world.csOk(home, ['key', 'list', '--json'])) as KeyRecord[]).find((key) => key.gun === gun && key.role === 'targets')!;
+    // The upload is held, then refused: the process is killed while it waits.
+    let seen = 0;
+    const removeDelay = mitm.delay((path) => path === postPath(gun) && ++seen === 1, 1500);
+    const removeRefusal = mitm.respondWith(postPath(gun), { status: 503, body: 'never forwarded' });
+    const child = spawnCli(home, ['rotate', gun, 'targets']);
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    for (let i = 0; i < 2400 && seen === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    assert.equal(seen, 1, 'the rotation’s upload reached the proxy');
+    child.kill('SIGKILL');
+    await exited;
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    removeDelay();
+    removeRefusal();
+
+    const pending = JSON.parse(await world.csOk(home, ['rotate', '--pending', '--json'], viaProxy)) as { id: string; repositories: { gun: string; step: string }[] }[];
+    const record = pending.find((entry) => entry.repositories.some((r) => r.gun === gun));
+    assert.ok(record, 'the interrupted rotation is listed');
+    assert.equal(record.repositories[0]!.step, 'staged');
+
+    const resumed = JSON.parse(await world.csOk(home, ['rotate', '--resume', record.id, '--json'], viaProxy)) as { status: string; rotation: { finished: boolean; newKeyIds: string[] }; retired: { removed: string[] } };
+    assert.equal(resumed.rotation.finished, true);
+    assert.deepEqual(resumed.retired.removed, [oldTargets.id]);
+    const inspected = JSON.parse(await world.csOk(home, ['inspect', gun, '--json'], viaProxy)) as { AdministrativeKeys: { Name: string; Keys: { ID: string }[] }[] }[];
+    assert.deepEqual(inspected[0]!.AdministrativeKeys.find((key) => key.Name === 'Repository')!.Keys.map((key) => key.ID), resumed.rotation.newKeyIds);
+    assert.deepEqual(await notaryNames(gun), ['v1'], 'notary follows the rotation and still sees v1');
   });
 });
