@@ -3,6 +3,7 @@
 // structured cloning.
 import type { ErrorInfo } from './errors';
 import type { KeyType } from './domain';
+import type { CosignTagStatus } from './migrate';
 
 /**
  * One status per registry tag; the first rule that applies decides (electron/core/audit/README.md
@@ -49,6 +50,8 @@ export interface TagAudit {
   firstExpiry?: ExpiryDependency;
   /** One sentence: why this status. */
   reason: string;
+  /** The cosign signature status beside the DCT one, when the audit was given a cosign public key. */
+  cosign?: CosignTagStatus;
 }
 
 export type SignerState = 'active' | 'revoked' | 'invalid' | 'unpublished';
