@@ -146,8 +146,11 @@ export interface AuditProgress {
   repository?: string;
 }
 
-/** What a pipeline may refuse (`--fail-on`): 'invalid' also covers revoked signers. */
-export type AuditPolicyCategory = 'unsigned' | 'mismatch' | 'invalid' | 'revoked' | 'expiring';
+/**
+ * What a pipeline may refuse (`--fail-on`): 'invalid' also covers revoked signers; 'cosign' refuses
+ * every tag without a verified cosign signature (the audit needs a cosign public key for it).
+ */
+export type AuditPolicyCategory = 'unsigned' | 'mismatch' | 'invalid' | 'revoked' | 'expiring' | 'cosign';
 
 // ---------------------------------------------------------------------------------------------
 // Evidence archive

@@ -12,6 +12,7 @@ import type { KeyAlgorithm } from '../../core/crypto/types';
 import type { KeyRecord } from '../../core/keys/key-index';
 import { envPassphraseProvider, firstPassphraseProvider } from '../../core/keys/passphrase';
 import { terminalPassphraseProvider } from '../../core/keys/terminal-passphrase';
+import { cosignPublicKeyPem } from '../../core/migrate';
 import { openKeyVault, type ImportReport, type KeyVault } from '../../core/keys/vault';
 import { writeFileAtomic } from '../../core/state/atomic-file';
 import { keyUsage, type KeyUse } from '../../core/trust/key-usage';
@@ -134,6 +135,25 @@ const exportCommand: Command = {
   },
 };
 
+const cosignPublicCommand: Command = {
+  name: 'key cosign-pub',
+  summary: "Write a key's public half as cosign.pub (PKIX PEM), what cosign, Kyverno and containers/image verify with",
+  usage: 'KEYID --out FILE',
+  options: {
+    out: { type: 'string', value: 'FILE', description: 'the file to write, e.g. cosign.pub (never overwritten without --force)' },
+    force: { type: 'boolean', description: 'replace an existing file' },
+  },
+  async run(context, args) {
+    const [id] = requirePositionals(args, 1, 'a key ID');
+    const file = requiredOutFile(args, 'key cosign-pub');
+    if (existsSync(file) && !flag(args, 'force')) throw new CountersignError('invalid-input', `${file} exists (use --force to replace it)`);
+    const record = await openVault(context).get(id!);
+    const pem = cosignPublicKeyPem({ keytype: record.keytype, keyval: { public: record.publicKey } }, `key ${record.id}`);
+    await writeFileAtomic(file, pem, 0o644);
+    return report(context, { file, id: record.id }, `Wrote the cosign public key of ${record.id} to ${file}\n`);
+  },
+};
+
 const listCommand: Command = {
   name: 'key list',
   summary: 'List the keys in the vault (as notary key list, plus where each key is)',
@@ -219,6 +239,7 @@ export const keyCommands: readonly Command[] = [
   generateCommand,
   importCommand,
   exportCommand,
+  cosignPublicCommand,
   listCommand,
   removeCommand,
   labelCommand,
