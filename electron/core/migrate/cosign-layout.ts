@@ -26,3 +26,14 @@ export function signatureTag(manifestDigest: string): string {
   if (parsed === undefined) throw new CountersignError('invalid-input', `not a manifest digest: "${manifestDigest}"`);
   return `${parsed.algorithm}-${parsed.hex}.sig`;
 }
+
+/** The suffixes cosign attaches to "sha256-<hex>": signatures, attestations, SBOMs. */
+const ATTACHMENT_TAG = /^sha256-[0-9a-f]{64}\.(?:sig|att|sbom)$/;
+
+/**
+ * Whether a tag is a cosign attachment rather than an image someone pushed: such tags hold
+ * signatures of other manifests, so DCT never signs them and an audit must not call them unsigned.
+ */
+export function isCosignAttachmentTag(tag: string): boolean {
+  return ATTACHMENT_TAG.test(tag);
+}
