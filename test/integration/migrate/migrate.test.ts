@@ -15,6 +15,7 @@ import { EXPECTED, REPOS, startMixedRegistry, type MixedRegistry } from '../audi
 import { countersign } from '../inspect/run-countersign';
 import { opensslKeyPair, signLikeCosign, type ForeignKey } from './support/cosign-elsewhere';
 import { checkCosignSignatures, fetchSignatureManifest } from './support/cosign-spec-check';
+import { skopeoDiscoveredSignatures, skopeoVerification } from './support/skopeo';
 
 let mixed: MixedRegistry;
 let home: string;
@@ -131,6 +132,30 @@ describe('countersign migrate', () => {
     assert.deepEqual(report.counts, { signed: 0, 'already-signed': 3, planned: 0, failed: 0, cancelled: 0 });
     const afterwards = await Promise.all(VOUCHED.map(async ([r, t]) => JSON.stringify(await fetchSignatureManifest(mixed.registry, r, await digestOf(r, t)))));
     assert.deepEqual(afterwards, before);
+  });
+
+  it('is discovered by Debian\'s skopeo: exactly the signatures written, payloads byte for byte, none for the rest', async () => {
+    for (const [repository, tag] of VOUCHED) {
+      const digest = await digestOf(repository, tag);
+      const manifest = await fetchSignatureManifest(mixed.registry, repository, digest);
+      const layers = (manifest?.['layers'] ?? []) as { annotations: Record<string, string> }[];
+      const discovered = await skopeoDiscoveredSignatures(mixed.registry, `${repository}:${tag}`, work);
+      const written = await checkCosignSignatures({ registry: mixed.registry, repository, digest, identity: identity(repository), publicKeyFiles: [cosignPub, elsewhere.publicKeyFile], work });
+      assert.equal(discovered.length, written.length, `${repository}:${tag}`);
+      for (const [index, signature] of discovered.entries()) {
+        assert.equal(signature.mimeType, 'application/vnd.dev.cosign.simplesigning.v1+json');
+        assert.ok(signature.payload.equals(written[index]!.payload));
+        assert.deepEqual(signature.annotations, layers[index]?.annotations);
+      }
+    }
+    for (const [repository, tag] of [[REPOS.admin, 'v2'], [REPOS.plain, 'v1']] as const) {
+      assert.deepEqual(await skopeoDiscoveredSignatures(mixed.registry, `${repository}:${tag}`, work), [], `${repository}:${tag}`);
+    }
+    // Asked to verify, it finds the layer and then refuses it, as Debian's patch makes it refuse every one.
+    const verification = await skopeoVerification(mixed.registry, `${REPOS.admin}:v1`, cosignPub, work);
+    assert.equal(verification.layersFound, 1);
+    assert.notEqual(verification.code, 0);
+    assert.match(verification.stderr, /Debian-local change: sigstore disabled/);
   });
 
   it('refuses to run without exactly one of --key and --new-key', async () => {
