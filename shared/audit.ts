@@ -162,7 +162,9 @@ export type ArchiveCheckName =
   | 'root-chain'
   | 'metadata'
   | 'roles'
-  | 'tag-map';
+  | 'tag-map'
+  /** Only in archives that hold cosign signatures: each covers a digest the verified DCT data signs for that tag. */
+  | 'cosign';
 
 export interface ArchiveCheck {
   name: ArchiveCheckName;

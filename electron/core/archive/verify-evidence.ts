@@ -10,7 +10,8 @@ import { canonicalString } from '../tuf/canonical';
 import { sha256Hex } from '../tuf/checks';
 import { TrustedSet } from '../tuf/trusted-set';
 import { refreshRepository, type MetadataFetcher, type RefreshResult } from '../tuf/updater';
-import type { FailedRoleRecord, TagMap } from './format';
+import { checkCosignEvidence } from './cosign-evidence';
+import type { CosignEvidence, FailedRoleRecord, TagMap } from './format';
 
 /** One repository's complete trust data, as archived. */
 export interface RepositoryEvidence {
@@ -25,6 +26,8 @@ export interface RepositoryEvidence {
   /** The roles recorded as verified when the evidence was taken. */
   verifiedRoles: string[];
   tagMap: TagMap;
+  /** The cosign signatures that replaced the DCT signatures, when the archive was asked to keep them. */
+  cosign?: CosignEvidence;
 }
 
 export interface EvidenceVerification {
@@ -53,12 +56,15 @@ export async function verifyRepositoryEvidence(evidence: RepositoryEvidence): Pr
     checks.push(failed('metadata', error));
   }
   if (!result) {
-    checks.push(notRun('roles'), notRun('tag-map'));
+    checks.push(notRun('roles'), notRun('tag-map'), ...(evidence.cosign ? [notRun('cosign')] : []));
     return { checks, roles: [], signedTags: 0 };
   }
   const view = buildRepositoryView(result.trusted, result.failedDelegations, { server: evidence.server, source: 'cache', verifiedAt: evidence.verifiedAt });
   const roles = [...TOP_LEVEL, ...result.trusted.delegations.keys()].sort();
-  checks.push(checkRoles(evidence, result, roles), checkTagMap(evidence, view));
+  const tagMapCheck = checkTagMap(evidence, view);
+  checks.push(checkRoles(evidence, result, roles), tagMapCheck);
+  // The cosign signatures are judged against the tag map, so only once the tag map is the verified one.
+  if (evidence.cosign) checks.push(tagMapCheck.ok ? checkCosignEvidence(evidence.gun, evidence.cosign, evidence.tagMap) : notRun('cosign'));
   return { checks, roles, signedTags: view.signedTags.length };
 }
 

@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { AuditReport } from '../../../shared/audit';
+import type { ArchiveVerification, AuditReport } from '../../../shared/audit';
 import type { MigrationReport } from '../../../shared/migrate';
+import { decodeArchive, encodeArchive, verifyEvidenceArchive, type RepositoryEvidence } from '../../../electron/core/archive';
 import { makeTempDir, removeTempDir } from '../../stack';
 import { EXPECTED, REPOS, startMixedRegistry, type MixedRegistry } from '../audit/support/mixed-registry';
 import { countersign } from '../inspect/run-countersign';
@@ -206,5 +207,40 @@ describe('countersign audit --cosign-key', () => {
     const withoutKey = await countersign(['audit', '--registry', mixed.registry.url, '--registry-ca', mixed.registry.caFile, ...global(), '--fail-on', 'cosign']);
     assert.equal(withoutKey.code, 1);
     assert.match(withoutKey.stderr, /--fail-on cosign needs --cosign-key FILE/);
+  });
+});
+
+describe('the evidence archive with cosign signatures', () => {
+  let file: string;
+  const guns = (): string[] => VOUCHED.map(([repository]) => identity(repository));
+
+  it('keeps, per DCT-signed tag, the cosign signature that replaced it, and verify-archive checks it offline', async () => {
+    file = join(work, 'evidence.tar');
+    const made = await countersign(['archive', ...guns(), '--out', file, '--registry', mixed.registry.url, '--registry-ca', mixed.registry.caFile, '--cosign-key', cosignPub, ...global(), '--json']);
+    assert.equal(made.code, 0, made.stderr);
+    const created = JSON.parse(made.stdout) as { repositories: { gun: string; cosignSignatures?: number }[] };
+    assert.deepEqual(created.repositories.map((r) => r.cosignSignatures), [1, 1, 1]);
+    // verify-archive is given no server, no registry and no home: everything it needs is in the file.
+    const verified = await countersign(['verify-archive', file, '--json']);
+    assert.equal(verified.code, 0, verified.stderr);
+    const result = JSON.parse(verified.stdout) as ArchiveVerification;
+    for (const repository of result.repositories) {
+      const cosign = repository.checks.find((check) => check.name === 'cosign');
+      assert.equal(cosign?.ok, true, `${repository.gun}: ${cosign?.detail}`);
+    }
+  });
+
+  it('fails the cosign check when a signature is moved to a tag whose DCT digest it does not cover', async () => {
+    const decoded = decodeArchive(await readFile(file));
+    const evidence = decoded.repositories.map((repository) => repository.evidence).filter((e): e is RepositoryEvidence => e !== undefined);
+    const [admin, team] = evidence;
+    assert.ok(admin?.cosign && team?.cosign);
+    // The team's signature, claimed for admin:v1: it names another repository and another digest.
+    admin.cosign = { ...admin.cosign, signatures: [{ ...team.cosign.signatures[0]!, tag: 'v1' }] };
+    const result = await verifyEvidenceArchive(encodeArchive(evidence, new Date()));
+    assert.equal(result.ok, false);
+    const check = result.repositories[0]?.checks.find((c) => c.name === 'cosign');
+    assert.equal(check?.ok, false);
+    assert.match(check?.detail ?? '', /signs it for|signs sha256/);
   });
 });
