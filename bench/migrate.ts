@@ -7,11 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auditRegistry, RetryingHttpClient } from '../electron/core/audit';
-import { generatePrivateKey, publicKeyOf, signWith } from '../electron/core/crypto/private-key';
-import type { Signer } from '../electron/core/keys/vault';
 import { cosignPublicKeyPem, planMigration, runMigration } from '../electron/core/migrate';
 import { NotaryClient } from '../electron/core/notary/notary-client';
 import { RegistryClient } from '../electron/core/registry';
+import { memorySigner } from '../test/helpers/memory-signer';
 import { startNotaryServer, startRegistry, type Registry } from '../test/stack';
 import { pushImages, seconds, signAll } from './audit';
 
@@ -25,19 +24,6 @@ export async function benchMigrate(): Promise<void> {
     console.error('\nbench/migrate failed:', error);
     process.exitCode = 1;
   }
-}
-
-function memorySigner(): Signer {
-  const material = generatePrivateKey('ecdsa');
-  return {
-    id: 'bench',
-    role: 'cosign',
-    publicKey: publicKeyOf(material),
-    sign: (data) => signWith(material, data),
-    certificateKey: () => {
-      throw new Error('the bench signs no certificates');
-    },
-  };
 }
 
 async function run(): Promise<void> {
@@ -55,7 +41,7 @@ async function run(): Promise<void> {
     console.log(`\nMigration benchmark: ${repositories.length} repositories, ${tags} DCT-signed tags (fixture built in ${seconds(started)})`);
 
     const client = new RegistryClient({ url: registry.url, http });
-    const signer = memorySigner();
+    const signer = memorySigner('bench');
     const key = { keyId: signer.id, publicKeyPem: cosignPublicKeyPem(signer.publicKey) };
     const plan = async () => planMigration(await auditRegistry({ registry: client, notary: new NotaryClient(notary.url, http), home, repositories }), key);
 

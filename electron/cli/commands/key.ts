@@ -43,6 +43,13 @@ function requiredOutFile(args: ParsedArgs, command: string): string {
   return resolve(out);
 }
 
+/** --out FILE, refused when the file exists unless --force says to replace it. */
+function replaceableOutFile(args: ParsedArgs, command: string): string {
+  const file = requiredOutFile(args, command);
+  if (existsSync(file) && !flag(args, 'force')) throw new CountersignError('invalid-input', `${file} exists (use --force to replace it)`);
+  return file;
+}
+
 function requirePositionals(args: ParsedArgs, count: number, what: string): string[] {
   if (args.positionals.length < count) throw new CountersignError('invalid-input', `missing ${what}`);
   return args.positionals;
@@ -127,8 +134,7 @@ const exportCommand: Command = {
   },
   async run(context, args) {
     const ids = requirePositionals(args, 1, 'a key ID');
-    const file = requiredOutFile(args, 'key export');
-    if (existsSync(file) && !flag(args, 'force')) throw new CountersignError('invalid-input', `${file} exists (use --force to replace it)`);
+    const file = replaceableOutFile(args, 'key export');
     const text = await openVault(context).exportKeys(ids);
     await writeFileAtomic(file, text, 0o600);
     return report(context, { file, keys: ids.length }, `Exported ${ids.length} encrypted key${ids.length === 1 ? '' : 's'} to ${file}\n`);
@@ -145,8 +151,7 @@ const cosignPublicCommand: Command = {
   },
   async run(context, args) {
     const [id] = requirePositionals(args, 1, 'a key ID');
-    const file = requiredOutFile(args, 'key cosign-pub');
-    if (existsSync(file) && !flag(args, 'force')) throw new CountersignError('invalid-input', `${file} exists (use --force to replace it)`);
+    const file = replaceableOutFile(args, 'key cosign-pub');
     const record = await openVault(context).get(id!);
     const pem = cosignPublicKeyPem({ keytype: record.keytype, keyval: { public: record.publicKey } }, `key ${record.id}`);
     await writeFileAtomic(file, pem, 0o644);

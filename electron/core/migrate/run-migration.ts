@@ -40,7 +40,7 @@ interface Image {
 type ImageOutcome = Pick<MigrationTagResult, 'outcome' | 'layerDigest' | 'signature' | 'error'>;
 
 export async function runMigration(options: MigrationOptions): Promise<MigrationReport> {
-  const { plan, registry, signer, signal } = options;
+  const { plan, signer, signal } = options;
   const key = readCosignPublicKey(plan.publicKeyPem, 'the plan\'s public key');
   if (signer.id !== plan.keyId || cosignPublicKeyPem(signer.publicKey, `key ${signer.id}`) !== plan.publicKeyPem) {
     throw new CountersignError('invalid-input', `the plan is for key ${plan.keyId}, not ${signer.id}`);

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { generatePrivateKey, publicKeyOf, signWith } from '../../../electron/core/crypto/private-key';
+import { generatePrivateKey, publicKeyOf } from '../../../electron/core/crypto/private-key';
 import type { Signer } from '../../../electron/core/keys/vault';
 import {
   buildSignatureImage,
@@ -21,22 +21,12 @@ import {
   SIGNATURE_ANNOTATION,
 } from '../../../electron/core/migrate';
 import { ecdsaRawToDer } from '../../../electron/core/migrate/cosign-key';
+import { memorySigner } from '../../helpers/memory-signer';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 const CLAIM = { manifestDigest: DIGEST, dockerReference: 'registry.example.com:5000/team/app' };
 
-function testSigner(): Signer {
-  const material = generatePrivateKey('ecdsa');
-  return {
-    id: 'test',
-    role: 'cosign',
-    publicKey: publicKeyOf(material),
-    sign: (data) => signWith(material, data),
-    certificateKey: () => {
-      throw new Error('not needed');
-    },
-  };
-}
+const testSigner = (): Signer => memorySigner('test');
 
 function payloadWith(value: unknown): Buffer {
   return Buffer.from(JSON.stringify(value));
