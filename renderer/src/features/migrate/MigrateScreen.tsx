@@ -37,6 +37,18 @@ function KeyChooser() {
   );
 }
 
+function Head(props: { columns: readonly string[] }) {
+  return (
+    <thead>
+      <tr>
+        {props.columns.map((column) => (
+          <th key={column}>{column}</th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
 function PlanView(props: { plan: MigrationPlan }) {
   const { plan } = props;
   return (
@@ -45,14 +57,7 @@ function PlanView(props: { plan: MigrationPlan }) {
         {countOf(plan.sign.length, 'tag')} to sign with key {plan.keyId.slice(0, 12)}; {countOf(plan.skipped.length, 'tag')} not signed.
       </p>
       <table className="table" aria-label="Tags to sign">
-        <thead>
-          <tr>
-            <th>Repository</th>
-            <th>Tag</th>
-            <th>Digest DCT signs</th>
-            <th>DCT signers</th>
-          </tr>
-        </thead>
+        <Head columns={['Repository', 'Tag', 'Digest DCT signs', 'DCT signers']} />
         <tbody>
           {plan.sign.map((tag) => (
             <tr key={`${tag.repository}:${tag.tag}`} data-testid="plan-sign">
@@ -66,14 +71,7 @@ function PlanView(props: { plan: MigrationPlan }) {
       </table>
       {plan.skipped.length > 0 && (
         <table className="table" aria-label="Tags not signed">
-          <thead>
-            <tr>
-              <th>Repository</th>
-              <th>Tag</th>
-              <th>Status</th>
-              <th>Why not</th>
-            </tr>
-          </thead>
+          <Head columns={['Repository', 'Tag', 'Status', 'Why not']} />
           <tbody>
             {plan.skipped.map((tag) => (
               <tr key={`${tag.repository}:${tag.tag}`} data-testid="plan-skip">
