@@ -81,7 +81,10 @@ export const migrateCommand: Command = {
       clients.close();
     }
     context.out.write(context.json ? `${JSON.stringify(report, null, 2)}\n` : resultText(report));
-    return report.counts.failed > 0 || report.cancelled ? 1 : 0;
+    // A repository that could not be read is not a verdict on its tags: the migration is incomplete.
+    const unread = report.plan.skipped.filter((skip) => skip.status === 'unreadable' || skip.status === 'stale');
+    if (unread.length > 0) context.err.write(`countersign: the migration is incomplete: ${unread.length} tag(s) or repositories could not be read (see the plan)\n`);
+    return report.counts.failed > 0 || report.cancelled || unread.length > 0 ? 1 : 0;
   },
 };
 
