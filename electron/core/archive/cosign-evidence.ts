@@ -9,7 +9,7 @@ import { checkStoredSignature, findValidSignature, readCosignPublicKey, readStor
 import type { RegistryClient } from '../registry';
 import { sha256Digest } from '../registry/digest';
 import type { CosignEvidence, TagMap } from './format';
-import { failedWith, passed } from './verify-evidence';
+import { failedWith, passed } from './checks';
 
 export interface CosignSource {
   registry: RegistryClient;

@@ -4,14 +4,18 @@
 // from what verified. Run on the way in (before an archive is written) and on the way out.
 import type { ArchiveCheck } from '../../../shared/audit';
 import type { RepositoryView } from '../../../shared/domain';
-import { CountersignError, toErrorInfo, type ErrorCode } from '../../../shared/errors';
+import { CountersignError, type ErrorCode } from '../../../shared/errors';
 import { buildRepositoryView } from '../trust/repository-view';
 import { canonicalString } from '../tuf/canonical';
 import { sha256Hex } from '../tuf/checks';
 import { TrustedSet } from '../tuf/trusted-set';
 import { refreshRepository, type MetadataFetcher, type RefreshResult } from '../tuf/updater';
 import { checkCosignEvidence } from './cosign-evidence';
+import { failed, failedWith, notRun, passed } from './checks';
 import type { CosignEvidence, FailedRoleRecord, TagMap } from './format';
+
+// The check constructors live in checks.ts (cosign-evidence.ts needs them too); kept importable from here.
+export { failed, failedWith, notRun, passed };
 
 /** One repository's complete trust data, as archived. */
 export interface RepositoryEvidence {
@@ -191,21 +195,4 @@ function lookUp(evidence: RepositoryEvidence, name: string): Uint8Array | undefi
     return bytes && sha256Hex(bytes) === byHash[2] ? bytes : undefined;
   }
   return evidence.metadata.get(name.replace(/\.json$/, ''));
-}
-
-export function passed(name: ArchiveCheck['name'], detail: string): ArchiveCheck {
-  return { name, ok: true, detail };
-}
-
-export function failed(name: ArchiveCheck['name'], error: unknown): ArchiveCheck {
-  const info = toErrorInfo(error);
-  return { name, ok: false, detail: `${info.code}${info.role ? ` [${info.role}]` : ''}: ${info.message}`, error: info };
-}
-
-export function failedWith(name: ArchiveCheck['name'], code: ErrorCode, message: string, role?: string): ArchiveCheck {
-  return failed(name, new CountersignError(code, message, role ? { role } : {}));
-}
-
-export function notRun(name: ArchiveCheck['name'], why = 'not checked: an earlier check failed'): ArchiveCheck {
-  return { name, ok: false, detail: why };
 }
