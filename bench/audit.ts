@@ -32,7 +32,7 @@ const OCI = {
   layer: 'application/vnd.oci.image.layer.v1.tar+gzip',
 };
 
-interface PushedTag {
+export interface PushedTag {
   tag: string;
   sha256hex: string;
   size: number;
@@ -111,7 +111,7 @@ async function run(): Promise<void> {
 // The fixture
 
 /** Every repository gets the same layer and config (mounted, not uploaded again) and its own manifests. */
-async function pushImages(registry: Registry, repositories: readonly string[]): Promise<PushedTag[][]> {
+export async function pushImages(registry: Registry, repositories: readonly string[]): Promise<PushedTag[][]> {
   const http = new HttpClient({ ca: registry.caPem, maxSockets: PUSH_CONCURRENCY });
   try {
     const layer = Buffer.from('countersign bench layer');
@@ -167,7 +167,7 @@ async function expect(http: HttpClient, url: URL, options: { method: 'POST' | 'P
 }
 
 /** `notary init` (staged) + the tags as changelist files + one `notary publish`, several repositories at once. */
-async function signAll(notary: NotaryServer, host: string, repositories: readonly string[], pushed: readonly PushedTag[][]): Promise<void> {
+export async function signAll(notary: NotaryServer, host: string, repositories: readonly string[], pushed: readonly PushedTag[][]): Promise<void> {
   const clients: NotaryCli[] = Array.from({ length: SETUP_NOTARY_PROCESSES }, () => notaryCli({ server: notary.url, caFile: notary.caFile }));
   try {
     const queue = repositories.map((repository, i) => ({ gun: `${host}/${repository}`, tags: pushed[i] ?? [] }));
@@ -246,6 +246,6 @@ function digestOf(bytes: Buffer): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
-function seconds(since: number): string {
+export function seconds(since: number): string {
   return `${((Date.now() - since) / 1000).toFixed(1)} s`;
 }

@@ -8,6 +8,7 @@ import { HttpClient } from '../electron/core/net/http';
 import { NotaryClient } from '../electron/core/notary/notary-client';
 import { loadRepository } from '../electron/core/trust/load-repository';
 import { benchAudit } from './audit';
+import { benchMigrate } from './migrate';
 import { stageTargets, syntheticTargets } from './large-repo';
 import { runPublishBench } from './publish';
 import { alternate, report, timeCommand } from './stats';
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
   }
   runPublishBench(ROUNDS);
   await benchAudit();
+  await benchMigrate();
   await benchRenderer(ROUNDS).catch((error: unknown) => console.error('renderer bench failed:', error));
 }
 

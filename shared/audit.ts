@@ -3,6 +3,7 @@
 // structured cloning.
 import type { ErrorInfo } from './errors';
 import type { KeyType } from './domain';
+import type { CosignTagStatus } from './migrate';
 
 /**
  * One status per registry tag; the first rule that applies decides (electron/core/audit/README.md
@@ -49,6 +50,8 @@ export interface TagAudit {
   firstExpiry?: ExpiryDependency;
   /** One sentence: why this status. */
   reason: string;
+  /** The cosign signature status beside the DCT one, when the audit was given a cosign public key. */
+  cosign?: CosignTagStatus;
 }
 
 export type SignerState = 'active' | 'revoked' | 'invalid' | 'unpublished';
@@ -143,8 +146,11 @@ export interface AuditProgress {
   repository?: string;
 }
 
-/** What a pipeline may refuse (`--fail-on`): 'invalid' also covers revoked signers. */
-export type AuditPolicyCategory = 'unsigned' | 'mismatch' | 'invalid' | 'revoked' | 'expiring';
+/**
+ * What a pipeline may refuse (`--fail-on`): 'invalid' also covers revoked signers; 'cosign' refuses
+ * every tag without a verified cosign signature (the audit needs a cosign public key for it).
+ */
+export type AuditPolicyCategory = 'unsigned' | 'mismatch' | 'invalid' | 'revoked' | 'expiring' | 'cosign';
 
 // ---------------------------------------------------------------------------------------------
 // Evidence archive
@@ -156,7 +162,9 @@ export type ArchiveCheckName =
   | 'root-chain'
   | 'metadata'
   | 'roles'
-  | 'tag-map';
+  | 'tag-map'
+  /** Only in archives that hold cosign signatures: each covers a digest the verified DCT data signs for that tag. */
+  | 'cosign';
 
 export interface ArchiveCheck {
   name: ArchiveCheckName;

@@ -42,6 +42,8 @@ import {
 import type { ArchiveVerification, AuditProgress } from './audit';
 import { auditRequests, type AuditRun, type RegistryCatalog, type RegistryCheck, type SavedFile } from './schemas/audit';
 import { evidenceRequests, type EvidenceExport, type EvidenceProgress } from './schemas/evidence';
+import type { MigrationProgress, MigrationReport } from './migrate';
+import { migrateRequests, type MigrationPlanRun } from './schemas/migrate';
 
 /** Never present at run time: carries the response and progress types along with the schema. */
 declare const phantom: unique symbol;
@@ -175,6 +177,12 @@ export const contract = {
   'evidence.export': operation(evidenceRequests.export).returns<EvidenceExport, EvidenceProgress>(),
   /** Verifies an evidence archive offline: root chain, every signature and hash, the tag map. */
   'evidence.verify': call(evidenceRequests.verify).returns<ArchiveVerification>(),
+
+  // ---- The exit ramp to cosign (shared/schemas/migrate.ts, shared/migrate.ts).
+  /** Audits the scope and plans exactly the tags whose verified DCT data signs what the registry serves. */
+  'migrate.plan': operation(migrateRequests.plan).returns<MigrationPlanRun, MigrationProgress>(),
+  /** Writes the cosign signatures of a plan made by migrate.plan (or, dryRun, says which are already there). */
+  'migrate.run': operation(migrateRequests.run).returns<MigrationReport, MigrationProgress>(),
 
   /** Cancels a running call by the operation id it was started with. Answered by the router itself. */
   'operations.cancel': call(z.strictObject({ operationId: z.string().min(1).max(64) })).returns<{ cancelled: boolean }>(),

@@ -83,10 +83,15 @@ export function createContext(args: ParsedArgs, io: { out: Output; err: Output; 
 }
 
 export function readCa(path: string): string {
+  return readTextFile(path, 'the CA file');
+}
+
+/** A small text input file (a CA bundle, a public key), with a usage error naming it when unreadable. */
+export function readTextFile(path: string, what = 'the file'): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw new CountersignError('invalid-input', `cannot read the CA file ${path}: ${(error as Error).message}`);
+    throw new CountersignError('invalid-input', `cannot read ${what} ${path}: ${(error as Error).message}`);
   }
 }
 

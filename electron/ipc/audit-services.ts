@@ -67,7 +67,8 @@ function forHost(host: string, lookup: CredentialLookup | undefined): Credential
   return lookup === undefined ? undefined : (asked) => (asked === host ? lookup(asked) : Promise.resolve(undefined));
 }
 
-function registryHttp(registry: RegistryInput, options: AuditServiceOptions): RetryingHttpClient {
+/** The client a registry is read (and, by the migration, written) over: its CA, its keychain password, else docker's. */
+export function registryHttp(registry: RegistryInput, options: Pick<AuditServiceOptions, 'dockerConfigDir' | 'registryCredentials'>): RetryingHttpClient {
   const host = registryOrigin(registry.url).host;
   const docker = dockerCredentialLookup({ configDir: options.dockerConfigDir });
   const keychain = forHost(host, keychainCredentials(registry, options.registryCredentials));

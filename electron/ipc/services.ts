@@ -10,6 +10,7 @@ import type {
   MachineDiscovery,
 } from '../../shared/schemas/views';
 import type { AuditService, EvidenceService, FileSaver } from './audit-services';
+import type { MigrateService } from './migrate-services';
 import type { Jobs } from '../core/jobs';
 import type { SettingsStore } from './settings-store';
 
@@ -74,6 +75,8 @@ export interface Services {
   /** The security review of registries, and evidence archives (audit-services.ts). */
   audit: AuditService;
   evidence: EvidenceService;
+  /** The exit ramp from DCT to cosign signatures (migrate-services.ts). */
+  migrate: MigrateService;
   /** Registry passwords, in the keychain by registry id, apart from the servers'. */
   registryCredentials: ServerCredentials;
   /** How exports reach the user: a save dialog in the app, a download in the test host. */

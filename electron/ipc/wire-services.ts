@@ -9,6 +9,7 @@ import { createJobs } from '../core/jobs';
 import { appWriteEnvironment } from './write-environment';
 import { discoverMachine } from './machine-discovery';
 import { passphraseList, vaultKeyService } from './key-service';
+import { coreMigrateService } from './migrate-services';
 import type { ServerCredentials, Services } from './services';
 import { SettingsStore, type KeyValueBackend } from './settings-store';
 
@@ -51,6 +52,7 @@ export function createServices(options: ServiceOptions): RunningServices {
   const clients = new NotaryClients(credentials);
   const registryCredentials = secretCredentials(options.registrySecrets ?? keychainSecretStore(REGISTRY_KEYCHAIN_SERVICE));
   const review = { homeDir, dockerConfigDir, serverCredentials: credentials, registryCredentials, notary: (server: ServerConfig) => clients.get(server) };
+  const audit = options.overrides?.audit ?? coreAuditService(review);
   return {
     close: () => clients.close(),
     app: { info: () => ({ name: 'Countersign', version, platform: process.platform, runtime, homeDir }) },
@@ -71,8 +73,14 @@ export function createServices(options: ServiceOptions): RunningServices {
       vault: (passphrases = []) => openKeyVault({ homeDir, passphrases: passphraseList(passphrases), backend: options.settingsBackend }),
       registryCredentials,
     })),
-    audit: options.overrides?.audit ?? coreAuditService(review),
+    audit,
     evidence: options.overrides?.evidence ?? coreEvidenceService(review),
+    migrate: coreMigrateService({
+      audit,
+      dockerConfigDir,
+      registryCredentials,
+      vault: () => openKeyVault({ homeDir, passphrases: passphraseList([]), backend: options.settingsBackend }),
+    }),
     registryCredentials,
     files: options.files ?? noFileSaver,
   };

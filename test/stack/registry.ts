@@ -80,6 +80,10 @@ export interface Registry {
   deleteTag(repo: string, tag: string): Promise<void>;
   tags(repo: string): Promise<string[]>;
   catalog(): Promise<string[]>;
+  /** Pushes a blob over the v2 API (POST then PUT with its digest). */
+  uploadBlob(repo: string, blob: Buffer): Promise<void>;
+  /** PUTs a manifest under a tag or digest; returns the digest the registry reports. */
+  putManifest(repo: string, reference: string, body: Buffer, mediaType: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -214,7 +218,7 @@ class RegistryHandle implements Registry {
   }
 
   /** Monolithic upload: open an upload session, then PUT the whole blob with its digest. */
-  private async uploadBlob(repo: string, blob: Buffer): Promise<void> {
+  async uploadBlob(repo: string, blob: Buffer): Promise<void> {
     const digest = sha256Digest(blob);
     const start = expectStatus(await this.api('POST', `/v2/${repo}/blobs/uploads/`), [202], `start upload to ${repo}`);
     const location = headerValue(start, 'location');
@@ -230,7 +234,7 @@ class RegistryHandle implements Registry {
     expectStatus(put, [201], `upload ${digest} to ${repo}`);
   }
 
-  private async putManifest(repo: string, reference: string, body: Buffer, mediaType: string): Promise<string> {
+  async putManifest(repo: string, reference: string, body: Buffer, mediaType: string): Promise<string> {
     const response = expectStatus(
       await this.api('PUT', `/v2/${repo}/manifests/${reference}`, { 'content-type': mediaType }, body),
       [201],

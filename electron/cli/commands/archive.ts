@@ -3,27 +3,32 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { ArchiveCheck, ArchiveVerification } from '../../../shared/audit';
 import { CountersignError } from '../../../shared/errors';
-import { ARCHIVE_LIMITS, createEvidenceArchive, verifyEvidenceArchive, type CreatedArchive } from '../../core/archive';
+import { ARCHIVE_LIMITS, createEvidenceArchive, verifyEvidenceArchive, type CosignSource, type CreatedArchive } from '../../core/archive';
 import { writeFileAtomic } from '../../core/state/atomic-file';
-import { stringOption } from '../args';
+import { readCosignPublicKey } from '../../core/migrate';
+import { stringOption, type ParsedArgs } from '../args';
 import type { Command } from '../command';
-import { gunOf } from '../context';
+import { gunOf, readTextFile, type CliContext } from '../context';
 
 export const archiveCommand: Command = {
   name: 'archive',
   summary: "Export repositories' complete verified trust data (every root version) as one evidence archive",
-  usage: 'GUN... --out FILE',
+  usage: 'GUN... --out FILE [--registry URL --cosign-key FILE]',
   options: {
     out: { type: 'string', value: 'FILE', description: 'where to write the archive (a tar; see electron/core/archive/README.md)' },
+    registry: { type: 'string', value: 'URL', description: 'with --cosign-key: the registry holding the cosign signatures that replaced the DCT ones' },
+    'registry-ca': { type: 'string', value: 'FILE', description: 'CA bundle for the registry (default: ~/.docker/tls/<host:port>/*.crt)' },
+    'cosign-key': { type: 'string', value: 'FILE', description: 'also keep, per signed tag, the cosign signature by this public key (cosign.pub)' },
   },
   async run(context, args) {
     const out = stringOption(args, 'out');
     if (out === undefined) throw new CountersignError('invalid-input', 'archive needs --out FILE');
     if (args.positionals.length === 0) throw new CountersignError('invalid-input', 'archive needs at least one repository');
+    const cosign = cosignSourceOf(context, args);
     const repositories = args.positionals.map((input) => {
       const { gun, tag } = gunOf(input);
       if (tag !== undefined) throw new CountersignError('invalid-input', `archive takes whole repositories, not a tag: ${input}`);
-      return { gun, notary: context.notary(context.serverFor(gun)) };
+      return { gun, notary: context.notary(context.serverFor(gun)), ...(cosign ? { cosign: cosign(gun) } : {}) };
     });
     const archive = await createEvidenceArchive({ home: context.home, repositories });
     await writeFileAtomic(out, archive.bytes, 0o644);
@@ -32,10 +37,26 @@ export const archiveCommand: Command = {
   },
 };
 
+/** With --cosign-key: where each repository's cosign signatures are (the GUN's path in --registry). */
+function cosignSourceOf(context: CliContext, args: ParsedArgs): ((gun: string) => CosignSource) | undefined {
+  const keyFile = stringOption(args, 'cosign-key');
+  const registryUrl = stringOption(args, 'registry');
+  if (keyFile === undefined) {
+    if (registryUrl !== undefined) throw new CountersignError('invalid-input', 'archive --registry is only for --cosign-key');
+    return undefined;
+  }
+  if (registryUrl === undefined) throw new CountersignError('invalid-input', 'archive --cosign-key needs --registry URL');
+  const publicKeyPem = readTextFile(keyFile, 'the cosign public key');
+  const key = readCosignPublicKey(publicKeyPem, keyFile);
+  const registry = context.registry(registryUrl, stringOption(args, 'registry-ca'));
+  return (gun) => ({ registry, repository: gun.slice(gun.indexOf('/') + 1), key, publicKeyPem });
+}
+
 function createdText(out: string, archive: CreatedArchive): string {
   const lines = archive.repositories.map((repository) => {
     const failed = repository.failedRoles.length > 0 ? `, ${repository.failedRoles.length} failed delegation(s) kept as evidence` : '';
-    return `  ${repository.gun}: ${repository.rootVersions} root version(s), ${repository.roles.length} role(s), ${repository.signedTags} signed tag(s)${failed}\n`;
+    const cosign = repository.cosignSignatures === undefined ? '' : `, ${repository.cosignSignatures} cosign signature(s)`;
+    return `  ${repository.gun}: ${repository.rootVersions} root version(s), ${repository.roles.length} role(s), ${repository.signedTags} signed tag(s)${cosign}${failed}\n`;
   });
   return [
     `Archived ${archive.repositories.length} repositories to ${out}\n`,

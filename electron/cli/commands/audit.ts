@@ -13,11 +13,12 @@ import {
   reportToJson,
   RetryingHttpClient,
 } from '../../core/audit';
+import { addCosignColumn, readCosignPublicKey } from '../../core/migrate';
 import { NotaryClient } from '../../core/notary/notary-client';
 import { dockerCredentialLookup, RegistryClient, registryOrigin } from '../../core/registry';
 import { flag, stringOption, stringsOption, type ParsedArgs } from '../args';
 import type { Command } from '../command';
-import { dockerTlsCa, readCa, type CliContext, type Output } from '../context';
+import { dockerTlsCa, readCa, readTextFile, type CliContext, type Output } from '../context';
 import { formatTable } from '../table';
 
 const MAX_CONCURRENCY = 256;
@@ -39,6 +40,7 @@ export const auditCommand: Command = {
     concurrency: { type: 'string', value: 'N', description: `repositories audited at once (default ${DEFAULT_AUDIT_CONCURRENCY})` },
     'registry-ca': { type: 'string', value: 'FILE', description: "CA bundle for the registry (default: ~/.docker/tls/<host:port>/*.crt)" },
     'gun-host': { type: 'string', value: 'HOST', description: "the registry's name in trust data, when not its address (GUN = HOST/REPO)" },
+    'cosign-key': { type: 'string', value: 'FILE', description: 'also check each tag for a cosign signature by this public key (cosign.pub); --fail-on cosign requires one' },
   },
   async run(context, args) {
     const registryUrl = stringOption(args, 'registry');
@@ -49,6 +51,9 @@ export const auditCommand: Command = {
     const concurrency = integerOption(args, 'concurrency', DEFAULT_AUDIT_CONCURRENCY, 1, MAX_CONCURRENCY);
     const expiringWithinDays = integerOption(args, 'expiring-days', DEFAULT_EXPIRING_WITHIN_DAYS, 0, 36_500);
     const repositories = stringsOption(args, 'repo');
+    const cosignKeyFile = stringOption(args, 'cosign-key');
+    if (policy.has('cosign') && cosignKeyFile === undefined) throw new CountersignError('invalid-input', '--fail-on cosign needs --cosign-key FILE');
+    const cosignKey = cosignKeyFile === undefined ? undefined : readCosignPublicKey(readTextFile(cosignKeyFile), cosignKeyFile);
 
     const gunHost = stringOption(args, 'gun-host');
     const clients = auditClients(context, args, registryUrl, gunHost, concurrency);
@@ -65,6 +70,7 @@ export const auditCommand: Command = {
         ...(repositories.length > 0 ? { repositories } : {}),
         ...(progress ? { onProgress: progress.update } : {}),
       });
+      if (cosignKey) await addCosignColumn(report, { registry: clients.registry, key: cosignKey });
     } finally {
       progress?.clear();
       clients.close();
@@ -77,7 +83,8 @@ export const auditCommand: Command = {
   },
 };
 
-function auditClients(context: CliContext, args: ParsedArgs, registryUrl: string, gunHost: string | undefined, concurrency: number) {
+/** The registry and notary clients of a registry-wide command (audit, migrate), sharing one CA's TLS context. */
+export function auditClients(context: CliContext, args: ParsedArgs, registryUrl: string, gunHost: string | undefined, concurrency: number) {
   const origin = registryOrigin(registryUrl);
   const server = context.serverFor(`${gunHost ?? origin.host}/audit`);
   const credentials = dockerCredentialLookup({ env: context.env });
@@ -102,7 +109,7 @@ function auditClients(context: CliContext, args: ParsedArgs, registryUrl: string
   };
 }
 
-function integerOption(args: ParsedArgs, name: string, fallback: number, min: number, max: number): number {
+export function integerOption(args: ParsedArgs, name: string, fallback: number, min: number, max: number): number {
   const raw = stringOption(args, name);
   if (raw === undefined) return fallback;
   const value = Number(raw);
@@ -113,7 +120,7 @@ function integerOption(args: ParsedArgs, name: string, fallback: number, min: nu
 }
 
 /** "audit: 120/500 repositories" redrawn in place on a terminal; nothing at all on a pipe. */
-function progressLine(err: Output): { update: (progress: AuditProgress) => void; clear: () => void } | undefined {
+export function progressLine(err: Output): { update: (progress: AuditProgress) => void; clear: () => void } | undefined {
   if (err.isTTY !== true) return undefined;
   return {
     update(progress) {
@@ -153,12 +160,15 @@ function repositoryProblem(repository: RepositoryAudit): string | undefined {
 }
 
 function humanReport(report: AuditReport): string {
+  // The cosign column sits beside the DCT status, and only when a cosign key was given.
+  const cosign = report.repositories.some((repository) => repository.tags.some((tag) => tag.cosign !== undefined));
   const rows = report.repositories.flatMap((repository) =>
-    repository.tags.map((tag) => [repository.repository, tag.tag, tag.status, tag.signers.join(', '), tag.reason]),
+    repository.tags.map((tag) => [repository.repository, tag.tag, tag.status, ...(cosign ? [tag.cosign?.state ?? ''] : []), tag.signers.join(', '), tag.reason]),
   );
   const parts: string[] = [];
   parts.push(`Audit of ${report.registry} against ${report.server} at ${report.auditedAt}\n\n`);
-  parts.push(rows.length > 0 ? formatTable([['REPOSITORY', 'TAG', 'STATUS', 'SIGNERS', 'DETAIL'], ...rows]) : 'No tags.\n');
+  const header = ['REPOSITORY', 'TAG', 'STATUS', ...(cosign ? ['COSIGN'] : []), 'SIGNERS', 'DETAIL'];
+  parts.push(rows.length > 0 ? formatTable([header, ...rows]) : 'No tags.\n');
   const revoked = report.repositories.flatMap((repository) =>
     repository.signers.filter((signer) => signer.state !== 'active').map((signer) => [repository.repository, signer.name, signer.state]),
   );

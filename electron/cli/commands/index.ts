@@ -9,5 +9,6 @@ import { signerCommands } from './signer';
 import { delegationCommands } from './delegation';
 import { witnessCommand } from './witness';
 import { rotateCommand } from './rotate';
+import { migrateCommand } from './migrate';
 
-export const COMMANDS: readonly Command[] = [inspectCommand, ...keyCommands, ...publishCommands, ...signerCommands, ...delegationCommands, witnessCommand, rotateCommand, auditCommand, ...archiveCommands];
+export const COMMANDS: readonly Command[] = [inspectCommand, ...keyCommands, ...publishCommands, ...signerCommands, ...delegationCommands, witnessCommand, rotateCommand, auditCommand, migrateCommand, ...archiveCommands];

@@ -12,6 +12,7 @@ import type { KeyAlgorithm } from '../../core/crypto/types';
 import type { KeyRecord } from '../../core/keys/key-index';
 import { envPassphraseProvider, firstPassphraseProvider } from '../../core/keys/passphrase';
 import { terminalPassphraseProvider } from '../../core/keys/terminal-passphrase';
+import { cosignPublicKeyPem } from '../../core/migrate';
 import { openKeyVault, type ImportReport, type KeyVault } from '../../core/keys/vault';
 import { writeFileAtomic } from '../../core/state/atomic-file';
 import { keyUsage, type KeyUse } from '../../core/trust/key-usage';
@@ -40,6 +41,13 @@ function requiredOutFile(args: ParsedArgs, command: string): string {
   const out = stringOption(args, 'out');
   if (out === undefined) throw new CountersignError('invalid-input', `${command} needs --out FILE`);
   return resolve(out);
+}
+
+/** --out FILE, refused when the file exists unless --force says to replace it. */
+function replaceableOutFile(args: ParsedArgs, command: string): string {
+  const file = requiredOutFile(args, command);
+  if (existsSync(file) && !flag(args, 'force')) throw new CountersignError('invalid-input', `${file} exists (use --force to replace it)`);
+  return file;
 }
 
 function requirePositionals(args: ParsedArgs, count: number, what: string): string[] {
@@ -126,11 +134,28 @@ const exportCommand: Command = {
   },
   async run(context, args) {
     const ids = requirePositionals(args, 1, 'a key ID');
-    const file = requiredOutFile(args, 'key export');
-    if (existsSync(file) && !flag(args, 'force')) throw new CountersignError('invalid-input', `${file} exists (use --force to replace it)`);
+    const file = replaceableOutFile(args, 'key export');
     const text = await openVault(context).exportKeys(ids);
     await writeFileAtomic(file, text, 0o600);
     return report(context, { file, keys: ids.length }, `Exported ${ids.length} encrypted key${ids.length === 1 ? '' : 's'} to ${file}\n`);
+  },
+};
+
+const cosignPublicCommand: Command = {
+  name: 'key cosign-pub',
+  summary: "Write a key's public half as cosign.pub (PKIX PEM), what cosign, Kyverno and containers/image verify with",
+  usage: 'KEYID --out FILE',
+  options: {
+    out: { type: 'string', value: 'FILE', description: 'the file to write, e.g. cosign.pub (never overwritten without --force)' },
+    force: { type: 'boolean', description: 'replace an existing file' },
+  },
+  async run(context, args) {
+    const [id] = requirePositionals(args, 1, 'a key ID');
+    const file = replaceableOutFile(args, 'key cosign-pub');
+    const record = await openVault(context).get(id!);
+    const pem = cosignPublicKeyPem({ keytype: record.keytype, keyval: { public: record.publicKey } }, `key ${record.id}`);
+    await writeFileAtomic(file, pem, 0o644);
+    return report(context, { file, id: record.id }, `Wrote the cosign public key of ${record.id} to ${file}\n`);
   },
 };
 
@@ -219,6 +244,7 @@ export const keyCommands: readonly Command[] = [
   generateCommand,
   importCommand,
   exportCommand,
+  cosignPublicCommand,
   listCommand,
   removeCommand,
   labelCommand,

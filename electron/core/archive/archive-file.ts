@@ -9,6 +9,8 @@ import {
   ARCHIVE_FORMAT,
   ARCHIVE_LIMITS,
   ARCHIVE_VERSION,
+  cosignEvidenceSchema,
+  cosignPath,
   MANIFEST_HASH_PATH,
   MANIFEST_PATH,
   manifestSchema,
@@ -20,6 +22,7 @@ import {
   tagMapSchema,
   type ArchiveManifest,
   type ArchivedRepositoryEntry,
+  type CosignEvidence,
   type TagMap,
 } from './format';
 import { readTar, writeTar, type TarEntry } from './tar';
@@ -42,6 +45,7 @@ export function encodeArchive(evidence: readonly RepositoryEvidence[], createdAt
       ...repository.rootVersions.map((bytes, i) => ({ path: rootVersionPath(directory, i + 1), bytes })),
       ...[...repository.metadata.keys()].sort().map((role) => ({ path: metadataPath(directory, role), bytes: repository.metadata.get(role)! })),
       { path: tagMapPath(directory), bytes: encoder.encode(`${JSON.stringify(repository.tagMap, null, 2)}\n`) },
+      ...(repository.cosign ? [{ path: cosignPath(directory), bytes: encoder.encode(`${JSON.stringify(repository.cosign, null, 2)}\n`) }] : []),
     ];
     entries.push(...files);
     return {
@@ -170,7 +174,7 @@ function evidenceOf(entry: ArchivedRepositoryEntry, files: ReadonlyMap<string, U
   for (const path of listed) {
     const role = roleOfMetadataPath(entry.directory, path);
     if (role !== undefined) metadata.set(role, fileAt(path));
-    else if (!rootPaths.includes(path) && path !== tagMapPath(entry.directory)) {
+    else if (!rootPaths.includes(path) && path !== tagMapPath(entry.directory) && path !== cosignPath(entry.directory)) {
       throw new CountersignError('metadata-malformed', `${path} has no place in the archive's layout`);
     }
   }
@@ -183,7 +187,15 @@ function evidenceOf(entry: ArchivedRepositoryEntry, files: ReadonlyMap<string, U
     failedRoles: entry.failedRoles,
     verifiedRoles: entry.roles,
     tagMap: readTagMap(fileAt(tagMapPath(entry.directory)), tagMapPath(entry.directory)),
+    ...(listed.has(cosignPath(entry.directory)) ? { cosign: readCosignEvidence(fileAt(cosignPath(entry.directory)), cosignPath(entry.directory)) } : {}),
   };
+}
+
+function readCosignEvidence(bytes: Uint8Array, path: string): CosignEvidence {
+  if (bytes.length > ARCHIVE_LIMITS.maxTagMapBytes) throw new CountersignError('metadata-too-large', `${path} is over ${ARCHIVE_LIMITS.maxTagMapBytes} bytes`);
+  const parsed = cosignEvidenceSchema.safeParse(parseStrictJson(bytes, path));
+  if (!parsed.success) throw new CountersignError('metadata-malformed', `${path} is not a record of cosign signatures: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data;
 }
 
 function readTagMap(bytes: Uint8Array, path: string): TagMap {

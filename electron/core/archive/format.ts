@@ -40,6 +40,11 @@ export function tagMapPath(directory: string): string {
   return `${directory}/tags.json`;
 }
 
+/** The cosign signatures that replaced the repository's DCT signatures (optional). */
+export function cosignPath(directory: string): string {
+  return `${directory}/cosign.json`;
+}
+
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 
 const fileEntrySchema = z.strictObject({
@@ -91,3 +96,31 @@ export const tagMapSchema = z.strictObject({
 });
 
 export type TagMap = z.infer<typeof tagMapSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// The cosign signatures that carried a tag's DCT trust over: exactly the registry's layer and its
+// annotation, so they verify offline with the public key and nothing else.
+
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
+
+const cosignSignatureSchema = z.strictObject({
+  tag: z.string(),
+  /** "sha256:<hex>" the signature covers. */
+  digest: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  /** Where cosign keeps it: "sha256-<hex>.sig" in the same repository. */
+  signatureTag: z.string(),
+  /** The payload layer's digest. */
+  layerDigest: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  /** The simple-signing payload, base64. */
+  payload: base64,
+  /** The dev.cosignproject.cosign/signature annotation (base64 DER ECDSA). */
+  signature: base64,
+});
+
+export const cosignEvidenceSchema = z.strictObject({
+  /** The key the signatures verify with (cosign.pub, PKIX PEM). */
+  publicKeyPem: z.string(),
+  signatures: z.array(cosignSignatureSchema),
+});
+
+export type CosignEvidence = z.infer<typeof cosignEvidenceSchema>;

@@ -4,13 +4,18 @@
 // from what verified. Run on the way in (before an archive is written) and on the way out.
 import type { ArchiveCheck } from '../../../shared/audit';
 import type { RepositoryView } from '../../../shared/domain';
-import { CountersignError, toErrorInfo, type ErrorCode } from '../../../shared/errors';
+import { CountersignError, type ErrorCode } from '../../../shared/errors';
 import { buildRepositoryView } from '../trust/repository-view';
 import { canonicalString } from '../tuf/canonical';
 import { sha256Hex } from '../tuf/checks';
 import { TrustedSet } from '../tuf/trusted-set';
 import { refreshRepository, type MetadataFetcher, type RefreshResult } from '../tuf/updater';
-import type { FailedRoleRecord, TagMap } from './format';
+import { checkCosignEvidence } from './cosign-evidence';
+import { failed, failedWith, notRun, passed } from './checks';
+import type { CosignEvidence, FailedRoleRecord, TagMap } from './format';
+
+// The check constructors live in checks.ts (cosign-evidence.ts needs them too); kept importable from here.
+export { failed, failedWith, notRun, passed };
 
 /** One repository's complete trust data, as archived. */
 export interface RepositoryEvidence {
@@ -25,6 +30,8 @@ export interface RepositoryEvidence {
   /** The roles recorded as verified when the evidence was taken. */
   verifiedRoles: string[];
   tagMap: TagMap;
+  /** The cosign signatures that replaced the DCT signatures, when the archive was asked to keep them. */
+  cosign?: CosignEvidence;
 }
 
 export interface EvidenceVerification {
@@ -53,12 +60,15 @@ export async function verifyRepositoryEvidence(evidence: RepositoryEvidence): Pr
     checks.push(failed('metadata', error));
   }
   if (!result) {
-    checks.push(notRun('roles'), notRun('tag-map'));
+    checks.push(notRun('roles'), notRun('tag-map'), ...(evidence.cosign ? [notRun('cosign')] : []));
     return { checks, roles: [], signedTags: 0 };
   }
   const view = buildRepositoryView(result.trusted, result.failedDelegations, { server: evidence.server, source: 'cache', verifiedAt: evidence.verifiedAt });
   const roles = [...TOP_LEVEL, ...result.trusted.delegations.keys()].sort();
-  checks.push(checkRoles(evidence, result, roles), checkTagMap(evidence, view));
+  const tagMapCheck = checkTagMap(evidence, view);
+  checks.push(checkRoles(evidence, result, roles), tagMapCheck);
+  // The cosign signatures are judged against the tag map, so only once the tag map is the verified one.
+  if (evidence.cosign) checks.push(tagMapCheck.ok ? checkCosignEvidence(evidence.gun, evidence.cosign, evidence.tagMap) : notRun('cosign'));
   return { checks, roles, signedTags: view.signedTags.length };
 }
 
@@ -185,21 +195,4 @@ function lookUp(evidence: RepositoryEvidence, name: string): Uint8Array | undefi
     return bytes && sha256Hex(bytes) === byHash[2] ? bytes : undefined;
   }
   return evidence.metadata.get(name.replace(/\.json$/, ''));
-}
-
-export function passed(name: ArchiveCheck['name'], detail: string): ArchiveCheck {
-  return { name, ok: true, detail };
-}
-
-export function failed(name: ArchiveCheck['name'], error: unknown): ArchiveCheck {
-  const info = toErrorInfo(error);
-  return { name, ok: false, detail: `${info.code}${info.role ? ` [${info.role}]` : ''}: ${info.message}`, error: info };
-}
-
-export function failedWith(name: ArchiveCheck['name'], code: ErrorCode, message: string, role?: string): ArchiveCheck {
-  return failed(name, new CountersignError(code, message, role ? { role } : {}));
-}
-
-export function notRun(name: ArchiveCheck['name'], why = 'not checked: an earlier check failed'): ArchiveCheck {
-  return { name, ok: false, detail: why };
 }

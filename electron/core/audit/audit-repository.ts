@@ -9,6 +9,7 @@ import { sortNatural } from '../../../shared/reference';
 import { mapLimit } from '../net/http';
 import type { NotaryClient } from '../notary/notary-client';
 import type { RegistryClient } from '../registry';
+import { isCosignAttachmentTag } from '../migrate/cosign-layout';
 import { loadRepository } from '../trust/load-repository';
 import type { TrustPinning } from '../trust/pinning';
 import { diagnoseFailures, RecordingFetcher, type FailedRole } from './failed-roles';
@@ -75,7 +76,8 @@ export async function auditRepository(repository: string, context: RepositoryAud
 
 async function registryTags(repository: string, context: RepositoryAuditContext, signal?: AbortSignal): Promise<{ tags: RegistryTag[] } | { error: ErrorInfo }> {
   try {
-    const names = await context.registry.tags(repository, signal ? { signal } : {});
+    // cosign's "sha256-<hex>.sig" tags are signatures of other tags, not images to judge.
+    const names = (await context.registry.tags(repository, signal ? { signal } : {})).filter((tag) => !isCosignAttachmentTag(tag));
     const found = await mapLimit(
       names,
       context.tagConcurrency,

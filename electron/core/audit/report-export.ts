@@ -24,19 +24,28 @@ const CSV_COLUMNS = [
   'reason',
 ] as const;
 
+/** Added at the end, and only when the audit was given a cosign key, so DCT-only reports keep their shape. */
+const COSIGN_CSV_COLUMNS = ['cosign', 'cosign_detail'] as const;
+
+function hasCosignColumn(report: AuditReport): boolean {
+  return report.repositories.some((repository) => repository.tags.some((tag) => tag.cosign !== undefined));
+}
+
 /**
  * One row per tag (RFC 4180, CRLF). A repository that could not be audited gets one row with no tag
  * and no status, its reason saying why, so that it cannot vanish from a spreadsheet unnoticed.
  */
 export function reportToCsv(report: AuditReport): string {
-  const rows: string[][] = [[...CSV_COLUMNS]];
+  const cosign = hasCosignColumn(report);
+  const extra = (cells: string[]): string[] => (cosign ? [...cells] : []);
+  const rows: string[][] = [[...CSV_COLUMNS, ...extra([...COSIGN_CSV_COLUMNS])]];
   for (const repository of report.repositories) {
-    for (const tag of repository.tags) rows.push(tagRow(repository, tag));
+    for (const tag of repository.tags) rows.push([...tagRow(repository, tag), ...extra([tag.cosign?.state ?? '', tag.cosign?.reason ?? ''])]);
     if (repository.registryError) {
       const { code, message } = repository.registryError;
-      rows.push(repositoryRow(repository, `the registry could not be read: ${code}: ${message}`));
+      rows.push([...repositoryRow(repository, `the registry could not be read: ${code}: ${message}`), ...extra(['', ''])]);
     } else if (repository.tags.length === 0) {
-      rows.push(repositoryRow(repository, 'the registry lists no tags'));
+      rows.push([...repositoryRow(repository, 'the registry lists no tags'), ...extra(['', ''])]);
     }
   }
   return rows.map((row) => `${row.map(csvCell).join(',')}\r\n`).join('');
@@ -90,15 +99,19 @@ export const POLICY_STATUSES: Record<AuditPolicyCategory, readonly TagStatus[]> 
   invalid: ['signature-invalid', 'revoked-signer'],
   revoked: ['revoked-signer'],
   expiring: ['expiring-soon'],
+  // Not a DCT status: refuses tags whose cosign column is anything but verified (see policyViolations).
+  cosign: [],
 };
 
 export const POLICY_CATEGORIES = Object.keys(POLICY_STATUSES) as AuditPolicyCategory[];
+/** What "all" means: every DCT category; the cosign requirement is asked for by name. */
+const ALL_DCT_CATEGORIES = POLICY_CATEGORIES.filter((category) => category !== 'cosign');
 
 /** "unsigned,mismatch" (any number of comma lists; "all" for every category) as a set of categories. */
 export function parsePolicy(values: readonly string[]): Set<AuditPolicyCategory> {
   const categories = new Set<AuditPolicyCategory>();
   for (const word of values.flatMap((value) => value.split(',')).map((part) => part.trim()).filter(Boolean)) {
-    if (word === 'all') POLICY_CATEGORIES.forEach((category) => categories.add(category));
+    if (word === 'all') ALL_DCT_CATEGORIES.forEach((category) => categories.add(category));
     else if (isCategory(word)) categories.add(word);
     else throw new CountersignError('invalid-input', `--fail-on: unknown category "${word}" (use ${POLICY_CATEGORIES.join(', ')} or all)`);
   }
@@ -112,12 +125,19 @@ function isCategory(word: string): word is AuditPolicyCategory {
 export interface PolicyViolation {
   repository: string;
   tag: string;
-  status: TagStatus;
+  /** The DCT status, or "cosign <state>" for a tag refused by the cosign requirement. */
+  status: TagStatus | `cosign ${string}`;
 }
 
 export function policyViolations(report: AuditReport, categories: ReadonlySet<AuditPolicyCategory>): PolicyViolation[] {
   const refused = new Set([...categories].flatMap((category) => POLICY_STATUSES[category]));
+  const requireCosign = categories.has('cosign');
   return report.repositories.flatMap((repository) =>
-    repository.tags.filter((tag) => refused.has(tag.status)).map((tag) => ({ repository: repository.repository, tag: tag.tag, status: tag.status })),
+    repository.tags.flatMap((tag): PolicyViolation[] => {
+      if (refused.has(tag.status)) return [{ repository: repository.repository, tag: tag.tag, status: tag.status }];
+      // Without a cosign column there is nothing verified: the requirement fails closed.
+      if (requireCosign && tag.cosign?.state !== 'verified') return [{ repository: repository.repository, tag: tag.tag, status: `cosign ${tag.cosign?.state ?? 'not checked'}` }];
+      return [];
+    }),
   );
 }

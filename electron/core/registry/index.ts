@@ -6,6 +6,7 @@ export {
   type CallOptions,
   type FetchedManifest,
   type ManifestDescriptor,
+  type ManifestUpload,
   type RegistryClientOptions,
   type RegistryLimits,
 } from './registry-client';

@@ -1,6 +1,7 @@
 // A Docker registry (distribution API v2) seen through the shared HttpClient: the catalog and tag
 // lists, page by page, and what a tag points at (digest, size, media type) without downloading more
 // than the manifest. Every answer is checked against a schema, every manifest body against its digest.
+// Writes (blob upload, manifest PUT) are what cosign-style signatures need, and nothing more.
 import type { z } from 'zod';
 import { CountersignError } from '../../../shared/errors';
 import type { HttpClient, HttpResponse, RequestOptions } from '../net/http';
@@ -51,6 +52,12 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** A manifest to store: its media type (sent as Content-Type) and its exact bytes. */
+export interface ManifestUpload {
+  mediaType: string;
+  body: Buffer;
+}
+
 const PING_BYTES = 64 * 1024;
 
 /** The origin a registry address names ("host:port" means https). */
@@ -79,6 +86,14 @@ function checkReference(reference: string): void {
 
 function pullScope(repository: string): string {
   return `repository:${repository}:pull`;
+}
+
+function pushScope(repository: string): string {
+  return `repository:${repository}:pull,push`;
+}
+
+function checkBlobDigest(digest: string): void {
+  if (!isDigest(digest)) throw new CountersignError('invalid-input', `not a digest: "${digest}"`);
 }
 
 function firstHeader(value: string | string[] | undefined): string | undefined {
@@ -213,6 +228,107 @@ export class RegistryClient {
     return { digest, size: response.body.length, mediaType, body: response.body };
   }
 
+  // ---- writes (distribution spec: push) ----
+  // A write is never retried here: the caller decides, after reading back what the registry holds.
+
+  /** Whether the repository holds a blob; a blob it holds need not be uploaded again. */
+  async hasBlob(repository: string, digest: string, options: CallOptions = {}): Promise<boolean> {
+    checkRepository(repository);
+    checkBlobDigest(digest);
+    const response = await this.request(`/v2/${repository}/blobs/${digest}`, {
+      method: 'HEAD',
+      maxBytes: PING_BYTES,
+      signal: options.signal,
+      authScope: pullScope(repository),
+    });
+    if (response.status === 404) return false;
+    if (response.status !== 200) throw statusError(response, `looking up blob ${digest} in ${repository}`);
+    return true;
+  }
+
+  /** A blob's bytes, checked against its digest; undefined when the repository does not hold it. */
+  async fetchBlob(repository: string, digest: string, maxBytes: number, options: CallOptions = {}): Promise<Buffer | undefined> {
+    checkRepository(repository);
+    checkBlobDigest(digest);
+    const response = await this.request(`/v2/${repository}/blobs/${digest}`, { maxBytes, signal: options.signal, authScope: pullScope(repository) });
+    if (response.status === 404) return undefined;
+    if (response.status !== 200) throw statusError(response, `fetching blob ${digest} from ${repository}`);
+    verifyDigest(response.body, digest, `blob ${digest} of ${this.host}/${repository}`);
+    return response.body;
+  }
+
+  /**
+   * Stores a blob unless the repository already holds it (monolithic upload: POST for a session,
+   * then one PUT with the bytes and their digest). Returns the digest the registry confirmed.
+   */
+  async uploadBlob(repository: string, bytes: Buffer, options: CallOptions = {}): Promise<string> {
+    checkRepository(repository);
+    const digest = sha256Digest(bytes);
+    if (await this.hasBlob(repository, digest, options)) return digest;
+    const authScope = pushScope(repository);
+    const started = await this.request(`/v2/${repository}/blobs/uploads/`, {
+      method: 'POST',
+      headers: { 'content-length': '0' },
+      maxBytes: PING_BYTES,
+      signal: options.signal,
+      authScope,
+    });
+    if (started.status !== 202) throw statusError(started, `starting an upload to ${repository}`);
+    const location = firstHeader(started.headers.location);
+    if (location === undefined) throw new CountersignError('metadata-malformed', `${this.host} started an upload to ${repository} without a Location`);
+    const target = this.sameOrigin(new URL(location, started.url), 'an upload');
+    target.searchParams.set('digest', digest);
+    const finished = await this.http.request(target, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) },
+      body: bytes,
+      maxBytes: PING_BYTES,
+      signal: options.signal,
+      authScope,
+    });
+    if (finished.status !== 201) throw statusError(finished, `uploading blob ${digest} to ${repository}`);
+    const confirmed = firstHeader(finished.headers['docker-content-digest']);
+    if (confirmed !== undefined && confirmed !== digest) {
+      throw new CountersignError('hash-mismatch', `${this.host} stored blob ${digest} of ${repository} as ${confirmed}`);
+    }
+    return digest;
+  }
+
+  /** Stores a manifest under a tag (or its digest); returns its digest, checked against the registry's. */
+  async putManifest(repository: string, reference: string, manifest: ManifestUpload, options: CallOptions = {}): Promise<string> {
+    checkRepository(repository);
+    checkReference(reference);
+    if (manifest.body.length > this.limits.manifestBytes) {
+      throw new CountersignError('metadata-too-large', `a manifest of ${manifest.body.length} bytes is over the ${this.limits.manifestBytes}-byte limit`);
+    }
+    const digest = sha256Digest(manifest.body);
+    if (isDigest(reference) && reference !== digest) {
+      throw new CountersignError('hash-mismatch', `a manifest with digest ${digest} cannot be stored as ${reference}`);
+    }
+    const response = await this.request(`/v2/${repository}/manifests/${reference}`, {
+      method: 'PUT',
+      headers: { 'content-type': manifest.mediaType },
+      body: manifest.body,
+      maxBytes: PING_BYTES,
+      signal: options.signal,
+      authScope: pushScope(repository),
+    });
+    if (response.status !== 201) throw statusError(response, `storing the manifest ${repository}:${reference}`);
+    const confirmed = firstHeader(response.headers['docker-content-digest']);
+    if (confirmed !== undefined && confirmed !== digest) {
+      throw new CountersignError('hash-mismatch', `${this.host} stored the manifest ${repository}:${reference} as ${confirmed}, not ${digest}`);
+    }
+    return digest;
+  }
+
+  /** A URL the registry handed us (an upload location), refused when it points at another server. */
+  private sameOrigin(url: URL, what: string): URL {
+    if (url.origin !== this.origin.origin) {
+      throw new CountersignError('metadata-malformed', `${this.host} pointed ${what} at another server: ${url.origin}`);
+    }
+    return url;
+  }
+
   private request(path: string, options: RequestOptions): Promise<HttpResponse> {
     return this.http.request(new URL(path, this.origin), options);
   }
@@ -245,11 +361,7 @@ export class RegistryClient {
   private nextPage(response: HttpResponse, first: URL, page: string[]): URL | undefined {
     const link = nextLink(response.headers.link);
     if (link !== undefined) {
-      const next = new URL(link, response.url);
-      if (next.origin !== this.origin.origin) {
-        throw new CountersignError('metadata-malformed', `${this.host} pointed its next page at another server: ${next.origin}`);
-      }
-      return next;
+      return this.sameOrigin(new URL(link, response.url), 'its next page');
     }
     // Without a Link header, a full page may still have a successor: ask for what follows its last entry.
     const last = page.at(-1);

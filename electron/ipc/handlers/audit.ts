@@ -34,7 +34,7 @@ class ReportShelf {
 }
 
 /** The notary server of an audit: the one asked for, else the registry's own. */
-function auditServer(settings: Settings, registry: RegistryConfig, serverId: string | undefined) {
+export function auditServer(settings: Settings, registry: RegistryConfig, serverId: string | undefined) {
   const id = serverId ?? registry.serverId;
   if (id === undefined) {
     throw new CountersignError('invalid-input', `Choose the notary server that holds the trust data of ${registry.name}.`);

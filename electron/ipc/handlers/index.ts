@@ -9,6 +9,7 @@ import { discoveryHandlers } from './discovery';
 import { evidenceHandlers } from './evidence';
 import { expiryHandlers } from './expiry';
 import { keyHandlers } from './keys';
+import { migrateHandlers } from './migrate';
 import { publishHandlers } from './publish';
 import { registryHandlers } from './registries';
 import { repositoryHandlers } from './repositories';
@@ -38,5 +39,6 @@ export function createHandlers(services: Services): Handlers {
     ...registryHandlers(services),
     ...auditHandlers(services),
     ...evidenceHandlers(services),
+    ...migrateHandlers(services),
   };
 }

@@ -1,6 +1,7 @@
 import { AuditScreen } from '../features/audit/AuditScreen';
 import { EvidenceScreen } from '../features/evidence/EvidenceScreen';
 import { KeysScreen } from '../features/keys/KeysScreen';
+import { MigrateScreen } from '../features/migrate/MigrateScreen';
 import { FlowScreenView } from '../features/publish/FlowScreenView';
 import { RepositoriesScreen } from '../features/repositories/RepositoriesScreen';
 import { RepositoryScreen } from '../features/repository/RepositoryScreen';
@@ -32,6 +33,8 @@ export function ScreenView() {
         return <AuditScreen />;
       case 'evidence':
         return <EvidenceScreen />;
+      case 'migrate':
+        return <MigrateScreen />;
       case 'settings':
         return <SettingsScreen />;
       case 'sign':

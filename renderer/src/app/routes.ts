@@ -11,6 +11,7 @@ export type Route =
   | { screen: 'keys' }
   | { screen: 'audit' }
   | { screen: 'evidence' }
+  | { screen: 'migrate' }
   | { screen: 'settings' };
 
 export type Screen = Route['screen'];
@@ -42,6 +43,7 @@ export function parseRoute(hash: string): Route | undefined {
     case 'keys':
     case 'audit':
     case 'evidence':
+    case 'migrate':
     case 'settings':
       return { screen };
     case 'repositories': {

@@ -2,6 +2,7 @@
 import { create } from 'zustand';
 import { createAuditSlice } from '../features/audit/audit-slice';
 import { createEvidenceSlice } from '../features/evidence/evidence-slice';
+import { createMigrateSlice } from '../features/migrate/migrate-slice';
 import { createFlowSlice } from '../features/publish/flow-slice';
 import { createAppSlice } from './app-slice';
 import { createDiscoverySlice } from './discovery-slice';
@@ -24,6 +25,7 @@ export const createAppState: Slice<AppState> = (...args) => ({
   ...createFlowSlice(...args),
   ...createAuditSlice(...args),
   ...createEvidenceSlice(...args),
+  ...createMigrateSlice(...args),
 });
 
 export const useAppStore = create<AppState>()(createAppState);

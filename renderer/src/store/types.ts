@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { AuditSlice } from '../features/audit/audit-slice';
 import type { EvidenceSlice } from '../features/evidence/evidence-slice';
+import type { MigrateSlice } from '../features/migrate/migrate-slice';
 import type { FlowSlice } from '../features/publish/flow-slice';
 import type { AppSlice } from './app-slice';
 import type { DiscoverySlice } from './discovery-slice';
@@ -19,7 +20,8 @@ export type AppState = AppSlice &
   NavigationSlice &
   FlowSlice &
   AuditSlice &
-  EvidenceSlice;
+  EvidenceSlice &
+  MigrateSlice;
 
 /** A slice sees the whole store (to call other slices' actions) but owns only its own part. */
 export type Slice<T> = StateCreator<AppState, [], [], T>;

@@ -115,7 +115,7 @@ function RepositoryRow(props: {
 function Repositories(props: { run: AuditRun; onOpen: (repository: RepositoryAudit) => void }) {
   const { report } = props.run;
   const filters = useAppStore((s) => s.auditFilters);
-  const { setAuditFilters, chooseEvidence, navigate } = useAppStore.getState();
+  const { setAuditFilters, chooseEvidence, chooseMigrateScope, navigate } = useAppStore.getState();
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const select = (name: string, on: boolean) => {
     const next = new Set(selected);
@@ -128,15 +128,26 @@ function Repositories(props: { run: AuditRun; onOpen: (repository: RepositoryAud
     chooseEvidence({ serverId: props.run.serverId, guns });
     navigate({ screen: 'evidence' });
   };
+  // The ticked repositories, or the whole registry the audit covered when none is ticked.
+  const migrate = () => {
+    const repositories = report.repositories.filter((r) => selected.has(r.repository)).map((r) => r.repository);
+    chooseMigrateScope({ registryId: props.run.registryId, serverId: props.run.serverId, repositories: repositories.length > 0 ? repositories : report.repositories.map((r) => r.repository) });
+    navigate({ screen: 'migrate' });
+  };
   return (
     <Section
       title="By repository"
       id="repositories"
       hint="Each bar is one repository's tags, coloured by status. Press a bar to list only its tags; tick repositories to keep their trust data in an evidence archive."
       actions={
-        <button type="button" className="button" disabled={selected.size === 0} onClick={archive}>
-          Export evidence archive{selected.size === 0 ? '' : ` (${selected.size})`}
-        </button>
+        <>
+          <button type="button" className="button" disabled={selected.size === 0} onClick={archive}>
+            Export evidence archive{selected.size === 0 ? '' : ` (${selected.size})`}
+          </button>
+          <button type="button" className="button" onClick={migrate}>
+            Migrate to cosign{selected.size === 0 ? '' : ` (${selected.size})`}
+          </button>
+        </>
       }
     >
       <table className="table repository-coverage" aria-label="Coverage by repository">
