@@ -11,8 +11,8 @@ import { tempDir } from './tuf-harness';
 
 export interface TestCa {
   certPem: string;
-  /** A root key for `commonName` whose certificate this CA issued. */
-  issueRootKey(commonName: string): SimKey;
+  /** A root key for `commonName` whose certificate this CA issued (with an extendedKeyUsage, e.g. "codeSigning"). */
+  issueRootKey(commonName: string, options?: { extendedKeyUsage?: string }): SimKey;
 }
 
 export function makeTestCa(name = 'Countersign Test CA', validityDays = 30): TestCa {
@@ -23,13 +23,13 @@ export function makeTestCa(name = 'Countersign Test CA', validityDays = 30): Tes
     openssl('req', '-x509', '-new', '-key', 'ca.key', '-subj', `/CN=${name}`, '-days', String(validityDays), '-out', 'ca.crt');
     const caKey = readFileSync(join(scratch.dir, 'ca.key'), 'utf8');
     const certPem = readFileSync(join(scratch.dir, 'ca.crt'), 'utf8');
-    return { certPem, issueRootKey: (commonName) => issue(caKey, certPem, commonName) };
+    return { certPem, issueRootKey: (commonName, options = {}) => issue(caKey, certPem, commonName, options.extendedKeyUsage) };
   } finally {
     scratch.remove();
   }
 }
 
-function issue(caKey: string, caCert: string, commonName: string): SimKey {
+function issue(caKey: string, caCert: string, commonName: string, extendedKeyUsage: string | undefined): SimKey {
   const scratch = tempDir('test-ca-leaf');
   const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: scratch.dir, stdio: ['ignore', 'ignore', 'pipe'] });
   try {
@@ -38,7 +38,12 @@ function issue(caKey: string, caCert: string, commonName: string): SimKey {
     openssl('ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'leaf.key');
     // -subj reads "/" as the start of the next name part; a GUN's slashes must be escaped.
     openssl('req', '-new', '-key', 'leaf.key', '-subj', `/CN=${commonName.replaceAll('/', '\\/')}`, '-out', 'leaf.csr');
-    openssl('x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '10', '-out', 'leaf.crt');
+    const extensions: string[] = [];
+    if (extendedKeyUsage !== undefined) {
+      writeFileSync(join(scratch.dir, 'leaf.ext'), `extendedKeyUsage = ${extendedKeyUsage}\n`);
+      extensions.push('-extfile', 'leaf.ext');
+    }
+    openssl('x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '10', ...extensions, '-out', 'leaf.crt');
     const material = privateKeyFromKeyObject(createPrivateKey(readFileSync(join(scratch.dir, 'leaf.key'))));
     const publicKey = { keytype: 'ecdsa-x509' as const, keyval: { private: null, public: readFileSync(join(scratch.dir, 'leaf.crt')).toString('base64') } };
     return { material, public: publicKey, id: keyId(publicKey) };
