@@ -203,6 +203,11 @@ export function checkVersionAtLeastOne(version: number, roleName: string): void 
 }
 
 const HASH_BYTES = { sha256: 32, sha512: 64 } as const;
+/**
+ * Canonical base64 of exactly 32 / 64 bytes (the last character carries only the bits that are
+ * left): a regular expression, not a decode, since a large targets file has tens of thousands.
+ */
+const HASH_BASE64 = { sha256: /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/, sha512: /^[A-Za-z0-9+/]{85}[AQgw]==$/ } as const;
 
 /**
  * The hashes a parent lists for a file must be hashes at all (notary: CheckValidHashStructures): a
@@ -216,7 +221,7 @@ export function checkFileMetaHashes(meta: FileMeta | undefined, file: string, li
   if (requireSha256 && meta.hashes.sha256 === undefined) throw fail(`lists no sha256 for ${file}`);
   for (const algorithm of ['sha256', 'sha512'] as const) {
     const hash = meta.hashes[algorithm];
-    if (hash !== undefined && decodedLength(hash) !== HASH_BYTES[algorithm]) {
+    if (hash !== undefined && !HASH_BASE64[algorithm].test(hash)) {
       throw fail(`lists a ${algorithm} for ${file} that is not ${HASH_BYTES[algorithm]} bytes`);
     }
   }
@@ -224,14 +229,18 @@ export function checkFileMetaHashes(meta: FileMeta | undefined, file: string, li
 
 /**
  * Every delegation a targets file grants must have a valid name, be a direct child of the file's
- * role and list only keys the file includes (notary: isValidTargetsStructure refuses the whole
- * file otherwise). Checked when the file is admitted, before any request is made for those names.
+ * role, appear once and list only keys the file includes (notary: isValidTargetsStructure refuses
+ * the whole file otherwise; a name listed twice it resolves to the first entry). Checked when the file is admitted, before any request is made for those names.
  */
 export function checkDelegationsOf(targets: TargetsSigned, roleName: string): void {
   const delegations = targets.delegations;
   if (!delegations) return;
+  const seen = new Set<string>();
   for (const role of delegations.roles) {
     checkDelegationName(role.name, roleName);
+    // Two entries for one name leave open which keys count (notary takes the first): refused.
+    if (seen.has(role.name)) throw new CountersignError('metadata-malformed', `${roleName} delegates ${role.name} twice`, { role: roleName });
+    seen.add(role.name);
     checkDirectChild(role.name, roleName);
     checkRoleKeysListed(role, delegations.keys, role.name, roleName);
   }
@@ -246,14 +255,8 @@ export function checkDelegationsOf(targets: TargetsSigned, roleName: string): vo
 export function targetDigestProblem(meta: FileMeta): string | undefined {
   const sha256 = meta.hashes.sha256;
   if (sha256 === undefined) return 'it lists no sha256, the digest docker pulls by';
-  if (decodedLength(sha256) !== HASH_BYTES.sha256) return 'its sha256 is not 32 bytes';
+  if (!HASH_BASE64.sha256.test(sha256)) return 'its sha256 is not 32 bytes';
   return undefined;
-}
-
-/** Bytes a strict base64 string decodes to; -1 for anything that is not canonical base64. */
-function decodedLength(base64: string): number {
-  const bytes = Buffer.from(base64, 'base64');
-  return bytes.toString('base64') === base64 ? bytes.length : -1;
 }
 
 export function sha256Hex(bytes: Uint8Array): string {

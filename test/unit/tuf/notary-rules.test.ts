@@ -115,6 +115,11 @@ describe('tuf/data/root.go and targets.go: thresholds and key lists (isValidRoot
     assert.deepEqual(await verdictOf(sim, 'targets'), { code: 'metadata-malformed', role: 'targets' });
   });
 
+  it('refuses targets that delegates one name twice with different keys (which keys count would be ambiguous; notary takes the first)', async () => {
+    const sim = releasedRepository((s) => s.addDelegationTo('targets', 'targets/releases', { keys: [newKey('ecdsa')] }));
+    assert.deepEqual(await verdictOf(sim, 'targets'), { code: 'metadata-malformed', role: 'targets' });
+  });
+
   it('refuses a delegation threshold of 0 (a role anyone could sign for)', async () => {
     const sim = releasedRepository((s) => s.editTargets('targets', (targets) => (targets.delegations.roles[0]!.threshold = 0)));
     assert.deepEqual(await verdictOf(sim, 'targets'), { code: 'metadata-malformed', role: 'targets' });
