@@ -166,6 +166,16 @@ describe('a configured CA pin', () => {
     await assert.rejects(load(sim, { pinning: { ca: { [sim.gun]: ca.certPem } } }), refusal('root-pin-mismatch', 'root'));
   });
 
+  it("accepts a root whose certificate an intermediate issued, chaining through the intermediate in the root key's bundle", async () => {
+    const sim = issuedBy(ca.issueIntermediate('Countersign Intermediate'));
+    await load(sim, { pinning: { ca: { [sim.gun]: ca.certPem }, disableTofu: true } });
+  });
+
+  it('refuses a chain through a certificate that is not a CA: a bundle with two leaves names no one key (parseAllCerts)', async () => {
+    const sim = issuedBy(ca.issueIntermediate('Not A CA', { ca: false }));
+    await assert.rejects(load(sim, { pinning: { ca: { [sim.gun]: ca.certPem } } }), refusal('root-certificate', 'root'));
+  });
+
   // Go's chain verification (notary's caCheck passes no key usage, so Go asks for server auth): a
   // leaf restricted to code signing does not chain, one allowed server auth does.
   it('refuses a CA-issued root whose certificate is restricted to code signing, as notary does', async () => {
