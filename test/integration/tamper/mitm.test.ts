@@ -5,7 +5,7 @@
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import {
   dockerSigners,
@@ -27,6 +27,7 @@ import {
 import { countersign, dockerFieldsOf, type CliResult } from '../inspect/run-countersign';
 import { newRootKey, RepoSimulator, type SimKey } from '../../helpers/repo-simulator';
 import { openSslRootKey } from '../../helpers/openssl-certs';
+import { makeTestCa } from '../../helpers/ca-root';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const FAILURE_RECORD = 'attempt.json';
@@ -479,6 +480,25 @@ describe('countersign inspect behind a tampering man in the middle', () => {
         await assertRefused(emptyHome(), gun, 'root-certificate', 'root');
       });
     }
+
+    it('with a CA pinned, refuses a root certificate restricted to code signing and accepts one without that restriction, as notary does', async () => {
+      const ca = makeTestCa('Forged-case CA');
+      const dir = makeTempDir('ca-pin');
+      const caFile = join(dir, 'ca.pem');
+      await writeFile(caFile, ca.certPem);
+      for (const [extendedKeyUsage, accepted] of [[undefined, true], ['codeSigning', false]] as const) {
+        const { gun } = forge(() => undefined, (name) => ca.issueRootKey(name, extendedKeyUsage === undefined ? {} : { extendedKeyUsage }));
+        const config = join(dir, `notary-${extendedKeyUsage ?? 'any'}.json`);
+        await writeFile(config, JSON.stringify({ trust_pinning: { ca: { [gun]: caFile } } }));
+        const listed = await notaryCli({ server: mitm.url, caFile: mitm.caFile }).run(['-c', config, 'list', gun]);
+        assert.equal(listed.code === 0, accepted, `notary (${extendedKeyUsage ?? 'no extended key usage'}): ${listed.stderr}`);
+        const home = emptyHome();
+        await writeFile(join(home, 'trust-pinning.json'), JSON.stringify({ ca: { [gun]: caFile } }));
+        const result = await inspect(home, gun);
+        assert.equal(result.code === 0, accepted, result.stderr);
+        if (!accepted) assert.match(result.stderr, /root-pin-mismatch \[root\]/);
+      }
+    });
 
     it('leaves out a tag whose only hash is sha512 and says why (notary lists it; it names no image docker can pull)', async () => {
       const sha512 = { hashes: { sha512: Buffer.alloc(64, 7).toString('base64') }, length: 10 };
