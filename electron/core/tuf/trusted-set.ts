@@ -12,7 +12,13 @@
 //   which notary does not remember).
 // - Everything must be unexpired at the one `now` read at the start of the refresh.
 // - A delegation is signed by the keys its parent delegates to it, and may only list targets
-//   inside its own and every ancestor's paths.
+//   inside its paths as restricted by every ancestor's.
+// - Every name a targets file delegates to is a valid notary role name and a direct child of that
+//   file's role, listed once, with keys the file includes: checked when the file is admitted, so no
+//   request is ever made for a name that is not.
+// - Timestamp vouches for snapshot, and snapshot for root and targets, by sha256; every listed hash
+//   has its algorithm's length. Root keys are certificates notary accepts (see checks.ts).
+// The rules against notary's, one by one: README.md in this folder.
 // It does no I/O: fetching, caching and the retry on root rotation are the updater's job.
 import { CountersignError } from '../../../shared/errors';
 import {
