@@ -3,8 +3,8 @@
 import { createHash } from 'node:crypto';
 import { CountersignError } from '../../../shared/errors';
 import { canonicalBytes } from './canonical';
-import { TOP_LEVEL_ROLES, type Envelope, type FileMeta, type PublicKeyJson, type RoleKeys, type RootSigned, type TargetsSigned } from './metadata';
-import { checkDelegationName, checkDirectChild } from './role-names';
+import type { Envelope, FileMeta, PublicKeyJson, RoleKeys, RootSigned, TargetsSigned } from './metadata';
+import { checkDelegationName, checkDirectChild, TOP_LEVEL_ROLES } from './role-names';
 import { certificateProblem, leafCertificateOf } from '../crypto/certificate-rules';
 import { canonicalKeyIdOf, keyId } from '../crypto/key-id';
 import { verifySignature } from '../crypto/verify';

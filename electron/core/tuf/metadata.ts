@@ -5,8 +5,7 @@ import { CountersignError } from '../../../shared/errors';
 import { isDelegationName } from './role-names';
 import { parseStrictJsonWithMembers } from './strict-json';
 
-export const TOP_LEVEL_ROLES = ['root', 'targets', 'snapshot', 'timestamp'] as const;
-export type TopLevelRole = (typeof TOP_LEVEL_ROLES)[number];
+export { TOP_LEVEL_ROLES, type TopLevelRole } from './role-names';
 
 const keyTypeSchema = z.enum(['ecdsa', 'ecdsa-x509', 'ed25519', 'rsa', 'rsa-x509']);
 // RFC 3339 with a zone; Go writes a variable number of fractional digits.

@@ -3,7 +3,8 @@
 // path; so every name metadata hands us is checked here before anything is requested for it.
 import { CountersignError } from '../../../shared/errors';
 
-export const TOP_LEVEL_ROLE_NAMES: readonly string[] = ['root', 'targets', 'snapshot', 'timestamp'];
+export const TOP_LEVEL_ROLES = ['root', 'targets', 'snapshot', 'timestamp'] as const;
+export type TopLevelRole = (typeof TOP_LEVEL_ROLES)[number];
 
 /** notary: "Limit size of full role string to 255 chars for db column size limit" (len < 256). */
 export const MAX_ROLE_NAME_LENGTH = 255;
@@ -32,7 +33,7 @@ export function isDelegationName(name: string): boolean {
 
 /** A top-level role or a valid delegation name (notary's ValidRole). */
 export function isRoleName(name: string): boolean {
-  return TOP_LEVEL_ROLE_NAMES.includes(name) || isDelegationName(name);
+  return (TOP_LEVEL_ROLES as readonly string[]).includes(name) || isDelegationName(name);
 }
 
 /** "targets/a/b" -> "targets/a" (notary's RoleName.Parent, path.Dir). */
