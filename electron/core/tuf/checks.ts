@@ -230,7 +230,8 @@ export function checkFileMetaHashes(meta: FileMeta | undefined, file: string, li
 /**
  * Every delegation a targets file grants must have a valid name, be a direct child of the file's
  * role, appear once and list only keys the file includes (notary: isValidTargetsStructure refuses
- * the whole file otherwise; a name listed twice it resolves to the first entry). Checked when the file is admitted, before any request is made for those names.
+ * the whole file otherwise; a name listed twice it resolves to the first entry). Checked when the
+ * file is admitted, before any request is made for those names.
  */
 export function checkDelegationsOf(targets: TargetsSigned, roleName: string): void {
   const delegations = targets.delegations;
