@@ -17,7 +17,9 @@ export const ERROR_CODES = [
   'root-rotation', // a new root not signed by the old root's threshold
   'root-pin-mismatch', // the root does not chain to the pinned (TOFU or configured) root
   'root-certificate', // a root certificate that is not valid for this GUN
-  'delegation-path', // a delegated role lists a target outside its allowed paths
+  'delegation-path', // a delegated role lists a target outside its allowed paths, or a role delegates to a non-child
+  'role-name-invalid', // a role name notary refuses (characters, length, not a clean path under targets/)
+  'target-without-sha256', // a target with no 32-byte sha256: not a signed tag (left out with a warning)
   'role-missing', // a role that must exist does not
   // Network and servers.
   'server-unreachable',

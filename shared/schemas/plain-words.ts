@@ -19,6 +19,8 @@ const WORDS: Record<ErrorCode, string> = {
   'root-pin-mismatch': 'The root keys differ from the ones trusted for this repository before.',
   'root-certificate': 'The root certificate is not valid for this repository (wrong name, expired, or a CA certificate).',
   'delegation-path': 'A signer signed a tag outside the paths it was delegated.',
+  'role-name-invalid': 'The trust data names a signer role that is not a valid role name — a sign of tampering, so it was refused.',
+  'target-without-sha256': 'A signed entry has no SHA-256 digest, so it does not name an image anyone can pull; it is not shown as a signed tag.',
   'role-missing': 'A required part of the trust data is missing.',
   'server-unreachable': 'The server could not be reached. Check the address, the port and your network.',
   'tls-failed': "The server's certificate is not trusted. If it is issued by your own CA, add that CA's certificate to this server.",

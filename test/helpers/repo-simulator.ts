@@ -172,6 +172,8 @@ export interface SimulatorOptions {
   gun?: string;
   /** The clock expiries are computed from. Default: now. */
   now?: Date;
+  /** The root key of version 1 (e.g. a certificate notary would refuse). Default: a fresh one for the GUN. */
+  rootKey?: SimKey;
 }
 
 export interface DelegationOptions {
@@ -215,7 +217,7 @@ export class RepoSimulator {
   constructor(options: SimulatorOptions = {}) {
     this.gun = options.gun ?? 'example.com/countersign/sim';
     this.now = options.now ?? new Date();
-    const root = newRootKey(this.gun);
+    const root = options.rootKey ?? newRootKey(this.gun);
     const targets = newKey('ecdsa');
     const snapshot = newKey('ecdsa');
     const timestamp = newKey('ed25519');

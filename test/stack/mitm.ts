@@ -270,3 +270,15 @@ function streamForever(res: ServerResponse, options: EndlessOptions, sent: { byt
   }
   pump();
 }
+
+/**
+ * Answers every request under /v2/<gun>/_trust/tuf/ from `files` ("root.json", "targets/x.json", …;
+ * 404 for anything else there), as a man in the middle serving a repository of its own making on
+ * first use. Requests outside that path still reach the upstream, where requestCount sees them.
+ */
+export function serveForgedRepository(proxy: MitmProxy, gun: string, files: ReadonlyMap<string, Uint8Array>): () => void {
+  const prefix = `/v2/${gun}/_trust/tuf/`;
+  const removers = [proxy.respondWith((path) => path.startsWith(prefix), { status: 404, body: '{"errors":[{"code":"METADATA_NOT_FOUND"}]}' })];
+  for (const [name, bytes] of files) removers.push(proxy.respondWith(prefix + name, { headers: { 'content-type': 'application/json' }, body: Buffer.from(bytes) }));
+  return () => removers.forEach((remove) => remove());
+}

@@ -43,18 +43,22 @@ async function verifiedView(context: CliContext, gun: string, strict: boolean): 
   const server = context.serverFor(gun);
   const notary = context.notary(server);
   const { view } = await loadRepository({ home: context.home, server: notary.serverUrl, gun, fetcher: notary.fetcher(gun) });
-  for (const warning of view.warnings) {
-    context.err.write(`warning: ${gun}: ${warning.role ?? 'a delegation'} failed verification and is left out (${warning.code}: ${warning.message})\n`);
-  }
+  for (const warning of view.warnings) context.err.write(`warning: ${gun}: ${describeWarning(warning)}\n`);
   if (view.stale) {
     context.err.write(`warning: ${gun}: ${view.stale.reason.message}; showing the data verified at ${view.verifiedAt}\n`);
   }
   if (strict && view.warnings.length > 0) {
     const first = view.warnings[0]!;
-    throw new CountersignError(first.code, `--strict: ${first.role ?? 'a delegation'} failed verification: ${first.message}`, first.role ? { role: first.role } : {});
+    throw new CountersignError(first.code, `--strict: ${describeWarning(first)}`, first.role ? { role: first.role } : {});
   }
   if (strict && view.stale) throw new CountersignError(view.stale.reason.code, `--strict: the server could not be reached: ${view.stale.reason.message}`);
   return view;
+}
+
+/** A failed delegation is left out whole; a target without a sha256 is left out of the signed tags. */
+function describeWarning(warning: ErrorInfo): string {
+  if (warning.code === 'target-without-sha256') return `${warning.code}: ${warning.message}`;
+  return `${warning.role ?? 'a delegation'} failed verification and is left out (${warning.code}: ${warning.message})`;
 }
 
 function reportError(context: CliContext, input: string, error: ErrorInfo): void {

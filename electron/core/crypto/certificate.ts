@@ -1,5 +1,5 @@
-// x509 certificates for root keys. Reading uses node's X509Certificate for the key and the CA flag
-// and our DER reader for the subject and validity (exact values, no string re-parsing). Writing
+// x509 certificates for root keys. Reading uses node's X509Certificate for the key and our DER
+// reader for the subject, validity and CA flag (exact values as Go reads them, no string re-parsing). Writing
 // builds the self-signed certificate notary makes at `notary init` (cryptoservice/certificate.go):
 // CN = GUN as subject and issuer, random 128-bit serial, validity now .. now + 10 × 365 days,
 // keyUsage digitalSignature+keyEncipherment (critical), extKeyUsage codeSigning, basicConstraints
@@ -74,7 +74,7 @@ function parseCertificate(pemCert: string): CertificateInfo {
       commonName: commonNameOf(der.expectTagOf(subject, der.TAG.sequence)),
       notBefore: der.readTime(notBefore),
       notAfter: der.readTime(notAfter),
-      isCA: certificate.ca,
+      isCA: basicConstraintsCa(rest.find((field) => field.tag === der.contextTag(3))),
       publicKeySpkiDer: Uint8Array.from(spkiDer(certificate.publicKey)),
       publicKey: certificate.publicKey,
       signatureAlgorithmOid: der.readOid(der.children(der.expectTagOf(signatureAlgorithm, der.TAG.sequence))[0]),
@@ -83,6 +83,23 @@ function parseCertificate(pemCert: string): CertificateInfo {
     if (cause instanceof CountersignError) throw cause;
     throw new CountersignError('pem-invalid', 'the certificate has a malformed structure', { cause });
   }
+}
+
+/**
+ * Go's IsCA: the cA flag of basicConstraints, false without the extension. Not node's `ca`, which is
+ * OpenSSL's X509_check_ca: that also weighs keyUsage and calls self-signed v1 certificates CAs, so a
+ * "CA:TRUE" certificate without keyCertSign would pass as a leaf where notary refuses it.
+ */
+function basicConstraintsCa(extensions: der.DerNode | undefined): boolean {
+  if (extensions === undefined) return false;
+  for (const extension of der.children(der.expectTagOf(der.children(extensions)[0], der.TAG.sequence))) {
+    const [id, ...rest] = der.children(extension, der.TAG.sequence);
+    if (der.readOid(id) !== OID.basicConstraints) continue;
+    const value = der.readDer(der.readOctetString(rest.at(-1)));
+    const [flag] = der.children(value, der.TAG.sequence);
+    return flag?.tag === der.TAG.boolean && flag.content[0] !== 0;
+  }
+  return false;
 }
 
 /** Go keeps the last CN when a subject names several; so do we. Empty when there is none. */

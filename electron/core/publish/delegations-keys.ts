@@ -9,7 +9,8 @@
 import { createPublicKey } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { CountersignError } from '../../../shared/errors';
-import { certificateInfo, SHA1_SIGNATURE_OIDS } from '../crypto/certificate';
+import { certificateInfo } from '../crypto/certificate';
+import { certificateProblem } from '../crypto/certificate-rules';
 import { canonicalKeyIdOf, keyId } from '../crypto/key-id';
 import { encodePemBlock, parsePemBlocks } from '../crypto/pem';
 import { checkNotaryCanUse } from '../crypto/private-key';
@@ -18,7 +19,6 @@ import type { DelegationUpdateChange } from './changes';
 
 /** docker reads at most this much of a public key file. */
 const MAX_KEY_FILE_BYTES = 1 << 20;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface DelegationKey {
   /** The key as the delegating targets file lists it. */
@@ -76,7 +76,7 @@ function bareKey(der: Uint8Array, file: string): PublicKeyJson {
   return { keytype: parsed.asymmetricKeyType === 'rsa' ? 'rsa' : 'ecdsa', keyval: { private: null, public: Buffer.from(der).toString('base64') } };
 }
 
-/** notary's ValidateCertificate: no SHA-1, a sane window, valid now (a day's leeway for clock skew). */
+/** notary's ValidateCertificate (the same rules as for root certificates): no SHA-1, a sane window, valid now. */
 function certificateKey(pem: string, file: string, now: Date): PublicKeyJson {
   let info;
   try {
@@ -86,12 +86,8 @@ function certificateKey(pem: string, file: string, now: Date): PublicKeyJson {
   }
   if (info.publicKey.asymmetricKeyType === 'ed25519') throw refusedEd25519(file);
   checkUsable(info.publicKey, file);
-  if (SHA1_SIGNATURE_OIDS.has(info.signatureAlgorithmOid)) {
-    throw new CountersignError('key-unsupported', `${file}: the certificate is signed with SHA-1, which notary refuses`);
-  }
-  if (info.notBefore > info.notAfter || info.notBefore.getTime() > now.getTime() + DAY_MS || info.notAfter < now) {
-    throw new CountersignError('key-unsupported', `${file}: the certificate is not valid now (${info.notBefore.toISOString()} to ${info.notAfter.toISOString()})`);
-  }
+  const problem = certificateProblem(info, now);
+  if (problem !== undefined) throw new CountersignError('key-unsupported', `${file}: the certificate cannot be used: ${problem}`);
   const keytype = info.publicKey.asymmetricKeyType === 'rsa' ? 'rsa-x509' : 'ecdsa-x509';
   return { keytype, keyval: { private: null, public: Buffer.from(pem).toString('base64') } };
 }

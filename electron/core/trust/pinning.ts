@@ -2,6 +2,8 @@
 // then a CA for the GUN's longest matching prefix, then trust on first use (unless disabled).
 import { X509Certificate } from 'node:crypto';
 import { CountersignError } from '../../../shared/errors';
+import { certificateInfo, type CertificateInfo } from '../crypto/certificate';
+import { certificateProblem } from '../crypto/certificate-rules';
 import { checkThreshold } from '../tuf/checks';
 import type { TrustedSet } from '../tuf/trusted-set';
 
@@ -17,21 +19,18 @@ export interface TrustPinning {
 export function checkFirstRoot(set: TrustedSet, pinning: TrustPinning | undefined): void {
   const root = set.root.signed;
   const rootKeyIds = root.roles.root.keyids;
-  const pinnedIds = pinning?.certs?.[set.gun];
-  if (pinnedIds && pinnedIds.length > 0) {
+  const pinnedIds = pinnedCertIds(set.gun, pinning?.certs);
+  if (pinnedIds !== undefined) {
     const pinned = rootKeyIds.filter((id) => pinnedIds.includes(id));
-    requireSignedBy(set, pinned, `one of the pinned certificates (${pinnedIds.map((i) => i.slice(0, 12)).join(', ')})`);
+    requireSignedBy(set, pinned, `one of the pinned certificates (${pinnedIds.map((i) => i.slice(0, 12)).join(', ') || 'none listed'})`);
     return;
   }
   const ca = pinnedCa(set.gun, pinning?.ca);
   if (ca) {
-    // Like notary's chain verification: a CA outside its validity vouches for nothing.
-    const authorities = splitPem(ca)
-      .map((pem) => new X509Certificate(pem))
-      .filter((authority) => validAt(authority, set.now));
+    const authorities = usableAuthorities(ca, set.now);
     const issued = rootKeyIds.filter((id) => {
       const key = root.keys[id];
-      return key !== undefined && issuedByAny(Buffer.from(key.keyval.public, 'base64').toString('utf8'), authorities);
+      return key !== undefined && chainsToPinnedCa(Buffer.from(key.keyval.public, 'base64').toString('utf8'), authorities, set.now);
     });
     requireSignedBy(set, issued, 'a certificate the pinned CA issued');
     return;
@@ -53,13 +52,78 @@ function requireSignedBy(set: TrustedSet, keyIds: string[], what: string): void 
   }
 }
 
-function issuedByAny(leafPem: string, authorities: X509Certificate[]): boolean {
+/**
+ * Certificate pins for `gun` (notary: NewTrustPinChecker, wildcardMatch): the GUN's own entry when
+ * there is one, even an empty list (which then matches nothing: a pin is never silently dropped),
+ * else the longest "prefix*" entry that matches.
+ */
+export function pinnedCertIds(gun: string, certs: Record<string, string[]> | undefined): string[] | undefined {
+  if (!certs) return undefined;
+  if (Object.hasOwn(certs, gun)) return certs[gun];
+  const wildcard = Object.keys(certs)
+    .filter((pattern) => pattern.endsWith('*') && gun.startsWith(pattern.slice(0, -1)))
+    .sort((a, b) => b.length - a.length)[0];
+  return wildcard === undefined ? undefined : certs[wildcard];
+}
+
+interface ChainCertificate {
+  x509: X509Certificate;
+  info: CertificateInfo;
+}
+
+/** A pinned CA bundle's certificates that notary would load (ValidateCertificate, with expiry). */
+function usableAuthorities(bundle: string, now: Date): ChainCertificate[] {
+  return splitPem(bundle)
+    .map(parseChainCertificate)
+    .filter((c): c is ChainCertificate => c !== undefined && certificateProblem(c.info, now) === undefined);
+}
+
+const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
+const ANY_EXTENDED_KEY_USAGE = '2.5.29.37.0';
+
+/**
+ * CA pinning (notary: trustPinChecker.caCheck, Go's x509 Verify with the root's intermediates): the
+ * root key's leaf must chain, through the valid CA certificates of its own bundle, to a pinned CA;
+ * every certificate of the chain valid now (no leeway, as Go checks chains), issuers CA certificates,
+ * and no extended key usage that excludes server authentication, Go's default usage, which notary
+ * does not override: a leaf restricted to code signing does not chain, in notary or here.
+ */
+function chainsToPinnedCa(leafPem: string, authorities: readonly ChainCertificate[], now: Date): boolean {
+  const bundle = splitPem(leafPem).map(parseChainCertificate);
+  const [leaf, ...rest] = bundle;
+  if (!leaf || bundle.some((c) => c === undefined)) return false;
+  const intermediates = (rest as ChainCertificate[]).filter((c) => c.info.isCA && certificateProblem(c.info, now) === undefined);
+  const usable = (c: ChainCertificate) => validNow(c.info, now) && allowsServerAuth(c.x509);
+  const issues = (issuer: ChainCertificate, child: ChainCertificate) => issuer.info.isCA && usable(issuer) && child.x509.checkIssued(issuer.x509) && verifiesUnder(child, issuer);
+  const reaches = (current: ChainCertificate, unused: ChainCertificate[]): boolean =>
+    authorities.some((authority) => issues(authority, current)) ||
+    unused.some((next, i) => issues(next, current) && reaches(next, unused.filter((_, j) => j !== i)));
+  return usable(leaf) && reaches(leaf, intermediates);
+}
+
+function parseChainCertificate(pem: string): ChainCertificate | undefined {
   try {
-    const leaf = new X509Certificate(leafPem);
-    return authorities.some((authority) => leaf.checkIssued(authority) && leaf.verify(authority.publicKey));
+    return { x509: new X509Certificate(pem), info: certificateInfo(pem) };
   } catch {
-    return false; // a certificate that cannot be parsed was issued by no one we trust
+    return undefined; // a certificate that cannot be parsed was issued by no one we trust
   }
+}
+
+function verifiesUnder(child: ChainCertificate, issuer: ChainCertificate): boolean {
+  try {
+    return child.x509.verify(issuer.x509.publicKey);
+  } catch {
+    return false;
+  }
+}
+
+function validNow(info: CertificateInfo, now: Date): boolean {
+  return info.notBefore.getTime() <= now.getTime() && now.getTime() < info.notAfter.getTime();
+}
+
+function allowsServerAuth(certificate: X509Certificate): boolean {
+  const usages = certificate.keyUsage as string[] | undefined;
+  return usages === undefined || usages.length === 0 || usages.includes(SERVER_AUTH) || usages.includes(ANY_EXTENDED_KEY_USAGE);
 }
 
 function pinnedCa(gun: string, cas: Record<string, string> | undefined): string | undefined {
@@ -68,10 +132,6 @@ function pinnedCa(gun: string, cas: Record<string, string> | undefined): string 
     .filter((p) => gun === p || gun.startsWith(p.endsWith('/') ? p : `${p}/`) || gun.startsWith(p))
     .sort((a, b) => b.length - a.length)[0];
   return prefix === undefined ? undefined : cas[prefix];
-}
-
-function validAt(certificate: X509Certificate, now: Date): boolean {
-  return Date.parse(certificate.validFrom) <= now.getTime() && now.getTime() < Date.parse(certificate.validTo);
 }
 
 function splitPem(bundle: string): string[] {

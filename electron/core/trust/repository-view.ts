@@ -4,6 +4,7 @@ import type { KeyView, RepositoryView, RoleView, SignedTagView, SignerView } fro
 import type { ErrorInfo } from '../../../shared/errors';
 import { certificateInfo } from '../crypto/certificate';
 import { canonicalKeyIdOf } from '../crypto/key-id';
+import { targetDigestProblem } from '../tuf/checks';
 import type { Envelope, PublicKeyJson, TargetsSigned } from '../tuf/metadata';
 import type { TrustedSet } from '../tuf/trusted-set';
 import type { DelegationFailure } from '../tuf/updater';
@@ -23,6 +24,7 @@ export interface ViewContext {
 export function buildRepositoryView(set: TrustedSet, failures: readonly DelegationFailure[], context: ViewContext): RepositoryView {
   const targetRoles = verifiedTargetRoles(set);
   const declared = declaredDelegations(set);
+  const tags = signedTags(targetRoles);
   const view: RepositoryView = {
     gun: set.gun,
     server: context.server,
@@ -30,13 +32,13 @@ export function buildRepositoryView(set: TrustedSet, failures: readonly Delegati
     source: context.source,
     roles: roleViews(set, declared, failures),
     keys: keyViews(set),
-    signedTags: signedTags(targetRoles),
+    signedTags: tags.rows,
     signers: signers(declared),
     administrativeKeys: {
       root: [...set.root.signed.roles.root.keyids],
       repository: [...set.root.signed.roles.targets.keyids],
     },
-    warnings: failures.map((f) => f.error),
+    warnings: [...failures.map((f) => f.error), ...tags.leftOut],
   };
   if (context.stale) view.stale = context.stale;
   return view;
@@ -80,19 +82,26 @@ function declaredDelegations(set: TrustedSet): DeclaredDelegation[] {
  * docker's rule: a tag is signed when targets or targets/releases holds it; its signers are the
  * other roles holding the same tag with the same digest ("Repo Admin" when there are none).
  */
-function signedTags(roles: [string, Envelope<TargetsSigned>][]): SignedTagView[] {
+function signedTags(roles: [string, Envelope<TargetsSigned>][]): { rows: SignedTagView[]; leftOut: ErrorInfo[] } {
   // Keyed by tag and base64 digest as stored: converting to hex only for the rows shown keeps a
   // 15,000-target repository cheap.
   const released = new Map<string, { row: SignedTagView; sha256: string }>();
   const keyOf = (tag: string, sha256: string | undefined) => `${tag}\u0000${sha256 ?? ''}`;
+  const leftOut: ErrorInfo[] = [];
   for (const [role, envelope] of roles) {
     if (role !== 'targets' && role !== RELEASES) continue;
+    const unpullable: string[] = [];
     for (const [tag, meta] of Object.entries(envelope.signed.targets)) {
+      if (targetDigestProblem(meta) !== undefined) {
+        unpullable.push(tag);
+        continue;
+      }
       const key = keyOf(tag, meta.hashes.sha256);
       const entry = released.get(key) ?? { row: { tag, digest: '', size: meta.length, signers: [], roles: [] }, sha256: meta.hashes.sha256 ?? '' };
       entry.row.roles.push(role);
       released.set(key, entry);
     }
+    if (unpullable.length > 0) leftOut.push(leftOutWarning(role, unpullable, envelope));
   }
   for (const [role, envelope] of roles) {
     if (role === 'targets' || role === RELEASES) continue;
@@ -110,7 +119,20 @@ function signedTags(roles: [string, Envelope<TargetsSigned>][]): SignedTagView[]
     if (row.signers.length === 0) row.signers.push(REPO_ADMIN);
     rows.push(row);
   }
-  return sortNatural(rows, (row) => row.tag);
+  return { rows: sortNatural(rows, (row) => row.tag), leftOut };
+}
+
+/** One warning per role for the targets that are not signed tags, naming a few and why. */
+function leftOutWarning(role: string, tags: string[], envelope: Envelope<TargetsSigned>): ErrorInfo {
+  const sorted = sortNatural(tags, (tag) => tag);
+  const named = sorted.slice(0, 5).map((tag) => JSON.stringify(tag)).join(', ');
+  const more = sorted.length > 5 ? ` and ${sorted.length - 5} more` : '';
+  const why = targetDigestProblem(envelope.signed.targets[sorted[0]!]!) ?? '';
+  return {
+    code: 'target-without-sha256',
+    message: `${role} signs ${named}${more} without a usable sha256 (${why}): not shown as signed tags`,
+    role,
+  };
 }
 
 /** docker lists every delegation but targets/releases, with canonical (bare public key) IDs. */

@@ -3,8 +3,9 @@
 import { createHash } from 'node:crypto';
 import { CountersignError } from '../../../shared/errors';
 import { canonicalBytes } from './canonical';
-import type { Envelope, FileMeta, PublicKeyJson, RoleKeys, RootSigned } from './metadata';
-import { certificateInfo, type CertificateInfo } from '../crypto/certificate';
+import type { Envelope, FileMeta, PublicKeyJson, RoleKeys, RootSigned, TargetsSigned } from './metadata';
+import { checkDelegationName, checkDirectChild, TOP_LEVEL_ROLES } from './role-names';
+import { certificateProblem, leafCertificateOf } from '../crypto/certificate-rules';
 import { canonicalKeyIdOf, keyId } from '../crypto/key-id';
 import { verifySignature } from '../crypto/verify';
 
@@ -141,10 +142,12 @@ export function checkFileMeta(bytes: Uint8Array, meta: FileMeta, roleName: strin
 }
 
 /**
- * Notary's root keys are certificates bound to the repository: CN = GUN and within their validity.
- * A certificate for another repository or an expired one does not count towards the threshold.
- * Without `now`, validity in time is not checked (see TrustedSet: a trusted root whose certificate
- * expired may still vouch for its successor).
+ * Notary's root keys are certificates bound to the repository (trustpinning/certs.go
+ * validRootLeafCerts, tuf/utils/x509.go ValidateCertificate): a bundle with one leaf first, CN = GUN,
+ * no SHA-1, a usable key, and a validity window around `now` (a day's leeway on notBefore). A
+ * certificate failing any of these does not count towards the threshold. Without `now`, validity in
+ * time is not checked (notary's checkExpiry = false, used for the trusted root: a trusted root whose
+ * certificate expired may still vouch for its successor); everything else still is.
  */
 export function usableRootKey(gun: string, now: Date | undefined): (id: string, key: PublicKeyJson) => boolean {
   return (_id, key) => rootCertificateProblem(key, gun, now) === undefined;
@@ -152,17 +155,13 @@ export function usableRootKey(gun: string, now: Date | undefined): (id: string, 
 
 export function rootCertificateProblem(key: PublicKeyJson, gun: string, now: Date | undefined): string | undefined {
   if (key.keytype !== 'ecdsa-x509' && key.keytype !== 'rsa-x509') return `a ${key.keytype} key is not a certificate`;
-  let cert: CertificateInfo;
-  try {
-    cert = certificateInfo(Buffer.from(key.keyval.public, 'base64').toString('utf8'));
-  } catch {
-    return 'its certificate cannot be parsed';
-  }
+  const bundle = leafCertificateOf(Buffer.from(key.keyval.public, 'base64').toString('utf8'));
+  if (typeof bundle === 'string') return bundle;
+  const cert = bundle.leaf;
+  // Mix-and-match of repositories: a certificate for another GUN. notary also accepts a CN ending in
+  // "*" as a prefix of the GUN; we accept only the exact GUN, which is what notary init writes.
   if (cert.commonName !== gun) return `its certificate is for "${cert.commonName}", not "${gun}"`;
-  if (now === undefined) return undefined;
-  if (cert.notAfter.getTime() <= now.getTime()) return `its certificate expired on ${cert.notAfter.toISOString()}`;
-  if (cert.notBefore.getTime() > now.getTime()) return `its certificate is not valid before ${cert.notBefore.toISOString()}`;
-  return undefined;
+  return certificateProblem(cert, now);
 }
 
 /** A root whose own root keys are all unusable can never be trusted, whatever signed it. */
@@ -178,6 +177,87 @@ export function checkRootCertificates(root: RootSigned, gun: string, now: Date |
       role: 'root',
     });
   }
+}
+
+/** Root's own structure (notary: isValidRootStructure): version 1 or later, every role's keys included. */
+export function checkRootStructure(root: RootSigned): void {
+  checkVersionAtLeastOne(root.version, 'root');
+  for (const role of TOP_LEVEL_ROLES) checkRoleKeysListed(root.roles[role], root.keys, role, 'root');
+}
+
+/**
+ * A role that lists a key it does not include (notary: isValidRootRoleStructure, "key ID specified
+ * without corresponding key"): notary refuses the whole file; a key that is not there can never
+ * sign, so quietly counting without it would hide a broken or tampered file.
+ */
+export function checkRoleKeysListed(role: RoleKeys, keys: Readonly<Record<string, PublicKeyJson>>, roleName: string, listedBy: string): void {
+  const missing = role.keyids.find((id) => !Object.hasOwn(keys, id));
+  if (missing !== undefined) {
+    throw new CountersignError('metadata-malformed', `${listedBy} lists key ${short(missing)} for ${roleName} without including that key`, { role: listedBy });
+  }
+}
+
+/** notary (isValid*Structure): "version cannot be less than one". Version 0 is never published. */
+export function checkVersionAtLeastOne(version: number, roleName: string): void {
+  if (version < 1) throw new CountersignError('metadata-malformed', `${roleName} has version ${version}; versions start at 1`, { role: roleName });
+}
+
+const HASH_BYTES = { sha256: 32, sha512: 64 } as const;
+/**
+ * Canonical base64 of exactly 32 / 64 bytes (the last character carries only the bits that are
+ * left): a regular expression, not a decode, since a large targets file has tens of thousands.
+ */
+const HASH_BASE64 = { sha256: /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/, sha512: /^[A-Za-z0-9+/]{85}[AQgw]==$/ } as const;
+
+/**
+ * The hashes a parent lists for a file must be hashes at all (notary: CheckValidHashStructures): a
+ * sha256 of 32 bytes, a sha512 of 64. With `requireSha256` (timestamp's snapshot, snapshot's root
+ * and targets: notary's IsValidTimestampStructure / IsValidSnapshotStructure), the file must be
+ * listed, with a sha256. Refused with the codes checkFileMeta would give (the file cannot be matched).
+ */
+export function checkFileMetaHashes(meta: FileMeta | undefined, file: string, listedBy: string, requireSha256: boolean): void {
+  if (meta === undefined) throw new CountersignError('role-missing', `${listedBy} does not list ${file}`, { role: file });
+  const fail = (why: string) => new CountersignError('hash-mismatch', `${listedBy} ${why}, so nothing pins its bytes`, { role: file });
+  if (requireSha256 && meta.hashes.sha256 === undefined) throw fail(`lists no sha256 for ${file}`);
+  for (const algorithm of ['sha256', 'sha512'] as const) {
+    const hash = meta.hashes[algorithm];
+    if (hash !== undefined && !HASH_BASE64[algorithm].test(hash)) {
+      throw fail(`lists a ${algorithm} for ${file} that is not ${HASH_BYTES[algorithm]} bytes`);
+    }
+  }
+}
+
+/**
+ * Every delegation a targets file grants must have a valid name, be a direct child of the file's
+ * role, appear once and list only keys the file includes (notary: isValidTargetsStructure refuses
+ * the whole file otherwise; a name listed twice it resolves to the first entry). Checked when the
+ * file is admitted, before any request is made for those names.
+ */
+export function checkDelegationsOf(targets: TargetsSigned, roleName: string): void {
+  const delegations = targets.delegations;
+  if (!delegations) return;
+  const seen = new Set<string>();
+  for (const role of delegations.roles) {
+    checkDelegationName(role.name, roleName);
+    // Two entries for one name leave open which keys count (notary takes the first): refused.
+    if (seen.has(role.name)) throw new CountersignError('metadata-malformed', `${roleName} delegates ${role.name} twice`, { role: roleName });
+    seen.add(role.name);
+    checkDirectChild(role.name, roleName);
+    checkRoleKeysListed(role, delegations.keys, role.name, roleName);
+  }
+}
+
+/**
+ * A target is a signed tag only with a sha256 of 32 bytes: that is the digest docker pulls by, and
+ * the only hash docker, notary and the registry agree on. A target listing only sha512 (notary
+ * accepts it) or a sha256 that is not 32 bytes vouches for no image anyone can pull; it is left out,
+ * with this reason, never shown with an empty digest.
+ */
+export function targetDigestProblem(meta: FileMeta): string | undefined {
+  const sha256 = meta.hashes.sha256;
+  if (sha256 === undefined) return 'it lists no sha256, the digest docker pulls by';
+  if (!HASH_BASE64.sha256.test(sha256)) return 'its sha256 is not 32 bytes';
+  return undefined;
 }
 
 export function sha256Hex(bytes: Uint8Array): string {

@@ -2,10 +2,10 @@
 // unknown fields are kept, so that re-signing a role we did not write leaves it byte-faithful.
 import { z } from 'zod';
 import { CountersignError } from '../../../shared/errors';
+import { isDelegationName } from './role-names';
 import { parseStrictJsonWithMembers } from './strict-json';
 
-export const TOP_LEVEL_ROLES = ['root', 'targets', 'snapshot', 'timestamp'] as const;
-export type TopLevelRole = (typeof TOP_LEVEL_ROLES)[number];
+export { TOP_LEVEL_ROLES, type TopLevelRole } from './role-names';
 
 const keyTypeSchema = z.enum(['ecdsa', 'ecdsa-x509', 'ed25519', 'rsa', 'rsa-x509']);
 // RFC 3339 with a zone; Go writes a variable number of fractional digits.
@@ -57,7 +57,8 @@ export const delegatedRoleSchema = roleKeysSchema.extend({
     .array(hexKeyId)
     .nullable()
     .transform((ids) => ids ?? []),
-  name: z.string().regex(/^targets\/[^/]+(\/[^/]+)*$/, 'a role under targets/'),
+  // Any string here: whether it is a valid role name is the named check checkDelegationsOf.
+  name: z.string(),
   paths: z.array(z.string()).optional(),
   path_hash_prefixes: z.array(z.string()).optional(),
 });
@@ -147,7 +148,7 @@ const envelopeSchema = z.object({ signed: z.record(z.string(), z.unknown()), sig
 /** Delegated roles ("targets/x") are Targets metadata. */
 export function kindOfRole(role: string): MetadataKind {
   if (role === 'root' || role === 'snapshot' || role === 'timestamp' || role === 'targets') return role;
-  if (role.startsWith('targets/')) return 'targets';
+  if (isDelegationName(role)) return 'targets';
   throw new CountersignError('invalid-input', `"${role}" is not a TUF role name`);
 }
 
@@ -163,7 +164,8 @@ export function parseEnvelope<K extends MetadataKind>(role: string, kind: K, byt
   }
   // Checked before the full schema so that e.g. a snapshot served as timestamp says so plainly.
   const type = outer.data.signed['_type'];
-  if (typeof type !== 'string' || type.toLowerCase() !== kind) {
+  // Exactly as notary writes and compares it (ValidTUFType): "Targets", never "targets" or "TARGETS".
+  if (type !== capitalise(kind)) {
     throw new CountersignError('metadata-wrong-type', `${role}.json has _type ${JSON.stringify(type)}, expected ${capitalise(kind)}`, { role });
   }
   const signed = signedSchemas[kind].safeParse(outer.data.signed);

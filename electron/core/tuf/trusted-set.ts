@@ -12,15 +12,25 @@
 //   which notary does not remember).
 // - Everything must be unexpired at the one `now` read at the start of the refresh.
 // - A delegation is signed by the keys its parent delegates to it, and may only list targets
-//   inside its own and every ancestor's paths.
+//   inside its paths as restricted by every ancestor's.
+// - Every name a targets file delegates to is a valid notary role name and a direct child of that
+//   file's role, listed once, with keys the file includes: checked when the file is admitted, so no
+//   request is ever made for a name that is not.
+// - Timestamp vouches for snapshot, and snapshot for root and targets, by sha256; every listed hash
+//   has its algorithm's length. Root keys are certificates notary accepts (see checks.ts).
+// The rules against notary's, one by one: README.md in this folder.
 // It does no I/O: fetching, caching and the retry on root rotation are the updater's job.
 import { CountersignError } from '../../../shared/errors';
 import {
+  checkDelegationsOf,
   checkFileMeta,
+  checkFileMetaHashes,
   checkKeyIds,
   checkNotExpired,
   checkRootCertificates,
+  checkRootStructure,
   checkThreshold,
+  checkVersionAtLeastOne,
   checkVersionNotBelow,
   usableRootKey,
 } from './checks';
@@ -37,7 +47,6 @@ import {
   type TargetsSigned,
   type TimestampSigned,
 } from './metadata';
-import { createHash } from 'node:crypto';
 
 export interface TrustedSetOptions {
   gun: string;
@@ -78,6 +87,7 @@ export class TrustedSet {
     this.now = options.now;
     this.trustedVersions = options.trustedVersions ?? {};
     const root = parseEnvelope('root', 'root', trustedRootBytes);
+    checkRootStructure(root.signed);
     checkKeyIds(root.signed.keys, Object.keys(root.signed.keys), 'root');
     checkRootCertificates(root.signed, this.gun, undefined);
     checkThreshold(root, root.signed.roles.root, root.signed.keys, 'root', usableRootKey(this.gun, undefined));
@@ -113,6 +123,7 @@ export class TrustedSet {
         role: 'root',
       });
     }
+    checkRootStructure(next.signed);
     checkKeyIds(next.signed.keys, Object.keys(next.signed.keys), 'root');
     try {
       checkThreshold(next, old.roles.root, old.keys, 'root');
@@ -136,7 +147,7 @@ export class TrustedSet {
   /** True when snapshot vouches for exactly the root we trust; false means a rotation happened. */
   rootMatchesSnapshot(): boolean {
     const meta = this.requireSnapshot().signed.meta['root'];
-    if (!meta) return true; // notary always lists root; tolerate its absence as "no news about root"
+    if (!meta) throw misuse('rootMatchesSnapshot with a snapshot that lists no root'); // updateSnapshot refuses those
     try {
       checkFileMeta(this.rootEnvelope.bytes, meta, 'root');
       return true;
@@ -148,7 +159,9 @@ export class TrustedSet {
   updateTimestamp(bytes: Uint8Array): void {
     if (this.snapshotEnvelope) throw misuse('updateTimestamp after snapshot');
     const root = this.rootEnvelope.signed;
-    this.timestampEnvelope = this.admit('timestamp', 'timestamp', bytes, { role: root.roles.timestamp, keys: root.keys });
+    const timestamp = this.admit('timestamp', 'timestamp', bytes, { role: root.roles.timestamp, keys: root.keys });
+    checkFileMetaHashes(timestamp.signed.meta.snapshot, 'snapshot', 'timestamp', true);
+    this.timestampEnvelope = timestamp;
   }
 
   /** What timestamp says snapshot must be: the updater uses it to fetch by hash and cap the size. */
@@ -161,7 +174,9 @@ export class TrustedSet {
   updateSnapshot(bytes: Uint8Array): void {
     if (this.targetsEnvelope) throw misuse('updateSnapshot after targets');
     const root = this.rootEnvelope.signed;
-    this.snapshotEnvelope = this.admit('snapshot', 'snapshot', bytes, { role: root.roles.snapshot, keys: root.keys, meta: this.snapshotMeta() });
+    const snapshot = this.admit('snapshot', 'snapshot', bytes, { role: root.roles.snapshot, keys: root.keys, meta: this.snapshotMeta() });
+    checkSnapshotMeta(snapshot.signed);
+    this.snapshotEnvelope = snapshot;
   }
 
   /** The length and hashes snapshot lists for a targets or delegation role, if it lists it. */
@@ -171,7 +186,9 @@ export class TrustedSet {
 
   updateTargets(bytes: Uint8Array): void {
     const root = this.rootEnvelope.signed;
-    this.targetsEnvelope = this.admit('targets', 'targets', bytes, { role: root.roles.targets, keys: root.keys, meta: this.requireMeta('targets') });
+    const targets = this.admit('targets', 'targets', bytes, { role: root.roles.targets, keys: root.keys, meta: this.requireMeta('targets') });
+    checkDelegationsOf(targets.signed, 'targets');
+    this.targetsEnvelope = targets;
   }
 
   /** The delegations a verified targets role grants, in its priority order. */
@@ -185,16 +202,15 @@ export class TrustedSet {
 
   updateDelegation(grant: DelegationGrant, bytes: Uint8Array): void {
     const name = grant.role.name;
-    // A parent may only delegate to its own children: targets/a cannot hand out targets/b/c.
-    if (!name.startsWith(`${grant.parent}/`) || name.slice(grant.parent.length + 1).includes('/')) {
-      throw new CountersignError('delegation-path', `${grant.parent} delegates ${name}, which is not its direct child`, { role: name });
-    }
+    // The name was checked (valid, a direct child of its parent) when the parent was admitted.
     const delegation = this.admit(name, 'targets', bytes, { role: grant.role, keys: grant.keys, meta: this.requireMeta(name) });
-    const limits = [...grant.ancestorLimits, grant.role];
+    checkDelegationsOf(delegation.signed, name);
+    // notary ignores such targets; we refuse the role that lists them, so that nothing outside its
+    // paths is ever shown as signed by it, and the warning says why.
+    const allowed = effectivePaths([...grant.ancestorLimits, grant.role]);
     for (const target of Object.keys(delegation.signed.targets)) {
-      const outside = limits.find((limit) => !pathAllowed(limit, target));
-      if (outside) {
-        throw new CountersignError('delegation-path', `${name} lists "${target}", outside the paths delegated to ${outside.name}`, { role: name });
+      if (!allowed.some((prefix) => target.startsWith(prefix))) {
+        throw new CountersignError('delegation-path', `${name} lists "${target}", outside the paths delegated to it (within its parents' paths)`, { role: name });
       }
     }
     this.delegationEnvelopes.set(name, delegation);
@@ -226,6 +242,7 @@ export class TrustedSet {
     const envelope = parseEnvelope(name, kind, bytes);
     checkKeyIds(trust.keys, trust.role.keyids, name);
     checkThreshold(envelope, trust.role, trust.keys, name);
+    checkVersionAtLeastOne(envelope.signed.version, name);
     checkVersionNotBelow(envelope.signed.version, this.trustedVersions[name], name);
     checkNotExpired(envelope.signed.expires, this.now, name);
     return envelope;
@@ -243,15 +260,37 @@ export class TrustedSet {
   }
 }
 
-/** notary's rule: a path matches when it starts with one of the role's paths, or its hash with a prefix. */
+/**
+ * Snapshot must vouch for root and targets by sha256 (notary: IsValidSnapshotStructure), and every
+ * hash it lists must have its algorithm's length, or the bytes it vouches for are not pinned at all.
+ */
+function checkSnapshotMeta(snapshot: SnapshotSigned): void {
+  checkFileMetaHashes(snapshot.meta['root'], 'root', 'snapshot', true);
+  checkFileMetaHashes(snapshot.meta['targets'], 'targets', 'snapshot', true);
+  for (const [name, meta] of Object.entries(snapshot.meta)) checkFileMetaHashes(meta, name, 'snapshot', false);
+}
+
+/**
+ * notary's rule (tuf/data/roles.go checkPaths): a target is inside a role's paths when it starts
+ * with one of them. path_hash_prefixes is a TUF field notary does not know: it widens nothing.
+ */
 export function pathAllowed(role: DelegatedRole, target: string): boolean {
-  if (role.paths?.some((prefix) => target.startsWith(prefix))) return true;
-  const prefixes = role.path_hash_prefixes;
-  if (prefixes && prefixes.length > 0) {
-    const hash = createHash('sha256').update(target).digest('hex');
-    return prefixes.some((p) => hash.startsWith(p));
+  return (role.paths ?? []).some((prefix) => target.startsWith(prefix));
+}
+
+/**
+ * Delegation path escape (notary: DelegationRole.Restrict, RestrictDelegationPathPrefixes): a
+ * delegation's paths count only where they lie inside its parent's, level by level, so a child that
+ * claims "" under a parent limited to "team/" gets nothing, not "team/". The effective paths of the
+ * chain, from targets (all paths) down to the last role.
+ */
+export function effectivePaths(chain: readonly DelegatedRole[]): string[] {
+  let paths = [''];
+  for (const role of chain) {
+    const parent = paths;
+    paths = (role.paths ?? []).filter((path) => parent.some((prefix) => path.startsWith(prefix)));
   }
-  return false;
+  return paths;
 }
 
 /** Calling the set out of order is a programming error, not bad data. */

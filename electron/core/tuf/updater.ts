@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { CountersignError, toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import { mapLimit } from '../net/map-limit';
 import { LIMITS } from './limits';
+import { checkMetadataFileName } from './role-names';
 import type { FileMeta } from './metadata';
 import { TrustedSet, type DelegationGrant } from './trusted-set';
 import type { StoredRepository } from '../state/metadata-cache';
@@ -218,6 +219,8 @@ function countingFetcher(fetcher: MetadataFetcher, signal: AbortSignal | undefin
   let downloads = 0;
   const optional = async (name: string, maxBytes: number, role: string) => {
     if (signal?.aborted) throw new CountersignError('cancelled', 'the refresh was cancelled');
+    // Role names come from metadata: none may become a request outside the repository's path.
+    checkMetadataFileName(name);
     downloads++;
     try {
       return await fetcher.fetch(name, maxBytes, signal);

@@ -5,16 +5,19 @@
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import {
   dockerSigners,
   makeTempDir,
+  notaryCli,
   notaryTargetsOnly,
   rotatedRoot,
+  serveForgedRepository,
   startMitm,
   startNotaryServer,
   versionOf,
+  type CommandResult,
   type DockerSignersFixture,
   type MitmProxy,
   type NotaryRepoFixture,
@@ -22,6 +25,9 @@ import {
   type RotatedRootFixture,
 } from '../../stack';
 import { countersign, dockerFieldsOf, type CliResult } from '../inspect/run-countersign';
+import { newRootKey, RepoSimulator, type SimKey } from '../../helpers/repo-simulator';
+import { openSslRootKey } from '../../helpers/openssl-certs';
+import { makeTestCa } from '../../helpers/ca-root';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const FAILURE_RECORD = 'attempt.json';
@@ -402,6 +408,113 @@ describe('countersign inspect behind a tampering man in the middle', () => {
       assert.equal(result.code, 0, result.stderr);
       assert.equal(mitm.requestCount(), 1);
       assert.equal(mitm.requestCount(timestampPath(signed.gun)), 1);
+    });
+  });
+
+  // A man in the middle on first use can serve a repository of its own making: a root whose
+  // certificate names the GUN is all trust on first use asks for. What is left to stop it are the
+  // rules on names and certificates, each first checked against the real notary client.
+  describe('a forged repository served on first use', () => {
+    let forgedCount = 0;
+    /** A fresh GUN served by the proxy from a simulated repository built by `setup`. */
+    function forge(setup: (sim: RepoSimulator) => void, rootKey?: (gun: string) => SimKey): { gun: string; prefix: string } {
+      const gun = `example.com/forged/case${++forgedCount}`;
+      const sim = new RepoSimulator({ gun, ...(rootKey ? { rootKey: rootKey(gun) } : {}) });
+      sim.addDelegation('targets/releases');
+      sim.addTarget('targets', 'v1', { sha256Hex: 'ab'.repeat(32) }).addTarget('targets/releases', 'v1', { sha256Hex: 'ab'.repeat(32) });
+      setup(sim);
+      sim.publish();
+      serveForgedRepository(mitm, gun, sim.files);
+      return { gun, prefix: `/v2/${gun}/_trust/tuf/` };
+    }
+
+    /** `notary list GUN` through the proxy with a fresh trust dir: what the reference client makes of it. */
+    function notaryList(gun: string): Promise<CommandResult> {
+      return notaryCli({ server: mitm.url, caFile: mitm.caFile }).run(['list', gun]);
+    }
+
+    it('is shown when its names and certificates are valid: the control case, which notary accepts too', async () => {
+      const { gun } = forge(() => undefined);
+      const listed = await notaryList(gun);
+      assert.equal(listed.code, 0, listed.stderr);
+      assert.match(listed.stdout, /v1/);
+      const result = await inspect(emptyHome(), gun);
+      assert.equal(result.code, 0, result.stderr);
+    });
+
+    const names: [string, string][] = [
+      ['../ segments reaching another repository', 'targets/../../../../other/repo/_trust/tuf/targets'],
+      ['backslashes, which a URL parser reads as slashes', 'targets\\..\\..\\..\\escape'],
+      ['300 characters', `targets/${'a'.repeat(292)}`],
+    ];
+    for (const [what, name] of names) {
+      it(`refuses a delegation name with ${what} before any request for it, writing nothing outside the home (notary refuses it too)`, async (t) => {
+        const { gun, prefix } = forge((sim) => sim.addDelegationTo('targets', name));
+        const listed = await notaryList(gun);
+        assert.notEqual(listed.code, 0, `notary accepted it: ${listed.stdout}`);
+        t.diagnostic(`notary: ${(listed.stderr + listed.stdout).trim().split('\n').slice(-2).join(' | ')}`);
+        const outside = (path: string): boolean => !path.startsWith(prefix);
+        const before = mitm.requestCount(outside);
+        const parent = makeTempDir('tamper-parent');
+        const home = join(parent, 'home');
+        await mkdir(home);
+        await assertRefused(home, gun, 'role-name-invalid', 'targets');
+        assert.equal(mitm.requestCount(outside), before, 'a request left the repository path');
+        assert.deepEqual(await readdir(parent), ['home'], 'something was written outside the home');
+      });
+    }
+
+    const certificates: [string, (gun: string) => SimKey][] = [
+      ['signed with SHA-1', (gun) => openSslRootKey(gun, { digest: 'sha1' })],
+      ['with a 1024-bit RSA key', (gun) => openSslRootKey(gun, { key: 'rsa-1024' })],
+      ['a CA certificate', (gun) => openSslRootKey(gun, { ca: true })],
+      ['expired', (gun) => newRootKey(gun, { notBefore: new Date(Date.now() - 30 * DAY_MS), validityDays: 10 })],
+      ['valid only from two days from now', (gun) => newRootKey(gun, { notBefore: new Date(Date.now() + 2 * DAY_MS) })],
+    ];
+    for (const [what, rootKey] of certificates) {
+      it(`refuses a first root whose certificate is ${what} (notary refuses it too)`, async (t) => {
+        const { gun } = forge(() => undefined, rootKey);
+        const listed = await notaryList(gun);
+        assert.notEqual(listed.code, 0, `notary accepted it: ${listed.stdout}`);
+        t.diagnostic(`notary: ${(listed.stderr + listed.stdout).trim().split('\n').slice(-2).join(' | ')}`);
+        await assertRefused(emptyHome(), gun, 'root-certificate', 'root');
+      });
+    }
+
+    it('with a CA pinned, refuses a root certificate restricted to code signing and accepts one without that restriction, as notary does', async () => {
+      const ca = makeTestCa('Forged-case CA');
+      const dir = makeTempDir('ca-pin');
+      const caFile = join(dir, 'ca.pem');
+      await writeFile(caFile, ca.certPem);
+      for (const [extendedKeyUsage, accepted] of [[undefined, true], ['codeSigning', false]] as const) {
+        const { gun } = forge(() => undefined, (name) => ca.issueRootKey(name, extendedKeyUsage === undefined ? {} : { extendedKeyUsage }));
+        const config = join(dir, `notary-${extendedKeyUsage ?? 'any'}.json`);
+        await writeFile(config, JSON.stringify({ trust_pinning: { ca: { [gun]: caFile } } }));
+        const listed = await notaryCli({ server: mitm.url, caFile: mitm.caFile }).run(['-c', config, 'list', gun]);
+        assert.equal(listed.code === 0, accepted, `notary (${extendedKeyUsage ?? 'no extended key usage'}): ${listed.stderr}`);
+        const home = emptyHome();
+        await writeFile(join(home, 'trust-pinning.json'), JSON.stringify({ ca: { [gun]: caFile } }));
+        const result = await inspect(home, gun);
+        assert.equal(result.code === 0, accepted, result.stderr);
+        if (!accepted) assert.match(result.stderr, /root-pin-mismatch \[root\]/);
+      }
+    });
+
+    it('leaves out a tag whose only hash is sha512 and says why (notary lists it; it names no image docker can pull)', async () => {
+      const sha512 = { hashes: { sha512: Buffer.alloc(64, 7).toString('base64') }, length: 10 };
+      const { gun } = forge((sim) => {
+        sim.editTargets('targets', (t) => (t.targets['v2'] = sha512));
+        sim.editTargets('targets/releases', (t) => (t.targets['v2'] = sha512));
+      });
+      const listed = await notaryList(gun);
+      assert.equal(listed.code, 0, listed.stderr);
+      assert.match(listed.stdout, /\bv2\b/);
+      const result = await inspect(emptyHome(), gun);
+      assert.equal(result.code, 0, result.stderr);
+      const [entry] = dockerFieldsOf(result.stdout);
+      assert.deepEqual((entry?.['SignedTags'] as { SignedTag: string }[]).map((row) => row.SignedTag), ['v1']);
+      assert.ok(!result.stdout.includes('"Digest": ""'), 'an empty digest was printed');
+      assert.match(result.stderr, /target-without-sha256/);
     });
   });
 });

@@ -117,9 +117,9 @@ describe('a configured CA pin', () => {
     otherCa = makeTestCa('Some Other CA');
   });
 
-  function issuedBy(authority: TestCa): RepoSimulator {
+  function issuedBy(authority: TestCa, options: { extendedKeyUsage?: string } = {}): RepoSimulator {
     return releasedRepository((s) => {
-      const key = authority.issueRootKey(s.gun);
+      const key = authority.issueRootKey(s.gun, options);
       s.replaceRoleKeys('root', [key], 1);
       s.setSigners('root', [key]);
     });
@@ -164,5 +164,47 @@ describe('a configured CA pin', () => {
   it('refuses a self-signed first root when a CA is pinned', async () => {
     const sim = releasedRepository();
     await assert.rejects(load(sim, { pinning: { ca: { [sim.gun]: ca.certPem } } }), refusal('root-pin-mismatch', 'root'));
+  });
+
+  it("accepts a root whose certificate an intermediate issued, chaining through the intermediate in the root key's bundle", async () => {
+    const sim = issuedBy(ca.issueIntermediate('Countersign Intermediate'));
+    await load(sim, { pinning: { ca: { [sim.gun]: ca.certPem }, disableTofu: true } });
+  });
+
+  it('refuses a chain through a certificate that is not a CA: a bundle with two leaves names no one key (parseAllCerts)', async () => {
+    const sim = issuedBy(ca.issueIntermediate('Not A CA', { ca: false }));
+    await assert.rejects(load(sim, { pinning: { ca: { [sim.gun]: ca.certPem } } }), refusal('root-certificate', 'root'));
+  });
+
+  // Go's chain verification (notary's caCheck passes no key usage, so Go asks for server auth): a
+  // leaf restricted to code signing does not chain, one allowed server auth does.
+  it('refuses a CA-issued root whose certificate is restricted to code signing, as notary does', async () => {
+    const sim = issuedBy(ca, { extendedKeyUsage: 'codeSigning' });
+    await assert.rejects(load(sim, { pinning: { ca: { [sim.gun]: ca.certPem } } }), refusal('root-pin-mismatch', 'root'));
+  });
+
+  it('accepts a CA-issued root whose certificate allows server authentication', async () => {
+    const sim = issuedBy(ca, { extendedKeyUsage: 'serverAuth,codeSigning' });
+    await load(sim, { pinning: { ca: { [sim.gun]: ca.certPem }, disableTofu: true } });
+  });
+});
+
+describe('certificate pins as notary matches them', () => {
+  it('applies a wildcard pin ("example.com/countersign/*") to the GUNs it covers', async () => {
+    const sim = releasedRepository();
+    const other = releasedRepository();
+    const pinning = { certs: { 'example.com/countersign/*': [other.root.roles.root.keyids[0]!] }, disableTofu: true };
+    await assert.rejects(load(sim, { pinning }), refusal('root-pin-mismatch', 'root'));
+  });
+
+  it('treats a GUN pinned to an empty list as pinned to nothing, never as unpinned', async () => {
+    const sim = releasedRepository();
+    await assert.rejects(load(sim, { pinning: { certs: { [sim.gun]: [] } } }), refusal('root-pin-mismatch', 'root'));
+  });
+
+  it('prefers the exact GUN over a wildcard', async () => {
+    const sim = releasedRepository();
+    const pinning = { certs: { [sim.gun]: [sim.root.roles.root.keyids[0]!], 'example.com/*': ['ab'.repeat(32)] } };
+    await load(sim, { pinning });
   });
 });
