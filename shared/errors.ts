@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   'auth-required',
   'auth-failed',
   'repository-not-found',
+  'not-notary-server', // something answered, but not notary's API (a registry's 404 page, HTML, 405)
   'publish-conflict', // someone else published meanwhile (notary: 400 VERSION)
   'publish-rejected', // the server refused the update (notary: 400 INVALID_UPDATE)
   'timeout',

@@ -4,7 +4,8 @@ import { keychainSecretStore, openKeyVault, type SecretStore } from '../core/key
 import type { ServerConfig } from '../../shared/schemas/settings';
 import type { AppInfo } from '../../shared/schemas/views';
 import { coreAuditService, coreEvidenceService, noFileSaver, type FileSaver } from './audit-services';
-import { NotaryClients, notaryProbe, notaryTrustService } from './core-services';
+import { keychainLoginStore, LOGIN_KEYCHAIN_SERVICE } from '../core/connect';
+import { AppConnections, notaryProbe, notaryTrustService } from './core-services';
 import { createWriteFlows } from './flows';
 import { discoverMachine } from './machine-discovery';
 import { passphraseList, vaultKeyService } from './key-service';
@@ -23,6 +24,10 @@ export interface ServiceOptions {
   serverSecrets?: SecretStore;
   /** Where registry passwords are kept. Default: the OS keychain, service "countersign-registries". */
   registrySecrets?: SecretStore;
+  /** Sign-ins by host shared with the CLI (`countersign login`). Default: the OS keychain, "countersign-logins". */
+  loginSecrets?: SecretStore;
+  /** NOTARY_AUTH and the PATH of docker's credential helpers. Default: process.env. */
+  env?: NodeJS.ProcessEnv;
   /** How exports reach the user (the app: a save dialog). Default: none, and saving fails. */
   files?: FileSaver;
 }
@@ -47,9 +52,14 @@ export interface RunningServices extends Services {
 export function createServices(options: ServiceOptions): RunningServices {
   const { runtime, version, homeDir, dockerConfigDir } = options;
   const credentials = secretCredentials(options.serverSecrets ?? keychainSecretStore(SERVER_KEYCHAIN_SERVICE));
-  const clients = new NotaryClients(credentials);
   const registryCredentials = secretCredentials(options.registrySecrets ?? keychainSecretStore(REGISTRY_KEYCHAIN_SERVICE));
-  const review = { homeDir, dockerConfigDir, serverCredentials: credentials, registryCredentials, notary: (server: ServerConfig) => clients.get(server) };
+  const connect = {
+    dockerConfigDir,
+    env: options.env ?? process.env,
+    logins: keychainLoginStore(options.loginSecrets ?? keychainSecretStore(LOGIN_KEYCHAIN_SERVICE)),
+  };
+  const clients = new AppConnections(connect, credentials, registryCredentials);
+  const review = { homeDir, connect, serverCredentials: credentials, registryCredentials, notary: (server: ServerConfig) => clients.get(server) };
   return {
     close: () => clients.close(),
     app: { info: () => ({ name: 'Countersign', version, platform: process.platform, runtime, homeDir }) },
@@ -67,8 +77,8 @@ export function createServices(options: ServiceOptions): RunningServices {
       dockerConfigDir,
       settings: new SettingsStore(options.settingsBackend),
       notary: (server) => clients.get(server),
+      registry: (registry, fallbackCa) => clients.registry(registry, fallbackCa),
       vault: (passphrases = []) => openKeyVault({ homeDir, passphrases: passphraseList(passphrases), backend: options.settingsBackend }),
-      registryCredentials,
     }),
     audit: options.overrides?.audit ?? coreAuditService(review),
     evidence: options.overrides?.evidence ?? coreEvidenceService(review),

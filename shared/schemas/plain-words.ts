@@ -26,6 +26,7 @@ const WORDS: Record<ErrorCode, string> = {
   'auth-required': 'The server wants you to sign in.',
   'auth-failed': 'The server refused the sign-in: check the user name and password.',
   'repository-not-found': 'The server has no trust data for this repository (it was never signed, or the name is wrong).',
+  'not-notary-server': 'Something answered at this address, but it is not a notary server, so no trust data could be read.',
   'publish-conflict': 'Someone else published changes meanwhile. Refresh and try again.',
   'publish-rejected': 'The server refused the update.',
   timeout: 'The server took too long to answer.',

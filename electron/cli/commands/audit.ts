@@ -11,13 +11,12 @@ import {
   policyViolations,
   reportToCsv,
   reportToJson,
-  RetryingHttpClient,
 } from '../../core/audit';
-import { NotaryClient } from '../../core/notary/notary-client';
-import { dockerCredentialLookup, RegistryClient, registryOrigin } from '../../core/registry';
+import { readCaFile } from '../../core/connect';
+import { registryOrigin, type RegistryClient } from '../../core/registry';
 import { flag, stringOption, stringsOption, type ParsedArgs } from '../args';
 import type { Command } from '../command';
-import { dockerTlsCa, readCa, type CliContext, type Output } from '../context';
+import type { CliContext, Output } from '../context';
 import { formatTable } from '../table';
 
 const MAX_CONCURRENCY = 256;
@@ -55,6 +54,7 @@ export const auditCommand: Command = {
     const progress = progressLine(context.err);
     let report: AuditReport;
     try {
+      const listed = repositories.length > 0 ? repositories : await catalogOrHint(clients.registry);
       report = await auditRegistry({
         registry: clients.registry,
         notary: clients.notary,
@@ -62,7 +62,7 @@ export const auditCommand: Command = {
         home: context.home,
         concurrency,
         expiringWithinDays,
-        ...(repositories.length > 0 ? { repositories } : {}),
+        repositories: listed,
         ...(progress ? { onProgress: progress.update } : {}),
       });
     } finally {
@@ -80,26 +80,30 @@ export const auditCommand: Command = {
 function auditClients(context: CliContext, args: ParsedArgs, registryUrl: string, gunHost: string | undefined, concurrency: number) {
   const origin = registryOrigin(registryUrl);
   const server = context.serverFor(`${gunHost ?? origin.host}/audit`);
-  const credentials = dockerCredentialLookup({ env: context.env });
   // Enough sockets for every repository in flight, each with a few manifest lookups.
-  const maxSockets = Math.max(16, concurrency * 2);
-  const registryCaFile = stringOption(args, 'registry-ca');
-  const registryCa = registryCaFile !== undefined ? readCa(registryCaFile) : dockerTlsCa(origin.origin, context.env);
-  const serverCaFile = stringOption(args, 'tls-ca');
-  const serverCa = serverCaFile !== undefined ? readCa(serverCaFile) : dockerTlsCa(server, context.env);
-  const clientTrusting = (ca: string | undefined) => new RetryingHttpClient({ credentials, maxSockets, ...(ca ? { ca } : {}) });
-  // One client when both trust the same CA: its TLS context (every system root parsed) is built once.
-  const registryHttp = clientTrusting(registryCa);
-  const notaryHttp = serverCa === registryCa ? registryHttp : clientTrusting(serverCa);
-  return {
-    registry: new RegistryClient({ url: origin.origin, http: registryHttp }),
-    gunHost: gunHost ?? origin.host,
-    notary: new NotaryClient(server, notaryHttp),
-    close() {
-      registryHttp.close();
-      notaryHttp.close();
-    },
+  const connections = context.connections({ retry: {}, maxSockets: Math.max(16, concurrency * 2) });
+  const caPem = (option: string): { caPem?: string } => {
+    const file = stringOption(args, option);
+    return file === undefined ? {} : { caPem: readCaFile(file) };
   };
+  return {
+    registry: connections.registry({ url: origin.origin, ...caPem('registry-ca') }),
+    gunHost: gunHost ?? origin.host,
+    notary: connections.notary({ url: server, ...caPem('tls-ca') }),
+    close: () => connections.close(),
+  };
+}
+
+/** A catalog the registry refuses (Harbor lets only admins list it) is worth a hint: name the repositories. */
+async function catalogOrHint(registry: RegistryClient): Promise<string[]> {
+  try {
+    return await registry.catalog();
+  } catch (error) {
+    if (error instanceof CountersignError && (error.code === 'auth-required' || error.code === 'auth-failed')) {
+      throw new CountersignError(error.code, `${error.message}. Listing every repository needs rights many registries give only to admins; name the repositories instead: --repo team/app (repeatable)`);
+    }
+    throw error;
+  }
 }
 
 function integerOption(args: ParsedArgs, name: string, fallback: number, min: number, max: number): number {

@@ -88,6 +88,11 @@ function refusal(request: TokenRequest, response: HttpResponse): CountersignErro
   if (request.credentials === undefined && (response.status === 401 || response.status === 403)) {
     return new CountersignError('auth-required', `${from} wants a login (HTTP ${response.status}); no credentials are stored for ${request.host}`);
   }
+  const { credentials } = request;
+  if (credentials !== undefined && response.status === 401) {
+    const who = credentials.username === IDENTITY_TOKEN_USERNAME ? 'the identity token' : `the login of ${credentials.username}`;
+    return new CountersignError('auth-failed', `${from} refused ${who} (HTTP 401): wrong username or password, or an expired token`);
+  }
   return new CountersignError('auth-failed', `${from} refused a token (HTTP ${response.status})`);
 }
 
