@@ -32,7 +32,7 @@ export const auditCommand: Command = {
     'fail-on': {
       type: 'strings',
       value: 'LIST',
-      description: 'exit 1 if a tag is any of: unsigned, mismatch, invalid (and revoked), revoked, expiring; or all',
+      description: 'exit 1 if a tag is any of: unsigned, mismatch, invalid (and revoked), revoked, expiring, unreadable; or all (unreadable trust data always fails)',
     },
     'expiring-days': { type: 'string', value: 'N', description: `"expiring soon" means within N days (default ${DEFAULT_EXPIRING_WITHIN_DAYS})` },
     concurrency: { type: 'string', value: 'N', description: `repositories audited at once (default ${DEFAULT_AUDIT_CONCURRENCY})` },
@@ -151,7 +151,7 @@ function verdict(context: CliContext, report: AuditReport, policy: ReadonlySet<A
 function repositoryProblem(repository: RepositoryAudit): string | undefined {
   if (repository.registryError) return `the registry could not be read (${repository.registryError.code}: ${repository.registryError.message})`;
   const error = repository.trustError;
-  if (repository.trust === 'unreachable' && error) return `the trust data could not be read (${error.code}: ${error.message})`;
+  if (repository.trust === 'unreachable' && error) return `trust data unreadable: ${repository.unreadable ?? 'unreachable'} (${error.code}: ${error.message})`;
   if (repository.trust === 'stale' && error) return `the notary server could not be reached; using trust data verified at ${repository.verifiedAt ?? '?'} (${error.message})`;
   return undefined;
 }

@@ -21,6 +21,7 @@ const CSV_COLUMNS = [
   'first_expiry_of',
   'days_left',
   'trust',
+  'unreadable',
   'reason',
 ] as const;
 
@@ -57,6 +58,7 @@ function tagRow(repository: RepositoryAudit, tag: TagAudit): string[] {
     tag.firstExpiry?.what ?? '',
     tag.firstExpiry === undefined ? '' : String(tag.firstExpiry.daysLeft),
     repository.trust,
+    repository.unreadable ?? '',
     tag.reason,
   ];
 }
@@ -66,6 +68,7 @@ function repositoryRow(repository: RepositoryAudit, reason: string): string[] {
     if (column === 'repository') return repository.repository;
     if (column === 'gun') return repository.gun;
     if (column === 'trust') return repository.trust;
+    if (column === 'unreadable') return repository.unreadable ?? '';
     return column === 'reason' ? reason : '';
   });
 }
@@ -90,6 +93,7 @@ export const POLICY_STATUSES: Record<AuditPolicyCategory, readonly TagStatus[]> 
   invalid: ['signature-invalid', 'revoked-signer'],
   revoked: ['revoked-signer'],
   expiring: ['expiring-soon'],
+  unreadable: ['trust-unreadable'],
 };
 
 export const POLICY_CATEGORIES = Object.keys(POLICY_STATUSES) as AuditPolicyCategory[];

@@ -23,7 +23,7 @@ import { createAppState, type AppState } from '../../../renderer/src/store';
 import { reviewServicesFor, routerFor, untilAborted } from '../ipc/support';
 
 function counts(partial: Partial<StatusCounts>): StatusCounts {
-  return { signed: 0, 'expiring-soon': 0, unsigned: 0, 'digest-mismatch': 0, 'revoked-signer': 0, 'signature-invalid': 0, ...partial };
+  return { signed: 0, 'expiring-soon': 0, unsigned: 0, 'digest-mismatch': 0, 'revoked-signer': 0, 'signature-invalid': 0, 'trust-unreadable': 0, ...partial };
 }
 
 function tag(name: string, status: TagStatus, signers: string[] = []): TagAudit {
