@@ -25,6 +25,8 @@ export interface CliContext {
   dockerConfigDir: string;
   /** The keychain's sign-ins (`countersign login`), shared with the app. */
   logins: LoginStore;
+  /** Where --password-stdin reads from; default the process's stdin (tests pass their own). */
+  readPassword?: () => Promise<string>;
   /** The notary server for a GUN: --server, $DOCKER_CONTENT_TRUST_SERVER, or https://<registry host>. */
   serverFor(gun: string): string;
   /** The notary server's client: --tls-ca and docker's CAs, docker's and the keychain's sign-in. */
@@ -36,7 +38,7 @@ export interface CliContext {
   close(): void;
 }
 
-export function createContext(args: ParsedArgs, io: { out: Output; err: Output; env: NodeJS.ProcessEnv }): CliContext {
+export function createContext(args: ParsedArgs, io: { out: Output; err: Output; env: NodeJS.ProcessEnv; readPassword?: () => Promise<string> }): CliContext {
   const explicitServer = stringOption(args, 'server') ?? (io.env['DOCKER_CONTENT_TRUST_SERVER'] || undefined);
   const explicitCa = stringOption(args, 'tls-ca');
   const logins = keychainLoginStore(keychainSecretStore(LOGIN_KEYCHAIN_SERVICE));

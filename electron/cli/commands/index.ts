@@ -4,10 +4,11 @@ import { archiveCommands } from './archive';
 import { auditCommand } from './audit';
 import { inspectCommand } from './inspect';
 import { keyCommands } from './key';
+import { loginCommands } from './login';
 import { publishCommands } from './publish';
 import { signerCommands } from './signer';
 import { delegationCommands } from './delegation';
 import { witnessCommand } from './witness';
 import { rotateCommand } from './rotate';
 
-export const COMMANDS: readonly Command[] = [inspectCommand, ...keyCommands, ...publishCommands, ...signerCommands, ...delegationCommands, witnessCommand, rotateCommand, auditCommand, ...archiveCommands];
+export const COMMANDS: readonly Command[] = [inspectCommand, ...loginCommands, ...keyCommands, ...publishCommands, ...signerCommands, ...delegationCommands, witnessCommand, rotateCommand, auditCommand, ...archiveCommands];
