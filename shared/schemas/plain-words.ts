@@ -25,6 +25,7 @@ const WORDS: Record<ErrorCode, string> = {
   'http-status': 'The server answered with an unexpected status.',
   'auth-required': 'The server wants you to sign in.',
   'auth-failed': 'The server refused the sign-in: check the user name and password.',
+  'access-denied': 'You are signed in, but this account may not do that on this server (ask for push rights).',
   'repository-not-found': 'The server has no trust data for this repository (it was never signed, or the name is wrong).',
   'not-notary-server': 'Something answered at this address, but it is not a notary server, so no trust data could be read.',
   'publish-conflict': 'Someone else published changes meanwhile. Refresh and try again.',

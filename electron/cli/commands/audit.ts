@@ -99,7 +99,7 @@ async function catalogOrHint(registry: RegistryClient): Promise<string[]> {
   try {
     return await registry.catalog();
   } catch (error) {
-    if (error instanceof CountersignError && (error.code === 'auth-required' || error.code === 'auth-failed')) {
+    if (error instanceof CountersignError && (error.code === 'auth-required' || error.code === 'auth-failed' || error.code === 'access-denied')) {
       throw new CountersignError(error.code, `${error.message}. Listing every repository needs rights many registries give only to admins; name the repositories instead: --repo team/app (repeatable)`);
     }
     throw error;

@@ -9,11 +9,10 @@ import { flag, stringOption } from '../args';
 import type { Command } from '../command';
 import type { CliContext } from '../context';
 
-/** The whole of stdin, less the line end a shell's echo or a file adds. */
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function askVisible(question: string): Promise<string> {
@@ -31,7 +30,8 @@ async function credentialsFrom(context: CliContext, username: string | undefined
   if (passwordStdin && username === undefined) throw new CountersignError('invalid-input', '--password-stdin needs --username U');
   const user = username ?? (terminal ? await askVisible('Username: ') : undefined);
   if (user === undefined || user === '') throw new CountersignError('invalid-input', 'login needs --username U and --password-stdin when there is no terminal');
-  const password = passwordStdin ? await read() : terminal ? await readHidden({ input: process.stdin, output: process.stderr }, 'Password: ') : undefined;
+  // Less the line end a shell's echo or a file adds, as docker login --password-stdin does.
+  const password = passwordStdin ? (await read()).replace(/\r?\n$/, '') : terminal ? await readHidden({ input: process.stdin, output: process.stderr }, 'Password: ') : undefined;
   if (password === undefined || password === '') throw new CountersignError('invalid-input', 'no password given: pipe it in with --password-stdin, or run login at a terminal');
   return { username: user, password };
 }

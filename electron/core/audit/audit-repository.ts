@@ -34,6 +34,7 @@ export interface RepositoryAuditContext {
 const UNREADABLE_BECAUSE = new Map<ErrorCode, UnreadableReason>([
   ['auth-required', 'sign-in refused'],
   ['auth-failed', 'sign-in refused'],
+  ['access-denied', 'sign-in refused'],
   ['not-notary-server', 'no notary server'],
   ['server-unreachable', 'unreachable'],
   ['timeout', 'unreachable'],

@@ -25,7 +25,15 @@ export async function checkLogin(server: string, credentials: Credentials, optio
   const ca = trustedCertificates('registry', host, options.caPem, options);
   const http = new HttpClient({ ...(ca === undefined ? {} : { ca }), credentials: async (asked) => (asked === host ? credentials : undefined) });
   try {
-    const response = await http.request(`${origin}/v2/`, { maxBytes: 64 * 1024, ...(options.signal ? { signal: options.signal } : {}) });
+    let response;
+    try {
+      response = await http.request(`${origin}/v2/`, { maxBytes: 64 * 1024, ...(options.signal ? { signal: options.signal } : {}) });
+    } catch (error) {
+      // The token service accepted the login and issued a token; the server only wants more rights
+      // at /v2/ than this user has (notary-server asks registry:catalog:*). The sign-in is good.
+      if (error instanceof CountersignError && error.code === 'access-denied') return;
+      throw error;
+    }
     if (response.status === 401 || response.status === 403) {
       throw new CountersignError('auth-failed', `${host} refused the sign-in of ${credentials.username} (HTTP ${response.status})`);
     }

@@ -87,7 +87,9 @@ export class Authenticator {
       const reason = missing ?? 'it needs a login (or does not exist)';
       return new CountersignError('auth-required', `${what}: ${reason}; no credentials are stored for ${url.host} (docker login, countersign login, or NOTARY_AUTH)`);
     }
-    return new CountersignError('auth-failed', missing === undefined ? `${what} with the credentials found for ${url.host}` : `${what}: ${missing}`);
+    return missing === undefined
+      ? new CountersignError('auth-failed', `${what} with the credentials found for ${url.host}`)
+      : new CountersignError('access-denied', `${what}: ${missing}`);
   }
 
   private learn(url: URL, challenge: Challenge): void {

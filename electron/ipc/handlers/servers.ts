@@ -26,6 +26,7 @@ function failedStep(code: ErrorCode): ConnectionStep {
       return 'tls';
     case 'auth-required':
     case 'auth-failed':
+    case 'access-denied':
       return 'auth';
     case 'http-status':
     case 'repository-not-found':
