@@ -66,5 +66,6 @@ export function describeMissingAccess(scope: string | undefined, grant: TokenGra
   const who = account === undefined ? 'not signed in, and anonymous users may' : `signed in as ${grant.subject || account}, who may`;
   const held = [...granted].filter((action) => action !== '*');
   const may = held.length > 0 ? `${words(held)} but not ${words(missing)}` : `not ${words(missing)}`;
-  return `${who} ${may} ${needed.name}`;
+  const preposition = missing[0] === 'push' ? 'to' : missing[0] === 'pull' ? 'from' : 'in';
+  return `${who} ${may} ${preposition} ${needed.name}`;
 }
