@@ -208,7 +208,7 @@ describe('countersign audit', () => {
     const result = await countersign([...base(), '--csv']);
     assert.equal(result.code, 0, result.stderr);
     const lines = result.stdout.trimEnd().split('\r\n');
-    assert.equal(lines[0], 'repository,gun,tag,status,registry_digest,signed_digest,signers,roles,failed_role,first_expiry,first_expiry_of,days_left,trust,reason');
+    assert.equal(lines[0], 'repository,gun,tag,status,registry_digest,signed_digest,signers,roles,failed_role,first_expiry,first_expiry_of,days_left,trust,unreadable,reason');
     assert.equal(lines.length, 1 + 7);
     const teamV1 = lines.find((line) => line.startsWith(`${REPOS.team},`) && line.split(',')[2] === 'v1');
     assert.equal(teamV1?.split(',')[3], 'revoked-signer');
