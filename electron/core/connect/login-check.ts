@@ -2,6 +2,7 @@
 // given (and no others), so that only a sign-in the server accepted is kept in the keychain.
 import { CountersignError } from '../../../shared/errors';
 import { HttpClient, type Credentials } from '../net/http';
+import { registryOrigin } from '../registry';
 import { loginHost } from './login-store';
 import { trustedCertificates, type TlsRootOptions } from './tls-roots';
 
@@ -13,8 +14,7 @@ export interface LoginCheck extends TlsRootOptions {
 
 /** "notary.example.com:4443" or a URL -> the https origin to sign in to. */
 export function loginOrigin(server: string): string {
-  const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(server) ? server : `https://${server}`);
-  return url.origin;
+  return registryOrigin(server).origin;
 }
 
 /** Resolves when the server accepts the credentials; throws auth-failed (or the connection's error) when not. */

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { CountersignError } from '../../../shared/errors';
 import type { SecretStore } from '../keys/secret-store';
 import type { Credentials } from '../net/http';
+import { registryOrigin } from '../registry';
 
 /** The keychain service of these sign-ins (apart from private keys and the app's per-server passwords). */
 export const LOGIN_KEYCHAIN_SERVICE = 'countersign-logins';
@@ -21,14 +22,8 @@ export interface LoginStore {
 
 /** "https://Notary.Example.com:4443/" or "notary.example.com:4443" -> "notary.example.com:4443". */
 export function loginHost(server: string): string {
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(server) ? server : `https://${server}`;
-  let url: URL;
-  try {
-    url = new URL(withScheme);
-  } catch (error) {
-    throw new CountersignError('invalid-input', `"${server}" is not a server address`, { cause: error });
-  }
-  return url.host.toLowerCase();
+  // Notary servers and registries are named alike: "host:port" means https.
+  return registryOrigin(server).host.toLowerCase();
 }
 
 export function keychainLoginStore(secrets: SecretStore): LoginStore {

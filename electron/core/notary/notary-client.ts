@@ -106,7 +106,9 @@ export class NotaryClient {
 
   /** GET /_notary_server/health: a cheap "is this a notary server and do we trust its TLS". */
   async health(signal?: AbortSignal): Promise<void> {
-    const response = await this.http.request(`${this.serverUrl}/_notary_server/health`, { maxBytes: 64 * 1024, ...(signal ? { signal } : {}) });
+    const url = `${this.serverUrl}/_notary_server/health`;
+    const response = await this.http.request(url, { maxBytes: 64 * 1024, ...(signal ? { signal } : {}) });
+    assertFromNotary(url, response);
     expectOk(response, 'health check');
   }
 }
