@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { AuditReport } from '../../../shared/audit';
 import { runCli } from '../../../electron/cli/main';
+import { Connections } from '../../../electron/core/connect';
 import {
   dockerTrust,
   guardRegistry,
@@ -36,6 +37,7 @@ const USERS = {
 } as const;
 const HTPASSWD = { carol: 'carol-htpasswd-password' };
 const PASSPHRASE = 'countersign-signin-passphrase';
+const TOKEN_LIFETIME_S = 2;
 
 let dir: string;
 let storage: Registry;
@@ -97,7 +99,8 @@ before(async () => {
   storage = await startRegistry({ ca });
   v1 = await storage.pushImage('team/app', 'v1', { seed: 'signin-v1' });
   await storage.pushImage('team/app', 'v2', { seed: 'signin-v2' });
-  issuer = await startTokenIssuer({ ca, dir, users: USERS, anonymous: { 'public/': ['pull'] } });
+  // Tokens live two seconds, so that runs outlive them and the client must fetch new ones.
+  issuer = await startTokenIssuer({ ca, dir, users: USERS, anonymous: { 'public/': ['pull'] }, lifetimeSeconds: TOKEN_LIFETIME_S });
   registry = await guardRegistry(storage, { token: tokenAuthOf(issuer, 'countersign-registry') });
   basicRegistry = await guardRegistry(storage, { htpasswd: HTPASSWD });
   notary = await startNotaryServer({ ca, auth: { type: 'token', options: tokenAuthOf(issuer, 'countersign-notary') } });
@@ -190,6 +193,25 @@ describe('after docker login to the registry only', () => {
     assert.match(refused.stderr, /--repo/);
     const named = await countersign(bob.configDir, ['audit', '--registry', registry.url, '--server', notary.url, '--repo', 'team/app', '--json']);
     assert.equal(named.code, 0, named.stderr);
+  });
+});
+
+describe('tokens', () => {
+  it('are reused for a repository and scope within a run, and fetched anew once they expire', async () => {
+    const connections = new Connections({ dockerConfigDir: alice.configDir, env: {} });
+    try {
+      const fetcher = connections.notary({ url: notary.url }).fetcher(gun);
+      const requests = (): number => issuer.requests().filter((request) => request.scopes.includes(`repository:${gun}:pull`)).length;
+      const before = requests();
+      await fetcher.fetch('timestamp.json', 1 << 20);
+      await fetcher.fetch('root.json', 1 << 20);
+      assert.equal(requests() - before, 1, 'one token for both reads');
+      await new Promise((resolve) => setTimeout(resolve, (TOKEN_LIFETIME_S + 1) * 1000));
+      assert.ok(await fetcher.fetch('timestamp.json', 1 << 20));
+      assert.equal(requests() - before, 2, 'a new token once the first expired');
+    } finally {
+      connections.close();
+    }
   });
 });
 
