@@ -164,6 +164,11 @@ describe('after docker login to the registry only', () => {
     const sign = await countersign(bob.configDir, inHome(aliceHome, ['sign', `${gun}:v2`, '--registry', registry.url, '--server', notary.url]));
     assert.equal(sign.code, 1);
     assert.match(sign.stderr, /signed in as bob, who may pull but not push/);
+    // Nothing stays staged unsaid: the refusal names the change left staged, and how to drop it.
+    assert.match(sign.stderr, /Stays staged \(not on the server\)[^\n]*countersign reset/);
+    assert.match(sign.stderr, /sign v2 in targets/);
+    const reset = await countersign(bob.configDir, inHome(aliceHome, ['reset', gun, '--server', notary.url]));
+    assert.equal(reset.code, 0, reset.stderr);
   });
 
   it('an anonymous user is told that a sign-in is needed and where one can come from', async () => {
