@@ -8,7 +8,9 @@ import type { CosignTagStatus } from './migrate';
 /**
  * One status per registry tag; the first rule that applies decides (electron/core/audit/README.md
  * says it in full):
- * 1. no trust data: unsigned; trust data that failed verification or could not be read:
+ * 1. no trust data (notary-server said so): unsigned; trust data that could not be read (sign-in
+ *    refused, no notary server at that address, unreachable): trust-unreadable, which fails closed
+ *    and is never "unsigned" nor "signature-invalid"; trust data that failed verification:
  *    signature-invalid.
  * 2. no verified targets/releases or targets holds the tag: revoked-signer when a failed releasing role
  *    claims it and is signed only by keys its parent no longer lists, signature-invalid when it failed
@@ -19,9 +21,12 @@ import type { CosignTagStatus } from './migrate';
  *    timestamp is not counted: the notary server renews it by itself.
  * 6. signed.
  */
-export type TagStatus = 'signed' | 'unsigned' | 'digest-mismatch' | 'signature-invalid' | 'revoked-signer' | 'expiring-soon';
+export type TagStatus = 'signed' | 'unsigned' | 'digest-mismatch' | 'signature-invalid' | 'revoked-signer' | 'expiring-soon' | 'trust-unreadable';
 
-export const TAG_STATUSES: readonly TagStatus[] = ['signed', 'expiring-soon', 'unsigned', 'digest-mismatch', 'revoked-signer', 'signature-invalid'];
+export const TAG_STATUSES: readonly TagStatus[] = ['signed', 'expiring-soon', 'unsigned', 'digest-mismatch', 'revoked-signer', 'signature-invalid', 'trust-unreadable'];
+
+/** Why trust data could not be read: each needs another fix, and none says anything about signatures. */
+export type UnreadableReason = 'sign-in refused' | 'no notary server' | 'unreachable';
 
 /** The earliest expiry among what a signed tag depends on. */
 export interface ExpiryDependency {
@@ -108,8 +113,10 @@ export interface RepositoryAudit {
   /** The trust data's name: "<registry host>/<repository>". */
   gun: string;
   trust: TrustState;
-  /** Why the trust data could not be used (trust 'failed'), or why it is stale. */
+  /** Why the trust data could not be used (trust 'failed' or 'unreachable'), or why it is stale. */
   trustError?: ErrorInfo;
+  /** Trust 'unreachable': what kept the trust data from being read. */
+  unreadable?: UnreadableReason;
   /** When the trust data was verified (RFC 3339); absent when there is none. */
   verifiedAt?: string;
   /** The registry could not be read for this repository: no tags were audited. */
@@ -148,9 +155,10 @@ export interface AuditProgress {
 
 /**
  * What a pipeline may refuse (`--fail-on`): 'invalid' also covers revoked signers; 'cosign' refuses
- * every tag without a verified cosign signature (the audit needs a cosign public key for it).
+ * every tag without a verified cosign signature (the audit needs a cosign public key for it). Unreadable
+ * trust data fails an audit whatever the policy (the review is incomplete); 'unreadable' names it too.
  */
-export type AuditPolicyCategory = 'unsigned' | 'mismatch' | 'invalid' | 'revoked' | 'expiring' | 'cosign';
+export type AuditPolicyCategory = 'unsigned' | 'mismatch' | 'invalid' | 'revoked' | 'expiring' | 'cosign' | 'unreadable';
 
 // ---------------------------------------------------------------------------------------------
 // Evidence archive

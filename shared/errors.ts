@@ -27,7 +27,9 @@ export const ERROR_CODES = [
   'http-status',
   'auth-required',
   'auth-failed',
+  'access-denied', // signed in, but the account lacks the right (pull, push, *) the request needs
   'repository-not-found',
+  'not-notary-server', // something answered, but not notary's API (a registry's 404 page, HTML, 405)
   'publish-conflict', // someone else published meanwhile (notary: 400 VERSION)
   'publish-rejected', // the server refused the update (notary: 400 INVALID_UPDATE)
   'timeout',

@@ -13,7 +13,7 @@ export class UsageError extends Error {}
 
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   server: { type: 'string', value: 'URL', description: 'notary server (default: $DOCKER_CONTENT_TRUST_SERVER, else https://<registry host>)' },
-  'tls-ca': { type: 'string', value: 'FILE', description: 'CA bundle for the server (default: ~/.docker/tls/<host:port>/*.crt)' },
+  'tls-ca': { type: 'string', value: 'FILE', description: 'CA bundle for the server, beside ~/.docker/tls/<host:port>/*.crt' },
   home: { type: 'string', value: 'DIR', description: "Countersign's state (default: $COUNTERSIGN_HOME, else the app's data dir)" },
   json: { type: 'boolean', description: 'machine-readable output' },
   help: { type: 'boolean', description: 'show help' },

@@ -1,12 +1,12 @@
 // Everything a command needs from the outside world, built lazily from the global options and the
 // environment, so that `--help` or a usage error costs nothing.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { CountersignError } from '../../shared/errors';
 import { parseReference } from '../../shared/reference';
-import { HttpClient } from '../core/net/http';
-import { dockerCredentialLookup, RegistryClient, registryOrigin } from '../core/registry';
-import { NotaryClient } from '../core/notary/notary-client';
+import { Connections, keychainLoginStore, LOGIN_KEYCHAIN_SERVICE, readCaFile, type ConnectOptions, type LoginStore } from '../core/connect';
+import { keychainSecretStore } from '../core/keys/secret-store';
+import type { RegistryClient } from '../core/registry';
+import type { NotaryClient } from '../core/notary/notary-client';
 import { defaultHome, dockerConfigDir } from '../core/state/home';
 import { stringOption, flag, type ParsedArgs } from './args';
 
@@ -22,34 +22,41 @@ export interface CliContext {
   env: NodeJS.ProcessEnv;
   json: boolean;
   home: string;
+  /** docker's config dir ($DOCKER_CONFIG, else ~/.docker): its credentials and tls/ CAs. */
+  dockerConfigDir: string;
+  /** The keychain's sign-ins (`countersign login`), shared with the app. */
+  logins: LoginStore;
+  /** Where --password-stdin reads from; default the process's stdin (tests pass their own). */
+  readPassword?: () => Promise<string>;
   /** The notary server for a GUN: --server, $DOCKER_CONTENT_TRUST_SERVER, or https://<registry host>. */
   serverFor(gun: string): string;
+  /** The notary server's client: --tls-ca and docker's CAs, docker's and the keychain's sign-in. */
   notary(server: string): NotaryClient;
-  /** A registry client; its CA from caFile, else docker's $DOCKER_CONFIG/tls/<host:port>/. */
+  /** A registry client; its CA from caFile beside docker's ($DOCKER_CONFIG/tls/, /etc/docker/certs.d/). */
   registry(url: string, caFile?: string): RegistryClient;
+  /** Clients of their own (e.g. the audit's retrying ones), closed with the context. */
+  connections(options?: Pick<ConnectOptions, 'retry' | 'maxSockets'>): Connections;
   close(): void;
 }
 
-export function createContext(args: ParsedArgs, io: { out: Output; err: Output; env: NodeJS.ProcessEnv }): CliContext {
+export function createContext(args: ParsedArgs, io: { out: Output; err: Output; env: NodeJS.ProcessEnv; readPassword?: () => Promise<string> }): CliContext {
   const explicitServer = stringOption(args, 'server') ?? (io.env['DOCKER_CONTENT_TRUST_SERVER'] || undefined);
   const explicitCa = stringOption(args, 'tls-ca');
-  const clients = new Map<string, NotaryClient>();
-  const registries = new Map<string, RegistryClient>();
-  const https: HttpClient[] = [];
-  // One client per server: its CA from the given file, else docker's $DOCKER_CONFIG/tls/<host:port>/;
-  // docker's stored credentials, which registries and the notary servers behind their token
-  // services (Harbor, MSR, ACR) accept.
-  const httpFor = (url: string, caFile: string | undefined): HttpClient => {
-    const ca = caFile ? readCa(caFile) : dockerTlsCa(url, io.env);
-    const credentials = dockerCredentialLookup({ env: io.env });
-    const http = new HttpClient(ca ? { ca, credentials } : { credentials });
-    https.push(http);
-    return http;
+  const logins = keychainLoginStore(keychainSecretStore(LOGIN_KEYCHAIN_SERVICE));
+  const opened: Connections[] = [];
+  const connections = (options: Pick<ConnectOptions, 'retry' | 'maxSockets'> = {}): Connections => {
+    const made = new Connections({ dockerConfigDir: dockerConfigDir(io.env), env: io.env, logins, ...options });
+    opened.push(made);
+    return made;
   };
+  let shared: Connections | undefined;
+  const plain = (): Connections => (shared ??= connections());
   return {
     ...io,
     json: flag(args, 'json'),
     home: stringOption(args, 'home') ?? defaultHome(io.env),
+    dockerConfigDir: dockerConfigDir(io.env),
+    logins,
     serverFor(gun) {
       if (explicitServer) return explicitServer;
       const host = gun.split('/')[0]!;
@@ -59,50 +66,26 @@ export function createContext(args: ParsedArgs, io: { out: Output; err: Output; 
       }
       return `https://${host}`;
     },
-    notary(server) {
-      let notary = clients.get(server);
-      if (!notary) {
-        notary = new NotaryClient(server, httpFor(server, explicitCa));
-        clients.set(server, notary);
-      }
-      return notary;
-    },
-    registry(url, caFile) {
-      const origin = registryOrigin(url).origin;
-      let registry = registries.get(origin);
-      if (!registry) {
-        registry = new RegistryClient({ url: origin, http: httpFor(origin, caFile) });
-        registries.set(origin, registry);
-      }
-      return registry;
-    },
+    notary: (server) => plain().notary({ url: server, ...caOf(explicitCa) }),
+    registry: (url, caFile) => plain().registry({ url, ...caOf(caFile) }),
+    connections,
     close() {
-      for (const http of https) http.close();
+      for (const made of opened) made.close();
     },
   };
 }
 
-export function readCa(path: string): string {
-  return readTextFile(path, 'the CA file');
+function caOf(file: string | undefined): { caPem?: string } {
+  return file === undefined ? {} : { caPem: readCaFile(file) };
 }
 
-/** A small text input file (a CA bundle, a public key), with a usage error naming it when unreadable. */
+/** A small text input file (a public key), with a usage error naming it when unreadable. */
 export function readTextFile(path: string, what = 'the file'): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
     throw new CountersignError('invalid-input', `cannot read ${what} ${path}: ${(error as Error).message}`);
   }
-}
-
-/** docker trusts every *.crt in $DOCKER_CONFIG/tls/<host:port>/ for that server; so do we. */
-export function dockerTlsCa(server: string, env: NodeJS.ProcessEnv): string | undefined {
-  const dir = join(dockerConfigDir(env), 'tls', new URL(server).host);
-  if (!existsSync(dir)) return undefined;
-  const pems = readdirSync(dir)
-    .filter((name) => name.endsWith('.crt'))
-    .map((name) => readFileSync(join(dir, name), 'utf8'));
-  return pems.length ? pems.join('\n') : undefined;
 }
 
 export function gunOf(input: string): { gun: string; tag?: string } {

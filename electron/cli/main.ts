@@ -2,6 +2,8 @@
 // one-line message and an exit code (0 ok, 1 failed, 2 usage).
 import { printError } from './outcome';
 import { toErrorInfo } from '../../shared/errors';
+import { LOGIN_KEYCHAIN_SERVICE, NOTARY_AUTH_ENV } from '../core/connect';
+import { PASSPHRASE_ENV, ROLE_PASSPHRASE_ENV } from '../core/keys';
 import { GLOBAL_OPTIONS, parseArgs, UsageError, type OptionSpec } from './args';
 import type { Command } from './command';
 import { COMMANDS } from './commands';
@@ -11,6 +13,8 @@ export interface Io {
   out: Output;
   err: Output;
   env: NodeJS.ProcessEnv;
+  /** What --password-stdin reads; default the process's stdin. */
+  readPassword?: () => Promise<string>;
 }
 
 export async function runCli(argv: readonly string[], io: Io, commands: readonly Command[] = COMMANDS): Promise<number> {
@@ -87,9 +91,27 @@ function generalHelp(commands: readonly Command[]): string {
     ...commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}\n`),
     '\nGlobal options (before or after the command):\n',
     optionLines(GLOBAL_OPTIONS),
+    SIGNING_IN_HELP,
+    PASSPHRASES_HELP,
     '\nRun countersign COMMAND --help for a command\'s options.\n',
   ].join('');
 }
+
+const SIGNING_IN_HELP = [
+  '\nSigning in (the first that has a sign-in for the server wins):\n',
+  "  1. docker's config ($DOCKER_CONFIG/config.json, else ~/.docker): credHelpers, credsStore, auths and\n",
+  '     identity tokens. For a notary server, the entry of the registry host the GUN names, as docker\n',
+  '     trust does (docker login REGISTRY is enough), then the notary host\'s own.\n',
+  `  2. countersign login SERVER: kept in the OS keychain (service ${LOGIN_KEYCHAIN_SERVICE}), shared with the app.\n`,
+  `  3. notary servers: $${NOTARY_AUTH_ENV}, base64 of user:password, as the notary client reads it.\n`,
+  '  CAs: --tls-ca, and $DOCKER_CONFIG/tls/<host:port>/*.crt; registries also /etc/docker/certs.d/<host:port>/.\n',
+].join('');
+
+const PASSPHRASES_HELP = [
+  '\nPassphrases of key files (each variable tried once, then a prompt at a terminal):\n',
+  ...Object.entries(ROLE_PASSPHRASE_ENV).map(([group, names]) => `  ${`${group} keys:`.padEnd(18)}${names.map((name) => `$${name}`).join(', ')}\n`),
+  `  ${'any key:'.padEnd(18)}$${PASSPHRASE_ENV}\n`,
+].join('');
 
 function commandHelp(command: Command): string {
   return `${usageLine(command)}\n\n${command.summary}\n\nOptions:\n${optionLines(command.options ?? {})}\nGlobal options:\n${optionLines(GLOBAL_OPTIONS)}`;

@@ -6,11 +6,10 @@ import type { SavedFile } from '../../shared/schemas/audit';
 import type { ArchivedRepository, EvidenceProgress } from '../../shared/schemas/evidence';
 import type { RegistryInput, ServerConfig } from '../../shared/schemas/settings';
 import { createEvidenceArchive, verifyEvidenceArchive } from '../core/archive';
-import { auditRegistry, DEFAULT_AUDIT_CONCURRENCY, RetryingHttpClient } from '../core/audit';
-import type { CredentialLookup } from '../core/net/http';
-import { NotaryClient } from '../core/notary/notary-client';
-import { dockerCredentialLookup, firstCredentials, RegistryClient, registryOrigin } from '../core/registry';
-import { keychainCredentials } from './core-services';
+import { auditRegistry, DEFAULT_AUDIT_CONCURRENCY } from '../core/audit';
+import { Connections, type ConnectOptions } from '../core/connect';
+import type { NotaryClient } from '../core/notary/notary-client';
+import { endpointOf } from './core-services';
 import type { Cancellable, ServerCredentials } from './services';
 
 export interface AuditInput {
@@ -52,7 +51,8 @@ export interface FileSaver {
 
 export interface AuditServiceOptions {
   homeDir: string;
-  dockerConfigDir: string;
+  /** docker's config dir, the environment and the keychain's sign-ins, as every connection uses them. */
+  connect: ConnectOptions;
   serverCredentials: ServerCredentials;
   registryCredentials: ServerCredentials;
   /** The shared, pooled notary client of a server (evidence is taken one repository at a time). */
@@ -62,52 +62,30 @@ export interface AuditServiceOptions {
 /** Enough sockets for every repository in flight, each with a few manifest lookups (as the CLI). */
 const MAX_SOCKETS = DEFAULT_AUDIT_CONCURRENCY * 2;
 
-/** Credentials that belong to one host only, whatever else the client talks to. */
-function forHost(host: string, lookup: CredentialLookup | undefined): CredentialLookup | undefined {
-  return lookup === undefined ? undefined : (asked) => (asked === host ? lookup(asked) : Promise.resolve(undefined));
-}
-
-/** The client a registry is read (and, by the migration, written) over: its CA, its keychain password, else docker's. */
-export function registryHttp(registry: RegistryInput, options: Pick<AuditServiceOptions, 'dockerConfigDir' | 'registryCredentials'>): RetryingHttpClient {
-  const host = registryOrigin(registry.url).host;
-  const docker = dockerCredentialLookup({ configDir: options.dockerConfigDir });
-  const keychain = forHost(host, keychainCredentials(registry, options.registryCredentials));
-  return new RetryingHttpClient({
-    credentials: keychain === undefined ? docker : firstCredentials(keychain, docker),
-    maxSockets: MAX_SOCKETS,
-    ...(registry.caPem === undefined ? {} : { ca: registry.caPem }),
-  });
-}
-
-function notaryHttp(server: ServerConfig, options: AuditServiceOptions): RetryingHttpClient {
-  const credentials = keychainCredentials(server, options.serverCredentials);
-  return new RetryingHttpClient({
-    maxSockets: MAX_SOCKETS,
-    ...(credentials === undefined ? {} : { credentials }),
-    ...(server.caPem === undefined ? {} : { ca: server.caPem }),
-  });
+/** Clients for one review: retrying, pooled, signed in as docker and the keychain would, then with the saved password. */
+export function reviewConnections(options: Pick<AuditServiceOptions, 'connect'>): Connections {
+  return new Connections({ ...options.connect, retry: {}, maxSockets: MAX_SOCKETS });
 }
 
 export function coreAuditService(options: AuditServiceOptions): AuditService {
   return {
     async catalog(registry, { signal }) {
-      const http = registryHttp(registry, options);
+      const connections = reviewConnections(options);
       try {
-        const client = new RegistryClient({ url: registry.url, http });
+        const client = connections.registry(endpointOf(registry, options.registryCredentials));
         await client.ping({ signal });
         return await client.catalog({ signal });
       } finally {
-        http.close();
+        connections.close();
       }
     },
     // Clients live for one audit: its connections and tokens are not worth keeping between reviews.
     async run(input, { signal, progress }) {
-      const registryClient = registryHttp(input.registry, options);
-      const notaryClient = notaryHttp(input.server, options);
+      const connections = reviewConnections(options);
       try {
         return await auditRegistry({
-          registry: new RegistryClient({ url: input.registry.url, http: registryClient }),
-          notary: new NotaryClient(input.server.url, notaryClient),
+          registry: connections.registry(endpointOf(input.registry, options.registryCredentials)),
+          notary: connections.notary(endpointOf(input.server, options.serverCredentials)),
           home: options.homeDir,
           expiringWithinDays: input.expiringWithinDays,
           signal,
@@ -116,8 +94,7 @@ export function coreAuditService(options: AuditServiceOptions): AuditService {
           ...(input.repositories === undefined ? {} : { repositories: input.repositories }),
         });
       } finally {
-        registryClient.close();
-        notaryClient.close();
+        connections.close();
       }
     },
   };

@@ -1,7 +1,8 @@
 // The core's notary client and TUF engine behind the handlers' TrustService and ServerProbe.
 import type { ServerInput } from '../../shared/schemas/settings';
-import { HttpClient, type CredentialLookup } from '../core/net/http';
-import { NotaryClient } from '../core/notary/notary-client';
+import { Connections, type Account, type ConnectOptions, type Endpoint } from '../core/connect';
+import type { NotaryClient } from '../core/notary/notary-client';
+import type { RegistryClient } from '../core/registry';
 import { loadRepository } from '../core/trust/load-repository';
 import { inspectDockerCache } from '../core/trust/docker-cache';
 import type { ServerCredentials, ServerProbe, TrustService } from './services';
@@ -10,40 +11,49 @@ import type { ServerCredentials, ServerProbe, TrustService } from './services';
  * The sign-in of a saved server (or registry) whose user has a password in the keychain. The password
  * is read when the server asks for it, never kept here.
  */
-export function keychainCredentials(account: { id?: string; username?: string }, store: ServerCredentials | undefined): CredentialLookup | undefined {
+export function keychainAccount(account: { id?: string; username?: string }, store: ServerCredentials | undefined): Account | undefined {
   const { id, username } = account;
   if (id === undefined || username === undefined || store === undefined) return undefined;
-  return async () => {
-    const password = await store.password(id);
-    return password === undefined ? undefined : { username, password };
-  };
+  return { id, username, password: () => store.password(id) };
 }
 
-/** One HTTP client per server, CA and user, reused across calls (connections, tokens). */
-export class NotaryClients {
-  private readonly clients = new Map<string, { http: HttpClient; notary: NotaryClient }>();
+/** A saved server or registry as core/connect's endpoint: its URL, its CA, its own sign-in. */
+export function endpointOf(saved: { url: string; caPem?: string; id?: string; username?: string }, store: ServerCredentials | undefined, fallbackCa?: string): Endpoint {
+  const account = keychainAccount(saved, store);
+  const caPem = saved.caPem ?? fallbackCa;
+  return { url: saved.url, ...(caPem === undefined ? {} : { caPem }), ...(account === undefined ? {} : { account }) };
+}
 
-  constructor(private readonly credentials?: ServerCredentials) {}
+/**
+ * The app's clients of notary servers and registries, reused across calls (connections, tokens):
+ * core/connect's, with the saved servers' passwords as their own sign-in beside docker's and the
+ * keychain's (the same the CLI uses).
+ */
+export class AppConnections {
+  private readonly connections: Connections;
+
+  constructor(
+    options: ConnectOptions,
+    private readonly serverCredentials?: ServerCredentials,
+    private readonly registryCredentials?: ServerCredentials,
+  ) {
+    this.connections = new Connections(options);
+  }
 
   get(server: ServerInput): NotaryClient {
-    const key = JSON.stringify([server.url, server.caPem ?? '', server.id ?? '', server.username ?? '']);
-    let entry = this.clients.get(key);
-    if (entry === undefined) {
-      const lookup = keychainCredentials(server, this.credentials);
-      const http = new HttpClient({ ...(server.caPem === undefined ? {} : { ca: server.caPem }), ...(lookup === undefined ? {} : { credentials: lookup }) });
-      entry = { http, notary: new NotaryClient(server.url, http) };
-      this.clients.set(key, entry);
-    }
-    return entry.notary;
+    return this.connections.notary(endpointOf(server, this.serverCredentials));
+  }
+
+  registry(registry: { url: string; caPem?: string; id?: string; username?: string }, fallbackCa?: string): RegistryClient {
+    return this.connections.registry(endpointOf(registry, this.registryCredentials, fallbackCa));
   }
 
   close(): void {
-    for (const { http } of this.clients.values()) http.close();
-    this.clients.clear();
+    this.connections.close();
   }
 }
 
-export function notaryTrustService(homeDir: string, clients: NotaryClients): TrustService {
+export function notaryTrustService(homeDir: string, clients: AppConnections): TrustService {
   return {
     async inspect({ gun, server }, { signal }) {
       const notary = clients.get(server);
@@ -59,7 +69,7 @@ export function notaryTrustService(homeDir: string, clients: NotaryClients): Tru
 /** A repository name nobody uses: asking for it shows whether the server lets us read at all. */
 const PROBE_GUN = 'countersign.invalid/connection-check';
 
-export function notaryProbe(clients: NotaryClients): ServerProbe {
+export function notaryProbe(clients: AppConnections): ServerProbe {
   return {
     async probe(server, { signal }) {
       const notary = clients.get(server);

@@ -5,8 +5,8 @@ import type { MigrationPlan, MigrationProgress, MigrationReport } from '../../sh
 import type { RegistryInput } from '../../shared/schemas/settings';
 import type { KeyVault } from '../core/keys';
 import { cosignPublicKeyPem, planMigration, runMigration } from '../core/migrate';
-import { RegistryClient } from '../core/registry';
-import { registryHttp, type AuditInput, type AuditService, type AuditServiceOptions } from './audit-services';
+import { endpointOf } from './core-services';
+import { reviewConnections, type AuditInput, type AuditService, type AuditServiceOptions } from './audit-services';
 import type { Cancellable } from './services';
 
 type Progress = Cancellable & { progress: (event: MigrationProgress) => void };
@@ -16,7 +16,7 @@ export interface MigrateService {
   run(input: { registry: RegistryInput; plan: MigrationPlan; dryRun: boolean }, options: Progress): Promise<MigrationReport>;
 }
 
-export interface MigrateServiceOptions extends Pick<AuditServiceOptions, 'dockerConfigDir' | 'registryCredentials'> {
+export interface MigrateServiceOptions extends Pick<AuditServiceOptions, 'connect' | 'registryCredentials'> {
   audit: AuditService;
   vault: () => KeyVault;
 }
@@ -32,11 +32,12 @@ export function coreMigrateService(options: MigrateServiceOptions): MigrateServi
     },
     async run({ registry, plan, dryRun }, { signal, progress }) {
       const signer = await options.vault().getSigner(plan.keyId);
-      const http = registryHttp(registry, options);
+      // The same sign-in as the audit's (docker's, the keychain's, the registry's saved password).
+      const connections = reviewConnections(options);
       try {
-        return await runMigration({ plan, registry: new RegistryClient({ url: registry.url, http }), signer, dryRun, signal, onProgress: progress });
+        return await runMigration({ plan, registry: connections.registry(endpointOf(registry, options.registryCredentials)), signer, dryRun, signal, onProgress: progress });
       } finally {
-        http.close();
+        connections.close();
       }
     },
   };

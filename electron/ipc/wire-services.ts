@@ -4,7 +4,8 @@ import { keychainSecretStore, openKeyVault, type SecretStore } from '../core/key
 import type { ServerConfig } from '../../shared/schemas/settings';
 import type { AppInfo } from '../../shared/schemas/views';
 import { coreAuditService, coreEvidenceService, noFileSaver, type FileSaver } from './audit-services';
-import { NotaryClients, notaryProbe, notaryTrustService } from './core-services';
+import { keychainLoginStore, LOGIN_KEYCHAIN_SERVICE } from '../core/connect';
+import { AppConnections, notaryProbe, notaryTrustService } from './core-services';
 import { createJobs } from '../core/jobs';
 import { appWriteEnvironment } from './write-environment';
 import { discoverMachine } from './machine-discovery';
@@ -25,6 +26,10 @@ export interface ServiceOptions {
   serverSecrets?: SecretStore;
   /** Where registry passwords are kept. Default: the OS keychain, service "countersign-registries". */
   registrySecrets?: SecretStore;
+  /** Sign-ins by host shared with the CLI (`countersign login`). Default: the OS keychain, "countersign-logins". */
+  loginSecrets?: SecretStore;
+  /** NOTARY_AUTH and the PATH of docker's credential helpers. Default: process.env. */
+  env?: NodeJS.ProcessEnv;
   /** How exports reach the user (the app: a save dialog). Default: none, and saving fails. */
   files?: FileSaver;
 }
@@ -49,9 +54,14 @@ export interface RunningServices extends Services {
 export function createServices(options: ServiceOptions): RunningServices {
   const { runtime, version, homeDir, dockerConfigDir } = options;
   const credentials = secretCredentials(options.serverSecrets ?? keychainSecretStore(SERVER_KEYCHAIN_SERVICE));
-  const clients = new NotaryClients(credentials);
   const registryCredentials = secretCredentials(options.registrySecrets ?? keychainSecretStore(REGISTRY_KEYCHAIN_SERVICE));
-  const review = { homeDir, dockerConfigDir, serverCredentials: credentials, registryCredentials, notary: (server: ServerConfig) => clients.get(server) };
+  const connect = {
+    dockerConfigDir,
+    env: options.env ?? process.env,
+    logins: keychainLoginStore(options.loginSecrets ?? keychainSecretStore(LOGIN_KEYCHAIN_SERVICE)),
+  };
+  const clients = new AppConnections(connect, credentials, registryCredentials);
+  const review = { homeDir, connect, serverCredentials: credentials, registryCredentials, notary: (server: ServerConfig) => clients.get(server) };
   const audit = options.overrides?.audit ?? coreAuditService(review);
   return {
     close: () => clients.close(),
@@ -70,14 +80,14 @@ export function createServices(options: ServiceOptions): RunningServices {
       dockerConfigDir,
       settings: new SettingsStore(options.settingsBackend),
       notary: (server) => clients.get(server),
+      registry: (registry, fallbackCa) => clients.registry(registry, fallbackCa),
       vault: (passphrases = []) => openKeyVault({ homeDir, passphrases: passphraseList(passphrases), backend: options.settingsBackend }),
-      registryCredentials,
     })),
     audit,
     evidence: options.overrides?.evidence ?? coreEvidenceService(review),
     migrate: coreMigrateService({
       audit,
-      dockerConfigDir,
+      connect,
       registryCredentials,
       vault: () => openKeyVault({ homeDir, passphrases: passphraseList([]), backend: options.settingsBackend }),
     }),

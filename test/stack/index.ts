@@ -12,3 +12,4 @@ export * from './process';
 export * from './registry';
 export * from './table';
 export * from './tls-server';
+export * from './token-issuer';

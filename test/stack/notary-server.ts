@@ -14,6 +14,8 @@ export interface NotaryServerOptions {
   /** notary-server logs every request at info; the default keeps test output quiet. */
   logLevel?: NotaryLogLevel;
   readyTimeoutMs?: number;
+  /** notary-server's `auth` section: `{type: 'token', options: tokenAuthOf(issuer, service)}`. Default: none. */
+  auth?: { type: 'token'; options: { realm: string; service: string; issuer: string; rootcertbundle: string } };
 }
 
 export interface NotaryServer {
@@ -54,7 +56,8 @@ export async function startNotaryServer(options: NotaryServerOptions = {}): Prom
     readyTimeoutMs: options.readyTimeoutMs,
     async configure(port, ca, dir) {
       const configFile = join(dir, 'server.json');
-      await writeFile(configFile, JSON.stringify(serverConfig(port, ca, options.logLevel ?? 'warn'), null, 2));
+      const config = { ...(serverConfig(port, ca, options.logLevel ?? 'warn') as object), ...(options.auth === undefined ? {} : { auth: options.auth }) };
+      await writeFile(configFile, JSON.stringify(config, null, 2));
       return ['-config', configFile];
     },
   });

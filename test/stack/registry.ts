@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { TestCa } from './ca';
 import { expectStatus, headerValue, httpsRequest, type HttpResponse } from './https';
+import { runCommandOk, startOnFreePort, startServerProcess } from './process';
 import { startTlsServer, type TlsServer } from './tls-server';
 
 export const MEDIA_TYPES = {
@@ -19,6 +20,19 @@ export interface RegistryOptions {
   /** Share one CA with the notary server so one caFile serves both. Default: a fresh CA. */
   ca?: TestCa;
   readyTimeoutMs?: number;
+}
+
+/**
+ * Sign-in a guarded registry asks for: bearer tokens of an issuer (`{token: tokenAuthOf(issuer,
+ * service)}`), or Basic against an htpasswd of these users (user -> password).
+ */
+export type RegistryAuth = { token: { realm: string; service: string; issuer: string; rootcertbundle: string } } | { htpasswd: Record<string, string> };
+
+export interface GuardedRegistry {
+  url: string;
+  /** "localhost:PORT": the registry part of GUNs served through it. */
+  host: string;
+  stop(): Promise<void>;
 }
 
 export interface PushOptions {
@@ -104,6 +118,42 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
     },
   });
   return new RegistryHandle(server);
+}
+
+/** htpasswd lines as docker-registry reads them: bcrypt ($2a$), made by Python's crypt (password on stdin). */
+async function htpasswdLine(user: string, password: string): Promise<string> {
+  const script = 'import crypt,sys; print(crypt.crypt(sys.stdin.read(), crypt.mksalt(crypt.METHOD_BLOWFISH)), end="")';
+  const result = await runCommandOk('python3', ['-W', 'ignore', '-c', script], { input: password });
+  return `${user}:${result.stdout.replace(/^\$2b\$/, '$2a$')}`;
+}
+
+async function registryAuth(auth: RegistryAuth, dir: string, port: number): Promise<object> {
+  if ('token' in auth) return { auth: { token: auth.token } };
+  const file = join(dir, `htpasswd-${port}`);
+  const lines = await Promise.all(Object.entries(auth.htpasswd).map(([user, password]) => htpasswdLine(user, password)));
+  await writeFile(file, `${lines.join('\n')}\n`);
+  return { auth: { htpasswd: { realm: 'countersign-test', path: file } } };
+}
+
+/**
+ * A second docker-registry process over the storage of a stack registry (which pushes the images,
+ * unguarded), asking for a sign-in: what a deployment with token auth or htpasswd looks like.
+ */
+export async function guardRegistry(storage: Registry, auth: RegistryAuth): Promise<GuardedRegistry> {
+  const started = await startOnFreePort(async (port) => {
+    const configFile = join(storage.dir, `guarded-${port}.yml`);
+    const config = { ...(registryConfig(port, storage.ca, join(storage.dir, 'storage')) as object), ...(await registryAuth(auth, storage.dir, port)) };
+    await writeFile(configFile, JSON.stringify(config, null, 2));
+    const server = await startServerProcess({
+      name: 'docker-registry (guarded)',
+      command: 'docker-registry',
+      args: ['serve', configFile],
+      cwd: storage.dir,
+      isReady: async () => (await httpsRequest(`https://localhost:${port}/v2/`, { ca: storage.caPem, timeoutMs: 1_000 })).status === 401,
+    });
+    return { port, server };
+  });
+  return { url: `https://localhost:${started.port}`, host: `localhost:${started.port}`, stop: () => started.server.stop() };
 }
 
 function registryConfig(port: number, ca: TestCa, storageRoot: string): unknown {

@@ -11,14 +11,13 @@ import {
   policyViolations,
   reportToCsv,
   reportToJson,
-  RetryingHttpClient,
 } from '../../core/audit';
+import { readCaFile } from '../../core/connect';
 import { addCosignColumn, readCosignPublicKey } from '../../core/migrate';
-import { NotaryClient } from '../../core/notary/notary-client';
-import { dockerCredentialLookup, RegistryClient, registryOrigin } from '../../core/registry';
+import { registryOrigin, type RegistryClient } from '../../core/registry';
 import { flag, stringOption, stringsOption, type ParsedArgs } from '../args';
 import type { Command } from '../command';
-import { dockerTlsCa, readCa, readTextFile, type CliContext, type Output } from '../context';
+import { readTextFile, type CliContext, type Output } from '../context';
 import { formatTable } from '../table';
 
 const MAX_CONCURRENCY = 256;
@@ -34,7 +33,7 @@ export const auditCommand: Command = {
     'fail-on': {
       type: 'strings',
       value: 'LIST',
-      description: 'exit 1 if a tag is any of: unsigned, mismatch, invalid (and revoked), revoked, expiring; or all',
+      description: 'exit 1 if a tag is any of: unsigned, mismatch, invalid (and revoked), revoked, expiring, unreadable; or all (unreadable trust data always fails)',
     },
     'expiring-days': { type: 'string', value: 'N', description: `"expiring soon" means within N days (default ${DEFAULT_EXPIRING_WITHIN_DAYS})` },
     concurrency: { type: 'string', value: 'N', description: `repositories audited at once (default ${DEFAULT_AUDIT_CONCURRENCY})` },
@@ -60,6 +59,7 @@ export const auditCommand: Command = {
     const progress = progressLine(context.err);
     let report: AuditReport;
     try {
+      const listed = repositories.length > 0 ? repositories : await catalogOrHint(clients.registry);
       report = await auditRegistry({
         registry: clients.registry,
         notary: clients.notary,
@@ -67,7 +67,7 @@ export const auditCommand: Command = {
         home: context.home,
         concurrency,
         expiringWithinDays,
-        ...(repositories.length > 0 ? { repositories } : {}),
+        repositories: listed,
         ...(progress ? { onProgress: progress.update } : {}),
       });
       if (cosignKey) await addCosignColumn(report, { registry: clients.registry, key: cosignKey });
@@ -87,26 +87,30 @@ export const auditCommand: Command = {
 export function auditClients(context: CliContext, args: ParsedArgs, registryUrl: string, gunHost: string | undefined, concurrency: number) {
   const origin = registryOrigin(registryUrl);
   const server = context.serverFor(`${gunHost ?? origin.host}/audit`);
-  const credentials = dockerCredentialLookup({ env: context.env });
   // Enough sockets for every repository in flight, each with a few manifest lookups.
-  const maxSockets = Math.max(16, concurrency * 2);
-  const registryCaFile = stringOption(args, 'registry-ca');
-  const registryCa = registryCaFile !== undefined ? readCa(registryCaFile) : dockerTlsCa(origin.origin, context.env);
-  const serverCaFile = stringOption(args, 'tls-ca');
-  const serverCa = serverCaFile !== undefined ? readCa(serverCaFile) : dockerTlsCa(server, context.env);
-  const clientTrusting = (ca: string | undefined) => new RetryingHttpClient({ credentials, maxSockets, ...(ca ? { ca } : {}) });
-  // One client when both trust the same CA: its TLS context (every system root parsed) is built once.
-  const registryHttp = clientTrusting(registryCa);
-  const notaryHttp = serverCa === registryCa ? registryHttp : clientTrusting(serverCa);
-  return {
-    registry: new RegistryClient({ url: origin.origin, http: registryHttp }),
-    gunHost: gunHost ?? origin.host,
-    notary: new NotaryClient(server, notaryHttp),
-    close() {
-      registryHttp.close();
-      notaryHttp.close();
-    },
+  const connections = context.connections({ retry: {}, maxSockets: Math.max(16, concurrency * 2) });
+  const caPem = (option: string): { caPem?: string } => {
+    const file = stringOption(args, option);
+    return file === undefined ? {} : { caPem: readCaFile(file) };
   };
+  return {
+    registry: connections.registry({ url: origin.origin, ...caPem('registry-ca') }),
+    gunHost: gunHost ?? origin.host,
+    notary: connections.notary({ url: server, ...caPem('tls-ca') }),
+    close: () => connections.close(),
+  };
+}
+
+/** A catalog the registry refuses (Harbor lets only admins list it) is worth a hint: name the repositories. */
+async function catalogOrHint(registry: RegistryClient): Promise<string[]> {
+  try {
+    return await registry.catalog();
+  } catch (error) {
+    if (error instanceof CountersignError && (error.code === 'auth-required' || error.code === 'auth-failed' || error.code === 'access-denied')) {
+      throw new CountersignError(error.code, `${error.message}. Listing every repository needs rights many registries give only to admins; name the repositories instead: --repo team/app (repeatable)`);
+    }
+    throw error;
+  }
 }
 
 export function integerOption(args: ParsedArgs, name: string, fallback: number, min: number, max: number): number {
@@ -154,7 +158,7 @@ function verdict(context: CliContext, report: AuditReport, policy: ReadonlySet<A
 function repositoryProblem(repository: RepositoryAudit): string | undefined {
   if (repository.registryError) return `the registry could not be read (${repository.registryError.code}: ${repository.registryError.message})`;
   const error = repository.trustError;
-  if (repository.trust === 'unreachable' && error) return `the trust data could not be read (${error.code}: ${error.message})`;
+  if (repository.trust === 'unreachable' && error) return `trust data unreadable: ${repository.unreadable ?? 'unreachable'} (${error.code}: ${error.message})`;
   if (repository.trust === 'stale' && error) return `the notary server could not be reached; using trust data verified at ${repository.verifiedAt ?? '?'} (${error.message})`;
   return undefined;
 }

@@ -4,6 +4,7 @@ import { archiveCommands } from './archive';
 import { auditCommand } from './audit';
 import { inspectCommand } from './inspect';
 import { keyCommands } from './key';
+import { loginCommands } from './login';
 import { publishCommands } from './publish';
 import { signerCommands } from './signer';
 import { delegationCommands } from './delegation';
@@ -11,4 +12,4 @@ import { witnessCommand } from './witness';
 import { rotateCommand } from './rotate';
 import { migrateCommand } from './migrate';
 
-export const COMMANDS: readonly Command[] = [inspectCommand, ...keyCommands, ...publishCommands, ...signerCommands, ...delegationCommands, witnessCommand, rotateCommand, auditCommand, migrateCommand, ...archiveCommands];
+export const COMMANDS: readonly Command[] = [inspectCommand, ...loginCommands, ...keyCommands, ...publishCommands, ...signerCommands, ...delegationCommands, witnessCommand, rotateCommand, auditCommand, migrateCommand, ...archiveCommands];

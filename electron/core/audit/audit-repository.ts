@@ -2,7 +2,7 @@
 // the notary server (verified, pinned and cached like every other read), and the verdict per tag.
 // Registry and notary are asked at the same time; a failure of either is reported, not thrown, so
 // one broken repository never stops an audit of hundreds. Only a cancel stops it.
-import type { RepositoryAudit, TagStatus, TrustState } from '../../../shared/audit';
+import type { RepositoryAudit, TagStatus, TrustState, UnreadableReason } from '../../../shared/audit';
 import type { RepositoryView } from '../../../shared/domain';
 import { CountersignError, toErrorInfo, type ErrorCode, type ErrorInfo } from '../../../shared/errors';
 import { sortNatural } from '../../../shared/reference';
@@ -31,11 +31,20 @@ export interface RepositoryAuditContext {
   tagConcurrency: number;
 }
 
-/** Failures that mean we could not ask, not that the trust data is bad. */
-const UNREACHABLE_CODES = new Set<ErrorCode>(['server-unreachable', 'timeout', 'tls-failed', 'http-status', 'auth-required', 'auth-failed']);
+/** Failures that mean we could not read the trust data, not that it is bad; and what they come to. */
+const UNREADABLE_BECAUSE = new Map<ErrorCode, UnreadableReason>([
+  ['auth-required', 'sign-in refused'],
+  ['auth-failed', 'sign-in refused'],
+  ['access-denied', 'sign-in refused'],
+  ['not-notary-server', 'no notary server'],
+  ['server-unreachable', 'unreachable'],
+  ['timeout', 'unreachable'],
+  ['tls-failed', 'unreachable'],
+  ['http-status', 'unreachable'],
+]);
 
 export function emptyCounts(): Record<TagStatus, number> {
-  return { signed: 0, 'expiring-soon': 0, unsigned: 0, 'digest-mismatch': 0, 'revoked-signer': 0, 'signature-invalid': 0 };
+  return { signed: 0, 'expiring-soon': 0, unsigned: 0, 'digest-mismatch': 0, 'revoked-signer': 0, 'signature-invalid': 0, 'trust-unreadable': 0 };
 }
 
 export async function auditRepository(repository: string, context: RepositoryAuditContext, signal?: AbortSignal): Promise<RepositoryAudit> {
@@ -53,6 +62,7 @@ export async function auditRepository(repository: string, context: RepositoryAud
     counts: emptyCounts(),
   };
   if (trust.error) audit.trustError = trust.error;
+  if (trust.unreadable) audit.unreadable = trust.unreadable;
   if (trust.view) {
     audit.verifiedAt = trust.view.verifiedAt;
     audit.signers = signerAudits(trust.view, trust.failed);
@@ -65,7 +75,7 @@ export async function auditRepository(repository: string, context: RepositoryAud
   }
   audit.tags = trust.view
     ? tagAudits(registry.tags, { view: trust.view, failed: trust.failed, now: context.now, expiringWithinDays: context.expiringWithinDays })
-    : registry.tags.map((tag) => untrustedTag(tag, trust.state, trust.error));
+    : registry.tags.map((tag) => untrustedTag(tag, trust));
   for (const tag of audit.tags) audit.counts[tag.status] += 1;
   if (trust.view) audit.signedTagsNotInRegistry = signedButAbsent(trust.view, registry.tags);
   return audit;
@@ -104,6 +114,7 @@ interface TrustSide {
   view?: RepositoryView;
   failed: ReadonlyMap<string, FailedRole>;
   error?: ErrorInfo;
+  unreadable?: UnreadableReason;
 }
 
 async function trustOf(gun: string, context: RepositoryAuditContext, signal?: AbortSignal): Promise<TrustSide> {
@@ -123,18 +134,21 @@ async function trustOf(gun: string, context: RepositoryAuditContext, signal?: Ab
   } catch (error) {
     rethrowCancel(error);
     const info = toErrorInfo(error);
+    // Only notary-server's own "no such repository" is absence (notary-answers.ts); anything else is not.
     if (info.code === 'repository-not-found') return { state: 'absent', failed: new Map() };
-    return { state: UNREACHABLE_CODES.has(info.code) ? 'unreachable' : 'failed', failed: new Map(), error: info };
+    const unreadable = UNREADABLE_BECAUSE.get(info.code);
+    return unreadable === undefined ? { state: 'failed', failed: new Map(), error: info } : { state: 'unreachable', failed: new Map(), error: info, unreadable };
   }
 }
 
 /** Tags of a repository without usable trust data: unsigned when there is none, else fail closed. */
-function untrustedTag(tag: RegistryTag, state: TrustState, error: ErrorInfo | undefined): RepositoryAudit['tags'][number] {
+function untrustedTag(tag: RegistryTag, trust: TrustSide): RepositoryAudit['tags'][number] {
   const base = { tag: tag.tag, registryDigest: tag.digest, signers: [], roles: [] };
-  if (state === 'absent') return { ...base, status: 'unsigned', reason: 'the repository has no trust data' };
+  if (trust.state === 'absent') return { ...base, status: 'unsigned', reason: 'the repository has no trust data' };
+  const { error } = trust;
   const why = error ? `${error.code}${error.role ? ` [${error.role}]` : ''}: ${error.message}` : 'unknown';
-  const reason = state === 'unreachable' ? `its trust data could not be read (${why})` : `its trust data failed verification (${why})`;
-  return { ...base, status: 'signature-invalid', ...(error?.role ? { failedRole: error.role } : {}), reason };
+  if (trust.unreadable !== undefined) return { ...base, status: 'trust-unreadable', reason: `trust data unreadable: ${trust.unreadable} (${why})` };
+  return { ...base, status: 'signature-invalid', ...(error?.role ? { failedRole: error.role } : {}), reason: `its trust data failed verification (${why})` };
 }
 
 /** Tags a releasing role signs that the registry does not serve. */

@@ -21,6 +21,7 @@ const CSV_COLUMNS = [
   'first_expiry_of',
   'days_left',
   'trust',
+  'unreadable',
   'reason',
 ] as const;
 
@@ -66,6 +67,7 @@ function tagRow(repository: RepositoryAudit, tag: TagAudit): string[] {
     tag.firstExpiry?.what ?? '',
     tag.firstExpiry === undefined ? '' : String(tag.firstExpiry.daysLeft),
     repository.trust,
+    repository.unreadable ?? '',
     tag.reason,
   ];
 }
@@ -75,6 +77,7 @@ function repositoryRow(repository: RepositoryAudit, reason: string): string[] {
     if (column === 'repository') return repository.repository;
     if (column === 'gun') return repository.gun;
     if (column === 'trust') return repository.trust;
+    if (column === 'unreadable') return repository.unreadable ?? '';
     return column === 'reason' ? reason : '';
   });
 }
@@ -101,6 +104,7 @@ export const POLICY_STATUSES: Record<AuditPolicyCategory, readonly TagStatus[]> 
   expiring: ['expiring-soon'],
   // Not a DCT status: refuses tags whose cosign column is anything but verified (see policyViolations).
   cosign: [],
+  unreadable: ['trust-unreadable'],
 };
 
 export const POLICY_CATEGORIES = Object.keys(POLICY_STATUSES) as AuditPolicyCategory[];

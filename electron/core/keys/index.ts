@@ -5,5 +5,5 @@ export { KeyIndex, confBackend, keyRecordSchema } from './key-index';
 export type { KeyRecord, KeyValueBackend, RootCertificateRecord } from './key-index';
 export { keychainSecretStore, KEYCHAIN_SERVICE } from './secret-store';
 export type { SecretStore } from './secret-store';
-export { envPassphraseProvider, firstPassphraseProvider, noPassphrases, PASSPHRASE_ENV } from './passphrase';
+export { envPassphraseProvider, firstPassphraseProvider, noPassphrases, PASSPHRASE_ENV, passphraseVariables, ROLE_PASSPHRASE_ENV } from './passphrase';
 export type { PassphraseProvider, PassphraseRequest } from './passphrase';

@@ -41,7 +41,7 @@ function describe(request: PassphraseRequest): string {
 }
 
 /** One line from the terminal with echo off; Ctrl-C or Ctrl-D cancel. */
-function readHidden(terminal: Terminal, prompt: string): Promise<string> {
+export function readHidden(terminal: Terminal, prompt: string): Promise<string> {
   const { input, output } = terminal;
   output.write(prompt);
   return new Promise((resolve, reject) => {

@@ -3,6 +3,7 @@
 import { CountersignError } from '../../../shared/errors';
 import { abortable } from './abortable';
 import { basicAuthorization, mayCarryCredentials } from './credential-policy';
+import { describeMissingAccess, tokenGrant, type TokenGrant } from './token-claims';
 import { TokenCache } from './token-cache';
 import { requestToken, type SendRaw } from './token-endpoint';
 import { IDENTITY_TOKEN_USERNAME, type CredentialLookup, type Credentials } from './types';
@@ -12,6 +13,9 @@ export interface Authorization {
   header: string;
   /** Set for bearer tokens, so that a token the server rejects can be dropped from the cache. */
   tokenKey?: string;
+  /** Bearer tokens: the scope asked for and what the token says it grants, to explain a refusal. */
+  scope?: string;
+  grant?: TokenGrant;
 }
 
 // Scopes learnt per URL directory (…/manifests/, …/_trust/tuf/): bounded, because an audit visits
@@ -37,7 +41,7 @@ export class Authenticator {
     const challenge = this.challengeByOrigin.get(url.origin);
     if (challenge === undefined) return undefined;
     if (challenge.scheme === 'basic') {
-      const credentials = await this.basicCredentials(url);
+      const credentials = await this.basicCredentials(url, authScope);
       return credentials === undefined ? undefined : { header: basicAuthorization(credentials.username, credentials.password) };
     }
     const scope = authScope ?? this.scopeByDirectory.get(directoryOf(url));
@@ -53,6 +57,7 @@ export class Authenticator {
     header: string | string[] | undefined,
     previous: Authorization | undefined,
     signal: AbortSignal | undefined,
+    authScope?: string,
   ): Promise<Authorization | undefined> {
     const challenges = parseChallenges(header);
     const bearer = challenges.find((c) => c.scheme === 'bearer' && c.params.realm !== undefined);
@@ -63,19 +68,28 @@ export class Authenticator {
     const basic = challenges.find((c) => c.scheme === 'basic');
     if (basic === undefined) return undefined;
     this.challengeByOrigin.set(url.origin, basic);
-    if (previous !== undefined && previous.tokenKey === undefined) throw await this.rejection(url);
-    const credentials = await this.basicCredentials(url);
-    if (credentials === undefined) throw await this.rejection(url);
+    if (previous !== undefined && previous.tokenKey === undefined) throw await this.rejection(url, previous, authScope);
+    const credentials = await this.basicCredentials(url, authScope);
+    if (credentials === undefined) throw await this.rejection(url, undefined, authScope);
     return { header: basicAuthorization(credentials.username, credentials.password) };
   }
 
-  /** The error for a request still refused after we answered the challenge. */
-  async rejection(url: URL): Promise<CountersignError> {
-    const credentials = await this.credentialsFor(url);
+  /**
+   * The error for a request still refused after we answered the challenge. When the token says what
+   * it grants, the error says what was missing ("signed in as bob, who may pull but not push to …").
+   */
+  async rejection(url: URL, refused?: Authorization, authScope?: string): Promise<CountersignError> {
+    const scope = refused?.scope ?? authScope;
+    const credentials = await this.credentialsFor(url, scope);
     const what = `${url.host} refused access to ${url.pathname}`;
-    return credentials === undefined
-      ? new CountersignError('auth-required', `${what}: it needs a login (or does not exist), and no credentials are stored for ${url.host}`)
-      : new CountersignError('auth-failed', `${what} with the credentials stored for ${url.host}`);
+    const missing = describeMissingAccess(scope, refused?.grant, credentials?.username === IDENTITY_TOKEN_USERNAME ? 'the identity token\'s user' : credentials?.username);
+    if (credentials === undefined) {
+      const reason = missing ?? 'it needs a login (or does not exist)';
+      return new CountersignError('auth-required', `${what}: ${reason}; no credentials are stored for ${url.host} (docker login, countersign login, or NOTARY_AUTH)`);
+    }
+    return missing === undefined
+      ? new CountersignError('auth-failed', `${what} with the credentials found for ${url.host}`)
+      : new CountersignError('access-denied', `${what}: ${missing}`);
   }
 
   private learn(url: URL, challenge: Challenge): void {
@@ -93,7 +107,7 @@ export class Authenticator {
     signal: AbortSignal | undefined,
     refused?: Authorization,
   ): Promise<Authorization> {
-    const credentials = await this.credentialsFor(url);
+    const credentials = await this.credentialsFor(url, scope);
     const { realm = '', service } = challenge.params;
     const tokenKey = TokenCache.key({ realm, service, scope, account: credentials?.username });
     // Only a token refused for the very scope it was issued for is dead; one that was merely the
@@ -104,11 +118,12 @@ export class Authenticator {
       requestToken(this.send, { realm, service, scope, host: url.host, credentials, signal: undefined }),
     );
     const token = await abortable(shared, signal, `the token request for ${url.host}`);
-    return { header: `Bearer ${token.value}`, tokenKey };
+    const grant = tokenGrant(token.value);
+    return { header: `Bearer ${token.value}`, tokenKey, ...(scope === undefined ? {} : { scope }), ...(grant === undefined ? {} : { grant }) };
   }
 
-  private async basicCredentials(url: URL): Promise<Credentials | undefined> {
-    const credentials = await this.credentialsFor(url);
+  private async basicCredentials(url: URL, scope: string | undefined): Promise<Credentials | undefined> {
+    const credentials = await this.credentialsFor(url, scope);
     if (credentials === undefined || credentials.username === IDENTITY_TOKEN_USERNAME) return undefined;
     if (!mayCarryCredentials(url)) {
       throw new CountersignError('auth-failed', `refusing to send the credentials for ${url.host} over plain http`);
@@ -116,7 +131,7 @@ export class Authenticator {
     return credentials;
   }
 
-  private async credentialsFor(url: URL): Promise<Credentials | undefined> {
-    return this.lookup === undefined ? undefined : this.lookup(url.host);
+  private async credentialsFor(url: URL, scope: string | undefined): Promise<Credentials | undefined> {
+    return this.lookup === undefined ? undefined : this.lookup(url.host, scope === undefined ? {} : { scope });
   }
 }

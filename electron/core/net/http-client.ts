@@ -89,10 +89,10 @@ export class HttpClient {
     const first = await this.authenticator.preemptive(url, options.authScope, signal);
     const response = await this.sendAuthorized(url, options, first);
     if (response.status !== 401) return response;
-    const answer = await this.authenticator.answer(url, response.headers['www-authenticate'], first, signal);
+    const answer = await this.authenticator.answer(url, response.headers['www-authenticate'], first, signal, options.authScope);
     if (answer === undefined) return response;
     const retried = await this.sendAuthorized(url, options, answer);
-    if (retried.status === 401) throw await this.authenticator.rejection(url);
+    if (retried.status === 401) throw await this.authenticator.rejection(url, answer, options.authScope);
     return retried;
   }
 

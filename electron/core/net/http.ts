@@ -4,6 +4,7 @@ export { IDENTITY_TOKEN_USERNAME } from './types';
 export type {
   Credentials,
   CredentialLookup,
+  CredentialRequest,
   HttpClientOptions,
   HttpMethod,
   HttpResponse,

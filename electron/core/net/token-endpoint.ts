@@ -28,8 +28,9 @@ export type SendRaw = (
 ) => Promise<HttpResponse>;
 
 const MAX_TOKEN_RESPONSE_BYTES = 1024 * 1024;
-// The token specification: absent expires_in means 60 s, and servers must not issue shorter tokens.
-const MIN_TOKEN_LIFETIME_S = 60;
+// The token specification: absent expires_in means 60 s. A shorter lifetime is believed (servers
+// should not issue one, but reusing a token its issuer called expired would rest on the verifier's leeway).
+const DEFAULT_TOKEN_LIFETIME_S = 60;
 const CLIENT_ID = 'countersign';
 
 const TokenResponseSchema = z.object({
@@ -88,6 +89,11 @@ function refusal(request: TokenRequest, response: HttpResponse): CountersignErro
   if (request.credentials === undefined && (response.status === 401 || response.status === 403)) {
     return new CountersignError('auth-required', `${from} wants a login (HTTP ${response.status}); no credentials are stored for ${request.host}`);
   }
+  const { credentials } = request;
+  if (credentials !== undefined && response.status === 401) {
+    const who = credentials.username === IDENTITY_TOKEN_USERNAME ? 'the identity token' : `the login of ${credentials.username}`;
+    return new CountersignError('auth-failed', `${from} refused ${who} (HTTP 401): wrong username or password, or an expired token`);
+  }
   return new CountersignError('auth-failed', `${from} refused a token (HTTP ${response.status})`);
 }
 
@@ -103,7 +109,7 @@ function parseToken(request: TokenRequest, body: Buffer, now: number): BearerTok
   if (!parsed.success || value === undefined) {
     throw new CountersignError('auth-failed', `the token service of ${request.host} answered without a token`);
   }
-  const lifetime = Math.max(parsed.data.expires_in ?? MIN_TOKEN_LIFETIME_S, MIN_TOKEN_LIFETIME_S);
+  const lifetime = parsed.data.expires_in ?? DEFAULT_TOKEN_LIFETIME_S;
   // Stop reusing a token a little before it expires, so a slow request does not arrive with a dead one.
   return { value, reuseUntil: now + lifetime * 900 };
 }

@@ -9,8 +9,17 @@ export interface Credentials {
 /** Docker's convention: credentials whose username is this carry an OAuth2 refresh token as password. */
 export const IDENTITY_TOKEN_USERNAME = '<token>';
 
-/** Credentials for a registry host ("host" or "host:port" exactly as in the URL), if the user has any. */
-export type CredentialLookup = (host: string) => Promise<Credentials | undefined>;
+/** What a server asked credentials for: the token scope ("repository:<name>:pull") when it named one. */
+export interface CredentialRequest {
+  scope?: string;
+}
+
+/**
+ * Credentials for a host ("host" or "host:port" exactly as in the URL), if the user has any. A notary
+ * server's lookup reads the repository from the scope: docker signs in to it with the credentials of
+ * the registry host that the GUN names.
+ */
+export type CredentialLookup = (host: string, request?: CredentialRequest) => Promise<Credentials | undefined>;
 
 export interface HttpClientOptions {
   /** Extra PEM certificates trusted in addition to Node's root store (e.g. a private CA). */

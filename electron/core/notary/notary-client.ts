@@ -5,6 +5,7 @@ import { CountersignError } from '../../../shared/errors';
 import type { HttpClient, HttpResponse } from '../net/http';
 import { publicKeySchema, type PublicKeyJson } from '../tuf/metadata';
 import type { MetadataFetcher } from '../tuf/updater';
+import { assertFromNotary } from './notary-answers';
 
 /** The roles whose keys a notary server can hold (GET/POST .../<role>.key). */
 export type ServerManagedRole = 'timestamp' | 'snapshot';
@@ -29,15 +30,20 @@ export class NotaryClient {
     return `${this.serverUrl}/v2/${gun}/_trust/tuf/${name}`;
   }
 
-  /** Reads one repository's metadata files; a 404 is "no such file", anything else unexpected is an error. */
+  /**
+   * Reads one repository's metadata files; notary's own 404 is "no such file", a 404 or page from
+   * anything else is not-notary-server, anything else unexpected is an error.
+   */
   fetcher(gun: string): MetadataFetcher {
     return {
       fetch: async (name, maxBytes, signal) => {
-        const response = await this.http.request(this.tufUrl(gun, name), {
+        const url = this.tufUrl(gun, name);
+        const response = await this.http.request(url, {
           maxBytes,
           ...(signal ? { signal } : {}),
-          authScope: `repository:${gun}:pull`,
+          authScope: scopeFor(gun, 'read'),
         });
+        assertFromNotary(url, response);
         if (response.status === 404) return null;
         expectOk(response, `GET ${name}`);
         return new Uint8Array(response.body);
@@ -58,9 +64,10 @@ export class NotaryClient {
       body: multipartFiles(boundary, files),
       maxBytes: MAX_PUBLISH_ANSWER_BYTES,
       ...(signal ? { signal } : {}),
-      authScope: `repository:${gun}:push,pull`,
+      authScope: scopeFor(gun, 'write'),
     });
     if (response.status === 400) throw publishRefusal(response);
+    assertFromNotary(this.tufUrl(gun, ''), response);
     if (response.status === 404) throw new CountersignError('repository-not-found', `the server has no repository ${gun} to publish to`);
     expectOk(response, 'publish');
   }
@@ -80,8 +87,11 @@ export class NotaryClient {
       method,
       maxBytes: MAX_KEY_BYTES,
       ...(signal ? { signal } : {}),
-      authScope: `repository:${gun}:${method === 'GET' ? 'pull' : 'push,pull'}`,
+      // notary-server hands out a server key only to those who may push, and rotates one only for
+      // those who may do anything ("*"), as for deleting a repository.
+      authScope: scopeFor(gun, method === 'GET' ? 'write' : 'manage'),
     });
+    assertFromNotary(this.tufUrl(gun, `${role}.key`), response);
     expectOk(response, `${method} ${role}.key`);
     let json: unknown;
     try {
@@ -96,9 +106,20 @@ export class NotaryClient {
 
   /** GET /_notary_server/health: a cheap "is this a notary server and do we trust its TLS". */
   async health(signal?: AbortSignal): Promise<void> {
-    const response = await this.http.request(`${this.serverUrl}/_notary_server/health`, { maxBytes: 64 * 1024, ...(signal ? { signal } : {}) });
+    const url = `${this.serverUrl}/_notary_server/health`;
+    const response = await this.http.request(url, { maxBytes: 64 * 1024, ...(signal ? { signal } : {}) });
+    assertFromNotary(url, response);
     expectOk(response, 'health check');
   }
+}
+
+/**
+ * The token scopes docker and notary ask a notary server for: pull to read; push,pull to publish or
+ * to get a server-managed key; "*" to rotate a server-managed key or delete trust data.
+ */
+export function scopeFor(gun: string, access: 'read' | 'write' | 'manage'): string {
+  const actions = access === 'read' ? 'pull' : access === 'write' ? 'push,pull' : '*';
+  return `repository:${gun}:${actions}`;
 }
 
 export function expectOk(response: HttpResponse, what: string): void {

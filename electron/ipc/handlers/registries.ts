@@ -40,6 +40,8 @@ function explainRegistryFailure(error: ErrorInfo, registry: RegistryInput): stri
         : 'The registry wants you to sign in, and no password is stored for this user yet.';
     case 'auth-failed':
       return 'The registry refused the user name and password.';
+    case 'access-denied':
+      return 'The registry accepted the sign-in, but this user may not list every repository: name the repositories to review instead.';
     case 'http-status':
       return `Something answered, but not as a registry that lists its repositories would: ${error.message}`;
     default:

@@ -26,9 +26,11 @@ function failedStep(code: ErrorCode): ConnectionStep {
       return 'tls';
     case 'auth-required':
     case 'auth-failed':
+    case 'access-denied':
       return 'auth';
     case 'http-status':
     case 'repository-not-found':
+    case 'not-notary-server':
     case 'not-found':
       return 'notary';
     default:
@@ -45,6 +47,7 @@ function explainForServer(error: ErrorInfo, server: ServerInput): string {
         : "The server's certificate was not issued by the CA you gave, or it does not name this host. Check the CA file and the address.";
     case 'http-status':
     case 'repository-not-found':
+    case 'not-notary-server':
     case 'not-found':
       return 'Something answered at this address, but it is not a notary server (it has no /_notary_server/health). Check the URL and port.';
     case 'auth-required':

@@ -55,7 +55,7 @@ describe('the audit of a mixed registry', () => {
   it('reports every tag of every catalog repository with its status', async () => {
     const report = await audit();
     assert.deepEqual(statuses(report), EXPECTED);
-    assert.deepEqual(report.totals, { signed: 2, 'expiring-soon': 1, unsigned: 2, 'digest-mismatch': 1, 'revoked-signer': 1, 'signature-invalid': 0 });
+    assert.deepEqual(report.totals, { signed: 2, 'expiring-soon': 1, unsigned: 2, 'digest-mismatch': 1, 'revoked-signer': 1, 'signature-invalid': 0, 'trust-unreadable': 0 });
     assert.equal(report.incomplete, 0);
   });
 
@@ -208,7 +208,7 @@ describe('countersign audit', () => {
     const result = await countersign([...base(), '--csv']);
     assert.equal(result.code, 0, result.stderr);
     const lines = result.stdout.trimEnd().split('\r\n');
-    assert.equal(lines[0], 'repository,gun,tag,status,registry_digest,signed_digest,signers,roles,failed_role,first_expiry,first_expiry_of,days_left,trust,reason');
+    assert.equal(lines[0], 'repository,gun,tag,status,registry_digest,signed_digest,signers,roles,failed_role,first_expiry,first_expiry_of,days_left,trust,unreadable,reason');
     assert.equal(lines.length, 1 + 7);
     const teamV1 = lines.find((line) => line.startsWith(`${REPOS.team},`) && line.split(',')[2] === 'v1');
     assert.equal(teamV1?.split(',')[3], 'revoked-signer');

@@ -35,7 +35,7 @@ describe('--fail-on', () => {
   });
 
   it('takes "all" for every category', () => {
-    assert.deepEqual([...parsePolicy(['all'])].sort(), ['expiring', 'invalid', 'mismatch', 'revoked', 'unsigned']);
+    assert.deepEqual([...parsePolicy(['all'])].sort(), ['expiring', 'invalid', 'mismatch', 'revoked', 'unreadable', 'unsigned']);
   });
 
   it('refuses a word it does not know rather than silently passing a pipeline', () => {

@@ -16,7 +16,7 @@ import { memorySecretStore, recordingCaller, reviewServicesFor, routerFor, SERVE
 const REGISTRY = { name: 'Team registry', url: 'https://registry.example.test:5000' };
 
 function report(registry = REGISTRY.url): AuditReport {
-  const counts = { signed: 1, unsigned: 0, 'digest-mismatch': 0, 'signature-invalid': 0, 'revoked-signer': 0, 'expiring-soon': 0 };
+  const counts = { signed: 1, unsigned: 0, 'digest-mismatch': 0, 'signature-invalid': 0, 'revoked-signer': 0, 'expiring-soon': 0, 'trust-unreadable': 0 };
   return {
     registry,
     server: SERVER.url,

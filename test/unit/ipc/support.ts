@@ -20,6 +20,7 @@ export function servicesFor(
     settingsBackend: memoryBackend(),
     overrides,
     serverSecrets,
+    loginSecrets: memorySecretStore(),
   });
 }
 
@@ -33,6 +34,7 @@ export function reviewServicesFor(options: Pick<ServiceOptions, 'overrides' | 'f
     settingsBackend: memoryBackend(),
     serverSecrets: memorySecretStore(),
     registrySecrets: memorySecretStore(),
+    loginSecrets: memorySecretStore(),
     ...options,
   });
 }

@@ -24,7 +24,7 @@ function repository(name: string, tags: TagAudit[], extra: Partial<RepositoryAud
     signers: [],
     keys: [],
     roles: [],
-    counts: { signed: 0, 'expiring-soon': 0, unsigned: 0, 'digest-mismatch': 0, 'revoked-signer': 0, 'signature-invalid': 0 },
+    counts: { signed: 0, 'expiring-soon': 0, unsigned: 0, 'digest-mismatch': 0, 'revoked-signer': 0, 'signature-invalid': 0, 'trust-unreadable': 0 },
     ...extra,
   };
 }
@@ -37,7 +37,7 @@ function report(repositories: RepositoryAudit[]): AuditReport {
     finishedAt: '2026-12-01T00:00:01.000Z',
     expiringWithinDays: 30,
     repositories,
-    totals: { signed: 0, 'expiring-soon': 0, unsigned: 0, 'digest-mismatch': 0, 'revoked-signer': 0, 'signature-invalid': 0 },
+    totals: { signed: 0, 'expiring-soon': 0, unsigned: 0, 'digest-mismatch': 0, 'revoked-signer': 0, 'signature-invalid': 0, 'trust-unreadable': 0 },
     incomplete: 0,
   };
 }

@@ -13,6 +13,7 @@ import {
   describeCounts,
   filterRows,
   NO_FILTERS,
+  repositoryProblem,
   segmentsOf,
   signerNames,
   tagRows,
@@ -23,7 +24,7 @@ import { createAppState, type AppState } from '../../../renderer/src/store';
 import { reviewServicesFor, routerFor, untilAborted } from '../ipc/support';
 
 function counts(partial: Partial<StatusCounts>): StatusCounts {
-  return { signed: 0, 'expiring-soon': 0, unsigned: 0, 'digest-mismatch': 0, 'revoked-signer': 0, 'signature-invalid': 0, ...partial };
+  return { signed: 0, 'expiring-soon': 0, unsigned: 0, 'digest-mismatch': 0, 'revoked-signer': 0, 'signature-invalid': 0, 'trust-unreadable': 0, ...partial };
 }
 
 function tag(name: string, status: TagStatus, signers: string[] = []): TagAudit {
@@ -63,6 +64,18 @@ describe('the dashboard numbers', () => {
       { status: 'unsigned', count: 1, start: 0.75, length: 0.25 },
     ]);
     assert.deepEqual(segmentsOf(counts({})), []);
+  });
+
+  it('keep unreadable trust data apart from invalid signatures, uncovered, and say why it is unreadable', () => {
+    assert.equal(describeCounts(counts({ 'trust-unreadable': 2, 'signature-invalid': 1 })), '1 signature invalid, 2 trust data unreadable');
+    assert.equal(coveragePercent(counts({ signed: 1, 'trust-unreadable': 1 })), 50);
+    const unreadable: RepositoryAudit = {
+      ...repository('team/api', [tag('v1', 'trust-unreadable')]),
+      trust: 'unreachable',
+      unreadable: 'no notary server',
+      trustError: { code: 'not-notary-server', message: 'https://registry.test is not a notary server' },
+    };
+    assert.equal(repositoryProblem(unreadable), 'The trust data could not be read (no notary server): https://registry.test is not a notary server');
   });
 
   it('say the counts in words', () => {

@@ -4,7 +4,7 @@
 import type { AuditReport, RepositoryAudit, TagAudit, TagStatus } from '../../../../shared/audit';
 
 /** Good news first, then what needs a look, then what is broken: the chart and the legend read left to right. */
-export const STATUS_ORDER: readonly TagStatus[] = ['signed', 'expiring-soon', 'unsigned', 'digest-mismatch', 'revoked-signer', 'signature-invalid'];
+export const STATUS_ORDER: readonly TagStatus[] = ['signed', 'expiring-soon', 'unsigned', 'digest-mismatch', 'revoked-signer', 'signature-invalid', 'trust-unreadable'];
 
 export const STATUS_LABEL: Record<TagStatus, string> = {
   signed: 'Signed',
@@ -13,6 +13,7 @@ export const STATUS_LABEL: Record<TagStatus, string> = {
   'digest-mismatch': 'Digest mismatch',
   'revoked-signer': 'Revoked signer',
   'signature-invalid': 'Signature invalid',
+  'trust-unreadable': 'Trust data unreadable',
 };
 
 /** What each status means for someone about to pull the image. */
@@ -23,6 +24,7 @@ export const STATUS_MEANING: Record<TagStatus, string> = {
   'digest-mismatch': 'the registry serves another image than the one signed',
   'revoked-signer': 'signed only by a signer who was removed',
   'signature-invalid': 'its trust data does not verify',
+  'trust-unreadable': 'its trust data could not be read (sign-in refused, no notary server, or unreachable): nothing is known about its signature',
 };
 
 export type StatusCounts = Record<TagStatus, number>;
@@ -141,7 +143,10 @@ export function archivable(repository: RepositoryAudit): boolean {
 /** Why a repository's numbers may not tell the whole story, in one sentence; undefined when they do. */
 export function repositoryProblem(repository: RepositoryAudit): string | undefined {
   if (repository.registryError !== undefined) return `The registry could not be read: ${repository.registryError.message}`;
-  if (repository.trust === 'unreachable') return `The trust data could not be read: ${repository.trustError?.message ?? 'unknown error'}`;
+  if (repository.trust === 'unreachable') {
+    const why = repository.unreadable === undefined ? '' : ` (${repository.unreadable})`;
+    return `The trust data could not be read${why}: ${repository.trustError?.message ?? 'unknown error'}`;
+  }
   if (repository.trust === 'failed') return `The trust data did not verify: ${repository.trustError?.message ?? 'unknown error'}`;
   if (repository.trust === 'stale') {
     return `The notary server could not be reached; this uses trust data verified ${repository.verifiedAt ?? 'earlier'}.`;

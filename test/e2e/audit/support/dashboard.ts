@@ -1,7 +1,7 @@
 // What a reviewer does on the Audit and Evidence screens, as steps the dashboard specs share.
 import { readFile } from 'node:fs/promises';
 import type { Download, Page } from 'playwright-core';
-import type { TagStatus } from '../../../../shared/audit';
+import { TAG_STATUSES, type TagStatus } from '../../../../shared/audit';
 
 export async function openReviewScreen(page: Page, label: 'Audit' | 'Evidence'): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: label, exact: true }).click();
@@ -48,8 +48,7 @@ export async function runAudit(page: Page): Promise<void> {
 
 /** The legend's count of each status: the dashboard's totals. */
 export async function legendTotals(page: Page): Promise<Record<TagStatus, number>> {
-  const statuses: TagStatus[] = ['signed', 'expiring-soon', 'unsigned', 'digest-mismatch', 'revoked-signer', 'signature-invalid'];
-  const entries = await Promise.all(statuses.map(async (status) => [status, Number((await page.getByTestId(`total-${status}`).textContent())?.replace(/,/g, ''))]));
+  const entries = await Promise.all(TAG_STATUSES.map(async (status) => [status, Number((await page.getByTestId(`total-${status}`).textContent())?.replace(/,/g, ''))]));
   return Object.fromEntries(entries) as Record<TagStatus, number>;
 }
 

@@ -1,0 +1,284 @@
+// Signing in as docker does, on a deployment built like Harbor's on loopback: a token issuer (test
+// code in Harbor's core's place), the real notary-server with token auth, the real docker-registry
+// with token auth, and a registry with htpasswd. After `docker login` to the registry only, the push
+// user works with Countersign exactly as with docker trust and notary (NOTARY_AUTH); the pull-only
+// user reads and is told plainly why a write is refused; an audit of a registry with no notary behind
+// it fails and says so; and no credential or token lands anywhere but the keychain.
+import assert from 'node:assert/strict';
+import { copyFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { AuditReport } from '../../../shared/audit';
+import { runCli } from '../../../electron/cli/main';
+import { Connections } from '../../../electron/core/connect';
+import {
+  dockerTrust,
+  guardRegistry,
+  makeTempDir,
+  makeTestCa,
+  notaryCli,
+  removeTempDir,
+  runCommand,
+  startNotaryServer,
+  startRegistry,
+  startTokenIssuer,
+  tokenAuthOf,
+  type DockerTrust,
+  type GuardedRegistry,
+  type NotaryServer,
+  type PushedImage,
+  type Registry,
+  type TokenIssuer,
+} from '../../stack';
+
+const USERS = {
+  alice: { password: 'alice-push-password', rights: { 'team/': ['push', 'pull', '*'] }, catalog: true },
+  bob: { password: 'bob-pull-password', rights: { 'team/': ['pull'] } },
+} as const;
+const HTPASSWD = { carol: 'carol-htpasswd-password' };
+const PASSPHRASE = 'countersign-signin-passphrase';
+const TOKEN_LIFETIME_S = 2;
+
+let dir: string;
+let storage: Registry;
+let issuer: TokenIssuer;
+let registry: GuardedRegistry;
+let basicRegistry: GuardedRegistry;
+let notary: NotaryServer;
+let alice: DockerTrust;
+let bob: DockerTrust;
+let nobody: string;
+let v1: PushedImage;
+let gun: string;
+const homes: string[] = [];
+
+/** A docker config dir that trusts the stack CA for every server of the stack, as docker users set it up. */
+async function dockerDirTrusting(configDir: string, hosts: readonly string[], caFile: string): Promise<void> {
+  for (const host of hosts) {
+    await mkdir(join(configDir, 'tls', host), { recursive: true });
+    await copyFile(caFile, join(configDir, 'tls', host, 'ca.crt'));
+  }
+}
+
+async function dockerLogin(client: DockerTrust, user: keyof typeof USERS): Promise<void> {
+  // docker login reads the registry's CA from the system's certs.d; SSL_CERT_FILE gives Go the stack CA instead.
+  const args = ['login', registry.host, '--username', user, '--password-stdin'];
+  const result = await runCommand('docker', args, { env: client.env({ SSL_CERT_FILE: storage.caFile }), input: USERS[user].password });
+  assert.equal(result.code, 0, `docker login as ${user}: ${result.stderr}`);
+}
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `countersign ARGS` in this process with only the given environment, and a password on "stdin". */
+async function countersign(configDir: string, args: readonly string[], extra: { env?: Record<string, string>; password?: string } = {}): Promise<Run> {
+  const home = makeTempDir('signin-home');
+  homes.push(home);
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    out: { write: (text) => void (stdout += text) },
+    err: { write: (text) => void (stderr += text) },
+    env: { DOCKER_CONFIG: configDir, COUNTERSIGN_HOME: home, COUNTERSIGN_PASSPHRASE: PASSPHRASE, PATH: process.env['PATH'] ?? '', ...extra.env },
+    ...(extra.password === undefined ? {} : { readPassword: async () => `${extra.password}\n` }),
+  });
+  return { code, stdout, stderr };
+}
+
+/** One home for a sequence of commands (init then sign share keys and pins). */
+function inHome(home: string, args: readonly string[]): readonly string[] {
+  return ['--home', home, ...args];
+}
+
+before(async () => {
+  dir = makeTempDir('signin');
+  const ca = await makeTestCa(join(dir, 'ca'));
+  storage = await startRegistry({ ca });
+  v1 = await storage.pushImage('team/app', 'v1', { seed: 'signin-v1' });
+  await storage.pushImage('team/app', 'v2', { seed: 'signin-v2' });
+  // Tokens live two seconds, so that runs outlive them and the client must fetch new ones.
+  issuer = await startTokenIssuer({ ca, dir, users: USERS, anonymous: { 'public/': ['pull'] }, lifetimeSeconds: TOKEN_LIFETIME_S });
+  registry = await guardRegistry(storage, { token: tokenAuthOf(issuer, 'countersign-registry') });
+  basicRegistry = await guardRegistry(storage, { htpasswd: HTPASSWD });
+  notary = await startNotaryServer({ ca, auth: { type: 'token', options: tokenAuthOf(issuer, 'countersign-notary') } });
+  gun = `${registry.host}/team/app`;
+  const hosts = [registry.host, basicRegistry.host, notary.host];
+  alice = await dockerTrust({ server: notary.url, caFile: ca.caCertFile });
+  bob = await dockerTrust({ server: notary.url, caFile: ca.caCertFile });
+  await dockerDirTrusting(alice.configDir, hosts, ca.caCertFile);
+  await dockerDirTrusting(bob.configDir, hosts, ca.caCertFile);
+  await dockerLogin(alice, 'alice');
+  await dockerLogin(bob, 'bob');
+  nobody = makeTempDir('signin-nobody');
+  await dockerDirTrusting(nobody, hosts, ca.caCertFile);
+});
+
+after(async () => {
+  await alice?.dispose();
+  await bob?.dispose();
+  await notary?.stop();
+  await registry?.stop();
+  await basicRegistry?.stop();
+  await issuer?.stop();
+  await storage?.stop();
+  for (const home of homes) await removeTempDir(home);
+  if (nobody) await removeTempDir(nobody);
+  if (dir) await removeTempDir(dir);
+});
+
+describe('after docker login to the registry only', () => {
+  let aliceHome: string;
+
+  before(async () => {
+    aliceHome = makeTempDir('signin-alice');
+    homes.push(aliceHome);
+    const init = await countersign(alice.configDir, inHome(aliceHome, ['init', gun, '--server', notary.url]));
+    assert.equal(init.code, 0, init.stderr);
+    const sign = await countersign(alice.configDir, inHome(aliceHome, ['sign', `${gun}:v1`, '--registry', registry.url, '--server', notary.url]));
+    assert.equal(sign.code, 0, sign.stderr);
+  });
+
+  it('the push user creates and signs a repository that docker trust and notary (NOTARY_AUTH) read', async () => {
+    const docker = await alice.inspect(gun);
+    assert.equal(docker.code, 0, docker.stderr);
+    assert.deepEqual(docker.entries?.[0]?.SignedTags.map((tag) => [tag.SignedTag, tag.Digest]), [['v1', v1.sha256]]);
+    const reader = notaryCli({ server: notary.url, caFile: storage.caFile });
+    try {
+      const auth = Buffer.from(`alice:${USERS.alice.password}`).toString('base64');
+      const listed = await reader.run(['list', gun], { env: { NOTARY_AUTH: auth } });
+      assert.equal(listed.code, 0, listed.stderr);
+      assert.match(listed.stdout, new RegExp(`v1\\s+${v1.sha256}`));
+    } finally {
+      await reader.dispose();
+    }
+  });
+
+  it('the pull-only user reads, and a write is refused naming what is missing', async () => {
+    const inspect = await countersign(bob.configDir, ['inspect', gun, '--server', notary.url]);
+    assert.equal(inspect.code, 0, inspect.stderr);
+    assert.match(inspect.stdout, new RegExp(v1.sha256));
+    // The keys are on this machine; the server decides by the sign-in, and bob's only lets him pull.
+    const sign = await countersign(bob.configDir, inHome(aliceHome, ['sign', `${gun}:v2`, '--registry', registry.url, '--server', notary.url]));
+    assert.equal(sign.code, 1);
+    assert.match(sign.stderr, /signed in as bob, who may pull but not push/);
+    // Nothing stays staged unsaid: the refusal names the change left staged, and how to drop it.
+    assert.match(sign.stderr, /Stays staged \(not on the server\)[^\n]*countersign reset/);
+    assert.match(sign.stderr, /sign v2 in targets/);
+    const reset = await countersign(bob.configDir, inHome(aliceHome, ['reset', gun, '--server', notary.url]));
+    assert.equal(reset.code, 0, reset.stderr);
+  });
+
+  it('an anonymous user is told that a sign-in is needed and where one can come from', async () => {
+    const inspect = await countersign(nobody, ['inspect', gun, '--server', notary.url]);
+    assert.equal(inspect.code, 1);
+    assert.match(inspect.stderr, /auth-required/);
+    assert.match(inspect.stderr, /docker login, countersign login, or NOTARY_AUTH/);
+  });
+
+  it('NOTARY_AUTH alone signs in to the notary server, as it does for notary', async () => {
+    const auth = Buffer.from(`bob:${USERS.bob.password}`).toString('base64');
+    const inspect = await countersign(nobody, ['inspect', gun, '--server', notary.url], { env: { NOTARY_AUTH: auth } });
+    assert.equal(inspect.code, 0, inspect.stderr);
+  });
+
+  it('audits the registry against its notary server', async () => {
+    const audit = await countersign(alice.configDir, ['audit', '--registry', registry.url, '--server', notary.url, '--json']);
+    assert.equal(audit.code, 0, audit.stderr);
+    const report = JSON.parse(audit.stdout) as AuditReport;
+    const tags = Object.fromEntries(report.repositories.flatMap((r) => r.tags.map((t) => [`${r.repository}:${t.tag}`, t.status])));
+    assert.deepEqual(tags, { 'team/app:v1': 'signed', 'team/app:v2': 'unsigned' });
+  });
+
+  it('a catalog the user may not list suggests --repo, and --repo works', async () => {
+    const refused = await countersign(bob.configDir, ['audit', '--registry', registry.url, '--server', notary.url]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /--repo/);
+    const named = await countersign(bob.configDir, ['audit', '--registry', registry.url, '--server', notary.url, '--repo', 'team/app', '--json']);
+    assert.equal(named.code, 0, named.stderr);
+  });
+});
+
+describe('tokens', () => {
+  it('are reused for a repository and scope within a run, and fetched anew once they expire', async () => {
+    const connections = new Connections({ dockerConfigDir: alice.configDir, env: {} });
+    try {
+      const fetcher = connections.notary({ url: notary.url }).fetcher(gun);
+      const requests = (): number => issuer.requests().filter((request) => request.scopes.includes(`repository:${gun}:pull`)).length;
+      const before = requests();
+      await fetcher.fetch('timestamp.json', 1 << 20);
+      await fetcher.fetch('root.json', 1 << 20);
+      assert.equal(requests() - before, 1, 'one token for both reads');
+      await new Promise((resolve) => setTimeout(resolve, (TOKEN_LIFETIME_S + 1) * 1000));
+      assert.ok(await fetcher.fetch('timestamp.json', 1 << 20));
+      assert.equal(requests() - before, 2, 'a new token once the first expired');
+    } finally {
+      connections.close();
+    }
+  });
+});
+
+describe('a registry with no notary server behind it', () => {
+  for (const [name, target] of [['token auth', () => registry] as const, ['htpasswd', () => basicRegistry] as const]) {
+    it(`fails the audit with trust-unreadable (no notary server), never unsigned (${name})`, async () => {
+      const login = await countersign(alice.configDir, ['login', basicRegistry.host, '--username', 'carol', '--password-stdin'], { password: HTPASSWD.carol });
+      assert.equal(login.code, 0, login.stderr);
+      const audit = await countersign(alice.configDir, ['audit', '--registry', target().url, '--repo', 'team/app', '--json']);
+      assert.equal(audit.code, 1);
+      const report = JSON.parse(audit.stdout) as AuditReport;
+      const repository = report.repositories[0];
+      assert.equal(repository?.unreadable, 'no notary server', JSON.stringify(repository?.trustError));
+      assert.deepEqual(repository?.tags.map((tag) => tag.status), ['trust-unreadable', 'trust-unreadable']);
+      assert.match(audit.stderr, /trust data unreadable: no notary server/);
+    });
+  }
+});
+
+describe('countersign login', () => {
+  it('keeps a sign-in the server accepted in the keychain, which later commands use, until logout', async () => {
+    const wrong = await countersign(nobody, ['login', notary.host, '--username', 'bob', '--password-stdin'], { password: 'not-his-password' });
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr, /refused the login of bob/);
+    const login = await countersign(nobody, ['login', notary.host, '--username', 'bob', '--password-stdin'], { password: USERS.bob.password });
+    assert.equal(login.code, 0, login.stderr);
+    const inspect = await countersign(nobody, ['inspect', gun, '--server', notary.url]);
+    assert.equal(inspect.code, 0, inspect.stderr);
+    const logout = await countersign(nobody, ['logout', notary.host]);
+    assert.match(logout.stdout, /Signed out/);
+    assert.equal((await countersign(nobody, ['inspect', gun, '--server', notary.url])).code, 1);
+  });
+
+  it('takes no password as an argument', async () => {
+    assert.equal((await countersign(nobody, ['login', notary.host, '--username', 'bob', '--password', 'x'])).code, 2);
+  });
+});
+
+describe('where secrets go', () => {
+  /** Every file under dir (docker's own config.json aside: docker login wrote it), as text. */
+  async function filesUnder(root: string): Promise<{ path: string; text: string }[]> {
+    const found: { path: string; text: string }[] = [];
+    for (const entry of await readdir(root, { recursive: true })) {
+      const path = join(root, entry);
+      if ((await stat(path)).isFile() && !(entry === 'config.json')) found.push({ path, text: await readFile(path, 'latin1') });
+    }
+    return found;
+  }
+
+  it('no password and no token is written by Countersign to its home or to docker\'s dir', async () => {
+    const secrets = [
+      ...Object.values(USERS).map((user) => user.password),
+      HTPASSWD.carol,
+      ...Object.entries(USERS).map(([name, user]) => Buffer.from(`${name}:${user.password}`).toString('base64')),
+      // Every JWT the issuer makes starts with the base64url of {"typ":"JWT".
+      'eyJ0eXAiOiJKV1Qi',
+    ];
+    assert.ok(issuer.requests().length > 0);
+    for (const root of [...homes, alice.configDir, bob.configDir, nobody]) {
+      for (const file of await filesUnder(root)) {
+        for (const secret of secrets) assert.ok(!file.text.includes(secret), `${file.path} holds a secret`);
+      }
+    }
+  });
+});
