@@ -8,6 +8,7 @@ import { NotaryClients, notaryProbe, notaryTrustService } from './core-services'
 import { createWriteFlows } from './flows';
 import { discoverMachine } from './machine-discovery';
 import { passphraseList, vaultKeyService } from './key-service';
+import { noPathChooser, PickedPaths, type PathChooser } from './picked-paths';
 import type { ServerCredentials, Services } from './services';
 import { SettingsStore, type KeyValueBackend } from './settings-store';
 
@@ -25,6 +26,8 @@ export interface ServiceOptions {
   registrySecrets?: SecretStore;
   /** How exports reach the user (the app: a save dialog). Default: none, and saving fails. */
   files?: FileSaver;
+  /** The file dialog key operations take their paths from (the app: Electron's open/save dialog). */
+  chooser?: PathChooser;
 }
 
 /** Server passwords live apart from private keys: another keychain service, one entry per server id. */
@@ -74,5 +77,6 @@ export function createServices(options: ServiceOptions): RunningServices {
     evidence: options.overrides?.evidence ?? coreEvidenceService(review),
     registryCredentials,
     files: options.files ?? noFileSaver,
+    paths: new PickedPaths(options.chooser ?? noPathChooser),
   };
 }

@@ -41,6 +41,12 @@ const WORDS: Record<ErrorCode, string> = {
   'config-invalid': 'The settings file is not valid.',
   'not-found': 'Not found.',
   'confirmation-required': 'This needs your confirmation.',
+  'disk-full': 'The disk is full: free some space and try again.',
+  'read-only': 'The file system is read-only: Countersign cannot save here.',
+  'permission-denied': 'Permission denied: this user may not read or write that file or folder.',
+  'file-not-found': 'The file or folder does not exist.',
+  'file-system': 'The file system refused the operation.',
+  busy: 'Another Countersign window or command is changing the keys right now. Try again in a moment.',
   internal: 'Something went wrong inside Countersign.',
 };
 

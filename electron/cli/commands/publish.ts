@@ -1,6 +1,7 @@
 // The write commands: init, sign, revoke (docker trust's semantics), and publish, status, reset for
 // the staged changes behind them. Like docker trust, init, sign and revoke publish at once; --stage
 // keeps the change staged (notary's default) until `countersign publish GUN` sends everything staged.
+import { digestHex } from '../../../shared/names';
 import { CountersignError } from '../../../shared/errors';
 import { describeChange, type StagedChange, type TargetMeta } from '../../core/publish/changes';
 import { confirmRegistryServes, registryTarget } from '../../core/publish/digest-guard';
@@ -114,11 +115,11 @@ async function guardedTarget(cli: CliContext, args: ParsedArgs, gun: string, tag
 }
 
 function targetMeta(args: ParsedArgs): TargetMeta {
-  const digest = /^sha256:([0-9a-f]{64})$/.exec(stringOption(args, 'digest') ?? '');
-  if (!digest) throw new CountersignError('invalid-input', 'sign needs --digest sha256:<64 hex digits>');
+  const hex = digestHex(stringOption(args, 'digest') ?? '');
+  if (hex === undefined) throw new CountersignError('invalid-input', 'sign needs --digest sha256:<64 hex digits>');
   const size = stringOption(args, 'size') ?? '';
   if (!/^\d{1,15}$/.test(size)) throw new CountersignError('invalid-input', 'sign needs --size with the manifest size in bytes');
-  return { length: Number(size), hashes: { sha256: Buffer.from(digest[1]!, 'hex').toString('base64') } };
+  return { length: Number(size), hashes: { sha256: Buffer.from(hex, 'hex').toString('base64') } };
 }
 
 const revokeCommand: Command = {

@@ -1,6 +1,7 @@
 // The guard before signing by registry: a signature says "this tag is this manifest", so when we can
 // ask the registry, we make sure it serves exactly that manifest now. Signing a digest nobody serves
 // (a typo, a stale CI variable, a tag moved since the build) would publish a promise about nothing.
+import { digestHex } from '../../../shared/names';
 import { CountersignError } from '../../../shared/errors';
 import type { RegistryClient } from '../registry/registry-client';
 import type { TargetMeta } from './changes';
@@ -17,7 +18,7 @@ export async function registryTarget(registry: RegistryClient, gun: string, tag:
   const repository = registryRepositoryOf(gun);
   const descriptor = await registry.manifestDescriptor(repository, tag, signal ? { signal } : {});
   if (!descriptor) throw new CountersignError('not-found', `the registry has no tag ${repository}:${tag}`);
-  const hex = /^sha256:([0-9a-f]{64})$/.exec(descriptor.digest)?.[1];
+  const hex = digestHex(descriptor.digest);
   if (!hex) throw new CountersignError('key-unsupported', `the registry names ${repository}:${tag} by ${descriptor.digest}; notary signs sha256 digests`);
   return { length: descriptor.size, hashes: { sha256: Buffer.from(hex, 'hex').toString('base64') } };
 }
