@@ -86,7 +86,6 @@ export function isKeyRoleName(name: string): boolean {
 
 // C0 controls, DEL, C1 controls, and the Unicode line/paragraph separators and bidi overrides that
 // make text display as something else.
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 export function hasControlCharacters(value: string): boolean {

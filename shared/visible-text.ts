@@ -4,9 +4,7 @@
 // Pure (no Node, no DOM): the CLI and the renderer use the same rule.
 
 // C0 controls except tab and newline, DEL, C1 controls, Unicode line separators and bidi controls.
-// eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-// eslint-disable-next-line no-control-regex
 const UNSAFE_IN_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 // Shown as \uXXXX: visible on a terminal, and a valid escape should it land inside a JSON string.

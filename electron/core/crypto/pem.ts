@@ -69,7 +69,6 @@ export function firstPemBlock(text: string, type: string): PemBlock {
  * with a newline would become extra headers (`gun:`, `path: ../../..`) that `notary key import` follows.
  */
 const HEADER_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
-// eslint-disable-next-line no-control-regex
 const HEADER_VALUE = /^[^\u0000-\u001f\u007f]{0,1024}$/;
 const BLOCK_TYPE = /^[A-Z0-9]+(?: [A-Z0-9]+)*$/;
 
