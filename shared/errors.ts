@@ -50,6 +50,8 @@ export const ERROR_CODES = [
   'file-not-found',
   'file-system', // any other refusal of the file system (EIO, ELOOP, ENAMETOOLONG, ...)
   'busy', // another Countersign process holds the vault and did not let go in time
+  'staged-changes-pending', // changes staged earlier that this command would send too: the user must say so
+  'registry-digest-changed', // the digest guard: the registry serves another digest than the one to sign
   'internal',
 ] as const;
 

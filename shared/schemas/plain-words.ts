@@ -47,6 +47,8 @@ const WORDS: Record<ErrorCode, string> = {
   'file-not-found': 'The file or folder does not exist.',
   'file-system': 'The file system refused the operation.',
   busy: 'Another Countersign window or command is changing the keys right now. Try again in a moment.',
+  'staged-changes-pending': 'Changes staged earlier would be published too: choose whether to include them or leave them staged.',
+  'registry-digest-changed': 'The registry serves another digest for this tag than the one to be signed.',
   internal: 'Something went wrong inside Countersign.',
 };
 
