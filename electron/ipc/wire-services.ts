@@ -43,6 +43,11 @@ export function secretCredentials(store: SecretStore): ServerCredentials {
   };
 }
 
+/** What the vault found and finished after a crash: the app's log says it (the CLI prints it). */
+function logRecovery(events: readonly { message: string }[]): void {
+  for (const event of events) console.warn(`[key vault] ${event.message}`);
+}
+
 /** Services plus what must be released when the app or the test host stops. */
 export interface RunningServices extends Services {
   close(): void;
@@ -64,14 +69,14 @@ export function createServices(options: ServiceOptions): RunningServices {
     // The key index shares the settings file; passphrases come with each request (no prompts here).
     keys:
       options.overrides?.keys ??
-      vaultKeyService((passphrases) => openKeyVault({ homeDir, passphrases, backend: options.settingsBackend }), homeDir),
+      vaultKeyService((passphrases) => openKeyVault({ homeDir, passphrases, backend: options.settingsBackend, onRecovery: logRecovery }), homeDir),
     discovery: { dockerConfigDir, scan: () => discoverMachine(dockerConfigDir) },
     flows: createJobs(appWriteEnvironment({
       homeDir,
       dockerConfigDir,
       settings: new SettingsStore(options.settingsBackend),
       notary: (server) => clients.get(server),
-      vault: (passphrases = []) => openKeyVault({ homeDir, passphrases: passphraseList(passphrases), backend: options.settingsBackend }),
+      vault: (passphrases = []) => openKeyVault({ homeDir, passphrases: passphraseList(passphrases), backend: options.settingsBackend, onRecovery: logRecovery }),
       registryCredentials,
     })),
     audit: options.overrides?.audit ?? coreAuditService(review),
