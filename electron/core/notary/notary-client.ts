@@ -27,10 +27,11 @@ export class NotaryClient {
     this.serverUrl = url.origin + url.pathname.replace(/\/+$/, '');
   }
 
-  /** Built from checked parts only: a GUN, and a file name whose segments are safe role names. */
+  /** Built from checked parts only: a GUN, and a file name whose segments are safe role names (or none). */
   tufUrl(gun: string, name: string): string {
     if (!isValidGun(gun)) throw new CountersignError('invalid-input', `"${truncateForMessage(gun)}" is not a GUN`);
-    if (!isSafeRoleName(name)) throw new CountersignError('invalid-input', `"${truncateForMessage(name)}" is not a metadata file name`);
+    // '' is the repository's own endpoint (a publish posts every file there).
+    if (name !== '' && !isSafeRoleName(name)) throw new CountersignError('invalid-input', `"${truncateForMessage(name)}" is not a metadata file name`);
     return `${this.serverUrl}/v2/${gun}/_trust/tuf/${name.split('/').map(encodeURIComponent).join('/')}`;
   }
 
