@@ -4,6 +4,7 @@
 // object, so adding a feature is one entry here plus one handler line.
 import { z } from 'zod';
 import type { ErrorInfo } from './errors';
+import { isKeyRoleName } from './names';
 import type { RepositoryView } from './domain';
 import {
   gunSchema,
@@ -21,10 +22,14 @@ import type {
   KeySummary,
   MachineDiscovery,
   RefreshProgress,
+  PickedPath,
   WatchStatus,
 } from './schemas/views';
+import { PICK_PURPOSES } from './schemas/views';
 import {
   flowRequests,
+  keyIdSchema as keyId,
+  pickedPathRef,
   type CollaboratorKey,
   type DelegationDryRun,
   type ExpiryReport,
@@ -67,7 +72,6 @@ function operation<Req extends z.ZodType>(request: Req) {
 
 const empty = z.strictObject({});
 const passphrase = z.string().max(1024);
-const keyId = z.string().regex(/^[0-9a-f]{64}$/, 'a key ID is 64 lower-case hex digits');
 const repositoryRef = watchedRepositorySchema;
 
 export const contract = {
@@ -95,24 +99,33 @@ export const contract = {
   /** The last known status of each watched repository, without network. */
   'watch.status': call(empty).returns<WatchStatus[]>(),
 
+  /**
+   * Opens the main process's file dialog; the answer's `ref` stands for the chosen path in one later
+   * request (keys.importTrustDir, rotation.takeKeyOffline, rotation.bringKeyOnline). The renderer never names a path.
+   */
+  'files.choose': call(
+    z.strictObject({ purpose: z.enum(PICK_PURPOSES), suggestedName: z.string().max(255).regex(/^[\w.-]*$/, 'a plain file name').optional() }),
+  ).returns<PickedPath>(),
+
   'keys.list': call(empty).returns<KeySummary[]>(),
   'keys.generate': call(
     z.strictObject({
-      role: z.string().trim().min(1).max(255),
+      role: z.string().trim().min(1).max(255).refine(isKeyRoleName, 'a role: letters, digits, ".", "_", "-" and "/", no ".."'),
       gun: gunSchema.optional(),
       algorithm: z.enum(['ecdsa', 'ed25519']).default('ecdsa'),
       label: z.string().trim().max(100).optional(),
     }),
   ).returns<KeySummary>(),
   /**
-   * Moves the keys of a docker/notary trust dir (default: docker's) into the keychain. Each
+   * Moves the keys of a docker/notary trust dir (default: docker's; else one chosen with files.choose) into the keychain. Each
    * encrypted key is tried with these passphrases in turn (docker uses one for root keys and one
    * for repository keys).
    */
   'keys.importTrustDir': operation(
-    z.strictObject({ dir: z.string().min(1).max(4096).optional(), passphrases: z.array(passphrase).max(8).default([]) }),
+    z.strictObject({ dir: pickedPathRef.optional(), passphrases: z.array(passphrase).max(8).default([]) }),
   ).returns<KeyImportReport, ImportProgress>(),
-  'keys.remove': call(z.strictObject({ id: keyId, confirm: z.boolean().default(false) })).returns<{ removed: string }>(),
+  /** Removes the key from this home; `otherHomes` names other Countersign homes that keep their own copy. */
+  'keys.remove': call(z.strictObject({ id: keyId, confirm: z.boolean().default(false) })).returns<{ removed: string; otherHomes: string[] }>(),
 
   /** What this machine already has: docker trust keys and cached trust data. */
   'discovery.scan': call(empty).returns<MachineDiscovery>(),

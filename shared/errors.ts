@@ -47,6 +47,13 @@ export const ERROR_CODES = [
   'config-invalid',
   'not-found',
   'confirmation-required',
+  // The file system, in plain words (from ENOSPC, EROFS, EACCES/EPERM, ENOENT ...).
+  'disk-full',
+  'read-only',
+  'permission-denied',
+  'file-not-found',
+  'file-system', // any other refusal of the file system (EIO, ELOOP, ENAMETOOLONG, ...)
+  'busy', // another Countersign process holds the vault and did not let go in time
   'staged-changes-pending', // changes staged earlier that this command would send too: the user must say so
   'registry-digest-changed', // the digest guard: the registry serves another digest than the one to sign
   'internal',
@@ -87,6 +94,38 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 /** Anything thrown, as an ErrorInfo; unknown failures become `internal` without leaking stack traces. */
 export function toErrorInfo(error: unknown): ErrorInfo {
   if (error instanceof CountersignError) return error.toInfo();
+  const fileSystem = fileSystemErrorInfo(error);
+  if (fileSystem !== undefined) return fileSystem;
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'internal', message };
+}
+
+const FILE_SYSTEM_ERRORS: Record<string, { code: ErrorCode; words: string }> = {
+  ENOSPC: { code: 'disk-full', words: 'The disk is full' },
+  EDQUOT: { code: 'disk-full', words: 'The disk quota is used up' },
+  EROFS: { code: 'read-only', words: 'The file system is read-only' },
+  EACCES: { code: 'permission-denied', words: 'Permission denied' },
+  EPERM: { code: 'permission-denied', words: 'The operation is not permitted' },
+  ENOENT: { code: 'file-not-found', words: 'No such file or folder' },
+  ENOTDIR: { code: 'file-not-found', words: 'A part of the path is not a folder' },
+  EISDIR: { code: 'file-system', words: 'This is a folder, not a file' },
+  EEXIST: { code: 'file-system', words: 'The file already exists' },
+  ENAMETOOLONG: { code: 'file-system', words: 'The path is too long' },
+  ELOOP: { code: 'file-system', words: 'The path has a symbolic link loop' },
+  EIO: { code: 'file-system', words: 'The disk could not be read or written (I/O error)' },
+  EMFILE: { code: 'file-system', words: 'Too many files are open' },
+  EBUSY: { code: 'file-system', words: 'The file is busy' },
+};
+
+/**
+ * A Node file system error (`{ code: 'ENOSPC', path, syscall }`) in plain words with its own code,
+ * or undefined when `error` is not one. "internal: ENOSPC" tells a user nothing; "disk-full" does.
+ */
+export function fileSystemErrorInfo(error: unknown, what?: string): ErrorInfo | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, path } = error as { code?: unknown; path?: unknown };
+  if (typeof code !== 'string' || !Object.hasOwn(FILE_SYSTEM_ERRORS, code)) return undefined;
+  const known = FILE_SYSTEM_ERRORS[code]!;
+  const where = what ?? (typeof path === 'string' ? path : undefined);
+  return { code: known.code, message: where === undefined ? `${known.words} (${code}).` : `${known.words}: ${where} (${code}).` };
 }

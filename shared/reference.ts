@@ -1,14 +1,11 @@
 // Image references and GUNs as docker understands them. Pure functions: the CLI, the core and the
 // renderer all validate names the same way.
 
+import { isTag, isValidGun } from './names';
+
+export { isValidGun };
+
 const DEFAULT_REGISTRY = 'docker.io';
-
-/** A GUN is a path: host[:port]/name[/name...]. No empty, dot or dot-dot segments (it names a folder). */
-const GUN_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d{1,5})?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+$/;
-
-export function isValidGun(gun: string): boolean {
-  return gun.length <= 255 && GUN_PATTERN.test(gun);
-}
 
 export interface ParsedReference {
   /** The argument as the user typed it. */
@@ -30,7 +27,7 @@ export function parseReference(input: string): ParsedReference | undefined {
   if (lastColon > input.lastIndexOf('/')) {
     name = input.slice(0, lastColon);
     tag = input.slice(lastColon + 1);
-    if (!/^[\w][\w.-]{0,127}$/.test(tag)) return undefined;
+    if (!isTag(tag)) return undefined;
   }
   const slash = name.indexOf('/');
   const first = slash === -1 ? '' : name.slice(0, slash);

@@ -8,6 +8,7 @@ import { GLOBAL_OPTIONS, parseArgs, UsageError, type OptionSpec } from './args';
 import type { Command } from './command';
 import { COMMANDS } from './commands';
 import { createContext, type Output } from './context';
+import { visibleOutput } from './visible-output';
 
 export interface Io {
   out: Output;
@@ -17,7 +18,10 @@ export interface Io {
   readPassword?: () => Promise<string>;
 }
 
-export async function runCli(argv: readonly string[], io: Io, commands: readonly Command[] = COMMANDS): Promise<number> {
+export async function runCli(argv: readonly string[], rawIo: Io, commands: readonly Command[] = COMMANDS): Promise<number> {
+  // Escaping at the sink: whatever a command prints (names from servers and key files included),
+  // control characters reach the terminal only as visible \uXXXX, never as ESC sequences.
+  const io: Io = { ...rawIo, out: visibleOutput(rawIo.out), err: visibleOutput(rawIo.err) };
   const command = findCommand(argv, commands);
   const specs: Record<string, OptionSpec> = { ...GLOBAL_OPTIONS, ...(command?.options ?? {}) };
   let args;

@@ -42,12 +42,13 @@ export function vaultKeyService(openVault: (passphrases: PassphraseProvider) => 
     list: async () => summarise(await vault.list()),
     generate: async (input) => (await summarise([await vault.generate(input)]))[0]!,
     importTrustDir: async ({ dir, passphrases }, { signal, progress }) => {
-      const report = await openVault(passphraseList(passphrases)).importTrustDir(dir, { signal, progress });
+      // Every passphrase offered is tried on every key (not one per attempt, which stopped at three).
+      const report = await vault.importTrustDir(dir, { passphrases, signal, progress });
       return {
         imported: await summarise(report.imported),
         skipped: report.skipped.map((s) => ({ file: s.file, reason: s.reason })),
       };
     },
-    remove: (id) => vault.remove(id),
+    remove: async (id) => ({ otherHomes: (await vault.remove(id)).otherHomes }),
   };
 }

@@ -3,6 +3,7 @@
 // Result — a bad payload, an unknown channel or a handler that throws never crashes the process.
 // No 'electron' import: the Electron main process and the loopback test host both drive this.
 import { CountersignError, toErrorInfo, type ErrorInfo } from '../../shared/errors';
+import { truncateForMessage } from '../../shared/visible-text';
 import {
   contract,
   isChannelName,
@@ -65,7 +66,7 @@ function describeEnvelopeProblem(envelope: unknown): string | undefined {
   const keys = Object.keys(envelope);
   if (!keys.includes('request')) return 'the message has no request';
   const extra = keys.filter((k) => k !== 'request' && k !== 'operationId');
-  if (extra.length > 0) return `the message has unexpected fields: ${extra.join(', ')}`;
+  if (extra.length > 0) return `the message has unexpected fields: ${listForMessage(extra)}`;
   const { operationId } = envelope as { operationId?: unknown };
   if (operationId !== undefined && (typeof operationId !== 'string' || !OPERATION_ID_PATTERN.test(operationId))) {
     return 'operationId must be 1-64 letters, digits, dashes or underscores';
@@ -73,10 +74,23 @@ function describeEnvelopeProblem(envelope: unknown): string | undefined {
   return undefined;
 }
 
-function summariseIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+/**
+ * Names from the message are the sender's: each is cut short and its control characters shown, and
+ * only a few are named, so a 1 MB field name cannot make a 1 MB answer (or a forged log line).
+ */
+function listForMessage(names: readonly string[]): string {
+  const shown = names.slice(0, 5).map((name) => truncateForMessage(name, 64));
+  return names.length > shown.length ? `${shown.join(', ')} and ${names.length - shown.length} more` : shown.join(', ');
+}
+
+function summariseIssues(issues: readonly { path: readonly PropertyKey[]; message: string; code?: string; keys?: readonly string[] }[]): string {
   return issues
     .slice(0, 5)
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message))
+    .map((issue) => {
+      const where = issue.path.map((part) => truncateForMessage(String(part), 64)).join('.');
+      const what = issue.code === 'unrecognized_keys' && issue.keys !== undefined ? `unexpected fields: ${listForMessage(issue.keys)}` : truncateForMessage(issue.message, 200);
+      return where === '' ? what : `${where}: ${what}`;
+    })
     .join('; ');
 }
 
@@ -119,7 +133,7 @@ export function createRouter(handlers: Handlers, options: RouterOptions = {}): R
 
   return {
     async dispatch(channel, envelope, caller) {
-      if (!isChannelName(channel)) return refuse(`unknown channel "${channel.slice(0, 80)}"`);
+      if (!isChannelName(channel)) return refuse(`unknown channel "${truncateForMessage(channel, 80)}"`);
       const problem = describeEnvelopeProblem(envelope);
       if (problem !== undefined) return refuse(`${channel}: ${problem}`);
       const { request, operationId } = envelope as { request: unknown; operationId?: string };

@@ -1,5 +1,6 @@
 // What the handlers need from the rest of the app, as interfaces. The real implementations live in
 // electron/core and are wired in wire-services.ts; tests and the test host pass the same objects.
+import type { PickedPaths } from './picked-paths';
 import type { RepositoryView } from '../../shared/domain';
 import type { ServerConfig, ServerInput } from '../../shared/schemas/settings';
 import type {
@@ -45,7 +46,8 @@ export interface KeyService {
     input: { dir: string; passphrases: readonly string[] },
     options: Cancellable & { progress: (event: ImportProgress) => void },
   ): Promise<KeyImportReport>;
-  remove(id: string): Promise<void>;
+  /** Other homes that still hold or list the key keep their copies; they are named. */
+  remove(id: string): Promise<{ otherHomes: { tag: string; path?: string }[] }>;
 }
 
 /** Sign-in passwords of notary servers, in the OS keychain, by server id. */
@@ -81,4 +83,6 @@ export interface Services {
   registryCredentials: ServerCredentials;
   /** How exports reach the user: a save dialog in the app, a download in the test host. */
   files: FileSaver;
+  /** Paths the user picked in a main-process dialog, by opaque reference (picked-paths.ts). */
+  paths: PickedPaths;
 }

@@ -11,6 +11,7 @@ import { appWriteEnvironment } from './write-environment';
 import { discoverMachine } from './machine-discovery';
 import { passphraseList, vaultKeyService } from './key-service';
 import { coreMigrateService } from './migrate-services';
+import { noPathChooser, PickedPaths, type PathChooser } from './picked-paths';
 import type { ServerCredentials, Services } from './services';
 import { SettingsStore, type KeyValueBackend } from './settings-store';
 
@@ -32,6 +33,8 @@ export interface ServiceOptions {
   env?: NodeJS.ProcessEnv;
   /** How exports reach the user (the app: a save dialog). Default: none, and saving fails. */
   files?: FileSaver;
+  /** The file dialog key operations take their paths from (the app: Electron's open/save dialog). */
+  chooser?: PathChooser;
 }
 
 /** Server passwords live apart from private keys: another keychain service, one entry per server id. */
@@ -44,6 +47,11 @@ export function secretCredentials(store: SecretStore): ServerCredentials {
     forget: (serverId) => store.delete(serverId),
     password: async (serverId) => (await store.get(serverId)) ?? undefined,
   };
+}
+
+/** What the vault found and finished after a crash: the app's log says it (the CLI prints it). */
+function logRecovery(events: readonly { message: string }[]): void {
+  for (const event of events) console.warn(`[key vault] ${event.message}`);
 }
 
 /** Services plus what must be released when the app or the test host stops. */
@@ -73,7 +81,7 @@ export function createServices(options: ServiceOptions): RunningServices {
     // The key index shares the settings file; passphrases come with each request (no prompts here).
     keys:
       options.overrides?.keys ??
-      vaultKeyService((passphrases) => openKeyVault({ homeDir, passphrases, backend: options.settingsBackend }), homeDir),
+      vaultKeyService((passphrases) => openKeyVault({ homeDir, passphrases, backend: options.settingsBackend, onRecovery: logRecovery }), homeDir),
     discovery: { dockerConfigDir, scan: () => discoverMachine(dockerConfigDir) },
     flows: createJobs(appWriteEnvironment({
       homeDir,
@@ -81,7 +89,7 @@ export function createServices(options: ServiceOptions): RunningServices {
       settings: new SettingsStore(options.settingsBackend),
       notary: (server) => clients.get(server),
       registry: (registry, fallbackCa) => clients.registry(registry, fallbackCa),
-      vault: (passphrases = []) => openKeyVault({ homeDir, passphrases: passphraseList(passphrases), backend: options.settingsBackend }),
+      vault: (passphrases = []) => openKeyVault({ homeDir, passphrases: passphraseList(passphrases), backend: options.settingsBackend, onRecovery: logRecovery }),
     })),
     audit,
     evidence: options.overrides?.evidence ?? coreEvidenceService(review),
@@ -93,5 +101,6 @@ export function createServices(options: ServiceOptions): RunningServices {
     }),
     registryCredentials,
     files: options.files ?? noFileSaver,
+    paths: new PickedPaths(options.chooser ?? noPathChooser),
   };
 }

@@ -10,7 +10,7 @@ import { createRouter } from '../ipc/router';
 import { createServices } from '../ipc/wire-services';
 import { connectIpc } from './ipc-bridge';
 import { registerAppScheme, serveRenderer } from './protocol';
-import { dialogFileSaver } from './save-dialog';
+import { dialogFileSaver, dialogPathChooser } from './save-dialog';
 import { lockDownWebContents, openMainWindow } from './window';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -35,6 +35,7 @@ app.whenReady().then(async () => {
     dockerConfigDir: dockerConfigDir(),
     settingsBackend: new Store({ name: 'settings', cwd: homeDir }),
     files: dialogFileSaver,
+    chooser: dialogPathChooser,
   });
   app.on('will-quit', () => services.close());
   connectIpc(createRouter(createHandlers(services), { onInternalError: (channel, error) => console.error(channel, error) }));

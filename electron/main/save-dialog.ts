@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { app, BrowserWindow, dialog, type FileFilter } from 'electron';
 import { writeFileAtomic } from '../core/state/atomic-file';
 import type { FileSaver, OutgoingFile } from '../ipc/audit-services';
+import type { PathChooser } from '../ipc/picked-paths';
 
 const FILTERS: Record<OutgoingFile['kind'], FileFilter[]> = {
   json: [{ name: 'JSON', extensions: ['json'] }],
@@ -20,5 +21,25 @@ export const dialogFileSaver: FileSaver = {
     // Readable by the user's other tools: an export is meant to be shared, and holds no secret.
     await writeFileAtomic(choice.filePath, file.bytes, 0o644);
     return { saved: true, name: basename(choice.filePath), bytes: file.bytes.length, path: choice.filePath };
+  },
+};
+
+const KEY_FILE_FILTERS: FileFilter[] = [{ name: 'Key files', extensions: ['key', 'pem', 'p8'] }, { name: 'All files', extensions: ['*'] }];
+
+/** Paths for key operations come only from these dialogs (electron/ipc/picked-paths.ts). */
+export const dialogPathChooser: PathChooser = {
+  async choose(purpose, options) {
+    const window = BrowserWindow.getFocusedWindow();
+    if (purpose === 'save-key-file') {
+      const save = { defaultPath: join(app.getPath('documents'), options.suggestedName ?? 'offline-root.key'), filters: KEY_FILE_FILTERS };
+      const choice = window === null ? await dialog.showSaveDialog(save) : await dialog.showSaveDialog(window, save);
+      return choice.canceled ? undefined : choice.filePath;
+    }
+    const open = {
+      properties: purpose === 'open-trust-dir' ? (['openDirectory', 'showHiddenFiles'] as const) : (['openFile', 'showHiddenFiles'] as const),
+      ...(purpose === 'open-key-file' ? { filters: KEY_FILE_FILTERS } : {}),
+    };
+    const choice = window === null ? await dialog.showOpenDialog({ ...open, properties: [...open.properties] }) : await dialog.showOpenDialog(window, { ...open, properties: [...open.properties] });
+    return choice.canceled ? undefined : choice.filePaths[0];
   },
 };

@@ -5,19 +5,20 @@ import { z } from 'zod';
 import type { ErrorInfo } from '../errors';
 import type { RepositoryView } from '../domain';
 import { watchedRepositorySchema, type WatchedRepository } from './settings';
+import { DIGEST_PATTERN, KEY_ID_PATTERN, SIGNER_NAME_PATTERN, TAG_PATTERN, TARGETS_ROLE_PATTERN } from '../names';
 
 export const repositoryRefSchema = watchedRepositorySchema;
 export type RepositoryRef = WatchedRepository;
 
 const repositoryList = z.array(repositoryRefSchema).min(1).max(500);
-export const tagNameSchema = z.string().trim().regex(/^[\w][\w.-]{0,127}$/, 'a tag: letters, digits, ".", "-" and "_", at most 128');
-const digestSchema = z.string().trim().regex(/^sha256:[0-9a-f]{64}$/, '"sha256:" and 64 lower-case hex digits');
-export const keyIdSchema = z.string().regex(/^[0-9a-f]{64}$/, 'a key ID is 64 lower-case hex digits');
-const targetsRoleSchema = z.string().regex(/^targets(\/[-a-z0-9_]+)*$/, 'a targets role ("targets" or "targets/NAME")');
-const signerNameSchema = z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lower-case letters, digits, "-" and "_", starting with a letter or digit');
+export const tagNameSchema = z.string().trim().regex(TAG_PATTERN, 'a tag: letters, digits, ".", "-" and "_", at most 128');
+const digestSchema = z.string().trim().regex(DIGEST_PATTERN, '"sha256:" and 64 lower-case hex digits');
+export const keyIdSchema = z.string().regex(KEY_ID_PATTERN, 'a key ID is 64 lower-case hex digits');
+const targetsRoleSchema = z.string().max(255).regex(TARGETS_ROLE_PATTERN, 'a targets role ("targets" or "targets/NAME")');
+const signerNameSchema = z.string().trim().regex(SIGNER_NAME_PATTERN, 'lower-case letters, digits, "-" and "_", starting with a letter or digit');
 const passphrase = z.string().min(1).max(1024);
-/** A path on this machine, typed or picked by the user (the main process reads or writes it). */
-const localFile = z.string().trim().min(1).max(4096);
+/** A file the user picked in the main process's dialog (files.choose), by the reference it answered. */
+export const pickedPathRef = z.string().regex(/^pick-[0-9a-f]{32}$/, 'a file chosen with files.choose');
 const certificatesPem = z
   .string()
   .max(256 * 1024)
@@ -115,9 +116,10 @@ export const flowRequests = {
     role: z.enum(['root', 'targets', 'snapshot', 'timestamp']),
     serverManaged: z.boolean().default(false),
   }),
-  bringKeyOnline: z.strictObject({ keyId: keyIdSchema.optional(), file: localFile, passphrase }),
+  /** Without `file`, the key's own offline file (recorded by the main process when it went offline). */
+  bringKeyOnline: z.strictObject({ keyId: keyIdSchema.optional(), file: pickedPathRef.optional(), passphrase }),
   rotationResume: z.strictObject({ rotationId: z.string().regex(/^[a-z0-9-]{1,64}$/) }),
-  takeKeyOffline: z.strictObject({ keyId: keyIdSchema, file: localFile, passphrase }),
+  takeKeyOffline: z.strictObject({ keyId: keyIdSchema, file: pickedPathRef, passphrase }),
 
   expiryList: z.strictObject({ withinDays: z.number().int().min(1).max(3650).optional() }),
   expiryResign: z.strictObject({

@@ -110,3 +110,10 @@ export interface MachineDiscovery {
   /** Things that could not be read, in plain words (unreadable dir, odd file). */
   problems: string[];
 }
+
+/** What a main-process file dialog is opened for: the only way a path reaches a key operation. */
+export const PICK_PURPOSES = ['save-key-file', 'open-key-file', 'open-trust-dir'] as const;
+export type PickPurpose = (typeof PICK_PURPOSES)[number];
+
+/** The user's choice in that dialog: `ref` stands for the path in one later request. */
+export type PickedPath = { chosen: false } | { chosen: true; ref: string; name: string; path: string };

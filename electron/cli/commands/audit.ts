@@ -19,6 +19,7 @@ import { flag, stringOption, stringsOption, type ParsedArgs } from '../args';
 import type { Command } from '../command';
 import { readTextFile, type CliContext, type Output } from '../context';
 import { formatTable } from '../table';
+import { REDRAW_LINE } from '../visible-output';
 
 const MAX_CONCURRENCY = 256;
 
@@ -129,9 +130,9 @@ export function progressLine(err: Output): { update: (progress: AuditProgress) =
   return {
     update(progress) {
       const text = progress.phase === 'listing' ? 'audit: listing repositories…' : `audit: ${progress.done}/${progress.total} repositories`;
-      err.write(`\r\x1b[K${text}`);
+      err.write(`${REDRAW_LINE}${text}`);
     },
-    clear: () => err.write('\r\x1b[K'),
+    clear: () => err.write(REDRAW_LINE),
   };
 }
 

@@ -5,6 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { requireConfirmation } from '../confirm';
+import { isSignerName } from '../../../shared/names';
 import { CountersignError } from '../../../shared/errors';
 import { encodePemBlock } from '../../core/crypto/pem';
 import { spkiOf } from '../../core/crypto/public-key';
@@ -21,13 +22,13 @@ import type { Command } from '../command';
 import type { CliContext } from '../context';
 import { formatTable } from '../table';
 
-/** docker trust key generate's rule for key names, which become the signer's role. */
-const KEY_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 
 export function openVault(context: CliContext): KeyVault {
   return openKeyVault({
     homeDir: context.home,
     passphrases: firstPassphraseProvider(envPassphraseProvider(context.env), terminalPassphraseProvider()),
+    // What a run interrupted earlier left behind, and what was done about it, is always said.
+    onRecovery: (events) => context.err.write(events.map((event) => `note: ${event.message}\n`).join('')),
   });
 }
 
@@ -76,7 +77,7 @@ const generateCommand: Command = {
   },
   async run(context, args) {
     const [name] = requirePositionals(args, 1, 'the key name');
-    if (!KEY_NAME.test(name!)) {
+    if (!isSignerName(name!)) {
       throw new CountersignError('invalid-input', `key name "${name}" must start with a lowercase letter or digit and contain only lowercase letters, digits, "_" and "-"`);
     }
     const algorithm = stringOption(args, 'algorithm') ?? 'ecdsa';
@@ -197,8 +198,10 @@ const removeCommand: Command = {
     }
     const warning = record.role === 'root' ? ' Without it you cannot change this repository’s trust any more unless you hold an offline copy.' : '';
     await requireConfirmation(args, 'yes', `Delete ${describeKey(record)}?${warning}`, `not deleting ${record.id}`);
-    await vault.remove(record.id);
-    return report(context, { removed: record.id }, `Deleted ${describeKey(record)}\n`);
+    const { otherHomes } = await vault.remove(record.id);
+    // Each home has its own keychain entries: removing here leaves the other homes' copies.
+    const elsewhere = otherHomes.map((home) => `Another Countersign home still holds or lists this key and keeps its copy: ${home.path ?? `(home ${home.tag})`}\n`).join('');
+    return report(context, { removed: record.id, otherHomes }, `Deleted ${describeKey(record)} from this home\n${elsewhere}`);
   },
 };
 

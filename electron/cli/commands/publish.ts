@@ -3,6 +3,7 @@
 // keeps the change staged (notary's default) until `countersign publish GUN` sends everything staged.
 // Each command is a core job (electron/core/jobs), the same one the app runs; this file only reads
 // the options and prints what the job found on the server.
+import { digestHex, isKeyId } from '../../../shared/names';
 import { CountersignError } from '../../../shared/errors';
 import type { FlowProgress, FlowSummary } from '../../../shared/schemas/flows';
 import { createJobs } from '../../core/jobs';
@@ -164,7 +165,7 @@ const signCommand: Command = {
 /** --digest and --size, checked: what to sign when the registry is not asked for it. */
 function targetOption(args: ParsedArgs): { digest: string; size: number } {
   const digest = stringOption(args, 'digest') ?? '';
-  if (!/^sha256:[0-9a-f]{64}$/.test(digest)) throw new CountersignError('invalid-input', 'sign needs --digest sha256:<64 hex digits>');
+  if (digestHex(digest) === undefined) throw new CountersignError('invalid-input', 'sign needs --digest sha256:<64 hex digits>');
   const size = stringOption(args, 'size') ?? '';
   if (!/^\d{1,15}$/.test(size)) throw new CountersignError('invalid-input', 'sign needs --size with the manifest size in bytes');
   return { digest, size: Number(size) };
@@ -216,7 +217,7 @@ async function revokeKey(cli: CliContext, args: ParsedArgs, keyIdOrPrefix: strin
 
 /** The 64-hex ID of a key given by a prefix of it (as `key list` shows 12 characters). */
 async function fullKeyId(cli: CliContext, prefix: string): Promise<string> {
-  if (/^[0-9a-f]{64}$/.test(prefix)) return prefix;
+  if (isKeyId(prefix)) return prefix;
   if (!/^[0-9a-f]{6,63}$/.test(prefix)) throw new CountersignError('invalid-input', `"${prefix}" is not a key ID (hex, at least 6 digits)`);
   const matches = (await openVault(cli).list()).map((key) => key.id).filter((id) => id.startsWith(prefix));
   if (matches.length === 1) return matches[0]!;

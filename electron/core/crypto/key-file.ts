@@ -1,6 +1,7 @@
 // Private key files as notary and docker trust keep them (~/.notary/private, ~/.docker/trust/private,
 // `notary key export` bundles): one or more PEM blocks, PKCS#8 encrypted or not, or the older
 // "EC PRIVATE KEY" / "RSA PRIVATE KEY" forms, with `role:`, `gun:` and `path:` header lines.
+import { isKeyId, isKeyRoleName, isValidGun } from '../../../shared/names';
 import { createPrivateKey } from 'node:crypto';
 import { CountersignError } from '../../../shared/errors';
 import { encodePemBlock, parsePemBlocks, type PemBlock } from './pem';
@@ -82,6 +83,10 @@ export interface KeyFileHeaders {
  */
 export function encodeEncryptedPrivateKey(material: PrivateKeyMaterial, passphrase: string, headers: KeyFileHeaders, iterations?: number): string {
   if (passphrase === '') throw new CountersignError('passphrase-required', 'an exported key must be encrypted with a passphrase');
+  // The headers are what notary files the key under: only names that are names get written.
+  if (!isKeyRoleName(headers.role)) throw new CountersignError('invalid-input', 'the key\'s role is not a role name, so it cannot be exported');
+  if (headers.gun !== undefined && headers.gun !== '' && ROLES_WITH_GUN.has(headers.role) && !isValidGun(headers.gun)) throw new CountersignError('invalid-input', 'the key\'s GUN is not a GUN, so it cannot be exported');
+  if (headers.path !== undefined && !isKeyId(headers.path)) throw new CountersignError('invalid-input', 'the key file path header must be a key ID');
   const pemHeaders: Record<string, string> = { role: headers.role };
   if (headers.gun !== undefined && headers.gun !== '' && ROLES_WITH_GUN.has(headers.role)) pemHeaders['gun'] = headers.gun;
   if (headers.path !== undefined) pemHeaders['path'] = headers.path;

@@ -64,7 +64,21 @@ export function firstPemBlock(text: string, type: string): PemBlock {
 }
 
 /** Encodes like Go's pem.Encode: Proc-Type first, other headers sorted, 64-column base64. */
+/**
+ * RFC 1421 headers as Go's pem package writes them: a token name, then a value on one line. A value
+ * with a newline would become extra headers (`gun:`, `path: ../../..`) that `notary key import` follows.
+ */
+const HEADER_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
+const HEADER_VALUE = /^[^\u0000-\u001f\u007f]{0,1024}$/;
+const BLOCK_TYPE = /^[A-Z0-9]+(?: [A-Z0-9]+)*$/;
+
 export function encodePemBlock(block: PemBlock): string {
+  if (!BLOCK_TYPE.test(block.type)) throw new CountersignError('pem-invalid', 'a PEM block type is upper-case words');
+  for (const [name, value] of Object.entries(block.headers)) {
+    if (!HEADER_NAME.test(name) || !HEADER_VALUE.test(value) || value.trim() !== value) {
+      throw new CountersignError('pem-invalid', `the PEM header "${name.slice(0, 64).replace(/[^\w-]/g, '?')}" holds characters a header may not (a line break or control character)`);
+    }
+  }
   const names = Object.keys(block.headers).sort((a, b) => (a === 'Proc-Type' ? -1 : b === 'Proc-Type' ? 1 : a < b ? -1 : a > b ? 1 : 0));
   const headerLines = names.map((name) => `${name}: ${block.headers[name]}\n`).join('');
   const base64 = Buffer.from(block.bytes).toString('base64');

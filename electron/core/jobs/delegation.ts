@@ -2,6 +2,7 @@
 // the chosen repositories the way `docker trust signer add` makes one (targets/NAME and
 // targets/releases), after a dry run per repository; removing a signer asks first when it holds the
 // last releases key; replacing a signer's key adds the new key, re-signs with it, then drops the old.
+import { isSignerName } from '../../../shared/names';
 import { CountersignError } from '../../../shared/errors';
 import type { CollaboratorKey, DelegationDryRun, FlowSummary, RepositoryRef, SignerRemovalPreview } from '../../../shared/schemas/flows';
 import { canonicalKeyIdOf, keyId } from '../crypto/key-id';
@@ -207,5 +208,5 @@ function restricted(change: DelegationUpdateChange, request: DelegationRequest):
 function suggestedName(pem: string, fileName: string | undefined): string | undefined {
   const header = parsePemBlocks(pem)[0]?.headers['role'];
   const fromFile = fileName?.replace(/\.(pub|pem|crt|cert)$/i, '').toLowerCase();
-  return [header, fromFile].find((name) => name !== undefined && /^[a-z0-9][a-z0-9_-]{0,63}$/.test(name) && name !== 'releases');
+  return [header, fromFile].find((name) => name !== undefined && isSignerName(name) && name !== 'releases');
 }

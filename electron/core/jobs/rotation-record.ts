@@ -2,6 +2,7 @@
 // <home>/rotations/, written atomically after every step. A rotation interrupted anywhere (the app
 // closed, the machine crashed) is resumed from it: each step is safe to do again, and the old root
 // kept here lets the last check run even after a crash. Public facts only: IDs and public metadata.
+import { KEY_ID_PATTERN } from '../../../shared/names';
 import { randomUUID } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { gunSchema, serverIdSchema } from '../../../shared/schemas/settings';
 import { writeFileAtomic } from '../state/atomic-file';
 
 const FORMAT = 'countersign-rotation';
-const keyIds = z.array(z.string().regex(/^[0-9a-f]{64}$/));
+const keyIds = z.array(z.string().regex(KEY_ID_PATTERN));
 const errorSchema = z.object({ code: z.enum(ERROR_CODES), message: z.string(), role: z.string().optional() });
 
 const repositorySchema = z.object({
@@ -26,7 +27,7 @@ const repositorySchema = z.object({
   oldRoot: z.string().optional(),
   followedByOldRoot: z.boolean().optional(),
   /** Old keys removed from the vault once the rotation was verified, and those kept (with why). */
-  retired: z.object({ removed: keyIds, kept: z.array(z.object({ id: z.string().regex(/^[0-9a-f]{64}$/), reason: z.string() })) }).optional(),
+  retired: z.object({ removed: keyIds, kept: z.array(z.object({ id: z.string().regex(KEY_ID_PATTERN), reason: z.string() })) }).optional(),
   error: errorSchema.optional(),
 });
 

@@ -187,13 +187,14 @@ export function rotationJobs(env: JobEnvironment) {
     },
 
     /** The offline key's file, decrypted with the passphrase the user typed; the key goes to the keychain. */
-    async bringKeyOnline(input: { keyId?: string | undefined; file: string; passphrase: string }): Promise<{ keyId: string; role: string }> {
+    async bringKeyOnline(input: { keyId?: string | undefined; file?: string | undefined; passphrase: string }): Promise<{ keyId: string; role: string }> {
       const vault = env.vault([input.passphrase]);
       const known = input.keyId === undefined ? undefined : (await vault.list()).find((key) => key.id === input.keyId);
       if (known !== undefined) {
-        const online = await vault.bringOnline(known.id, { file: input.file, passphrase: input.passphrase });
+        const online = await vault.bringOnline(known.id, input.file === undefined ? { passphrase: input.passphrase } : { file: input.file, passphrase: input.passphrase });
         return { keyId: online.id, role: online.role };
       }
+      if (input.file === undefined) throw new CountersignError('invalid-input', 'Choose the encrypted key file to bring in.');
       const report = await vault.importFiles([input.file], { passphrase: input.passphrase, role: 'root' });
       const imported = report.imported.find((key) => input.keyId === undefined || key.id === input.keyId);
       if (imported === undefined) {

@@ -1,9 +1,12 @@
 // Finding private keys to import: single files, and whole trust dirs as notary and docker keep them
 // (~/.notary/private, ~/.docker/trust/private), including the older layout in which the role and
 // GUN were part of the path: private/root_keys/<id>_root.key, private/tuf_keys/<gun>/<id>_<role>.key.
+import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
-import { CountersignError } from '../../../shared/errors';
+import { CountersignError, toErrorInfo, type ErrorInfo } from '../../../shared/errors';
+import { fileSystemError } from '../state/fs-errors';
+import { checkLocalPath } from '../state/local-path';
 import { readPrivateKeyBlocks, type PrivateKeyBlock } from '../crypto/key-file';
 
 export interface KeyCandidate {
@@ -24,7 +27,7 @@ const MAX_DEPTH = 4;
 
 /** Every private key block of one file; `pem-invalid` (naming the file) when it holds none. */
 export async function keyCandidatesOfFile(file: string, legacyPath?: { role?: string; gun?: string }): Promise<KeyCandidate[]> {
-  const text = await readKeyFile(file);
+  const text = await readKeyFile(checkLocalPath(file, 'key file'));
   let blocks: PrivateKeyBlock[];
   try {
     blocks = readPrivateKeyBlocks(text);
@@ -51,12 +54,22 @@ export async function keyCandidatesOfFile(file: string, legacyPath?: { role?: st
  * Every key file of a trust dir. `dir` may be the trust dir itself or its `private` folder. Files
  * that are not named like key files are left alone (docker keeps other things nearby).
  */
-export async function keyFilesOfTrustDir(dir: string): Promise<{ file: string; legacy: { role?: string; gun?: string } }[]> {
+export async function keyFilesOfTrustDir(dir: string, unreadable: { path: string; reason: ErrorInfo }[] = []): Promise<{ file: string; legacy: { role?: string; gun?: string } }[]> {
+  checkLocalPath(dir, 'trust folder');
   const privateDir = (await isDirectory(join(dir, 'private'))) ? join(dir, 'private') : dir;
   if (!(await isDirectory(privateDir))) throw new CountersignError('not-found', `${dir} is not a directory`);
   const files: { file: string; legacy: { role?: string; gun?: string } }[] = [];
   const walk = async (current: string, depth: number): Promise<void> => {
-    for (const entry of (await readdir(current, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(current, { withFileTypes: true });
+    } catch (error) {
+      // An unreadable subfolder is reported and the rest imported; an unreadable top folder is an error.
+      if (depth === 0) throw fileSystemError(error, current);
+      unreadable.push({ path: current, reason: toErrorInfo(fileSystemError(error, current)) });
+      return;
+    }
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const path = join(current, entry.name);
       if (entry.isDirectory() && depth < MAX_DEPTH) await walk(path, depth + 1);
       else if (entry.isFile() && KEY_FILE.test(entry.name)) files.push({ file: path, legacy: legacyPathFacts(relative(privateDir, path).split(sep).join('/')) });
@@ -82,6 +95,8 @@ async function readKeyFile(file: string): Promise<string> {
     return await readFile(file, 'utf8');
   } catch (cause) {
     if (cause instanceof CountersignError) throw cause;
+    const mapped = fileSystemError(cause, file);
+    if (mapped instanceof CountersignError) throw mapped;
     throw new CountersignError('not-found', `cannot read ${file}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
 }

@@ -4,11 +4,27 @@
 import { CountersignError } from '../../../shared/errors';
 import { privateKeyFromPkcs8, privateKeyToPkcs8 } from '../crypto/pkcs8';
 import type { PrivateKeyMaterial } from '../crypto/types';
+import { keyRecordSchema, type KeyRecord } from './key-index';
 
 const KIND = 'countersign-private-key';
 
-export function encodeStoredKey(material: PrivateKeyMaterial): string {
-  return JSON.stringify({ kind: KIND, version: 1, pkcs8: Buffer.from(privateKeyToPkcs8(material)).toString('base64') });
+/**
+ * `facts` (the key's index record, nothing secret) ride along so an entry orphaned by a crash
+ * between the keychain write and the index write can be adopted with its role and GUN.
+ */
+export function encodeStoredKey(material: PrivateKeyMaterial, facts?: KeyRecord): string {
+  const pkcs8 = Buffer.from(privateKeyToPkcs8(material)).toString('base64');
+  return JSON.stringify(facts === undefined ? { kind: KIND, version: 1, pkcs8 } : { kind: KIND, version: 1, pkcs8, facts });
+}
+
+/** The index record stored beside the key, when the entry has a valid one. */
+export function storedKeyFacts(secret: string): KeyRecord | undefined {
+  try {
+    const parsed = keyRecordSchema.safeParse((JSON.parse(secret) as { facts?: unknown }).facts);
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function decodeStoredKey(secret: string, id: string): PrivateKeyMaterial {

@@ -14,9 +14,12 @@ export class UnlockSession {
 
   constructor(
     private readonly provider: PassphraseProvider,
-    explicitPassphrase?: string,
+    /** Passphrases the caller was given up front: every one is tried on every key before asking. */
+    offered?: string | readonly string[],
   ) {
-    if (explicitPassphrase !== undefined && explicitPassphrase !== '') this.known.push(explicitPassphrase);
+    for (const passphrase of typeof offered === 'string' ? [offered] : (offered ?? [])) {
+      if (passphrase !== '' && !this.known.includes(passphrase)) this.known.push(passphrase);
+    }
   }
 
   async unlock(candidate: KeyCandidate): Promise<PrivateKeyMaterial> {

@@ -3,25 +3,35 @@
 // get records (public facts) and Signers (a sign function), never the key.
 //
 // Invariants:
-// - A key is in the keychain before the index names it; a failed operation removes what it added
-//   (nothing half-imported).
+// - Every change runs as a transaction under the home's vault lock (vault-transaction.ts): the app
+//   and CLI processes never lose each other's index updates, and a crash is rolled forward next time.
+// - A key is in the keychain before the index names it; a failed operation removes only the keychain
+//   entries it created itself (nothing half-imported, nothing of another operation's deleted).
+// - Importing a key the vault holds changes nothing and says so.
 // - A key leaves the keychain only after a copy that was read back and decrypted exists (offline).
+// - Keychain entries are this home's own (home-keychain.ts): another home's keys are never touched.
 // - Nothing here writes a private key to disk unencrypted.
 import { readFile } from 'node:fs/promises';
-import { resolve as resolvePath } from 'node:path';
-import { CountersignError, type ErrorInfo } from '../../../shared/errors';
+import { CountersignError, toErrorInfo, type ErrorInfo } from '../../../shared/errors';
+import { isKeyIdPrefix, isKeyRoleName, isValidGun } from '../../../shared/names';
+import { truncateForMessage } from '../../../shared/visible-text';
 import { certificateInfo, createRootCertificateKey, type RootCertificateOptions } from '../crypto/certificate';
 import { encodeEncryptedPrivateKey, readPrivateKeyBlocks, decryptPrivateKeyBlock, roleHasGun } from '../crypto/key-file';
 import { certificatePemOf, keyId } from '../crypto/key-id';
 import { generatePrivateKey, publicKeyOf, signWith } from '../crypto/private-key';
 import type { KeyAlgorithm, PrivateKeyMaterial, Signature, TufPublicKey } from '../crypto/types';
 import { writeFileAtomic } from '../state/atomic-file';
+import { checkLocalPath } from '../state/local-path';
+import { homeKeychain, type HomeKeychain, type OtherHome } from './home-keychain';
 import { confBackend, KeyIndex, type KeyRecord, type KeyValueBackend } from './key-index';
 import { keyCandidatesOfFile, keyFilesOfTrustDir, type KeyCandidate } from './key-sources';
 import type { PassphraseProvider } from './passphrase';
 import { keychainSecretStore, type SecretStore } from './secret-store';
 import { decodeStoredKey, encodeStoredKey } from './stored-key';
 import { UnlockSession } from './unlock';
+import { holdsKey, VaultTransactions, type RecoveryEvent } from './vault-transaction';
+
+export type { RecoveryEvent } from './vault-transaction';
 
 /** notary's role for imported keys that name none (notary.DefaultImportRole). */
 export const DEFAULT_IMPORT_ROLE = 'delegation';
@@ -41,14 +51,22 @@ export interface ImportOptions {
   gun?: string;
   /** Tried first on encrypted keys; the PassphraseProvider is asked when it does not fit. */
   passphrase?: string;
+  /** Several to try on every key (docker uses one for root keys and one for repository keys). */
+  passphrases?: readonly string[];
   signal?: AbortSignal;
   progress?: (event: { done: number; total: number; file: string }) => void;
 }
 
 export interface ImportReport {
   imported: KeyRecord[];
-  /** Keys that were not imported and why (e.g. key-exists when re-importing a trust dir). */
+  /** Keys (and unreadable folders) that were not imported and why: key-exists for a key already here. */
   skipped: { file: string; id?: string; reason: ErrorInfo }[];
+}
+
+export interface RemoveReport {
+  id: string;
+  /** Other homes that still hold or list this key (their copies stay). */
+  otherHomes: OtherHome[];
 }
 
 /** Signs in this process with a key from the keychain; the key itself is not reachable from it. */
@@ -63,37 +81,54 @@ export interface Signer {
 }
 
 export interface KeyVaultOptions {
-  secrets: SecretStore;
+  /** This home's own view of the keychain (see home-keychain.ts). */
+  secrets: HomeKeychain;
   index: KeyIndex;
   passphrases: PassphraseProvider;
   now?: () => Date;
+  /** Told what a recovery after a crash found and did (the CLI prints it, the app logs it). */
+  onRecovery?: (events: readonly RecoveryEvent[]) => void;
+  /** How long to wait for another process holding the vault (default 30 s). */
+  lockWaitMs?: number;
 }
 
 interface PreparedKey {
   record: KeyRecord;
   secret: string;
+  file?: string;
 }
 
 export class KeyVault {
-  private readonly secrets: SecretStore;
+  private readonly secrets: HomeKeychain;
   private readonly index: KeyIndex;
   private readonly passphrases: PassphraseProvider;
   private readonly now: () => Date;
+  private readonly transactions: VaultTransactions;
 
   constructor(options: KeyVaultOptions) {
     this.secrets = options.secrets;
     this.index = options.index;
     this.passphrases = options.passphrases;
     this.now = options.now ?? (() => new Date());
+    this.transactions = new VaultTransactions(options.index, options.secrets, options.onRecovery, options.lockWaitMs);
   }
 
+  /** The keys of this home. Finishes an interrupted operation first, when the keychain can be reached. */
   async list(): Promise<KeyRecord[]> {
+    await this.recover().catch((error: unknown) => {
+      if (!(error instanceof CountersignError && error.code === 'keychain-unavailable')) throw error;
+    });
     return this.index.all();
+  }
+
+  /** Rolls an interrupted operation forward and compares keychain and index; what it found, in words. */
+  async recover(): Promise<RecoveryEvent[]> {
+    return this.transactions.recover();
   }
 
   /** A key by its full ID or an unambiguous prefix (as `notary key list` shows them). */
   async get(idOrPrefix: string): Promise<KeyRecord> {
-    return this.index.get(this.resolveId(idOrPrefix));
+    return recordOf(await this.index.all(), idOrPrefix);
   }
 
   async generate(options: GenerateOptions): Promise<KeyRecord> {
@@ -106,25 +141,34 @@ export class KeyVault {
     if (options.role === 'root' && options.gun !== undefined) {
       record.certificates = [certificateRecord(createRootCertificateKey(material, options.gun, { notBefore: this.now() }), options.gun)];
     }
-    await this.store([{ record, secret: encodeStoredKey(material) }]);
+    await this.store('generate', [{ record, secret: encodeStoredKey(material, record) }], { existing: 'refuse' });
     return record;
   }
 
-  /** Imports every key in the given files, all or nothing; a key already in the vault is an error. */
+  /** Imports every key in the given files, all or nothing; a key already in the vault is skipped and reported. */
   async importFiles(files: readonly string[], options: ImportOptions = {}): Promise<ImportReport> {
     const candidates: KeyCandidate[] = [];
-    for (const file of files) candidates.push(...(await keyCandidatesOfFile(resolvePath(file))));
-    return this.importCandidates(candidates, options, 'refuse-existing');
+    for (const file of files) candidates.push(...(await keyCandidatesOfFile(checkLocalPath(file, 'key file'))));
+    return this.importCandidates(candidates, options, []);
   }
 
   /**
    * Imports a whole notary/docker trust dir (or its private/ folder), all or nothing. Keys already
-   * in the vault are skipped, so importing the same dir again is harmless.
+   * in the vault are skipped, so importing the same dir again is harmless; unreadable subfolders
+   * are reported and the rest imported.
    */
   async importTrustDir(dir: string, options: ImportOptions = {}): Promise<ImportReport> {
     const candidates: KeyCandidate[] = [];
-    for (const { file, legacy } of await keyFilesOfTrustDir(resolvePath(dir))) candidates.push(...(await keyCandidatesOfFile(file, legacy)));
-    return this.importCandidates(candidates, options, 'skip-existing');
+    const unreadable: { path: string; reason: ErrorInfo }[] = [];
+    for (const { file, legacy } of await keyFilesOfTrustDir(checkLocalPath(dir, 'trust folder'), unreadable)) {
+      throwIfCancelled(options.signal);
+      try {
+        candidates.push(...(await keyCandidatesOfFile(file, legacy)));
+      } catch (error) {
+        unreadable.push({ path: file, reason: toErrorInfo(error) });
+      }
+    }
+    return this.importCandidates(candidates, options, unreadable.map((u) => ({ file: u.path, reason: u.reason })));
   }
 
   /**
@@ -133,7 +177,8 @@ export class KeyVault {
    */
   async exportKeys(ids: readonly string[], options: { passphrase?: string } = {}): Promise<string> {
     if (ids.length === 0) throw new CountersignError('invalid-input', 'Name at least one key to export.');
-    const records = ids.map((id) => this.index.get(this.resolveId(id)));
+    const all = await this.index.all();
+    const records = ids.map((id) => recordOf(all, id));
     const materials: PrivateKeyMaterial[] = [];
     for (const record of records) materials.push(await this.loadMaterial(record));
     const passphrase = options.passphrase ?? (await this.newPassphrase(records.length === 1 ? records[0] : undefined));
@@ -145,67 +190,91 @@ export class KeyVault {
    * read back and decrypted before the keychain copy is deleted.
    */
   async takeOffline(idOrPrefix: string, file: string, options: { passphrase?: string } = {}): Promise<KeyRecord> {
-    const record = this.index.get(this.resolveId(idOrPrefix));
-    if (record.location === 'offline') throw new CountersignError('invalid-input', `Key ${record.id} is already offline (in ${record.offlineFile ?? 'a file'}).`);
-    const material = await this.loadMaterial(record);
-    const passphrase = options.passphrase ?? (await this.newPassphrase(record, file));
-    const text = encodeEncryptedPrivateKey(material, passphrase, { role: record.role, gun: record.gun, path: record.id });
-    const path = resolvePath(file);
-    await writeFileAtomic(path, text, 0o600);
-    const [written] = readPrivateKeyBlocks(await readFile(path, 'utf8'));
-    if (written === undefined || keyId(publicKeyOf(decryptPrivateKeyBlock(written, passphrase))) !== record.id) {
-      throw new CountersignError('internal', `The offline copy in ${path} could not be read back; the key stays in the keychain.`);
-    }
-    const offline: KeyRecord = { ...record, location: 'offline', offlineFile: path };
-    this.index.update((records) => void records.set(record.id, offline));
-    try {
-      await this.secrets.delete(record.id);
-    } catch (error) {
-      this.index.update((records) => void records.set(record.id, record));
-      throw error;
-    }
-    return offline;
+    const path = checkLocalPath(file, 'offline key file');
+    const first = await this.get(idOrPrefix);
+    if (first.location === 'offline') throw new CountersignError('invalid-input', `Key ${first.id} is already offline (in ${first.offlineFile ?? 'a file'}).`);
+    const passphrase = options.passphrase ?? (await this.newPassphrase(first, path));
+    return this.transactions.run(async (tx) => {
+      const record = tx.records.get(first.id);
+      if (record === undefined) throw new CountersignError('key-not-found', `Key ${first.id} was removed meanwhile.`);
+      if (record.location === 'offline') throw new CountersignError('invalid-input', `Key ${record.id} is already offline (in ${record.offlineFile ?? 'a file'}).`);
+      const material = await this.loadMaterial(record);
+      const text = encodeEncryptedPrivateKey(material, passphrase, { role: record.role, gun: record.gun, path: record.id });
+      await writeFileAtomic(path, text, 0o600);
+      const [written] = readPrivateKeyBlocks(await readFile(path, 'utf8'));
+      if (written === undefined || keyId(publicKeyOf(decryptPrivateKeyBlock(written, passphrase))) !== record.id) {
+        throw new CountersignError('internal', `The offline copy in ${path} could not be read back; the key stays in the keychain.`);
+      }
+      const offline: KeyRecord = { ...record, location: 'offline', offlineFile: path };
+      await tx.intend({ operation: 'take-offline', put: [offline], drop: [], deleteSecrets: [record.id] });
+      tx.records.set(record.id, offline);
+      await tx.commit();
+      try {
+        await this.secrets.delete(record.id);
+      } catch (error) {
+        tx.records.set(record.id, record);
+        await tx.commit();
+        throw error;
+      }
+      return offline;
+    });
   }
 
   /** Brings an offline key back into the keychain, from its file (or another copy). */
   async bringOnline(idOrPrefix: string, options: { file?: string; passphrase?: string } = {}): Promise<KeyRecord> {
-    const record = this.index.get(this.resolveId(idOrPrefix));
+    const record = await this.get(idOrPrefix);
     if (record.location === 'keychain') throw new CountersignError('invalid-input', `Key ${record.id} is already in the keychain.`);
     const file = options.file ?? record.offlineFile;
     if (file === undefined) throw new CountersignError('invalid-input', `Where is the offline copy of key ${record.id}? Name its file.`);
-    const candidates = await keyCandidatesOfFile(resolvePath(file));
+    const candidates = await keyCandidatesOfFile(checkLocalPath(file, 'key file'));
     const session = new UnlockSession(this.passphrases, options.passphrase);
     const ordered = [...candidates.filter((c) => c.claimedId === record.id), ...candidates.filter((c) => c.claimedId !== record.id)];
     for (const candidate of ordered) {
       const material = await session.unlock(candidate);
       if (keyId(publicKeyOf(material)) !== record.id) continue;
       const online: KeyRecord = { ...record, location: 'keychain' };
-      await this.store([{ record: online, secret: encodeStoredKey(material) }], { replaceRecords: true });
+      delete online.offlineFile;
+      await this.store('bring-online', [{ record: online, secret: encodeStoredKey(material, online) }], { existing: 'replace' });
       return online;
     }
     throw new CountersignError('key-not-found', `${file} does not hold key ${record.id}.`);
   }
 
-  /** Deletes a key from the keychain and the index. Callers warn first if published metadata trusts it. */
-  async remove(idOrPrefix: string): Promise<void> {
-    const id = this.resolveId(idOrPrefix, { allowUnindexed: true });
-    const record = this.index.find(id);
-    const deleted = record?.location === 'offline' ? false : await this.secrets.delete(id);
-    if (record === undefined && !deleted) throw new CountersignError('key-not-found', `No key ${id} in the vault.`);
-    this.index.update((records) => void records.delete(id));
+  /**
+   * Deletes a key from this home's keychain entries and index. Other homes keep their own copies;
+   * the report names them. Callers warn first if published metadata trusts it.
+   */
+  async remove(idOrPrefix: string): Promise<RemoveReport> {
+    return this.transactions.run(async (tx) => {
+      const id = resolveId([...tx.records.values()], idOrPrefix, { allowUnindexed: true });
+      const record = tx.records.get(id);
+      const held = record?.location !== 'offline' && (await this.secrets.get(id)) !== null;
+      const otherHomes = await this.secrets.otherHomesWith(id);
+      const legacy = otherHomes.length === 0 && (await this.secrets.legacy(id)) !== null;
+      if (record === undefined && !held && !legacy) throw new CountersignError('key-not-found', `No key ${id} in the vault.`);
+      await tx.intend({ operation: 'remove', put: [], drop: [id], deleteSecrets: held ? [id] : [] });
+      if (held) await this.secrets.delete(id);
+      // The entry an earlier version shared between homes goes only when no other home lists the key.
+      if (legacy) await this.secrets.deleteLegacy(id);
+      tx.records.delete(id);
+      await tx.commit();
+      return { id, otherHomes };
+    });
   }
 
   async setLabel(idOrPrefix: string, label: string | undefined): Promise<KeyRecord> {
-    const record = this.index.get(this.resolveId(idOrPrefix));
-    const labelled: KeyRecord = { ...record };
-    if (label === undefined || label.trim() === '') delete labelled.label;
-    else labelled.label = label.trim();
-    this.index.update((records) => void records.set(record.id, labelled));
-    return labelled;
+    return this.transactions.run(async (tx) => {
+      const labelled: KeyRecord = { ...recordOf([...tx.records.values()], idOrPrefix) };
+      if (label === undefined || label.trim() === '') delete labelled.label;
+      else labelled.label = label.trim();
+      tx.records.set(labelled.id, labelled);
+      await tx.commit();
+      return labelled;
+    });
   }
 
   async getSigner(idOrPrefix: string): Promise<Signer> {
-    const record = this.index.get(this.resolveId(idOrPrefix));
+    const record = await this.get(idOrPrefix);
     const material = await this.loadMaterial(record);
     return Object.freeze({
       id: record.id,
@@ -218,57 +287,68 @@ export class KeyVault {
 
   // ---- internals ----
 
-  private async importCandidates(candidates: KeyCandidate[], options: ImportOptions, existing: 'refuse-existing' | 'skip-existing'): Promise<ImportReport> {
-    const session = new UnlockSession(this.passphrases, options.passphrase);
-    const known = new Set(this.index.all().map((record) => record.id));
+  private async importCandidates(candidates: KeyCandidate[], options: ImportOptions, skipped: ImportReport['skipped']): Promise<ImportReport> {
+    const session = new UnlockSession(this.passphrases, [...(options.passphrase === undefined ? [] : [options.passphrase]), ...(options.passphrases ?? [])]);
     const prepared = new Map<string, PreparedKey>();
-    const skipped: ImportReport['skipped'] = [];
     for (const [done, candidate] of candidates.entries()) {
-      if (options.signal?.aborted) throw new CountersignError('cancelled', 'The import was cancelled; nothing was imported.');
+      throwIfCancelled(options.signal);
       options.progress?.({ done, total: candidates.length, file: candidate.file });
       const material = await session.unlock(candidate);
       const id = keyId(publicKeyOf(material));
       if (candidate.claimedId !== undefined && candidate.claimedId !== id) {
         throw new CountersignError('key-id-mismatch', `${candidate.file} is named for key ${candidate.claimedId} but holds key ${id}; nothing was imported.`);
       }
-      if (known.has(id)) {
-        const reason = new CountersignError('key-exists', `Key ${id} is already in the vault.`);
-        if (existing === 'refuse-existing') throw reason;
-        skipped.push({ file: candidate.file, id, reason: reason.toInfo() });
-        continue;
-      }
       if (prepared.has(id)) continue;
       const record = this.newRecord(material, candidate.role ?? options.role ?? DEFAULT_IMPORT_ROLE, candidate.gun ?? options.gun, {
         origin: 'imported',
         importedFrom: candidate.file,
       });
-      prepared.set(id, { record, secret: encodeStoredKey(material) });
+      prepared.set(id, { record, secret: encodeStoredKey(material, record), file: candidate.file });
     }
+    throwIfCancelled(options.signal);
     options.progress?.({ done: candidates.length, total: candidates.length, file: '' });
-    const records = [...prepared.values()];
-    await this.store(records);
-    return { imported: records.map((p) => p.record), skipped };
+    const { stored, existing } = await this.store('import', [...prepared.values()], { existing: 'skip', signal: options.signal });
+    for (const key of existing) {
+      skipped.push({ file: key.file ?? '', id: key.record.id, reason: { code: 'key-exists', message: `Key ${key.record.id} is already in the vault; nothing changed.` } });
+    }
+    return { imported: stored.map((p) => p.record), skipped };
   }
 
-  /** Keychain first, then the index; on any failure the keychain entries this call created go again. */
-  private async store(keys: PreparedKey[], options: { replaceRecords?: boolean } = {}): Promise<void> {
-    const created: string[] = [];
-    try {
-      for (const { record, secret } of keys) {
-        const before = await this.secrets.get(record.id);
-        await this.secrets.set(record.id, secret);
-        if (before === null) created.push(record.id);
-      }
-      this.index.update((records) => {
-        for (const { record } of keys) {
-          if (records.has(record.id) && !options.replaceRecords) throw new CountersignError('key-exists', `Key ${record.id} is already in the vault.`);
-          records.set(record.id, record);
+  /**
+   * Keychain first, then the index, in one transaction. Keys the index already lists are refused
+   * ('refuse'), left as they are ('skip') or replaced ('replace', bringing a key online). On any
+   * failure, exactly the keychain entries this call created are deleted again.
+   */
+  private async store(
+    operation: string,
+    keys: PreparedKey[],
+    options: { existing: 'refuse' | 'skip' | 'replace'; signal?: AbortSignal },
+  ): Promise<{ stored: PreparedKey[]; existing: PreparedKey[] }> {
+    return this.transactions.run(async (tx) => {
+      const existing = options.existing === 'replace' ? [] : keys.filter((key) => tx.records.has(key.record.id));
+      if (existing.length > 0 && options.existing === 'refuse') throw new CountersignError('key-exists', `Key ${existing[0]!.record.id} is already in the vault.`);
+      const fresh = keys.filter((key) => !existing.includes(key));
+      if (fresh.length === 0) return { stored: [], existing };
+      await tx.intend({ operation, put: fresh.map((key) => key.record), drop: [], deleteSecrets: [] });
+      const created: string[] = [];
+      try {
+        for (const { record, secret } of fresh) {
+          throwIfCancelled(options.signal);
+          const before = await this.secrets.get(record.id);
+          // An entry nobody indexes that holds this very key (left by a crash) is reused, not "created".
+          if (before !== null && holdsKey(before, record.id) && options.existing !== 'replace') continue;
+          await this.secrets.set(record.id, secret);
+          if (before === null) created.push(record.id);
         }
-      });
-    } catch (error) {
-      await Promise.allSettled(created.map((id) => this.secrets.delete(id)));
-      throw error;
-    }
+        for (const { record } of fresh) tx.records.set(record.id, record);
+        await tx.commit();
+        await this.secrets.register();
+      } catch (error) {
+        await Promise.allSettled(created.map((id) => this.secrets.delete(id)));
+        throw error;
+      }
+      return { stored: fresh, existing };
+    }, options.signal);
   }
 
   private newRecord(
@@ -279,6 +359,8 @@ export class KeyVault {
   ): KeyRecord {
     const publicKey = publicKeyOf(material);
     if (role.trim() === '') throw new CountersignError('invalid-input', 'A key needs a role.');
+    // Role and GUN come from key files and the renderer: they become PEM headers, file names and table cells.
+    if (!isKeyRoleName(role)) throw new CountersignError('invalid-input', `"${truncateForMessage(role)}" is not a role name: letters, digits, ".", "_", "-" and "/", no "..".`);
     const record: KeyRecord = {
       id: keyId(publicKey),
       keytype: material.algorithm,
@@ -291,6 +373,7 @@ export class KeyVault {
     // notary files targets and snapshot keys under their repository and drops the GUN of others.
     if (roleHasGun(role)) {
       if (gun === undefined || gun === '') throw new CountersignError('invalid-input', `A ${role} key belongs to one repository: give its GUN.`);
+      if (!isValidGun(gun)) throw new CountersignError('invalid-input', `"${truncateForMessage(gun)}" is not a GUN (host[:port]/name).`);
       record.gun = gun;
     }
     if (facts.label !== undefined && facts.label.trim() !== '') record.label = facts.label.trim();
@@ -302,11 +385,19 @@ export class KeyVault {
     if (record.location === 'offline') {
       throw new CountersignError('key-not-found', `Key ${record.id} (${record.role}) is offline in ${record.offlineFile ?? 'a file'}; bring it back into the keychain first.`);
     }
-    const secret = await this.secrets.get(record.id);
+    const secret = (await this.secrets.get(record.id)) ?? (await this.migrateLegacy(record.id));
     if (secret === null) throw new CountersignError('key-not-found', `The keychain no longer holds key ${record.id} (${record.role}).`);
     const material = decodeStoredKey(secret, record.id);
     if (keyId(publicKeyOf(material)) !== record.id) throw new CountersignError('internal', `The keychain entry for key ${record.id} holds another key.`);
     return material;
+  }
+
+  /** A key an earlier version stored under its bare ID: copied into this home's entries on first use. */
+  private async migrateLegacy(id: string): Promise<string | null> {
+    const legacy = await this.secrets.legacy(id);
+    if (legacy === null || !holdsKey(legacy, id)) return null;
+    await this.secrets.set(id, legacy);
+    return legacy;
   }
 
   private async newPassphrase(record?: KeyRecord, file?: string): Promise<string> {
@@ -314,32 +405,56 @@ export class KeyVault {
     if (passphrase === undefined || passphrase === '') throw new CountersignError('passphrase-required', 'Exported keys are always encrypted: a passphrase is needed.');
     return passphrase;
   }
+}
 
-  private resolveId(idOrPrefix: string, options: { allowUnindexed?: boolean } = {}): string {
-    const wanted = idOrPrefix.trim().toLowerCase();
-    if (!/^[0-9a-f]{1,64}$/.test(wanted)) throw new CountersignError('invalid-input', `"${idOrPrefix}" is not a key ID.`);
-    const matches = this.index.all().filter((record) => record.id.startsWith(wanted));
-    if (matches.length === 1) return matches[0]!.id;
-    if (matches.length > 1) throw new CountersignError('invalid-input', `"${idOrPrefix}" matches ${matches.length} keys; give more of the ID.`);
-    if (options.allowUnindexed && wanted.length === 64) return wanted;
-    throw new CountersignError('key-not-found', `No key ${idOrPrefix} in the vault.`);
-  }
+function resolveId(records: readonly KeyRecord[], idOrPrefix: string, options: { allowUnindexed?: boolean } = {}): string {
+  const wanted = idOrPrefix.trim().toLowerCase();
+  if (!isKeyIdPrefix(wanted)) throw new CountersignError('invalid-input', `"${truncateForMessage(idOrPrefix)}" is not a key ID.`);
+  const matches = records.filter((record) => record.id.startsWith(wanted));
+  if (matches.length === 1) return matches[0]!.id;
+  if (matches.length > 1) throw new CountersignError('invalid-input', `"${idOrPrefix}" matches ${matches.length} keys; give more of the ID.`);
+  if (options.allowUnindexed && wanted.length === 64) return wanted;
+  throw new CountersignError('key-not-found', `No key ${idOrPrefix} in the vault.`);
+}
+
+function recordOf(records: readonly KeyRecord[], idOrPrefix: string): KeyRecord {
+  const id = resolveId(records, idOrPrefix);
+  return records.find((record) => record.id === id)!;
+}
+
+function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new CountersignError('cancelled', 'The import was cancelled; nothing was imported.');
 }
 
 function certificateRecord(key: TufPublicKey, gun: string): NonNullable<KeyRecord['certificates']>[number] {
   return { gun, keyId: keyId(key), certificate: key.keyval.public, notAfter: certificateInfo(certificatePemOf(key)).notAfter.toISOString() };
 }
 
-/** The vault as the CLI and the app open it: OS keychain, index in the home dir's settings store. */
+/**
+ * The vault as the CLI and the app open it: the OS keychain under this home's namespace, the index
+ * in <home>/keys.json (migrated from the "keys" entry of the settings store on first use).
+ */
 export function openKeyVault(options: {
   homeDir: string;
   passphrases: PassphraseProvider;
+  /** The settings store earlier versions kept the index in (default: <home>/settings.json via conf). */
   backend?: KeyValueBackend;
   secrets?: SecretStore;
+  onRecovery?: (events: readonly RecoveryEvent[]) => void;
+  lockWaitMs?: number;
 }): KeyVault {
   return new KeyVault({
-    secrets: options.secrets ?? keychainSecretStore(),
-    index: new KeyIndex(options.backend ?? confBackend(options.homeDir)),
+    secrets: homeKeychain(options.secrets ?? keychainSecretStore(), options.homeDir),
+    index: new KeyIndex(options.homeDir, options.backend ?? lazyLegacyBackend(options.homeDir)),
     passphrases: options.passphrases,
+    ...(options.onRecovery === undefined ? {} : { onRecovery: options.onRecovery }),
+    ...(options.lockWaitMs === undefined ? {} : { lockWaitMs: options.lockWaitMs }),
   });
+}
+
+/** settings.json opened only if keys.json is missing (a home of an earlier version). */
+function lazyLegacyBackend(homeDir: string): KeyValueBackend {
+  let backend: KeyValueBackend | undefined;
+  const open = () => (backend ??= confBackend(homeDir));
+  return { get: (key) => open().get(key), set: (key, value) => open().set(key, value) };
 }

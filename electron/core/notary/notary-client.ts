@@ -1,5 +1,7 @@
 // HTTP client of a notary server's TUF endpoints (/v2/<GUN>/_trust/tuf/...). It knows URLs and
 // status codes; what the bytes mean is the TUF layer's business.
+import { isSafeRoleName, isValidGun } from '../../../shared/names';
+import { truncateForMessage } from '../../../shared/visible-text';
 import { randomBytes } from 'node:crypto';
 import { CountersignError } from '../../../shared/errors';
 import type { HttpClient, HttpResponse } from '../net/http';
@@ -26,8 +28,12 @@ export class NotaryClient {
     this.serverUrl = url.origin + url.pathname.replace(/\/+$/, '');
   }
 
+  /** Built from checked parts only: a GUN, and a file name whose segments are safe role names (or none). */
   tufUrl(gun: string, name: string): string {
-    return `${this.serverUrl}/v2/${gun}/_trust/tuf/${name}`;
+    if (!isValidGun(gun)) throw new CountersignError('invalid-input', `"${truncateForMessage(gun)}" is not a GUN`);
+    // '' is the repository's own endpoint (a publish posts every file there).
+    if (name !== '' && !isSafeRoleName(name)) throw new CountersignError('invalid-input', `"${truncateForMessage(name)}" is not a metadata file name`);
+    return `${this.serverUrl}/v2/${gun}/_trust/tuf/${name.split('/').map(encodeURIComponent).join('/')}`;
   }
 
   /**

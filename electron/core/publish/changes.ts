@@ -6,13 +6,17 @@
 // Changes are data on disk that outlive this version of the program: never change what an existing
 // kind means, add a new kind instead.
 import { z } from 'zod';
+import { DELEGATION_ROLE_PATTERN, isSafeRoleName, KEY_ID_PATTERN } from '../../../shared/names';
 import { describeDelegationDelete, describeDelegationUpdate } from './delegations-apply';
 import { describeKeyRotation } from './rotate-apply';
 import { describeWitness } from './witness-apply';
 
-const roleName = z.string().regex(/^targets(\/[^/\s]+)*$/, 'a targets role ("targets" or "targets/NAME")');
+const roleName = z
+  .string()
+  .regex(/^targets(\/[^/\s]+)*$/, 'a targets role ("targets" or "targets/NAME")')
+  .refine(isSafeRoleName, 'a role name without control characters, "\\", ".." or empty segments, at most 255 characters');
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
-const hexKeyId = z.string().regex(/^[0-9a-f]{64}$/, 'hex SHA-256 key ID');
+const hexKeyId = z.string().regex(KEY_ID_PATTERN, 'hex SHA-256 key ID');
 
 /** A target's entry in a targets file: what `notary addhash` and `docker trust sign` write. */
 export const targetMetaSchema = z.object({
@@ -57,7 +61,7 @@ export const repositoryInitSchema = z.object({
 
 // Delegations (notary's changelist TUFDelegation), witness and key rotation: see delegations-apply.ts,
 // witness-apply.ts and rotate-apply.ts for what applying them means.
-const delegatedRoleName = z.string().max(255).regex(/^targets(\/[-a-z0-9_]+)+$/, 'a delegated role ("targets/NAME", lowercase letters, digits, "-", "_")');
+const delegatedRoleName = z.string().max(255).regex(DELEGATION_ROLE_PATTERN, 'a delegated role ("targets/NAME", lowercase letters, digits, "-", "_")');
 const delegationKey = z.object({
   keytype: z.enum(['ecdsa', 'ecdsa-x509', 'rsa', 'rsa-x509']),
   keyval: z.object({ private: z.null(), public: base64 }),

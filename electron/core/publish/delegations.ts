@@ -2,6 +2,7 @@
 // checks every staging of ours makes first: the changes are applied to the repository as it will be
 // once what is staged now is published, and signed in a dry run, so that a missing key, a path outside
 // the parent's or a role nobody delegates is refused before anything is staged or published.
+import { isDelegationRoleName, isKeyIdPrefix } from '../../../shared/names';
 import { CountersignError } from '../../../shared/errors';
 import type { RoleView } from '../../../shared/domain';
 import { checkThreshold } from '../tuf/checks';
@@ -19,10 +20,8 @@ import { canonicalIdOrUndefined } from './signing';
 import { latestOf, plannedDraft, stagingArea, type StageContext } from './stage';
 
 /** notary's IsDelegation: under targets/, lowercase letters, digits, "-", "_", no empty or dot segments. */
-const DELEGATION_NAME = /^targets(\/[-a-z0-9_]+)+$/;
-
 export function checkDelegationName(role: string): void {
-  if (!DELEGATION_NAME.test(role) || role.length > 255) {
+  if (!isDelegationRoleName(role)) {
     throw new CountersignError('invalid-input', `"${role}" is not a delegation name: targets/NAME[/NAME...] with lowercase letters, digits, "-" and "_"`);
   }
 }
@@ -228,7 +227,7 @@ export function delegationIn(draft: RepositoryDraft, role: string): ReturnType<R
 /** A key of the role by canonical ID or an unambiguous prefix of it. */
 function resolveKeyId(canonicalIds: readonly string[], wanted: string, role: string): string {
   const prefix = wanted.trim().toLowerCase();
-  const matches = /^[0-9a-f]{1,64}$/.test(prefix) ? canonicalIds.filter((id) => id.startsWith(prefix)) : [];
+  const matches = isKeyIdPrefix(prefix) ? canonicalIds.filter((id) => id.startsWith(prefix)) : [];
   if (matches.length === 1) return matches[0]!;
   if (matches.length > 1) throw new CountersignError('invalid-input', `"${wanted}" matches ${matches.length} keys of ${role}; give more of the ID`, { role });
   throw new CountersignError('key-not-found', `${role} has no key ${wanted} (its keys: ${canonicalIds.map((id) => id.slice(0, 12)).join(', ') || 'none'})`, { role });

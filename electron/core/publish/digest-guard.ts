@@ -2,6 +2,7 @@
 // ask the registry, we make sure it serves exactly that manifest now. Signing a digest nobody serves
 // (a typo, a stale CI variable, a tag moved since the build) would publish a promise about nothing.
 // One rule, one error code (registry-digest-changed) for the app and the command line alike.
+import { digestHex } from '../../../shared/names';
 import { CountersignError } from '../../../shared/errors';
 import type { RegistryClient } from '../registry/registry-client';
 import type { TargetMeta } from './changes';
@@ -24,7 +25,7 @@ export async function registryTarget(registry: RegistryRepository, tag: string, 
   const { client, repository } = registry;
   const descriptor = await client.manifestDescriptor(repository, tag, signal ? { signal } : {});
   if (!descriptor) throw new CountersignError('not-found', `${client.origin.host}/${repository} has no tag ${tag}`);
-  const hex = /^sha256:([0-9a-f]{64})$/.exec(descriptor.digest)?.[1];
+  const hex = digestHex(descriptor.digest);
   if (!hex) throw new CountersignError('key-unsupported', `the registry names ${repository}:${tag} by ${descriptor.digest}; notary signs sha256 digests`);
   return { length: descriptor.size, hashes: { sha256: Buffer.from(hex, 'hex').toString('base64') } };
 }

@@ -9,6 +9,7 @@
 //   asks; when releases keeps no key at all it is removed with the signer, so that the repository
 //   can be signed again (by the admin into targets, or by signers added later) instead of being stuck
 //   with a role nobody can sign.
+import { isSignerName } from '../../../shared/names';
 import { CountersignError } from '../../../shared/errors';
 import type { KeyVault } from '../keys/vault';
 import type { Envelope, TargetsSigned } from '../tuf/metadata';
@@ -22,13 +23,11 @@ import { holdsKeyFor } from './signing';
 import { plannedDraft, stageInit, stagingArea, type StageContext } from './stage';
 
 export const RELEASES_ROLE = 'targets/releases';
-/** docker's validSignerName. */
-const SIGNER_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 
 export type SignerContext = StageContext & { vault: Pick<KeyVault, 'generate' | 'get' | 'getSigner' | 'list'> };
 
 export function checkSignerName(name: string): void {
-  if (!SIGNER_NAME.test(name)) {
+  if (!isSignerName(name)) {
     throw new CountersignError('invalid-input', `signer name "${name}" must start with a lowercase letter or digit and may contain lowercase letters, digits, "-" and "_"`);
   }
   if (name === 'releases') throw new CountersignError('invalid-input', 'releases is a reserved name: choose another signer name');

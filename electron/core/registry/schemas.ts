@@ -1,12 +1,12 @@
 // Shapes of the registry's JSON answers. Anything else is refused before it reaches the audit.
 import { z } from 'zod';
+import { TAG_PATTERN } from '../../../shared/names';
 
 // Distribution's grammar for repository names: lowercase path components joined by "/".
 const REPOSITORY_NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
-const TAG = /^[\w][\w.-]{0,127}$/;
 
 export const repositoryNameSchema = z.string().max(255).regex(REPOSITORY_NAME);
-export const tagSchema = z.string().regex(TAG);
+export const tagSchema = z.string().regex(TAG_PATTERN);
 
 export const catalogPageSchema = z.object({
   repositories: z.array(repositoryNameSchema).nullable().optional(),

@@ -17,8 +17,5 @@ export function defaultHome(env: NodeJS.ProcessEnv = process.env, platform: Node
 /** Docker's config dir has one owner: the registry module, which also reads its credentials. */
 export { dockerConfigDir } from '../registry/docker-config';
 
-/** A server URL as a single safe path segment: "https://localhost:4443" -> "localhost%3A4443". */
-export function serverKey(serverUrl: string): string {
-  const url = new URL(serverUrl);
-  return encodeURIComponent(url.host + url.pathname.replace(/\/+$/, ''));
-}
+/** The server's folder name under the home: the naming rules own it. */
+export { serverKey } from '../../../shared/names';

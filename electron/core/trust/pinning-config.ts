@@ -9,13 +9,14 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
+import { KEY_ID_PATTERN } from '../../../shared/names';
 import { CountersignError } from '../../../shared/errors';
 import type { TrustPinning } from './pinning';
 
 export const PINNING_FILE = 'trust-pinning.json';
 
 const pinningFileSchema = z.strictObject({
-  certs: z.record(z.string(), z.array(z.string().regex(/^[0-9a-f]{64}$/, 'a hex SHA-256 key ID'))).optional(),
+  certs: z.record(z.string(), z.array(z.string().regex(KEY_ID_PATTERN, 'a hex SHA-256 key ID'))).optional(),
   ca: z.record(z.string(), z.string().min(1)).optional(),
   disable_tofu: z.boolean().optional(),
 });

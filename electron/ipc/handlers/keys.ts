@@ -3,18 +3,23 @@ import { CountersignError } from '../../../shared/errors';
 import type { DomainHandlers } from '../router';
 import type { Services } from '../services';
 
-export function keyHandlers(services: Services): DomainHandlers<'keys'> {
+export function keyHandlers(services: Services): DomainHandlers<'keys' | 'files'> {
   const { keys } = services;
   return {
     'keys.list': () => keys.list(),
     'keys.generate': (input) => keys.generate(input),
+    'files.choose': ({ purpose, suggestedName }) => services.paths.pick(purpose, suggestedName === undefined ? {} : { suggestedName }),
+    // The folder is docker's own trust dir, or one the user picked in the main process's dialog.
     'keys.importTrustDir': ({ dir, passphrases }, { signal, progress }) =>
-      keys.importTrustDir({ dir: dir ?? join(services.discovery.dockerConfigDir, 'trust', 'private'), passphrases }, { signal, progress }),
+      keys.importTrustDir(
+        { dir: dir === undefined ? join(services.discovery.dockerConfigDir, 'trust', 'private') : services.paths.take(dir, 'open-trust-dir'), passphrases },
+        { signal, progress },
+      ),
     'keys.remove': async ({ id, confirm }) => {
       // Removing a private key cannot be undone: the renderer must have asked the user first.
       if (!confirm) throw new CountersignError('confirmation-required', 'Removing a key cannot be undone; confirm to go on.');
-      await keys.remove(id);
-      return { removed: id };
+      const { otherHomes } = await keys.remove(id);
+      return { removed: id, otherHomes: otherHomes.map((home) => home.path ?? `home ${home.tag}`) };
     },
   };
 }

@@ -77,18 +77,22 @@ describe('an interrupted root rotation', { skip: keychainSkip() }, () => {
     page.setDefaultTimeout(20_000);
     await start();
     // Setup through the page's own bridge: the server (through the proxy), the keys, the watch list.
+    // The user picks the notary trust dir in the file dialog.
+    await host!.choose(admin.trustDir);
     await page.evaluate(
-      async ({ url, caPem, trustDir, passphrases, name }) => {
+      async ({ url, caPem, passphrases, name }) => {
         const api = window.countersign!;
         const saved = await api.settings.saveServer({ server: { name: 'Team notary', url, caPem } });
         if (!saved.ok) throw new Error(saved.error.message);
         const serverId = (saved.value as Settings).servers[0]!.id;
-        const imported = await api.keys.importTrustDir({ dir: trustDir, passphrases });
+        const chosen = await api.files.choose({ purpose: 'open-trust-dir' });
+        if (!chosen.ok || !chosen.value.chosen) throw new Error('the trust dir was not chosen');
+        const imported = await api.keys.importTrustDir({ dir: chosen.value.ref, passphrases });
         if (!imported.ok) throw new Error(imported.error.message);
         const watched = await api.settings.watch({ gun: name, serverId });
         if (!watched.ok) throw new Error(watched.error.message);
       },
-      { url: proxy.url, caPem: notary.caPem, trustDir: admin.trustDir, passphrases: Object.values(admin.passphrases), name: gun },
+      { url: proxy.url, caPem: notary.caPem, passphrases: Object.values(admin.passphrases), name: gun },
     );
     await page.reload();
   });

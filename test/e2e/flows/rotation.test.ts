@@ -123,7 +123,10 @@ describe('the key rotation wizard', { skip: keychainSkip() }, () => {
     const [oldRoot] = (await world.call('keys.list', {})).filter((k) => k.role === 'root');
     assert.ok(oldRoot);
     const offlineFile = join(world.app.dir, 'usb', 'root.key');
-    await world.call('rotation.takeKeyOffline', { keyId: oldRoot.id, file: offlineFile, passphrase: ROOT_PASSPHRASE });
+    world.app.host.chooser.answer(offlineFile);
+    const chosen = await world.call('files.choose', { purpose: 'save-key-file' });
+    assert.ok(chosen.chosen);
+    await world.call('rotation.takeKeyOffline', { keyId: oldRoot.id, file: chosen.ref, passphrase: ROOT_PASSPHRASE });
     const rootBefore = await world.notary.roleJson(first, 'root');
 
     await page.getByRole('button', { name: 'Rotate another key' }).click();
@@ -133,7 +136,7 @@ describe('the key rotation wizard', { skip: keychainSkip() }, () => {
     await page.getByRole('button', { name: 'Run the preflight' }).click();
     const bring = page.getByRole('form', { name: /^Bring root key [0-9a-f]{12} in/ });
     await bring.waitFor({ timeout: 30_000 });
-    assert.equal(await bring.getByLabel('Encrypted key file').inputValue(), offlineFile, 'the file is the one the key was taken offline to');
+    assert.equal(await bring.getByLabel('Encrypted key file').textContent(), offlineFile, 'the file is the one the key was taken offline to');
     assert.match((await page.getByRole('table', { name: 'Preflight' }).textContent()) ?? '', /The root key is offline: bring it in from its encrypted file first/);
     await world.shot('rotate-root-2-preflight-offline-root');
     await bring.getByLabel('Passphrase of the key file').fill('not the passphrase');
@@ -159,19 +162,26 @@ describe('the key rotation wizard', { skip: keychainSkip() }, () => {
     assert.deepEqual(inspected?.AdministrativeKeys.find((k) => k.Name === 'Root')?.Keys, rootRoleKeyIds(rootRole, 'root').map((ID) => ({ ID })));
 
     const takeNew = page.getByRole('form', { name: /^Take the new root key/ });
-    const newFile = await takeNew.getByLabel('Offline key file').inputValue();
-    // An existing file is never overwritten (the path comes from the renderer).
-    await takeNew.getByLabel('Offline key file').fill(offlineFile);
+    const newFile = join(world.app.dir, 'usb', 'new-root.key');
+    // The file is picked in the main process's dialog; an existing file is never overwritten.
+    world.app.host.chooser.answer(offlineFile);
+    await takeNew.getByRole('button', { name: 'Choose…' }).click();
+    await takeNew.getByText(offlineFile).waitFor();
     await takeNew.getByLabel('New passphrase', { exact: true }).fill(NEW_ROOT_PASSPHRASE);
     await takeNew.getByLabel('New passphrase again').fill(NEW_ROOT_PASSPHRASE);
     await takeNew.getByRole('button', { name: 'Take it offline' }).click();
     await takeNew.getByText('exists already').waitFor();
-    await takeNew.getByLabel('Offline key file').fill(newFile);
+    world.app.host.chooser.answer(newFile);
+    await takeNew.getByRole('button', { name: 'Choose…' }).click();
+    await takeNew.getByText(newFile).waitFor();
     await takeNew.getByLabel('New passphrase', { exact: true }).fill(NEW_ROOT_PASSPHRASE);
     await takeNew.getByLabel('New passphrase again').fill(NEW_ROOT_PASSPHRASE);
     await takeNew.getByRole('button', { name: 'Take it offline' }).click();
     await page.getByTestId('key-offline').first().waitFor();
     const putBack = page.getByRole('form', { name: /^Put the old root key/ });
+    world.app.host.chooser.answer(join(world.app.dir, 'usb', 'old-root.key'));
+    await putBack.getByRole('button', { name: 'Choose…' }).click();
+    await putBack.getByText(join(world.app.dir, 'usb', 'old-root.key')).waitFor();
     await putBack.getByLabel('New passphrase', { exact: true }).fill(ROOT_PASSPHRASE);
     await putBack.getByLabel('New passphrase again').fill(ROOT_PASSPHRASE);
     await putBack.getByRole('button', { name: 'Take it offline' }).click();

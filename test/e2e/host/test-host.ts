@@ -13,6 +13,8 @@ import { createHandlers } from '../../../electron/ipc/handlers/index';
 import { createRouter, type Router } from '../../../electron/ipc/router';
 import type { Services } from '../../../electron/ipc/services';
 import { DownloadShelf, DOWNLOADS_PATH } from './downloads';
+import { CHOOSE_PATH, ScriptedChooser } from './chooser';
+import { PickedPaths } from '../../../electron/ipc/picked-paths';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = join(here, '..', '..', '..');
@@ -34,6 +36,8 @@ export interface TestHost {
   router: Router;
   /** Every IPC response sent to the page, for assertions such as "no private key ever left main". */
   transcript: TranscriptEntry[];
+  /** Answers the main process's file dialogs (the test plays the user choosing a file). */
+  chooser: ScriptedChooser;
   close(): Promise<void>;
 }
 
@@ -85,7 +89,9 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
   const shim = await buildShim();
   // Exports become browser downloads here, where the app shows a save dialog.
   const downloads = new DownloadShelf();
-  const router = createRouter(createHandlers({ ...options.services, files: downloads.saver }), {
+  // File dialogs are answered by the test, as the user would pick in the app's dialog.
+  const chooser = new ScriptedChooser();
+  const router = createRouter(createHandlers({ ...options.services, files: downloads.saver, paths: new PickedPaths(chooser) }), {
     onInternalError: (channel, error) => console.error(`[test-host] ${channel}:`, error),
   });
   const streams = new Map<string, ServerResponse>();
@@ -152,6 +158,11 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
         console.error('[test-host]', error);
         if (!response.headersSent) send(response, 500, 'text/plain', 'internal');
       });
+    } else if (request.method === 'POST' && url.pathname === CHOOSE_PATH && request.headers.origin === undefined) {
+      void readBody(request).then((path) => {
+        if (path !== undefined && path !== '') chooser.answer(path);
+        send(response, 204, 'text/plain', '');
+      });
     } else if (request.method === 'GET' && url.pathname === EVENTS_PATH) {
       serveEvents(url, request, response);
     } else if (request.method === 'GET' && url.pathname.startsWith(DOWNLOADS_PATH)) {
@@ -174,6 +185,7 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
     url: `${origin}/`,
     router,
     transcript,
+    chooser,
     close: async () => {
       for (const stream of streams.values()) stream.end();
       server.closeAllConnections();

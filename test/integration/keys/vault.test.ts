@@ -17,7 +17,7 @@ import { makeTempDir, removeTempDir, runCommand, toolEnv } from '../../stack/pro
 import {
   filesWithPlaintextKeys,
   keychainAccounts,
-  keychainSecret,
+  keychainSecretsOf,
   openTestVault,
   requireKeyringSession,
   ScriptedPassphrases,
@@ -70,9 +70,10 @@ describe('generating keys', () => {
     assert.deepEqual([record.role, record.gun, record.label, record.origin, record.location], ['targets', GUN, 'CI', 'generated', 'keychain']);
     assert.equal(keyId(tufKey(record)), record.id);
     assert.ok((await keychainAccounts()).includes(record.id), 'the Secret Service holds the key');
-    const settings = await readFile(join(home, 'settings.json'), 'utf8');
-    assert.ok(settings.includes(record.id));
-    assert.equal((await stat(join(home, 'settings.json'))).mode & 0o077, 0, 'the index is owner-only');
+    assert.deepEqual(await keychainAccounts(home), [record.id], "the entry is in this home's own namespace");
+    const index = await readFile(join(home, 'keys.json'), 'utf8');
+    assert.ok(index.includes(record.id));
+    assert.equal((await stat(join(home, 'keys.json'))).mode & 0o077, 0, 'the index is owner-only');
   });
 
   it('signs with a key it made, and the published public key verifies the signature', async () => {
@@ -210,13 +211,16 @@ describe('exporting and importing', () => {
     assert.deepEqual(ids.filter((id) => accounts.includes(id)), []);
   });
 
-  it('refuses a key that is already in the vault, and a file named for another key', async () => {
+  it('imports a key that is already in the vault as a no-op that says so, and refuses a file named for another key', async () => {
     const { vault } = openTestVault(fixedPassphrase('p'), { home: scratch('vault-home') });
     const record = remember(await vault.generate({ role: 'targets/releases' }));
     const dir = scratch('export');
     const file = join(dir, `${record.id}.key`);
     await writeFile(file, await vault.exportKeys([record.id]));
-    await assert.rejects(vault.importFiles([file]), { code: 'key-exists' });
+    const again = await vault.importFiles([file]);
+    assert.deepEqual(again.imported, []);
+    assert.deepEqual(again.skipped.map((s) => [s.id, s.reason.code]), [[record.id, 'key-exists']]);
+    assert.ok((await vault.getSigner(record.id)).sign(data), 'the key is still there and signs');
 
     const other = remember(await vault.generate({ role: 'targets/other' }));
     const misnamed = join(dir, `${other.id}.key`);
@@ -304,11 +308,7 @@ describe('a keychain that is not there', () => {
 
 describe('no plaintext private keys', () => {
   it('no file in the homes, exports or temp dirs holds a key the vault made, nor any unencrypted PEM key', async () => {
-    const secrets: string[] = [];
-    for (const id of madeKeyIds) {
-      const secret = await keychainSecret(id);
-      if (secret !== null) secrets.push(secret);
-    }
+    const secrets = await keychainSecretsOf(madeKeyIds);
     assert.ok(secrets.length >= 5, 'the tests above left keys to look for');
     const ourDirs = [...scratchDirs, process.env['HOME']!];
     assert.deepEqual(await filesWithPlaintextKeys(ourDirs, secrets), []);

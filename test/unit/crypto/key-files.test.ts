@@ -27,8 +27,8 @@ describe('exporting an encrypted key file', () => {
 
   it('writes a GUN only for the roles notary files under a GUN', () => {
     const material = generatePrivateKey();
-    for (const [role, expected] of [['targets', 'g'], ['snapshot', 'g'], ['root', undefined], ['targets/releases', undefined]] as const) {
-      const [block] = readPrivateKeyBlocks(encodeEncryptedPrivateKey(material, 'pass', { role, gun: 'g' }, FAST));
+    for (const [role, expected] of [['targets', 'example.com/g'], ['snapshot', 'example.com/g'], ['root', undefined], ['targets/releases', undefined]] as const) {
+      const [block] = readPrivateKeyBlocks(encodeEncryptedPrivateKey(material, 'pass', { role, gun: 'example.com/g' }, FAST));
       assert.equal(block!.gun, expected, role);
     }
   });
@@ -137,5 +137,21 @@ describe('importing key files', () => {
     const [block] = readPrivateKeyBlocks(encodeEncryptedPrivateKey(generatePrivateKey(), 'pass', { role: 'root' }, FAST));
     assert.throws(() => decryptPrivateKeyBlock(block!), { code: 'passphrase-required' });
     assert.throws(() => decryptPrivateKeyBlock(block!, ''), { code: 'passphrase-required' });
+  });
+});
+
+describe('PEM headers of exported keys', () => {
+  it('refuses a role, GUN or path that would write another header line', () => {
+    const material = generatePrivateKey();
+    for (const role of ['targets\ngun: evil.com/x', 'root\rpath: ../../../etc', 'targets/\u001b[2J', '../../x', 'a\\b']) {
+      assert.throws(() => encodeEncryptedPrivateKey(material, 'pass', { role }, FAST), { code: 'invalid-input' }, JSON.stringify(role));
+    }
+    assert.throws(() => encodeEncryptedPrivateKey(material, 'pass', { role: 'targets', gun: 'example.com/app\npath: x' }, FAST), { code: 'invalid-input' });
+    assert.throws(() => encodeEncryptedPrivateKey(material, 'pass', { role: 'root', path: '../../../etc/passwd' }, FAST), { code: 'invalid-input' });
+  });
+
+  it('writes no header value with a line break, whatever calls the PEM writer', () => {
+    assert.throws(() => encodePemBlock({ type: 'PUBLIC KEY', headers: { role: 'x\ngun: y' }, bytes: new Uint8Array([1]) }), { code: 'pem-invalid' });
+    assert.throws(() => encodePemBlock({ type: 'PUBLIC KEY', headers: { 'a:b': 'x' }, bytes: new Uint8Array([1]) }), { code: 'pem-invalid' });
   });
 });

@@ -1,9 +1,9 @@
-// The non-secret key index over the same store electron-store and conf provide.
+// The non-secret key index: its own file in the home, migrated from the settings store of earlier versions.
 import assert from 'node:assert/strict';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { confBackend, KeyIndex, type KeyRecord, type KeyValueBackend } from '../../../electron/core/keys/key-index';
+import { confBackend, KeyIndex, type KeyRecord } from '../../../electron/core/keys/key-index';
 import { envPassphraseProvider, firstPassphraseProvider, noPassphrases } from '../../../electron/core/keys/passphrase';
 import { tempDirsForThisFile } from './support/temp-dirs';
 
@@ -20,41 +20,58 @@ const record = (id: string, createdAt: string): KeyRecord => ({
 });
 
 describe('the key index', () => {
-  it('keeps records in settings.json of the home dir, owner-only, next to other settings', async () => {
+  it('keeps records in keys.json of the home dir, owner-only, written whole', async () => {
+    const dir = home();
+    const index = new KeyIndex(dir);
+    await index.write([record('b', '2030-01-02T00:00:00.000Z'), record('a', '2030-01-01T00:00:00.000Z')]);
+    assert.deepEqual((await new KeyIndex(dir).all()).map((r) => r.id[0]), ['a', 'b'], 'oldest first, read back by a new instance');
+    assert.equal((await stat(join(dir, 'keys.json'))).mode & 0o077, 0);
+  });
+
+  it('migrates the index an earlier version kept in settings.json, and leaves the other settings alone', async () => {
     const dir = home();
     const backend = confBackend(dir);
     backend.set('settings', { theme: 'dark' });
-    const index = new KeyIndex(backend);
-    index.update((records) => void records.set('b'.repeat(64), record('b', '2030-01-02T00:00:00.000Z')));
-    index.update((records) => void records.set('a'.repeat(64), record('a', '2030-01-01T00:00:00.000Z')));
-    assert.deepEqual(new KeyIndex(confBackend(dir)).all().map((r) => r.id[0]), ['a', 'b'], 'oldest first, read back by a new instance');
+    backend.set('keys', [record('a', '2030-01-01T00:00:00.000Z')]);
+    const index = new KeyIndex(dir, confBackend(dir));
+    assert.deepEqual((await index.all()).map((r) => r.id[0]), ['a'], 'read from settings.json while keys.json does not exist');
+    await index.write([...(await index.all()), record('b', '2030-01-02T00:00:00.000Z')]);
+    assert.deepEqual((await new KeyIndex(dir).all()).map((r) => r.id[0]), ['a', 'b'], 'keys.json now holds them all');
     const file = JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8')) as Record<string, unknown>;
     assert.deepEqual(file['settings'], { theme: 'dark' });
-    assert.equal((await stat(join(dir, 'settings.json'))).mode & 0o077, 0);
   });
 
-  it('refuses an index edited into an invalid shape, and never writes one', () => {
-    const values = new Map<string, unknown>([['keys', [{ id: 'not-an-id' }]]]);
-    const backend: KeyValueBackend = { get: (key) => values.get(key), set: (key, value) => void values.set(key, value) };
-    assert.throws(() => new KeyIndex(backend).all(), { code: 'config-invalid' });
-    values.set('keys', []);
-    assert.throws(() => new KeyIndex(backend).update((records) => void records.set('x', { ...record('c', 'now'), id: 'x' })));
-    assert.deepEqual(values.get('keys'), []);
+  it('refuses an index edited into an invalid shape, and never writes one', async () => {
+    const dir = home();
+    await writeFile(join(dir, 'keys.json'), JSON.stringify({ format: 'countersign-key-index', version: 1, keys: [{ id: 'not-an-id' }] }));
+    await assert.rejects(new KeyIndex(dir).all(), { code: 'config-invalid' });
+    await assert.rejects(new KeyIndex(dir).write([{ ...record('c', 'now'), id: 'x' }]));
+    await assert.rejects(new KeyIndex(dir).write([{ ...record('c', 'now'), role: 'targets/\u001b[2Jx' }]), 'a role with control characters is not stored');
   });
 
-  it('reports an unreadable settings file as config-invalid instead of clearing it', async () => {
+  it('reports an unreadable legacy settings file as config-invalid instead of clearing it', async () => {
     const dir = home();
     await writeFile(join(dir, 'settings.json'), '{ broken');
-    assert.throws(() => new KeyIndex(confBackend(dir)).all(), { code: 'config-invalid' });
+    await assert.rejects(async () => new KeyIndex(dir, confBackend(dir)).all(), { code: 'config-invalid' });
     assert.equal(await readFile(join(dir, 'settings.json'), 'utf8'), '{ broken');
   });
 
-  it('finds records by ID and says key-not-found otherwise', () => {
-    const values = new Map<string, unknown>();
-    const index = new KeyIndex({ get: (key) => values.get(key), set: (key, value) => void values.set(key, value) });
-    index.update((records) => void records.set('a'.repeat(64), record('a', '2030-01-01T00:00:00.000Z')));
-    assert.equal(index.get('a'.repeat(64)).role, 'targets/releases');
-    assert.throws(() => index.get('b'.repeat(64)), { code: 'key-not-found' });
+  it('finds records by ID and says key-not-found otherwise', async () => {
+    const index = new KeyIndex(home());
+    await index.write([record('a', '2030-01-01T00:00:00.000Z')]);
+    assert.equal((await index.get('a'.repeat(64))).role, 'targets/releases');
+    await assert.rejects(index.get('b'.repeat(64)), { code: 'key-not-found' });
+  });
+
+  it('names a read-only home in plain words', async (t) => {
+    if (process.getuid?.() === 0) return t.skip('root writes anywhere');
+    const dir = home();
+    await chmod(dir, 0o500);
+    try {
+      await assert.rejects(new KeyIndex(dir).write([record('a', '2030-01-01T00:00:00.000Z')]), { code: 'permission-denied' });
+    } finally {
+      await chmod(dir, 0o700);
+    }
   });
 });
 

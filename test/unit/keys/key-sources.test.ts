@@ -1,6 +1,7 @@
 // Finding keys in notary/docker trust dirs, old and new layouts, without touching the keychain.
+import type { ErrorInfo } from '../../../shared/errors';
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { keyId } from '../../../electron/core/crypto/key-id';
@@ -69,7 +70,7 @@ describe('key files in a trust dir', () => {
     const dir = tempDir();
     await writeFile(join(dir, 'notes.txt'), 'hello');
     await assert.rejects(keyCandidatesOfFile(join(dir, 'notes.txt')), (e: Error & { code?: string }) => e.code === 'pem-invalid' && e.message.includes('notes.txt'));
-    await assert.rejects(keyCandidatesOfFile(join(dir, 'missing.pem')), { code: 'not-found' });
+    await assert.rejects(keyCandidatesOfFile(join(dir, 'missing.pem')), { code: 'file-not-found' });
     await assert.rejects(keyFilesOfTrustDir(join(dir, 'nowhere')), { code: 'not-found' });
   });
 });
@@ -109,5 +110,29 @@ describe('unlocking keys', () => {
     const provider = answering([]);
     await new UnlockSession(provider, snapshot.passphrase).unlock(await candidate(snapshot));
     assert.equal(provider.asked.length, 0);
+  });
+});
+
+describe('paths the user names for key files', () => {
+  it('refuses the kernel pseudo file systems at once, and NUL in a path', async () => {
+    for (const path of ['/proc/self/mem', '/proc/1/root/etc/shadow', '/sys/kernel/x', '/dev/zero']) {
+      await assert.rejects(keyCandidatesOfFile(path), { code: 'invalid-input' }, path);
+    }
+    await assert.rejects(keyFilesOfTrustDir('/proc'), { code: 'invalid-input' });
+    await assert.rejects(keyCandidatesOfFile('/tmp/a\u0000b'), { code: 'invalid-input' });
+  });
+
+  it('reports an unreadable subfolder of a trust dir and lists the rest', async (t) => {
+    if (process.getuid?.() === 0) return t.skip('root reads every folder');
+    const dir = tempDir();
+    await mkdir(join(dir, 'private', 'locked'), { recursive: true });
+    await chmod(join(dir, 'private', 'locked'), 0o000);
+    const unreadable: { path: string; reason: ErrorInfo }[] = [];
+    try {
+      await keyFilesOfTrustDir(dir, unreadable);
+    } finally {
+      await chmod(join(dir, 'private', 'locked'), 0o700);
+    }
+    assert.deepEqual(unreadable.map((u) => u.reason.code), ['permission-denied']);
   });
 });

@@ -1,7 +1,9 @@
-// The two places a private key meets a file in the rotation wizard. The renderer only ever sends a
-// path and a passphrase to the main process; the key itself never comes here.
+// The two places a private key meets a file in the rotation wizard. The renderer never names a path:
+// the file is picked in the main process's own dialog (files.choose), and the renderer sends back the
+// reference it got for that choice, with a passphrase; the key itself never comes here.
 import { useState, type FormEvent } from 'react';
 import type { ErrorInfo } from '../../../../shared/errors';
+import type { PickPurpose } from '../../../../shared/schemas/views';
 import { ErrorNote, KeyId, PassphraseInput } from '../../components/common';
 import { countersign, errorInfoOf } from '../../bridge/client';
 
@@ -14,16 +16,42 @@ async function attempt<T>(call: () => Promise<{ ok: true; value: T } | { ok: fal
   }
 }
 
+/** A file picked in the main process's dialog: shown by its path, sent by its reference. */
+function FileChoice(props: { label: string; purpose: PickPurpose; suggestedName?: string; chosen: ChosenFile | undefined; fallback?: string | undefined; onChosen: (file: ChosenFile) => void; onError: (error: ErrorInfo) => void }) {
+  const choose = async () => {
+    const { value, error } = await attempt(() => countersign().files.choose(props.suggestedName === undefined ? { purpose: props.purpose } : { purpose: props.purpose, suggestedName: props.suggestedName }));
+    if (error !== undefined) props.onError(error);
+    else if (value?.chosen === true) props.onChosen({ ref: value.ref, path: value.path });
+  };
+  return (
+    <div className="field">
+      <span>{props.label}</span>
+      <span className="mono" aria-label={props.label}>
+        {props.chosen?.path ?? props.fallback ?? 'none chosen'}
+      </span>
+      <button type="button" className="button" onClick={() => void choose()}>
+        Choose…
+      </button>
+    </div>
+  );
+}
+
+interface ChosenFile {
+  ref: string;
+  path: string;
+}
+
 /** Brings an offline (or never imported) root key in from its encrypted file. */
 export function BringKeyOnline(props: { keyId: string; file?: string | undefined; onDone: () => void }) {
-  const [file, setFile] = useState(props.file ?? '');
+  const [file, setFile] = useState<ChosenFile | undefined>();
   const [passphrase, setPassphrase] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorInfo | undefined>();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
-    const { error: failed } = await attempt(() => countersign().rotation.bringKeyOnline({ keyId: props.keyId, file: file.trim(), passphrase }));
+    // Without a new choice, the main process reads the file it recorded when the key went offline.
+    const { error: failed } = await attempt(() => countersign().rotation.bringKeyOnline(file === undefined ? { keyId: props.keyId, passphrase } : { keyId: props.keyId, file: file.ref, passphrase }));
     setBusy(false);
     setPassphrase('');
     if (failed !== undefined) setError(failed);
@@ -35,17 +63,14 @@ export function BringKeyOnline(props: { keyId: string; file?: string | undefined
         Root key <KeyId id={props.keyId} /> is {props.file === undefined ? 'not in this keychain' : 'offline'}. Bring it in from its encrypted file for this rotation.
       </p>
       <div className="field-row">
-        <label className="field">
-          <span>Encrypted key file</span>
-          <input className="input mono" aria-label="Encrypted key file" value={file} onChange={(e) => setFile(e.target.value)} placeholder="/media/usb/root.key" required />
-        </label>
+        <FileChoice label="Encrypted key file" purpose="open-key-file" chosen={file} fallback={props.file} onChosen={setFile} onError={setError} />
         <label className="field">
           <span>Passphrase</span>
           <PassphraseInput label="Passphrase of the key file" value={passphrase} onChange={setPassphrase} />
         </label>
       </div>
       <div className="step-actions">
-        <button type="submit" className="button primary" disabled={busy || file.trim() === '' || passphrase === ''}>
+        <button type="submit" className="button primary" disabled={busy || (file === undefined && props.file === undefined) || passphrase === ''}>
           Bring it in
         </button>
       </div>
@@ -56,7 +81,7 @@ export function BringKeyOnline(props: { keyId: string; file?: string | undefined
 
 /** Moves a key from the keychain into an encrypted file (written, read back, then deleted from the keychain). */
 export function TakeKeyOffline(props: { keyId: string; title: string; suggestedFile: string }) {
-  const [file, setFile] = useState(props.suggestedFile);
+  const [file, setFile] = useState<ChosenFile | undefined>();
   const [passphrase, setPassphrase] = useState('');
   const [again, setAgain] = useState('');
   const [busy, setBusy] = useState(false);
@@ -65,7 +90,11 @@ export function TakeKeyOffline(props: { keyId: string; title: string; suggestedF
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
-    const { value, error: failed } = await attempt(() => countersign().rotation.takeKeyOffline({ keyId: props.keyId, file: file.trim(), passphrase }));
+    if (file === undefined) return;
+    const ref = file.ref;
+    const { value, error: failed } = await attempt(() => countersign().rotation.takeKeyOffline({ keyId: props.keyId, file: ref, passphrase }));
+    // A reference is good for one request: a failed attempt needs a new choice.
+    setFile(undefined);
     setBusy(false);
     setPassphrase('');
     setAgain('');
@@ -89,10 +118,7 @@ export function TakeKeyOffline(props: { keyId: string; title: string; suggestedF
         <KeyId id={props.keyId} /> is written to an encrypted file (notary and docker can import it), read back, and only then removed from the keychain.
       </p>
       <div className="field-row">
-        <label className="field">
-          <span>File</span>
-          <input className="input mono" aria-label="Offline key file" value={file} onChange={(e) => setFile(e.target.value)} required />
-        </label>
+        <FileChoice label="Offline key file" purpose="save-key-file" suggestedName={props.suggestedFile} chosen={file} onChosen={setFile} onError={setError} />
         <label className="field">
           <span>New passphrase</span>
           <PassphraseInput label="New passphrase" value={passphrase} onChange={setPassphrase} />
@@ -104,7 +130,7 @@ export function TakeKeyOffline(props: { keyId: string; title: string; suggestedF
       </div>
       {again !== '' && again !== passphrase ? <p className="form-error">The passphrases differ.</p> : null}
       <div className="step-actions">
-        <button type="submit" className="button primary" disabled={busy || file.trim() === '' || passphrase.length < 8 || passphrase !== again}>
+        <button type="submit" className="button primary" disabled={busy || file === undefined || passphrase.length < 8 || passphrase !== again}>
           Take it offline
         </button>
         <span className="hint">At least 8 characters.</span>

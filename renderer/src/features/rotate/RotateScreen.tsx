@@ -125,7 +125,6 @@ export function RotateScreen(props: { preset?: RepositoryRef | undefined }) {
   const [role, setRole] = useState<RotatableRole>('root');
   const [serverManaged, setServerManaged] = useState(false);
   const [pending, setPending] = useState<RotationRecordView[]>([]);
-  const homeDir = useAppStore((s) => s.info.value?.homeDir ?? '');
   const runFlow = useAppStore((s) => s.runFlow);
   const clearFlow = useAppStore((s) => s.clearFlow);
   const preflight = useFlowResult('rotationPreflight');
@@ -253,10 +252,10 @@ export function RotateScreen(props: { preset?: RepositoryRef | undefined }) {
           {summary.newRootKeys.length + summary.oldRootKeysOnline.length === 0 ? null : (
             <StepPanel title="Keep the root keys safe" hint="A root key in the keychain of a laptop is a root key one stolen laptop away. Keep it offline; bring it in only for the next rotation.">
               {summary.newRootKeys.map((id) => (
-                <TakeKeyOffline key={id} keyId={id} title={`Take the new root key ${shortId(id)} offline`} suggestedFile={`${homeDir}/offline/root-${shortId(id)}.key`} />
+                <TakeKeyOffline key={id} keyId={id} title={`Take the new root key ${shortId(id)} offline`} suggestedFile={`root-${shortId(id)}.key`} />
               ))}
               {summary.oldRootKeysOnline.map((id) => (
-                <TakeKeyOffline key={id} keyId={id} title={`Put the old root key ${shortId(id)} back offline`} suggestedFile={`${homeDir}/offline/old-root-${shortId(id)}.key`} />
+                <TakeKeyOffline key={id} keyId={id} title={`Put the old root key ${shortId(id)} back offline`} suggestedFile={`old-root-${shortId(id)}.key`} />
               ))}
             </StepPanel>
           )}

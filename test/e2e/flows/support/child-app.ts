@@ -3,10 +3,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { CHOOSE_PATH } from '../../host/chooser';
+
 const CHILD_HOST = join(dirname(fileURLToPath(import.meta.url)), 'child-host.ts');
 
 export interface ChildHost {
   url: string;
+  /** Answers the next file dialog with `path`, as the user picking it (test/e2e/host/chooser.ts). */
+  choose(path: string): Promise<void>;
   /** SIGKILL: no cleanup, no last write — like a crash or a killed app. */
   kill(): Promise<void>;
   stop(): Promise<void>;
@@ -29,6 +33,11 @@ export async function startChildHost(options: { homeDir: string; rendererDir: st
   const exited = (process: ChildProcess) => new Promise<void>((resolve) => (process.exitCode !== null || process.signalCode !== null ? resolve() : process.once('exit', () => resolve())));
   return {
     url,
+    choose: async (path) => {
+      // From Node, with no Origin header: the page itself cannot answer its own dialogs.
+      const response = await fetch(new URL(CHOOSE_PATH, url), { method: 'POST', body: path });
+      if (response.status !== 204) throw new Error(`the child host did not take the answer (${response.status})`);
+    },
     kill: async () => {
       child.kill('SIGKILL');
       await exited(child);

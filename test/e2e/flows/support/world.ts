@@ -80,7 +80,11 @@ export async function startFlowWorld(options: { registry?: boolean; proxy?: bool
     serverId,
     call,
     async importKeys(trustDir, passphrases) {
-      const report = await call('keys.importTrustDir', { dir: trustDir, passphrases: [...passphrases] });
+      // The user picks the trust dir in the main process's dialog; the request names only that choice.
+      app.host.chooser.answer(trustDir);
+      const chosen = await call('files.choose', { purpose: 'open-trust-dir' });
+      if (!chosen.chosen) throw new Error('the trust dir was not chosen');
+      const report = await call('keys.importTrustDir', { dir: chosen.ref, passphrases: [...passphrases] });
       if (report.imported.length === 0) throw new Error(`no key imported from ${trustDir}: ${JSON.stringify(report.skipped)}`);
     },
     async watch(...guns) {

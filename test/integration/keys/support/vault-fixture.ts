@@ -8,6 +8,7 @@ import * as keytar from '@napi-rs/keyring/keytar.js';
 import { KEYCHAIN_SERVICE, keychainSecretStore, type SecretStore } from '../../../../electron/core/keys/secret-store';
 import { KeyIndex, confBackend } from '../../../../electron/core/keys/key-index';
 import { KeyVault } from '../../../../electron/core/keys/vault';
+import { homeKeychain, homeTag } from '../../../../electron/core/keys/home-keychain';
 import { decodeStoredKey } from '../../../../electron/core/keys/stored-key';
 import type { PassphraseProvider, PassphraseRequest } from '../../../../electron/core/keys/passphrase';
 import { makeTempDir, runCommand } from '../../../stack/process';
@@ -39,19 +40,37 @@ export interface VaultFixture {
 export function openTestVault(passphrases: PassphraseProvider, options: { home?: string; secrets?: SecretStore } = {}): VaultFixture {
   const home = options.home ?? makeTempDir('vault-home');
   const secrets = options.secrets ?? keychainSecretStore();
-  return { home, secrets, vault: new KeyVault({ secrets, index: new KeyIndex(confBackend(home)), passphrases }) };
+  return { home, secrets, vault: new KeyVault({ secrets: homeKeychain(secrets, home), index: new KeyIndex(home, confBackend(home)), passphrases }) };
 }
 
-/** What the Secret Service holds for Countersign, asked through libsecret's own CLI. */
-export async function keychainAccounts(): Promise<string[]> {
+/** Every account the Secret Service holds for Countersign's keys, asked through libsecret's own CLI. */
+export async function rawKeychainAccounts(): Promise<string[]> {
   const result = await runCommand('secret-tool', ['search', '--all', 'service', KEYCHAIN_SERVICE]);
   // secret-tool prints the attributes on stderr and the rest on stdout.
   return [...`${result.stdout}\n${result.stderr}`.matchAll(/^attribute\.(?:username|account) = (.+)$/gm)].map((m) => m[1]!);
 }
 
-/** The raw keychain entry (tests only: to look for its bytes on disk). */
-export async function keychainSecret(account: string): Promise<string | null> {
-  return keytar.getPassword(KEYCHAIN_SERVICE, account);
+/** The key IDs the keychain holds, for one home (its namespace "home-<tag>/") or for any home. */
+export async function keychainAccounts(home?: string): Promise<string[]> {
+  const prefix = home === undefined ? /^home-[0-9a-f]{16}\// : new RegExp(`^home-${homeTag(home)}/`);
+  return (await rawKeychainAccounts()).filter((account) => prefix.test(account)).map((account) => account.replace(prefix, ''));
+}
+
+/** Every keychain entry (any home's) of these keys. */
+export async function keychainSecretsOf(ids: Iterable<string>): Promise<string[]> {
+  const wanted = new Set(ids);
+  const secrets: string[] = [];
+  for (const account of await rawKeychainAccounts()) {
+    if (!wanted.has(account.split('/').at(-1)!)) continue;
+    const secret = await keytar.getPassword(KEYCHAIN_SERVICE, account);
+    if (secret !== null) secrets.push(secret);
+  }
+  return secrets;
+}
+
+/** The raw keychain entry of a key in a home (tests only: to look for its bytes on disk). */
+export async function keychainSecret(id: string, home: string): Promise<string | null> {
+  return keytar.getPassword(KEYCHAIN_SERVICE, `home-${homeTag(home)}/${id}`);
 }
 
 /** The bare private value (EC scalar or ed25519 seed), whatever container it might be copied in. */
