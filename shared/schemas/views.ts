@@ -46,6 +46,8 @@ export interface WatchStatus {
   signedTagCount?: number;
   /** Why the state is not 'verified'. */
   error?: ErrorInfo;
+  /** For a stale or failed state: since when the same problem has lasted (RFC 3339). */
+  since?: string;
 }
 
 export interface RefreshProgress {

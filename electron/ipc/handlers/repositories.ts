@@ -25,7 +25,7 @@ export async function inspectAndRecord(
     book.record(statusFromView(view, repository.serverId));
     return view;
   } catch (error) {
-    if (!options.signal.aborted) book.record(failedStatus(repository, toErrorInfo(error), new Date()));
+    if (!options.signal.aborted) book.record(failedStatus(repository, toErrorInfo(error), new Date(), book.last(repository)));
     throw error;
   }
 }

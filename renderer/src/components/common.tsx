@@ -2,7 +2,6 @@
 import { useState, type ReactNode } from 'react';
 import type { ErrorInfo } from '../../../shared/errors';
 import { explainError } from '../../../shared/schemas/plain-words';
-import type { TrustState } from '../../../shared/schemas/views';
 import { useAppStore } from '../store';
 import { expiryLevel, formatDateTime, relativeTime, shortId } from './format';
 
@@ -61,18 +60,6 @@ export function ErrorNote(props: { error: ErrorInfo; title?: string }) {
 
 export function Notice(props: { children: ReactNode; tone?: 'info' | 'warning' }) {
   return <div className={`note note-${props.tone ?? 'info'}`}>{props.children}</div>;
-}
-
-const STATE_LABEL: Record<TrustState, string> = {
-  verified: 'Verified',
-  warnings: 'Verified with warnings',
-  failed: 'Not trusted',
-  stale: 'Stale',
-  'not-checked': 'Not checked yet',
-};
-
-export function TrustBadge(props: { state: TrustState }) {
-  return <span className={`badge badge-${props.state}`}>{STATE_LABEL[props.state]}</span>;
 }
 
 /**

@@ -1,7 +1,10 @@
 import { useEffect, useMemo } from 'react';
 import type { RepositoryView } from '../../../../shared/domain';
+import type { ErrorInfo } from '../../../../shared/errors';
 import { nearestExpiry, trustStateOf } from '../../../../shared/schemas/trust-state';
-import { EmptyState, ErrorNote, Expiry, KeyId, Notice, PageHeader, Section, Spinner, TrustBadge } from '../../components/common';
+import { describeTrust } from '../../../../shared/schemas/trust-status';
+import { EmptyState, ErrorNote, Expiry, KeyId, Notice, PageHeader, Section, Spinner } from '../../components/common';
+import { TrustBadge, TrustExplanation } from '../../components/TrustStatusView';
 import { formatDateTime } from '../../components/format';
 import { useAppStore } from '../../store';
 import { viewKey } from '../../store/repositories-slice';
@@ -31,23 +34,20 @@ function JobShortcuts(props: { serverId: string; gun: string }) {
 function VerificationPanel(props: { view: RepositoryView }) {
   const { view } = props;
   const { state, reason } = trustStateOf(view);
+  const trust = describeTrust({ state, error: reason, since: view.stale?.since });
   const expiry = nearestExpiry(view);
   return (
     <div className="panel status-panel" data-testid="verification">
       <div className="status-line">
-        <TrustBadge state={state} />
+        <TrustBadge status={trust} />
         <span className="muted">Verified {formatDateTime(view.verifiedAt)}</span>
         {expiry === undefined ? null : <Expiry expires={expiry.expires} prefix={`${expiry.role}`} />}
       </div>
       {view.source === 'cache' && view.stale === undefined ? (
         <Notice>Verified offline from the trust data docker cached on this machine. The server may know newer data.</Notice>
       ) : null}
-      {view.stale === undefined ? null : (
-        <Notice tone="warning">
-          The server could not be reached since {formatDateTime(view.stale.since)}; this is the last data that verified.
-        </Notice>
-      )}
-      {reason === undefined || view.stale !== undefined ? null : <ErrorNote error={reason} title="Part of the trust data was left out" />}
+      <TrustExplanation status={trust} />
+      {reason === undefined ? null : <ErrorNote error={reason} title={view.stale === undefined ? 'Part of the trust data was left out' : 'Why it could not be reached'} />}
       {view.warnings.slice(1).map((w, i) => (
         <ErrorNote key={i} error={w} title="Also left out" />
       ))}
@@ -128,6 +128,21 @@ function RepositoryContent(props: { view: RepositoryView }) {
   );
 }
 
+/** A repository that could not be read or did not verify: what kind of failure, and nothing of its data. */
+function LoadFailure(props: { error: ErrorInfo; since: string | undefined }) {
+  const trust = describeTrust({ state: 'failed', error: props.error, since: props.since });
+  return (
+    <div className="panel status-panel" data-testid="verification">
+      <div className="status-line">
+        <TrustBadge status={trust} />
+      </div>
+      <TrustExplanation status={trust} />
+      <ErrorNote error={props.error} title="What the check said" />
+      {trust.kind === 'unsigned' ? null : <p className="muted">Nothing from this repository is shown, because it could not be verified.</p>}
+    </div>
+  );
+}
+
 export function RepositoryScreen(props: { source: RepositorySource }) {
   const { source } = props;
   const key = viewKey(source);
@@ -143,6 +158,8 @@ export function RepositoryScreen(props: { source: RepositorySource }) {
   const server = 'cached' in source ? undefined : settings?.servers.find((s) => s.id === source.serverId);
   const watched = 'cached' in source ? false : (settings?.watched.some((w) => w.gun === source.gun && w.serverId === source.serverId) ?? false);
   const busy = view?.status === 'loading';
+  // The watch list remembers since when the same failure has lasted.
+  const since = useAppStore((s) => ('cached' in source ? undefined : s.statuses.value?.find((w) => w.gun === source.gun && w.serverId === source.serverId)?.since));
 
   return (
     <div className="screen">
@@ -164,15 +181,7 @@ export function RepositoryScreen(props: { source: RepositorySource }) {
         }
       />
       {'cached' in source ? null : <JobShortcuts serverId={source.serverId} gun={source.gun} />}
-      {view?.status === 'error' ? (
-        <div className="panel status-panel" data-testid="verification">
-          <div className="status-line">
-            <TrustBadge state="failed" />
-          </div>
-          <ErrorNote error={view.error} title="This repository is not trusted" />
-          <p className="muted">Nothing from this repository is shown, because it did not verify.</p>
-        </div>
-      ) : null}
+      {view?.status === 'error' ? <LoadFailure error={view.error} since={since} /> : null}
       {view?.value !== undefined && view.status !== 'error' ? <RepositoryContent view={view.value} /> : null}
       {view === undefined || (view.status === 'loading' && view.value === undefined) ? (
         <div className="panel">
