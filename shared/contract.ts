@@ -88,6 +88,8 @@ export const contract = {
   'repositories.inspect': call(repositoryRef).returns<RepositoryView>(),
   /** Verifies, offline, the trust data docker cached for a repository (marked source 'cache'). */
   'repositories.inspectCached': call(z.strictObject({ gun: gunSchema })).returns<RepositoryView>(),
+  /** The user compared the pinned root's fingerprint (or read its change): the notice is not shown again. */
+  'repositories.acknowledgeRoot': call(repositoryRef).returns<{ acknowledged: true }>(),
   /** Refreshes every watched repository; one progress event per repository. */
   'watch.refresh': operation(empty).returns<WatchStatus[], RefreshProgress>(),
   /** The last known status of each watched repository, without network. */

@@ -4,6 +4,8 @@ import { HttpClient, type CredentialLookup } from '../core/net/http';
 import { NotaryClient } from '../core/notary/notary-client';
 import { loadRepository } from '../core/trust/load-repository';
 import { inspectDockerCache } from '../core/trust/docker-cache';
+import { acknowledgeAnchor } from '../core/trust/root-anchor';
+import { MetadataCache } from '../core/state/metadata-cache';
 import type { ServerCredentials, ServerProbe, TrustService } from './services';
 
 /**
@@ -49,6 +51,9 @@ export function notaryTrustService(homeDir: string, clients: NotaryClients): Tru
       const notary = clients.get(server);
       const { view } = await loadRepository({ home: homeDir, server: notary.serverUrl, gun, fetcher: notary.fetcher(gun), signal });
       return view;
+    },
+    async acknowledgeRoot({ gun, server }) {
+      await acknowledgeAnchor(new MetadataCache(homeDir, clients.get(server).serverUrl, gun).dir);
     },
     inspectCached({ gun, trustDir }, { signal }) {
       return inspectDockerCache({ gun, trustDir, signal });

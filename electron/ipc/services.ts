@@ -25,6 +25,8 @@ export interface AppFacts {
 export interface TrustService {
   /** Fetches, verifies and caches one repository; throws CountersignError naming the failed check. */
   inspect(input: { gun: string; server: ServerConfig }, options: Cancellable): Promise<RepositoryView>;
+  /** Marks the pinned root (and its last change) of a repository as seen by the user. */
+  acknowledgeRoot(input: { gun: string; server: ServerConfig }): Promise<void>;
   /** Verifies the metadata a docker/notary trust dir cached for `gun`, without network. */
   inspectCached(input: { gun: string; trustDir: string }, options: Cancellable): Promise<RepositoryView>;
 }

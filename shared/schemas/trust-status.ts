@@ -23,6 +23,8 @@ export interface TrustStatus {
   summary: string;
   /** For a failed verification: which check refused the data, and on which role. */
   check?: string;
+  /** For unreachable and stale: why the server could not be asked, in words. */
+  cause?: string;
   /** What the person should do now. */
   action?: string;
   /** For unreachable and stale: since when (RFC 3339). */
@@ -86,7 +88,8 @@ export function describeTrust(input: TrustInput): TrustStatus {
         kind: 'stale',
         tone: 'warn',
         label: 'Unreachable, last verified data',
-        summary: `The server could not be reached${error === undefined ? '' : ` (${explainError(error).summary.replace(/\.$/, '')})`}; what is shown is the last data that verified.`,
+        summary: 'The server could not be reached; what is shown is the last data that verified, which may be out of date.',
+        ...(error === undefined ? {} : { cause: explainError(error).summary }),
         action: (error && UNREACHABLE_ACTIONS[error.code]) ?? 'Refresh when the server is back.',
         ...since,
       };
@@ -123,7 +126,8 @@ function failure(error: ErrorInfo | undefined, since: string | undefined): Trust
     kind: 'unreachable',
     tone: 'warn',
     label: 'Could not be checked',
-    summary: `${explainError(error).summary} This says nothing about the trust data: it could not be read.`,
+    summary: 'This says nothing about the trust data: it could not be read.',
+    cause: explainError(error).summary,
     action: UNREACHABLE_ACTIONS[error.code] ?? 'Refresh later.',
     ...(since === undefined ? {} : { since }),
   };

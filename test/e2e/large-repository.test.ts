@@ -13,7 +13,7 @@ describe(`a repository with ${TAGS} signed tags`, () => {
   let app: RunningApp;
   before(async () => {
     const view = largeView(GUN, 'https://notary.example.test', TAGS);
-    app = await startApp({ overrides: { trust: { inspect: async () => view, inspectCached: async () => view } } });
+    app = await startApp({ overrides: { trust: { inspect: async () => view, acknowledgeRoot: async () => undefined, inspectCached: async () => view } } });
     await app.page.evaluate(async () => {
       await window.countersign!.settings.saveServer({ server: { name: 'Big', url: 'https://notary.example.test' } });
     });

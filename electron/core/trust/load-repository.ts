@@ -9,6 +9,7 @@ import type { TrustPinning } from './pinning';
 import { checkFirstRoot } from './pinning';
 import { readTrustPinning } from './pinning-config';
 import { buildRepositoryView } from './repository-view';
+import { updateAnchor } from './root-anchor';
 
 export interface LoadOptions {
   home: string;
@@ -35,12 +36,15 @@ export async function loadRepository(options: LoadOptions): Promise<LoadedReposi
   const stored = await cache.load();
   const pinning = options.pinning ?? (stored ? undefined : await readTrustPinning(options.home));
   let result: RefreshResult;
+  const firstRoot: { pinnedBy: 'configured' | 'first-use' } = { pinnedBy: 'first-use' };
   try {
     result = await refreshRepository({
       gun: options.gun,
       fetcher: options.fetcher,
       ...(stored ? { stored } : {}),
-      acceptFirstRoot: (set) => checkFirstRoot(set, pinning),
+      acceptFirstRoot: (set) => {
+        firstRoot.pinnedBy = checkFirstRoot(set, pinning);
+      },
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.now ? { now: options.now } : {}),
     });
@@ -51,7 +55,7 @@ export async function loadRepository(options: LoadOptions): Promise<LoadedReposi
       const previous = await cache.lastFailure();
       const since = previous && UNREACHABLE.has(previous.error.code) ? previous.at : now;
       await cache.recordFailure({ at: since, error: info });
-      return { view: await staleView(options, stored, { since, reason: info }), downloads: 0 };
+      return { view: await staleView(options, cache.dir, stored, { since, reason: info }), downloads: 0 };
     }
     await cache.recordFailure({ at: now, error: info }).catch(() => undefined);
     throw error;
@@ -62,22 +66,32 @@ export async function loadRepository(options: LoadOptions): Promise<LoadedReposi
     source: 'server',
     verifiedAt: result.toStore.verifiedAt,
   });
+  view.trustAnchor = await updateAnchor({
+    dir: cache.dir,
+    root: result.trusted.root,
+    previousRootBytes: stored?.files.get('root'),
+    configured: firstRoot.pinnedBy === 'configured',
+    now: new Date(result.toStore.verifiedAt),
+    record: true,
+  });
   return { view, downloads: result.downloads };
 }
 
-async function staleView(options: LoadOptions, stored: StoredRepository, stale: { since: string; reason: ErrorInfo }): Promise<RepositoryView> {
+async function staleView(options: LoadOptions, dir: string, stored: StoredRepository, stale: { since: string; reason: ErrorInfo }): Promise<RepositoryView> {
   const result = await refreshRepository({
     gun: options.gun,
     fetcher: storedFilesFetcher(stored),
     stored,
     now: new Date(stored.verifiedAt),
   });
-  return buildRepositoryView(result.trusted, result.failedDelegations, {
+  const view = buildRepositoryView(result.trusted, result.failedDelegations, {
     server: options.server,
     source: 'cache',
     verifiedAt: stored.verifiedAt,
     stale,
   });
+  view.trustAnchor = await updateAnchor({ dir, root: result.trusted.root, previousRootBytes: stored.files.get('root'), configured: false, now: new Date(stored.verifiedAt), record: false });
+  return view;
 }
 
 /** Serves only what an earlier refresh verified: "<role>.json" by role name, nothing else. */

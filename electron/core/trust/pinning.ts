@@ -14,14 +14,15 @@ export interface TrustPinning {
   disableTofu?: boolean;
 }
 
-export function checkFirstRoot(set: TrustedSet, pinning: TrustPinning | undefined): void {
+/** Refuses a first root the pinning does not accept; says whether a configured pin or trust on first use decided. */
+export function checkFirstRoot(set: TrustedSet, pinning: TrustPinning | undefined): 'configured' | 'first-use' {
   const root = set.root.signed;
   const rootKeyIds = root.roles.root.keyids;
   const pinnedIds = pinning?.certs?.[set.gun];
   if (pinnedIds && pinnedIds.length > 0) {
     const pinned = rootKeyIds.filter((id) => pinnedIds.includes(id));
     requireSignedBy(set, pinned, `one of the pinned certificates (${pinnedIds.map((i) => i.slice(0, 12)).join(', ')})`);
-    return;
+    return 'configured';
   }
   const ca = pinnedCa(set.gun, pinning?.ca);
   if (ca) {
@@ -34,11 +35,12 @@ export function checkFirstRoot(set: TrustedSet, pinning: TrustPinning | undefine
       return key !== undefined && issuedByAny(Buffer.from(key.keyval.public, 'base64').toString('utf8'), authorities);
     });
     requireSignedBy(set, issued, 'a certificate the pinned CA issued');
-    return;
+    return 'configured';
   }
   if (pinning?.disableTofu) {
     throw new CountersignError('root-pin-mismatch', `no pinned root for ${set.gun}, and trust on first use is disabled`, { role: 'root' });
   }
+  return 'first-use';
 }
 
 /**

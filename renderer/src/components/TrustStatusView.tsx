@@ -26,9 +26,12 @@ export function TrustExplanation(props: { status: TrustStatus; compact?: boolean
   const { status } = props;
   if (status.kind === 'verified' || status.kind === 'not-checked') return null;
   if (props.compact === true) {
+    // A table cell: the failed check, or since when; the rest is on the repository screen.
+    if (status.check === undefined && status.since === undefined) return null;
     return (
-      <div className={`small reason reason-${status.tone}`}>
-        {status.check === undefined ? status.summary : `Failed check: ${status.check}.`} <SinceWhen since={status.since} />
+      <div className={`small reason reason-${status.tone}`} title={[status.cause, status.summary].filter(Boolean).join(' ')}>
+        {status.check === undefined ? null : `Failed check: ${status.check}. `}
+        <SinceWhen since={status.since} />
       </div>
     );
   }
@@ -37,6 +40,7 @@ export function TrustExplanation(props: { status: TrustStatus; compact?: boolean
       <p className="note-title">
         {status.label} <SinceWhen since={status.since} />
       </p>
+      {status.cause === undefined ? null : <p>{status.cause}</p>}
       <p>{status.summary}</p>
       {status.check === undefined ? null : (
         <p>

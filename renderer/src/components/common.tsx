@@ -3,6 +3,7 @@ import { useState, type ReactNode } from 'react';
 import type { ErrorInfo } from '../../../shared/errors';
 import { explainError } from '../../../shared/schemas/plain-words';
 import { useAppStore } from '../store';
+import { CopyButton } from './CopyButton';
 import { expiryLevel, formatDateTime, relativeTime, shortId } from './format';
 
 export function PageHeader(props: { title: string; subtitle?: ReactNode; actions?: ReactNode }) {
@@ -80,11 +81,14 @@ export function Expiry(props: { expires: string | undefined; prefix?: string; re
   );
 }
 
-export function KeyId(props: { id: string }) {
+export function KeyId(props: { id: string; copy?: boolean }) {
   return (
-    <code className="key-id" title={props.id}>
-      {shortId(props.id)}
-    </code>
+    <span className="copyable">
+      <code className="key-id" title={props.id}>
+        {shortId(props.id)}
+      </code>
+      {props.copy === false ? null : <CopyButton value={props.id} what="key ID" />}
+    </span>
   );
 }
 

@@ -60,7 +60,7 @@ describe('the IPC router', () => {
             inspect: async () => {
               throw new CountersignError('expired', 'targets expired on 2020-01-01', { role: 'targets' });
             },
-            inspectCached: async () => {
+            acknowledgeRoot: async () => undefined, inspectCached: async () => {
               throw new CountersignError('not-found', 'nothing cached');
             },
           },
@@ -101,7 +101,7 @@ describe('the IPC router', () => {
             seenSignals.push(signal);
             return untilAborted(signal);
           },
-          inspectCached: async () => assert.fail(),
+          acknowledgeRoot: async () => undefined, inspectCached: async () => assert.fail(),
         },
       });
     }
@@ -169,7 +169,7 @@ describe('the IPC router', () => {
         administrativeKeys: { root: [], repository: [] },
         warnings: [],
       };
-      const router = routerFor(servicesFor({ trust: { inspect: async () => view, inspectCached: async () => view } }));
+      const router = routerFor(servicesFor({ trust: { inspect: async () => view, acknowledgeRoot: async () => undefined, inspectCached: async () => view } }));
       const session = recordingCaller('w');
       const result = await startRefresh(router, session);
       assert.equal(result.ok, true);

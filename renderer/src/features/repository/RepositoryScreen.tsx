@@ -12,6 +12,7 @@ import { FLOW_NAV } from '../publish/flow-routes';
 import { KeyHierarchy } from './KeyHierarchy';
 import { RolesTable } from './RolesTable';
 import { SignedTags } from './SignedTags';
+import { TrustAnchor } from './TrustAnchor';
 
 export type RepositorySource = { serverId: string; gun: string } | { cached: true; gun: string };
 
@@ -31,8 +32,9 @@ function JobShortcuts(props: { serverId: string; gun: string }) {
   );
 }
 
-function VerificationPanel(props: { view: RepositoryView }) {
-  const { view } = props;
+function VerificationPanel(props: { view: RepositoryView; source: RepositorySource }) {
+  const { view, source } = props;
+  const acknowledgeRoot = useAppStore((s) => s.acknowledgeRoot);
   const { state, reason } = trustStateOf(view);
   const trust = describeTrust({ state, error: reason, since: view.stale?.since });
   const expiry = nearestExpiry(view);
@@ -47,6 +49,9 @@ function VerificationPanel(props: { view: RepositoryView }) {
         <Notice>Verified offline from the trust data docker cached on this machine. The server may know newer data.</Notice>
       ) : null}
       <TrustExplanation status={trust} />
+      {view.trustAnchor === undefined || 'cached' in source ? null : (
+        <TrustAnchor anchor={view.trustAnchor} onAcknowledge={() => void acknowledgeRoot(source)} />
+      )}
       {reason === undefined ? null : <ErrorNote error={reason} title={view.stale === undefined ? 'Part of the trust data was left out' : 'Why it could not be reached'} />}
       {view.warnings.slice(1).map((w, i) => (
         <ErrorNote key={i} error={w} title="Also left out" />
@@ -102,11 +107,11 @@ function AdministrativeKeys(props: { view: RepositoryView }) {
   );
 }
 
-function RepositoryContent(props: { view: RepositoryView }) {
+function RepositoryContent(props: { view: RepositoryView; source: RepositorySource }) {
   const { view } = props;
   return (
     <>
-      <VerificationPanel view={view} />
+      <VerificationPanel view={view} source={props.source} />
       <Section title="Signed tags" id="tags">
         <SignedTags tags={view.signedTags} />
       </Section>
@@ -151,8 +156,10 @@ export function RepositoryScreen(props: { source: RepositorySource }) {
   const { openRepository, openCached, watch, unwatch } = useAppStore.getState();
   const load = () => ('cached' in source ? openCached(source.gun) : openRepository(source));
 
+  // Read again on every visit (what is known is shown meanwhile): a view kept from an earlier visit may
+  // say "verified" about a server the watch list has since found unreachable.
   useEffect(() => {
-    if (useAppStore.getState().views[key] === undefined) void load();
+    void load();
   }, [key]);
 
   const server = 'cached' in source ? undefined : settings?.servers.find((s) => s.id === source.serverId);
@@ -182,7 +189,7 @@ export function RepositoryScreen(props: { source: RepositorySource }) {
       />
       {'cached' in source ? null : <JobShortcuts serverId={source.serverId} gun={source.gun} />}
       {view?.status === 'error' ? <LoadFailure error={view.error} since={since} /> : null}
-      {view?.value !== undefined && view.status !== 'error' ? <RepositoryContent view={view.value} /> : null}
+      {view?.value !== undefined && view.status !== 'error' ? <RepositoryContent view={view.value} source={source} /> : null}
       {view === undefined || (view.status === 'loading' && view.value === undefined) ? (
         <div className="panel">
           <Spinner label="Fetching and verifying the trust data…" />

@@ -1,5 +1,6 @@
 import { useDeferredValue, useMemo, useState } from 'react';
 import type { SignedTagView } from '../../../../shared/domain';
+import { CopyButton } from '../../components/CopyButton';
 import { formatBytes } from '../../components/format';
 import { VirtualTable, type Column } from '../../components/VirtualTable';
 
@@ -10,9 +11,12 @@ const COLUMNS: Column<SignedTagView>[] = [
     header: 'Digest (sha256)',
     width: 'minmax(12rem, 2fr)',
     render: (t) => (
-      <code className="digest" title={t.digest}>
-        {t.digest}
-      </code>
+      <span className="copyable">
+        <code className="digest" title={t.digest}>
+          {t.digest}
+        </code>
+        <CopyButton value={`sha256:${t.digest}`} what="digest" />
+      </span>
     ),
   },
   { key: 'size', header: 'Size', width: '6rem', render: (t) => <span className="muted">{formatBytes(t.size)}</span> },
