@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { notaryTargetsOnly, rootKey, startMitm, startNotaryServer, uniqueRepo, type MitmProxy, type NotaryRepoFixture, type NotaryServer } from '../stack';
 import { startApp, type RunningApp } from './support/app';
 import { addServer, openScreen, watchRepository } from './support/flows';
-import { NARROW, screenshotsAtBothSizes } from './support/layout';
+import { NARROW, screenshotsAtBothSizes, sidewaysScrollers } from './support/layout';
 
 /** What `openssl x509 -fingerprint -sha256` says of a root key's certificate: the out-of-band check. */
 function opensslFingerprint(pem: string): string {
@@ -156,5 +156,25 @@ describe('trust states that separate, and the pinned root', () => {
     assert.match((await button.getAttribute('data-copy')) ?? '', /^sha256:[0-9a-f]{64}$/);
     await button.click();
     await page.getByRole('button', { name: 'digest copied' }).first().waitFor();
+  });
+
+  it('scrolls sideways on no screen at 1024 px', async () => {
+    const { page } = app;
+    await page.setViewportSize(NARROW);
+    const screens = ['#/start', '#/servers', '#/repositories', '#/keys', '#/audit', '#/evidence', '#/settings', '#/sign', '#/delegate', '#/revoke', '#/rotate', '#/expiry', '#/publish'];
+    const repositories = [
+      repositoryHash(signed.gun, 'Team notary'),
+      repositoryHash(unsigned, 'Team notary'),
+      repositoryHash(behindDownServer, 'Down'),
+      repositoryHash(goesStale.gun, 'Through a proxy'),
+    ];
+    const problems: string[] = [];
+    for (const hash of [...screens, ...repositories]) {
+      await page.evaluate((h) => (window.location.hash = h), hash);
+      await page.locator('main h1, .screen h1').first().waitFor();
+      await page.waitForTimeout(300);
+      for (const scroller of await sidewaysScrollers(page)) problems.push(`${hash}: ${scroller}`);
+    }
+    assert.deepEqual(problems, []);
   });
 });
