@@ -113,6 +113,12 @@ export const contract = {
     z.strictObject({ dir: z.string().min(1).max(4096).optional(), passphrases: z.array(passphrase).max(8).default([]) }),
   ).returns<KeyImportReport, ImportProgress>(),
   'keys.remove': call(z.strictObject({ id: keyId, confirm: z.boolean().default(false) })).returns<{ removed: string }>(),
+  /** Names a key for people ("laptop, alice"); an empty label removes it. */
+  'keys.label': call(z.strictObject({ id: keyId, label: z.string().trim().max(100) })).returns<KeySummary>(),
+  /** Hands the key's .pub (public half only) to the user as a file. */
+  'keys.savePublicKey': call(z.strictObject({ id: keyId })).returns<SavedFile>(),
+  /** Hands the keys to the user as one encrypted PEM file (notary key import / docker trust key load read it). */
+  'keys.export': call(z.strictObject({ ids: z.array(keyId).min(1).max(100), passphrase: z.string().min(8).max(1024) })).returns<SavedFile>(),
 
   /** What this machine already has: docker trust keys and cached trust data. */
   'discovery.scan': call(empty).returns<MachineDiscovery>(),

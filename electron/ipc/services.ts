@@ -47,6 +47,10 @@ export interface KeyService {
     options: Cancellable & { progress: (event: ImportProgress) => void },
   ): Promise<KeyImportReport>;
   remove(id: string): Promise<void>;
+  label(id: string, label: string | undefined): Promise<KeySummary>;
+  get(id: string): Promise<KeySummary>;
+  /** Encrypted PEM (notary / docker trust key load); the text goes to a file the user chooses, never to the renderer. */
+  exportKeys(ids: readonly string[], passphrase: string): Promise<string>;
 }
 
 /** Sign-in passwords of notary servers, in the OS keychain, by server id. */

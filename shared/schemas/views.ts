@@ -74,7 +74,12 @@ export interface KeySummary {
   origin: 'generated' | 'imported';
   /** 'offline': exported to an encrypted file and removed from the keychain (an offline root key). */
   location: 'keychain' | 'offline';
+  /** Where an offline key's encrypted file was written. */
+  offlineFile?: string;
   usage: KeyUsage[];
+  /** The public half as a .pub file (PEM PUBLIC KEY with a role header) that docker trust signer add accepts. */
+  publicKeyPem: string;
+  publicKeyFileName: string;
 }
 
 export interface KeyImportReport {

@@ -12,7 +12,14 @@ export async function sidewaysScrollers(page: Page): Promise<string[]> {
     const found: string[] = [];
     const root = document.scrollingElement ?? document.documentElement;
     if (root.scrollWidth > root.clientWidth + 1) found.push(`the page (${root.scrollWidth} px wide in ${root.clientWidth} px)`);
+    const width = root.clientWidth;
     for (const element of Array.from(document.querySelectorAll<HTMLElement>('body *'))) {
+      // Content that sticks out past the right edge, even where nothing scrolls (clipped or hidden by the window).
+      const box = element.getBoundingClientRect();
+      if (box.width > 0 && box.height > 0 && box.right > width + 1 && getComputedStyle(element).visibility !== 'hidden') {
+        const name = element.getAttribute('aria-label') ?? (element.className || element.tagName.toLowerCase());
+        found.push(`${element.tagName.toLowerCase()} "${name}" ends at ${Math.round(box.right)} px, past ${width} px`);
+      }
       const overflow = getComputedStyle(element).overflowX;
       if ((overflow === 'auto' || overflow === 'scroll') && element.scrollWidth > element.clientWidth + 1) {
         const name = element.getAttribute('aria-label') ?? element.className;

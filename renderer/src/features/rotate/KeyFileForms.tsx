@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { ErrorNote, KeyId, PassphraseInput } from '../../components/common';
 import { countersign, errorInfoOf } from '../../bridge/client';
+import { useAppStore } from '../../store';
 
 async function attempt<T>(call: () => Promise<{ ok: true; value: T } | { ok: false; error: ErrorInfo }>): Promise<{ value?: T; error?: ErrorInfo }> {
   try {
@@ -14,8 +15,15 @@ async function attempt<T>(call: () => Promise<{ ok: true; value: T } | { ok: fal
   }
 }
 
+/** True when `file` lies inside `folder` (the app's data folder). */
+function insideFolder(file: string, folder: string | undefined): boolean {
+  if (folder === undefined || folder === '' || file === '') return false;
+  const base = folder.replace(/[\\/]+$/, '');
+  return file === base || file.startsWith(`${base}/`) || file.startsWith(`${base}\\`);
+}
+
 /** Brings an offline (or never imported) root key in from its encrypted file. */
-export function BringKeyOnline(props: { keyId: string; file?: string | undefined; onDone: () => void }) {
+export function BringKeyOnline(props: { keyId: string; file?: string | undefined; onDone: () => void; what?: string }) {
   const [file, setFile] = useState(props.file ?? '');
   const [passphrase, setPassphrase] = useState('');
   const [busy, setBusy] = useState(false);
@@ -32,7 +40,8 @@ export function BringKeyOnline(props: { keyId: string; file?: string | undefined
   return (
     <form className="facts-card choices" aria-label={`Bring root key ${props.keyId.slice(0, 12)} in`} onSubmit={(e) => void submit(e)}>
       <p>
-        Root key <KeyId id={props.keyId} /> is {props.file === undefined ? 'not in this keychain' : 'offline'}. Bring it in from its encrypted file for this rotation.
+        {props.what ?? 'Root key'} <KeyId id={props.keyId} /> is {props.file === undefined ? 'not in this keychain' : 'offline'}. Bring it in from its encrypted file
+        {props.what === undefined ? ' for this rotation' : ''}.
       </p>
       <div className="field-row">
         <label className="field">
@@ -55,7 +64,8 @@ export function BringKeyOnline(props: { keyId: string; file?: string | undefined
 }
 
 /** Moves a key from the keychain into an encrypted file (written, read back, then deleted from the keychain). */
-export function TakeKeyOffline(props: { keyId: string; title: string; suggestedFile: string }) {
+export function TakeKeyOffline(props: { keyId: string; title: string; suggestedFile: string; onDone?: () => void }) {
+  const dataFolder = useAppStore((s) => s.info.value?.homeDir);
   const [file, setFile] = useState(props.suggestedFile);
   const [passphrase, setPassphrase] = useState('');
   const [again, setAgain] = useState('');
@@ -70,7 +80,10 @@ export function TakeKeyOffline(props: { keyId: string; title: string; suggestedF
     setPassphrase('');
     setAgain('');
     if (failed !== undefined) setError(failed);
-    else setSaved(value?.file);
+    else {
+      setSaved(value?.file);
+      props.onDone?.();
+    }
   };
   if (saved !== undefined) {
     return (
@@ -103,6 +116,11 @@ export function TakeKeyOffline(props: { keyId: string; title: string; suggestedF
         </label>
       </div>
       {again !== '' && again !== passphrase ? <p className="form-error">The passphrases differ.</p> : null}
+      {insideFolder(file.trim(), dataFolder) ? (
+        <p className="form-warning" role="status">
+          This file is inside Countersign’s data folder, on this machine: an offline key belongs apart from it (a USB stick, another disk). Choose a path outside {dataFolder}.
+        </p>
+      ) : null}
       <div className="step-actions">
         <button type="submit" className="button primary" disabled={busy || file.trim() === '' || passphrase.length < 8 || passphrase !== again}>
           Take it offline
