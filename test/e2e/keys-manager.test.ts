@@ -116,6 +116,15 @@ describe('the Keys screen as a key manager', { skip: keychainSkip() }, () => {
     await page.getByRole('table', { name: 'Keys' }).getByText('keychain', { exact: true }).waitFor();
   });
 
+  it('lets Delegate take a key from this keychain, with no file', async () => {
+    const { page } = app;
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Delegate', exact: true }).click();
+    await page.getByLabel('Key in this keychain').selectOption({ label: `carol · ${carolId.slice(0, 12)} · carol’s laptop` });
+    await page.getByTestId('collaborator-key').filter({ hasText: carolId }).waitFor();
+    assert.equal(await page.getByLabel('Signer name').inputValue(), 'carol', 'the name comes from the role header of its .pub');
+    await screenshotsAtBothSizes(app, 'delegate-keychain-key');
+  });
+
   it('never sent a private key or a passphrase to the renderer', () => {
     assert.ok(app.host.transcript.length > 10);
     for (const { channel, body } of app.host.transcript) {
