@@ -102,6 +102,11 @@ export interface RepositoryView {
   roles: RoleView[];
   keys: KeyView[];
   signedTags: SignedTagView[];
+  /**
+   * Tags that verified but only in delegations docker pull does not read (it reads targets and
+   * targets/releases): e.g. one signed only into targets/team or a nested targets/team/sub.
+   */
+  unpulledTags?: SignedTagView[];
   signers: SignerView[];
   administrativeKeys: { root: string[]; repository: string[] };
   /** Non-fatal problems, e.g. a delegation that failed verification and was left out. */

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { notaryTargetsOnly, rootKey, startMitm, startNotaryServer, uniqueRepo, type MitmProxy, type NotaryRepoFixture, type NotaryServer } from '../stack';
+import { nestedDelegations, notaryTargetsOnly, rootKey, startMitm, startNotaryServer, uniqueRepo, type DelegationsFixture, type MitmProxy, type NotaryRepoFixture, type NotaryServer } from '../stack';
 import { startApp, type RunningApp } from './support/app';
 import { addServer, openScreen, watchRepository } from './support/flows';
 import { NARROW, screenshotsAtBothSizes, sidewaysScrollers } from './support/layout';
@@ -23,6 +23,7 @@ describe('trust states that separate, and the pinned root', () => {
   let signed: NotaryRepoFixture;
   let goesStale: NotaryRepoFixture;
   let tampered: NotaryRepoFixture;
+  let nested: DelegationsFixture;
   let app: RunningApp;
   const unsigned = `localhost/${uniqueRepo('never-signed')}`;
   const behindDownServer = `localhost/${uniqueRepo('down')}`;
@@ -34,10 +35,11 @@ describe('trust states that separate, and the pinned root', () => {
   before(async () => {
     notary = await startNotaryServer();
     const ctx = { notary };
-    [signed, goesStale, tampered] = await Promise.all([
+    [signed, goesStale, tampered, nested] = await Promise.all([
       notaryTargetsOnly(ctx, { tags: ['v1', 'v2'] }),
       notaryTargetsOnly(ctx, { tags: ['v1'] }),
       notaryTargetsOnly(ctx, { tags: ['v1'] }),
+      nestedDelegations(ctx),
     ]);
     proxy = await startMitm({ upstream: notary.url, ca: notary.ca });
     proxy.rewrite(
@@ -50,7 +52,7 @@ describe('trust states that separate, and the pinned root', () => {
   after(async () => {
     await app?.close();
     await proxy?.stop().catch(() => undefined);
-    await Promise.all([signed?.dispose(), goesStale?.dispose(), tampered?.dispose()]);
+    await Promise.all([signed?.dispose(), goesStale?.dispose(), tampered?.dispose(), nested?.dispose()]);
     await notary?.stop();
   });
 
@@ -156,6 +158,31 @@ describe('trust states that separate, and the pinned root', () => {
     assert.match((await button.getAttribute('data-copy')) ?? '', /^sha256:[0-9a-f]{64}$/);
     await button.click();
     await page.getByRole('button', { name: 'digest copied' }).first().waitFor();
+  });
+
+  it('shows every verified tag, saying which ones docker pull would not use and which role signed them', async () => {
+    const { page } = app;
+    await watchRepository(page, nested.gun, 'Team notary');
+    await page.evaluate((hash) => (window.location.hash = hash), repositoryHash(nested.gun, 'Team notary'));
+    const unpulled = page.getByTestId('unpulled-tags');
+    await unpulled.waitFor();
+    const listed = (await nested.admin.list(nested.gun)).map((t) => t.name).sort();
+    assert.deepEqual(listed, ['team/app', 'team/sub/tool', 'v1'], 'notary list shows all three');
+    assert.equal(await page.getByTestId('tag-count').textContent(), '1 tags');
+    const rows = await page.getByRole('table', { name: 'Tags docker pull does not use' }).getByRole('row').evaluateAll((all) =>
+      all.slice(1).map((row) => Array.from(row.querySelectorAll('[role=cell]'), (cell) => cell.textContent ?? '')),
+    );
+    assert.deepEqual(
+      rows.map(([tag, , , , roles]) => [tag, roles]),
+      [
+        ['team/app', 'targets/team'],
+        ['team/sub/tool', 'targets/team/sub'],
+      ],
+    );
+    assert.match((await unpulled.textContent()) ?? '', /docker reads only targets and targets\/releases/);
+    const signerRows = await page.getByRole('region', { name: 'Signers' }).locator('tbody tr').evaluateAll((all) => all.map((row) => [row.querySelector('td')?.textContent, row.querySelector('td:last-child')?.textContent]));
+    assert.deepEqual(signerRows.sort(), [['team', '1'], ['team/sub', '1']]);
+    await screenshotsAtBothSizes(app, 'repository-nested-delegations', { fullPage: true });
   });
 
   it('scrolls sideways on no screen at 1024 px', async () => {

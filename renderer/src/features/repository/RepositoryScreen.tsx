@@ -11,7 +11,7 @@ import { viewKey } from '../../store/repositories-slice';
 import { FLOW_NAV } from '../publish/flow-routes';
 import { KeyHierarchy } from './KeyHierarchy';
 import { RolesTable } from './RolesTable';
-import { SignedTags } from './SignedTags';
+import { SignedTags, UnpulledTags } from './SignedTags';
 import { TrustAnchor } from './TrustAnchor';
 
 export type RepositorySource = { serverId: string; gun: string } | { cached: true; gun: string };
@@ -63,9 +63,10 @@ function VerificationPanel(props: { view: RepositoryView; source: RepositorySour
 function Signers(props: { view: RepositoryView }) {
   const signedCount = useMemo(() => {
     const counts = new Map<string, number>();
-    for (const tag of props.view.signedTags) for (const s of tag.signers) counts.set(s, (counts.get(s) ?? 0) + 1);
+    // Tags docker pull does not use count too: a signer of only those has signed something.
+    for (const tag of [...props.view.signedTags, ...(props.view.unpulledTags ?? [])]) for (const s of tag.signers) counts.set(s, (counts.get(s) ?? 0) + 1);
     return counts;
-  }, [props.view.signedTags]);
+  }, [props.view.signedTags, props.view.unpulledTags]);
   if (props.view.signers.length === 0) {
     return <EmptyState title="No signers">Only the repository's own targets key signs here (docker shows it as “Repo Admin”).</EmptyState>;
   }
@@ -112,8 +113,9 @@ function RepositoryContent(props: { view: RepositoryView; source: RepositorySour
   return (
     <>
       <VerificationPanel view={view} source={props.source} />
-      <Section title="Signed tags" id="tags">
+      <Section title="Signed tags" id="tags" hint="What docker pull with content trust would use: tags in targets or targets/releases, with every role that signed them.">
         <SignedTags tags={view.signedTags} />
+        <UnpulledTags tags={view.unpulledTags ?? []} />
       </Section>
       <div className="columns">
         <Section title="Signers" id="signers" hint="Delegations that may sign tags, with their keys.">

@@ -12,7 +12,7 @@ const COLUMNS: Column<SignedTagView>[] = [
     width: 'minmax(12rem, 2fr)',
     render: (t) => (
       <span className="copyable">
-        <code className="digest" title={t.digest}>
+        <code className="digest" title={`sha256:${t.digest}`}>
           {t.digest}
         </code>
         <CopyButton value={`sha256:${t.digest}`} what="digest" />
@@ -23,7 +23,7 @@ const COLUMNS: Column<SignedTagView>[] = [
   {
     key: 'signers',
     header: 'Signed by',
-    width: 'minmax(10rem, 1.4fr)',
+    width: 'minmax(8rem, 1.2fr)',
     render: (t) => (
       <span className="chips">
         {t.signers.map((s) => (
@@ -33,6 +33,12 @@ const COLUMNS: Column<SignedTagView>[] = [
         ))}
       </span>
     ),
+  },
+  {
+    key: 'roles',
+    header: 'Roles',
+    width: 'minmax(8rem, 1.2fr)',
+    render: (t) => <span className="muted small" title={t.roles.join(', ')}>{t.roles.join(', ')}</span>,
   },
 ];
 
@@ -76,6 +82,21 @@ export function SignedTags(props: { tags: readonly SignedTagView[] }) {
         rowKey={(t) => t.tag}
         empty={props.tags.length === 0 ? 'No signed tags: nothing in this repository is signed yet.' : 'No tag matches the filter.'}
       />
+    </div>
+  );
+}
+
+/** Verified tags docker pull would not use: signed only in delegations other than targets/releases. */
+export function UnpulledTags(props: { tags: readonly SignedTagView[] }) {
+  if (props.tags.length === 0) return null;
+  return (
+    <div className="unpulled-tags" data-testid="unpulled-tags">
+      <p className="hint">
+        {count(props.tags.length)} more tag{props.tags.length === 1 ? '' : 's'} verified, but docker pull with content trust would not use{' '}
+        {props.tags.length === 1 ? 'it' : 'them'}: docker reads only <code>targets</code> and <code>targets/releases</code>, and{' '}
+        {props.tags.length === 1 ? 'this one is' : 'these are'} signed only in other delegations. To make one pullable, a releases signer signs it (Sign).
+      </p>
+      <VirtualTable label="Tags docker pull does not use" rows={props.tags} columns={COLUMNS} rowKey={(t) => `${t.tag} ${t.digest}`} empty="" />
     </div>
   );
 }
