@@ -23,6 +23,9 @@ export interface ConnectionCheck {
   detail: string;
 }
 
+/** A connection check gives up after this long, and the form says so while it waits. */
+export const CONNECTION_CHECK_TIMEOUT_SECONDS = 15;
+
 export interface ConnectionReport {
   url: string;
   ok: boolean;

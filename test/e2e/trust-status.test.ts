@@ -3,11 +3,12 @@
 // in the watch list and on each repository; the first read pins the root with a notice showing the
 // certificate fingerprint (compared here with openssl's), and a compared root reads "Pinned".
 import { spawnSync } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { nestedDelegations, notaryTargetsOnly, rootKey, startMitm, startNotaryServer, uniqueRepo, type DelegationsFixture, type MitmProxy, type NotaryRepoFixture, type NotaryServer } from '../stack';
 import { startApp, type RunningApp } from './support/app';
-import { addServer, openScreen, watchRepository } from './support/flows';
+import { addServer, fillServerForm, openScreen, watchRepository } from './support/flows';
 import { NARROW, screenshotsAtBothSizes, sidewaysScrollers } from './support/layout';
 
 /** What `openssl x509 -fingerprint -sha256` says of a root key's certificate: the out-of-band check. */
@@ -182,7 +183,43 @@ describe('trust states that separate, and the pinned root', () => {
     assert.match((await unpulled.textContent()) ?? '', /docker reads only targets and targets\/releases/);
     const signerRows = await page.getByRole('region', { name: 'Signers' }).locator('tbody tr').evaluateAll((all) => all.map((row) => [row.querySelector('td')?.textContent, row.querySelector('td:last-child')?.textContent]));
     assert.deepEqual(signerRows.sort(), [['team', '1'], ['team/sub', '1']]);
-    await screenshotsAtBothSizes(app, 'repository-nested-delegations', { fullPage: true });
+    await page.getByTestId('unpulled-tags').scrollIntoViewIfNeeded();
+    await screenshotsAtBothSizes(app, 'repository-nested-delegations');
+  });
+
+  it('edits a saved server, keeping its watched repositories', async () => {
+    const { page } = app;
+    await openScreen(page, 'Servers');
+    const card = page.getByRole('article', { name: 'Down' });
+    await card.getByRole('button', { name: 'Edit' }).click();
+    const form = card.getByRole('form', { name: 'Edit Down' });
+    assert.equal(await form.getByLabel('URL', { exact: true }).inputValue(), 'https://127.0.0.1:9');
+    await form.getByLabel('Name', { exact: true }).fill('Down for maintenance');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('article', { name: 'Down for maintenance' }).getByText('1 repository').waitFor();
+    await screenshotsAtBothSizes(app, 'servers-edit');
+  });
+
+  it('lets a connection check that gets no answer be cancelled, showing when it would give up', async () => {
+    const { page } = app;
+    // Accepts connections and never says a word, as a firewall that swallows packets would.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      await page.getByRole('button', { name: 'Add server' }).click();
+      await fillServerForm(page, { name: 'Silent', url: `https://127.0.0.1:${port}` });
+      const form = page.getByRole('form', { name: 'Add a notary server' });
+      await form.getByRole('button', { name: 'Check connection' }).click();
+      const progress = form.getByTestId('check-progress');
+      await progress.waitFor();
+      assert.match((await progress.textContent()) ?? '', /gives up after 15 s/);
+      await screenshotsAtBothSizes(app, 'servers-check-waiting');
+      await progress.getByRole('button', { name: 'Cancel check' }).click();
+      await progress.waitFor({ state: 'detached' });
+    } finally {
+      silent.close();
+    }
   });
 
   it('scrolls sideways on no screen at 1024 px', async () => {

@@ -35,7 +35,9 @@ export async function screenshotsAtBothSizes(app: RunningApp, name: string, opti
   await app.page.setViewportSize(WIDE);
   await app.screenshot(`${name}-1440`, options);
   await app.page.setViewportSize(NARROW);
-  await app.screenshot(`${name}-1024`, options);
+  // Checked in the window itself, before the screenshot: a full-page capture lays the page out anew.
+  await app.page.waitForTimeout(150);
   const scrollers = await sidewaysScrollers(app.page);
+  await app.screenshot(`${name}-1024`, options);
   if (scrollers.length > 0) throw new Error(`${name} scrolls sideways at 1024 px: ${scrollers.join('; ')}`);
 }
