@@ -5,7 +5,7 @@
 import { CountersignError } from '../../../shared/errors';
 import { stageWitness } from '../../core/publish/witness';
 import type { Command } from '../command';
-import { repositoryFor, STAGE_OPTION, stagedThenPublished } from './publish';
+import { repositoryFor, STAGE_OPTION, stageAndFinish } from './publish';
 
 export const witnessCommand: Command = {
   name: 'witness',
@@ -16,6 +16,6 @@ export const witnessCommand: Command = {
     const [gun, ...roles] = args.positionals;
     if (gun === undefined || roles.length === 0) throw new CountersignError('invalid-input', 'witness takes a repository and the roles to re-sign');
     const repo = repositoryFor(cli, { ...args, positionals: [gun] }, 'witness', 'none');
-    return stagedThenPublished(cli, args, repo, await stageWitness(repo.context, roles));
+    return stageAndFinish(cli, args, repo, () => stageWitness(repo.context, roles));
   },
 };

@@ -6,8 +6,7 @@ import type { RepositoryView } from '../../../shared/domain';
 import { MetadataCache, type StoredRepository } from '../state/metadata-cache';
 import { refreshRepository, type MetadataFetcher, type RefreshResult } from '../tuf/updater';
 import type { TrustPinning } from './pinning';
-import { checkFirstRoot } from './pinning';
-import { readTrustPinning } from './pinning-config';
+import { refreshVerified, type VerifiedRefresh } from './verified-refresh';
 import { buildRepositoryView } from './repository-view';
 import { updateAnchor } from './root-anchor';
 
@@ -34,20 +33,12 @@ const UNREACHABLE = new Set(['server-unreachable', 'timeout']);
 export async function loadRepository(options: LoadOptions): Promise<LoadedRepository> {
   const cache = new MetadataCache(options.home, options.server, options.gun);
   const stored = await cache.load();
-  const pinning = options.pinning ?? (stored ? undefined : await readTrustPinning(options.home));
   let result: RefreshResult;
   const firstRoot: { pinnedBy: 'configured' | 'first-use' } = { pinnedBy: 'first-use' };
   try {
-    result = await refreshRepository({
-      gun: options.gun,
-      fetcher: options.fetcher,
-      ...(stored ? { stored } : {}),
-      acceptFirstRoot: (set) => {
-        firstRoot.pinnedBy = checkFirstRoot(set, pinning);
-      },
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.now ? { now: options.now } : {}),
-    });
+    let pinnedBy: VerifiedRefresh['pinnedBy'];
+    ({ result, pinnedBy } = await refreshVerified({ ...options, cache }, stored));
+    if (pinnedBy !== undefined) firstRoot.pinnedBy = pinnedBy;
   } catch (error) {
     const info = toErrorInfo(error);
     const now = (options.now ?? new Date()).toISOString();
@@ -60,7 +51,6 @@ export async function loadRepository(options: LoadOptions): Promise<LoadedReposi
     await cache.recordFailure({ at: now, error: info }).catch(() => undefined);
     throw error;
   }
-  await cache.save(result.toStore);
   const view = buildRepositoryView(result.trusted, result.failedDelegations, {
     server: options.server,
     source: 'server',
