@@ -82,7 +82,7 @@ describe('servers and repositories, on a real notary-server', () => {
     await watchRepository(page, tampered.gun, 'Through a tampering proxy');
     await page.getByRole('button', { name: 'Refresh all' }).click();
     const table = page.getByRole('table', { name: 'Watched repositories' });
-    await table.getByRole('row', { name: new RegExp(`${signed.gun}.*Verified`) }).waitFor();
+    await table.getByRole('row', { name: new RegExp(`${signed.gun}.*Signed and verified`) }).waitFor();
     await table.getByRole('row', { name: new RegExp(`${tampered.gun}.*Verification failed`) }).waitFor();
     await table.getByRole('row', { name: new RegExp(`${signed.gun}.*expires in`) }).waitFor();
     await app.screenshot('repositories');
