@@ -151,3 +151,17 @@ export function PassphraseInput(props: { label: string; value: string; onChange:
     />
   );
 }
+
+/** The search box above a list or table: filters as the user types. */
+export function FilterBox(props: { label: string; placeholder: string; value: string; onChange: (value: string) => void }) {
+  return (
+    <input
+      type="search"
+      className="input filter"
+      placeholder={props.placeholder}
+      aria-label={props.label}
+      value={props.value}
+      onChange={(event) => props.onChange(event.target.value)}
+    />
+  );
+}

@@ -1,7 +1,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import type { WatchStatus } from '../../../../shared/schemas/views';
 import { describeTrust } from '../../../../shared/schemas/trust-status';
-import { EmptyState, ErrorNote, Expiry, PageHeader, ProgressBar, Section } from '../../components/common';
+import { EmptyState, ErrorNote, Expiry, FilterBox, PageHeader, ProgressBar, Section } from '../../components/common';
 import { TrustBadge, TrustExplanation } from '../../components/TrustStatusView';
 import { sortStatuses, STATUS_SORTS, type StatusSort } from './status-order';
 import { formatDateTime } from '../../components/format';
@@ -141,14 +141,7 @@ export function RepositoriesScreen() {
           ) : (
             <>
             <div className="toolbar">
-              <input
-                type="search"
-                className="input filter"
-                placeholder="Search repositories"
-                aria-label="Search repositories"
-                value={query}
-                onChange={(event) => setQuery(event.target.value)}
-              />
+              <FilterBox label="Search repositories" placeholder="Search repositories" value={query} onChange={setQuery} />
               <label className="inline-label">
                 Sort by{' '}
                 <select className="input" aria-label="Sort repositories" value={sort} onChange={(event) => setSort(event.target.value as StatusSort)}>

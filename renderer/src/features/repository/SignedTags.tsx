@@ -1,6 +1,7 @@
 import { useDeferredValue, useMemo, useState } from 'react';
 import type { SignedTagView } from '../../../../shared/domain';
 import { CopyButton } from '../../components/CopyButton';
+import { FilterBox } from '../../components/common';
 import { formatBytes } from '../../components/format';
 import { VirtualTable, type Column } from '../../components/VirtualTable';
 
@@ -63,14 +64,7 @@ export function SignedTags(props: { tags: readonly SignedTagView[] }) {
   return (
     <div className="signed-tags">
       <div className="toolbar">
-        <input
-          type="search"
-          className="input filter"
-          placeholder="Filter by tag, digest or signer"
-          aria-label="Filter signed tags"
-          value={query}
-          onChange={(event) => setQuery(event.target.value)}
-        />
+        <FilterBox label="Filter signed tags" placeholder="Filter by tag, digest or signer" value={query} onChange={setQuery} />
         <span className="muted" data-testid="tag-count">
           {rows.length === props.tags.length ? `${count(props.tags.length)} tags` : `${count(rows.length)} of ${count(props.tags.length)} tags`}
         </span>
