@@ -12,7 +12,7 @@ const FILTER_BUDGET_MS = 50;
 
 export async function benchRenderer(rounds: number): Promise<void> {
   const view = largeView(GUN, 'https://notary.example.test', TAGS);
-  const app = await startApp({ overrides: { trust: { inspect: async () => view, inspectCached: async () => view } } });
+  const app = await startApp({ overrides: { trust: { inspect: async () => view, acknowledgeRoot: async () => undefined, inspectCached: async () => view } } });
   try {
     await app.page.evaluate(async () => {
       // Not watched: a background refresh of the watch list would compete with the measured render.

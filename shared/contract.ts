@@ -94,6 +94,8 @@ export const contract = {
   'repositories.inspect': call(repositoryRef).returns<RepositoryView>(),
   /** Verifies, offline, the trust data docker cached for a repository (marked source 'cache'). */
   'repositories.inspectCached': call(z.strictObject({ gun: gunSchema })).returns<RepositoryView>(),
+  /** The user compared the pinned root's fingerprint (or read its change): the notice is not shown again. */
+  'repositories.acknowledgeRoot': call(repositoryRef).returns<{ acknowledged: true }>(),
   /** Refreshes every watched repository; one progress event per repository. */
   'watch.refresh': operation(empty).returns<WatchStatus[], RefreshProgress>(),
   /** The last known status of each watched repository, without network. */
@@ -126,6 +128,12 @@ export const contract = {
   ).returns<KeyImportReport, ImportProgress>(),
   /** Removes the key from this home; `otherHomes` names other Countersign homes that keep their own copy. */
   'keys.remove': call(z.strictObject({ id: keyId, confirm: z.boolean().default(false) })).returns<{ removed: string; otherHomes: string[] }>(),
+  /** Names a key for people ("laptop, alice"); an empty label removes it. */
+  'keys.label': call(z.strictObject({ id: keyId, label: z.string().trim().max(100) })).returns<KeySummary>(),
+  /** Hands the key's .pub (public half only) to the user as a file. */
+  'keys.savePublicKey': call(z.strictObject({ id: keyId })).returns<SavedFile>(),
+  /** Hands the keys to the user as one encrypted PEM file (notary key import / docker trust key load read it). */
+  'keys.export': call(z.strictObject({ ids: z.array(keyId).min(1).max(100), passphrase: z.string().min(8).max(1024) })).returns<SavedFile>(),
 
   /** What this machine already has: docker trust keys and cached trust data. */
   'discovery.scan': call(empty).returns<MachineDiscovery>(),

@@ -49,6 +49,47 @@ export interface SignerView {
   keyIds: string[];
 }
 
+/** One key of a root, as a person compares it out of band. */
+export interface RootKeyFacts {
+  /** The ID root.json lists (for x509 keys, the certificate's ID). */
+  id: string;
+  /** For x509 keys: the bare public key's ID, which the Keys screen and key files use. */
+  canonicalId?: string;
+  /** SHA-256 of the certificate (DER), as `openssl x509 -fingerprint -sha256` prints it. */
+  fingerprint?: string;
+  /** The certificate's subject, e.g. "CN=registry.example.com/team/app". */
+  subject?: string;
+  notBefore?: string;
+  notAfter?: string;
+}
+
+export interface RootFacts {
+  version: number;
+  threshold: number;
+  keys: RootKeyFacts[];
+}
+
+/** What this repository's trust rests on: the pinned root, how and when it was pinned, and its last change. */
+export interface TrustAnchorView {
+  /** 'first-use': pinned the first time it was read (as SSH does); 'configured': by trust-pinning.json. */
+  pinnedBy: 'first-use' | 'configured';
+  /** Missing for pins made before Countersign recorded the date. */
+  pinnedAt?: string;
+  /** True when this very read pinned it. */
+  firstUse: boolean;
+  /** The user said they compared the fingerprint (or the pin came from the configuration). */
+  acknowledged: boolean;
+  root: RootFacts;
+  /** The last time the root changed after it was pinned, until the user acknowledges it. */
+  change?: {
+    at: string;
+    from: RootFacts;
+    /** The keys whose signatures on the new root verified: those of the old root vouch for the change. */
+    signedBy: { keyId: string; of: 'old root' | 'new root' | 'both' }[];
+    acknowledged: boolean;
+  };
+}
+
 export interface RepositoryView {
   gun: string;
   server: string;
@@ -61,8 +102,15 @@ export interface RepositoryView {
   roles: RoleView[];
   keys: KeyView[];
   signedTags: SignedTagView[];
+  /**
+   * Tags that verified but only in delegations docker pull does not read (it reads targets and
+   * targets/releases): e.g. one signed only into targets/team or a nested targets/team/sub.
+   */
+  unpulledTags?: SignedTagView[];
   signers: SignerView[];
   administrativeKeys: { root: string[]; repository: string[] };
   /** Non-fatal problems, e.g. a delegation that failed verification and was left out. */
   warnings: ErrorInfo[];
+  /** The pinned root (not for docker's cache, which has no pin of ours). */
+  trustAnchor?: TrustAnchorView;
 }

@@ -41,7 +41,9 @@ export interface EvidenceService {
 export interface OutgoingFile {
   suggestedName: string;
   bytes: Uint8Array;
-  kind: 'json' | 'csv' | 'tar';
+  kind: 'json' | 'csv' | 'tar' | 'pem';
+  /** An encrypted private key: written readable by its owner only. */
+  secret?: boolean;
 }
 
 /** Hands a file to the user: a save dialog in the app, a download in the test host. Never a path the renderer chose. */

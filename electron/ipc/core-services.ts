@@ -5,6 +5,8 @@ import type { NotaryClient } from '../core/notary/notary-client';
 import type { RegistryClient } from '../core/registry';
 import { loadRepository } from '../core/trust/load-repository';
 import { inspectDockerCache } from '../core/trust/docker-cache';
+import { acknowledgeAnchor } from '../core/trust/root-anchor';
+import { MetadataCache } from '../core/state/metadata-cache';
 import type { ServerCredentials, ServerProbe, TrustService } from './services';
 
 /**
@@ -59,6 +61,9 @@ export function notaryTrustService(homeDir: string, clients: AppConnections): Tr
       const notary = clients.get(server);
       const { view } = await loadRepository({ home: homeDir, server: notary.serverUrl, gun, fetcher: notary.fetcher(gun), signal });
       return view;
+    },
+    async acknowledgeRoot({ gun, server }) {
+      await acknowledgeAnchor(new MetadataCache(homeDir, clients.get(server).serverUrl, gun).dir);
     },
     inspectCached({ gun, trustDir }, { signal }) {
       return inspectDockerCache({ gun, trustDir, signal });

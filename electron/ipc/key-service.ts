@@ -2,6 +2,7 @@
 // KeySummary has no field that could carry key material, and every record is mapped field by field.
 import { keyUsage } from '../core/trust/key-usage';
 import type { KeyRecord, KeyVault, PassphraseProvider } from '../core/keys';
+import { publicKeyFileName, publicKeyPemOf } from '../core/keys/public-key-file';
 import type { KeySummary, KeyUsage } from '../../shared/schemas/views';
 import type { KeyService } from './services';
 
@@ -14,6 +15,9 @@ function summary(record: KeyRecord, usage: readonly KeyUsage[]): KeySummary {
     location: record.location,
     createdAt: record.createdAt,
     usage: [...usage],
+    publicKeyPem: publicKeyPemOf(record),
+    publicKeyFileName: publicKeyFileName(record),
+    ...(record.offlineFile === undefined ? {} : { offlineFile: record.offlineFile }),
     ...(record.gun === undefined ? {} : { gun: record.gun }),
     ...(record.label === undefined ? {} : { label: record.label }),
   };
@@ -50,5 +54,8 @@ export function vaultKeyService(openVault: (passphrases: PassphraseProvider) => 
       };
     },
     remove: async (id) => ({ otherHomes: (await vault.remove(id)).otherHomes }),
+    label: async (id, label) => (await summarise([await vault.setLabel(id, label)]))[0]!,
+    get: async (id) => (await summarise([await vault.get(id)]))[0]!,
+    exportKeys: (ids, passphrase) => vault.exportKeys(ids, { passphrase }),
   };
 }

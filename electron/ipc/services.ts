@@ -27,6 +27,8 @@ export interface AppFacts {
 export interface TrustService {
   /** Fetches, verifies and caches one repository; throws CountersignError naming the failed check. */
   inspect(input: { gun: string; server: ServerConfig }, options: Cancellable): Promise<RepositoryView>;
+  /** Marks the pinned root (and its last change) of a repository as seen by the user. */
+  acknowledgeRoot(input: { gun: string; server: ServerConfig }): Promise<void>;
   /** Verifies the metadata a docker/notary trust dir cached for `gun`, without network. */
   inspectCached(input: { gun: string; trustDir: string }, options: Cancellable): Promise<RepositoryView>;
 }
@@ -48,6 +50,10 @@ export interface KeyService {
   ): Promise<KeyImportReport>;
   /** Other homes that still hold or list the key keep their copies; they are named. */
   remove(id: string): Promise<{ otherHomes: { tag: string; path?: string }[] }>;
+  label(id: string, label: string | undefined): Promise<KeySummary>;
+  get(id: string): Promise<KeySummary>;
+  /** Encrypted PEM (notary / docker trust key load); the text goes to a file the user chooses, never to the renderer. */
+  exportKeys(ids: readonly string[], passphrase: string): Promise<string>;
 }
 
 /** Sign-in passwords of notary servers, in the OS keychain, by server id. */

@@ -17,11 +17,15 @@ export function statusFromView(view: RepositoryView, serverId: string): WatchSta
     signedTagCount: view.signedTags.length,
     ...(expiry === undefined ? {} : { nearestExpiry: expiry }),
     ...(reason === undefined ? {} : { error: reason }),
+    ...(view.stale === undefined ? {} : { since: view.stale.since }),
   };
 }
 
-export function failedStatus(repository: WatchedRepository, error: ErrorInfo, now: Date): WatchStatus {
-  return { ...repository, state: 'failed', checkedAt: now.toISOString(), error };
+/** A failed check; `previous` is the last status, whose start is kept while the same failure lasts. */
+export function failedStatus(repository: WatchedRepository, error: ErrorInfo, now: Date, previous?: WatchStatus): WatchStatus {
+  const same = previous?.state === 'failed' && previous.error?.code === error.code;
+  const since = same ? (previous.since ?? previous.checkedAt ?? now.toISOString()) : now.toISOString();
+  return { ...repository, state: 'failed', checkedAt: now.toISOString(), error, since };
 }
 
 export class WatchStatusBook {
@@ -29,6 +33,11 @@ export class WatchStatusBook {
 
   private static key(repository: WatchedRepository): string {
     return `${repository.serverId} ${repository.gun}`;
+  }
+
+  /** The last status recorded for a repository, if any. */
+  last(repository: WatchedRepository): WatchStatus | undefined {
+    return this.statuses.get(WatchStatusBook.key(repository));
   }
 
   record(status: WatchStatus): void {

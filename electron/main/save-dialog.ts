@@ -10,6 +10,7 @@ const FILTERS: Record<OutgoingFile['kind'], FileFilter[]> = {
   json: [{ name: 'JSON', extensions: ['json'] }],
   csv: [{ name: 'CSV (spreadsheet)', extensions: ['csv'] }],
   tar: [{ name: 'Evidence archive (tar)', extensions: ['tar'] }],
+  pem: [{ name: 'Key file (PEM)', extensions: ['pub', 'key', 'pem'] }],
 };
 
 export const dialogFileSaver: FileSaver = {
@@ -18,8 +19,9 @@ export const dialogFileSaver: FileSaver = {
     const window = BrowserWindow.getFocusedWindow();
     const choice = window === null ? await dialog.showSaveDialog(options) : await dialog.showSaveDialog(window, options);
     if (choice.canceled || choice.filePath === undefined || choice.filePath === '') return { saved: false };
-    // Readable by the user's other tools: an export is meant to be shared, and holds no secret.
-    await writeFileAtomic(choice.filePath, file.bytes, 0o644);
+    // Readable by the user's other tools: an export is meant to be shared. An encrypted private key is
+    // the user's alone (docker trust key load refuses one others can read).
+    await writeFileAtomic(choice.filePath, file.bytes, file.secret === true ? 0o600 : 0o644);
     return { saved: true, name: basename(choice.filePath), bytes: file.bytes.length, path: choice.filePath };
   },
 };

@@ -23,6 +23,9 @@ export interface ConnectionCheck {
   detail: string;
 }
 
+/** A connection check gives up after this long, and the form says so while it waits. */
+export const CONNECTION_CHECK_TIMEOUT_SECONDS = 15;
+
 export interface ConnectionReport {
   url: string;
   ok: boolean;
@@ -46,6 +49,8 @@ export interface WatchStatus {
   signedTagCount?: number;
   /** Why the state is not 'verified'. */
   error?: ErrorInfo;
+  /** For a stale or failed state: since when the same problem has lasted (RFC 3339). */
+  since?: string;
 }
 
 export interface RefreshProgress {
@@ -72,7 +77,12 @@ export interface KeySummary {
   origin: 'generated' | 'imported';
   /** 'offline': exported to an encrypted file and removed from the keychain (an offline root key). */
   location: 'keychain' | 'offline';
+  /** Where an offline key's encrypted file was written. */
+  offlineFile?: string;
   usage: KeyUsage[];
+  /** The public half as a .pub file (PEM PUBLIC KEY with a role header) that docker trust signer add accepts. */
+  publicKeyPem: string;
+  publicKeyFileName: string;
 }
 
 export interface KeyImportReport {

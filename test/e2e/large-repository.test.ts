@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startApp, type RunningApp } from './support/app';
 import { largeView } from './support/large-view';
+import { screenshotsAtBothSizes } from './support/layout';
 
 const TAGS = 10_000;
 const GUN = 'registry.example.test/big/app';
@@ -13,7 +14,7 @@ describe(`a repository with ${TAGS} signed tags`, () => {
   let app: RunningApp;
   before(async () => {
     const view = largeView(GUN, 'https://notary.example.test', TAGS);
-    app = await startApp({ overrides: { trust: { inspect: async () => view, inspectCached: async () => view } } });
+    app = await startApp({ overrides: { trust: { inspect: async () => view, acknowledgeRoot: async () => undefined, inspectCached: async () => view } } });
     await app.page.evaluate(async () => {
       await window.countersign!.settings.saveServer({ server: { name: 'Big', url: 'https://notary.example.test' } });
     });
@@ -48,5 +49,18 @@ describe(`a repository with ${TAGS} signed tags`, () => {
       element.scrollTop = element.scrollHeight;
     });
     await page.getByRole('table', { name: 'Signed tags' }).getByRole('row', { name: /v99\.99\./ }).waitFor();
+  });
+
+  it('offers the 10,000 tags to revoke through a search, not a native list of every tag', async () => {
+    const { page } = app;
+    await page.goto(`${app.host.url}#/revoke/big/${GUN}`);
+    const list = page.getByRole('listbox', { name: 'Tag to revoke' });
+    await list.getByRole('option').first().waitFor();
+    assert.equal(await page.locator('select[aria-label="Tag to revoke"]').count(), 0);
+    assert.ok((await list.getByRole('option').count()) <= 50, 'only a short list of matches is in the page');
+    await page.getByLabel('Search: Tag to revoke').fill('v99.99.');
+    await list.getByRole('option', { name: /^v99\.99\./ }).first().click();
+    await page.getByTestId('picker-count').filter({ hasText: /Chosen: v99\.99\./ }).waitFor();
+    await screenshotsAtBothSizes(app, 'revoke-10000-tags-picker');
   });
 });

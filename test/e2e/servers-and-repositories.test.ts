@@ -82,8 +82,8 @@ describe('servers and repositories, on a real notary-server', () => {
     await watchRepository(page, tampered.gun, 'Through a tampering proxy');
     await page.getByRole('button', { name: 'Refresh all' }).click();
     const table = page.getByRole('table', { name: 'Watched repositories' });
-    await table.getByRole('row', { name: new RegExp(`${signed.gun}.*Verified`) }).waitFor();
-    await table.getByRole('row', { name: new RegExp(`${tampered.gun}.*Not trusted`) }).waitFor();
+    await table.getByRole('row', { name: new RegExp(`${signed.gun}.*Signed and verified`) }).waitFor();
+    await table.getByRole('row', { name: new RegExp(`${tampered.gun}.*Verification failed`) }).waitFor();
     await table.getByRole('row', { name: new RegExp(`${signed.gun}.*expires in`) }).waitFor();
     await app.screenshot('repositories');
   });
@@ -145,9 +145,10 @@ describe('servers and repositories, on a real notary-server', () => {
     await openScreen(page, 'Repositories');
     await page.getByRole('table', { name: 'Watched repositories' }).getByRole('button', { name: tampered.gun }).click();
     const verification = page.getByTestId('verification');
-    await verification.getByText('Not trusted', { exact: true }).waitFor();
+    await verification.getByText('Verification failed', { exact: true }).first().waitFor();
     const text = (await verification.textContent()) ?? '';
-    assert.match(text, /This repository is not trusted/);
+    assert.match(text, /Failed check:/);
+    assert.match(text, /Possible tampering/);
     assert.match(text, /code: (hash-mismatch|signature-threshold|length-mismatch)/);
     assert.equal(await page.getByRole('table', { name: 'Signed tags' }).count(), 0);
     await app.screenshot('repository-untrusted');

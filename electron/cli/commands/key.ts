@@ -7,13 +7,12 @@ import { resolve } from 'node:path';
 import { requireConfirmation } from '../confirm';
 import { isSignerName } from '../../../shared/names';
 import { CountersignError } from '../../../shared/errors';
-import { encodePemBlock } from '../../core/crypto/pem';
-import { spkiOf } from '../../core/crypto/public-key';
 import type { KeyAlgorithm } from '../../core/crypto/types';
 import type { KeyRecord } from '../../core/keys/key-index';
 import { envPassphraseProvider, firstPassphraseProvider } from '../../core/keys/passphrase';
 import { terminalPassphraseProvider } from '../../core/keys/terminal-passphrase';
 import { cosignPublicKeyPem } from '../../core/migrate';
+import { publicKeyPemOf } from '../../core/keys/public-key-file';
 import { openKeyVault, type ImportReport, type KeyVault } from '../../core/keys/vault';
 import { writeFileAtomic } from '../../core/state/atomic-file';
 import { keyUsage, type KeyUse } from '../../core/trust/key-usage';
@@ -88,8 +87,7 @@ const generateCommand: Command = {
     const vault = openVault(context);
     const record = await vault.generate({ role: name!, gun: stringOption(args, 'gun'), algorithm: algorithm as KeyAlgorithm, label: stringOption(args, 'label') });
     try {
-      const bytes = spkiOf({ keytype: record.keytype, keyval: { public: record.publicKey } });
-      await writeFile(publicKeyFile, encodePemBlock({ type: 'PUBLIC KEY', headers: { role: name! }, bytes }), { flag: 'wx', mode: 0o644 });
+      await writeFile(publicKeyFile, publicKeyPemOf(record), { flag: 'wx', mode: 0o644 });
     } catch (error) {
       // A key nobody can find the public half of is worse than none.
       await vault.remove(record.id);

@@ -6,8 +6,9 @@ import type { RepositoryView } from '../../../shared/domain';
 import { MetadataCache, type StoredRepository } from '../state/metadata-cache';
 import { refreshRepository, type MetadataFetcher, type RefreshResult } from '../tuf/updater';
 import type { TrustPinning } from './pinning';
-import { refreshVerified } from './verified-refresh';
+import { refreshVerified, type VerifiedRefresh } from './verified-refresh';
 import { buildRepositoryView } from './repository-view';
+import { updateAnchor } from './root-anchor';
 
 export interface LoadOptions {
   home: string;
@@ -33,8 +34,11 @@ export async function loadRepository(options: LoadOptions): Promise<LoadedReposi
   const cache = new MetadataCache(options.home, options.server, options.gun);
   const stored = await cache.load();
   let result: RefreshResult;
+  const firstRoot: { pinnedBy: 'configured' | 'first-use' } = { pinnedBy: 'first-use' };
   try {
-    ({ result } = await refreshVerified({ ...options, cache }, stored));
+    let pinnedBy: VerifiedRefresh['pinnedBy'];
+    ({ result, pinnedBy } = await refreshVerified({ ...options, cache }, stored));
+    if (pinnedBy !== undefined) firstRoot.pinnedBy = pinnedBy;
   } catch (error) {
     const info = toErrorInfo(error);
     const now = (options.now ?? new Date()).toISOString();
@@ -42,7 +46,7 @@ export async function loadRepository(options: LoadOptions): Promise<LoadedReposi
       const previous = await cache.lastFailure();
       const since = previous && UNREACHABLE.has(previous.error.code) ? previous.at : now;
       await cache.recordFailure({ at: since, error: info });
-      return { view: await staleView(options, stored, { since, reason: info }), downloads: 0 };
+      return { view: await staleView(options, cache.dir, stored, { since, reason: info }), downloads: 0 };
     }
     await cache.recordFailure({ at: now, error: info }).catch(() => undefined);
     throw error;
@@ -52,22 +56,32 @@ export async function loadRepository(options: LoadOptions): Promise<LoadedReposi
     source: 'server',
     verifiedAt: result.toStore.verifiedAt,
   });
+  view.trustAnchor = await updateAnchor({
+    dir: cache.dir,
+    root: result.trusted.root,
+    previousRootBytes: stored?.files.get('root'),
+    configured: firstRoot.pinnedBy === 'configured',
+    now: new Date(result.toStore.verifiedAt),
+    record: true,
+  });
   return { view, downloads: result.downloads };
 }
 
-async function staleView(options: LoadOptions, stored: StoredRepository, stale: { since: string; reason: ErrorInfo }): Promise<RepositoryView> {
+async function staleView(options: LoadOptions, dir: string, stored: StoredRepository, stale: { since: string; reason: ErrorInfo }): Promise<RepositoryView> {
   const result = await refreshRepository({
     gun: options.gun,
     fetcher: storedFilesFetcher(stored),
     stored,
     now: new Date(stored.verifiedAt),
   });
-  return buildRepositoryView(result.trusted, result.failedDelegations, {
+  const view = buildRepositoryView(result.trusted, result.failedDelegations, {
     server: options.server,
     source: 'cache',
     verifiedAt: stored.verifiedAt,
     stale,
   });
+  view.trustAnchor = await updateAnchor({ dir, root: result.trusted.root, previousRootBytes: stored.files.get('root'), configured: false, now: new Date(stored.verifiedAt), record: false });
+  return view;
 }
 
 /** Serves only what an earlier refresh verified: "<role>.json" by role name, nothing else. */

@@ -16,14 +16,15 @@ export interface TrustPinning {
   disableTofu?: boolean;
 }
 
-export function checkFirstRoot(set: TrustedSet, pinning: TrustPinning | undefined): void {
+/** Refuses a first root the pinning does not accept; says whether a configured pin or trust on first use decided. */
+export function checkFirstRoot(set: TrustedSet, pinning: TrustPinning | undefined): 'configured' | 'first-use' {
   const root = set.root.signed;
   const rootKeyIds = root.roles.root.keyids;
   const pinnedIds = pinnedCertIds(set.gun, pinning?.certs);
   if (pinnedIds !== undefined) {
     const pinned = rootKeyIds.filter((id) => pinnedIds.includes(id));
     requireSignedBy(set, pinned, `one of the pinned certificates (${pinnedIds.map((i) => i.slice(0, 12)).join(', ') || 'none listed'})`);
-    return;
+    return 'configured';
   }
   const ca = pinnedCa(set.gun, pinning?.ca);
   if (ca) {
@@ -33,11 +34,12 @@ export function checkFirstRoot(set: TrustedSet, pinning: TrustPinning | undefine
       return key !== undefined && chainsToPinnedCa(Buffer.from(key.keyval.public, 'base64').toString('utf8'), authorities, set.now);
     });
     requireSignedBy(set, issued, 'a certificate the pinned CA issued');
-    return;
+    return 'configured';
   }
   if (pinning?.disableTofu) {
     throw new CountersignError('root-pin-mismatch', `no pinned root for ${set.gun}, and trust on first use is disabled`, { role: 'root' });
   }
+  return 'first-use';
 }
 
 /**

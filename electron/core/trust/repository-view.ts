@@ -33,6 +33,7 @@ export function buildRepositoryView(set: TrustedSet, failures: readonly Delegati
     roles: roleViews(set, declared, failures),
     keys: keyViews(set),
     signedTags: tags.rows,
+    unpulledTags: unpulledTags(targetRoles),
     signers: signers(declared),
     administrativeKeys: {
       root: [...set.root.signed.roles.root.keyids],
@@ -133,6 +134,30 @@ function leftOutWarning(role: string, tags: string[], envelope: Envelope<Targets
     message: `${role} signs ${named}${more} without a usable sha256 (${why}): not shown as signed tags`,
     role,
   };
+}
+
+/**
+ * Every verified tag that neither targets nor targets/releases holds (with any digest): docker pull
+ * would not find it. Listed with the roles that sign it, so a reviewer sees it exists and why it is not pulled.
+ */
+function unpulledTags(roles: [string, Envelope<TargetsSigned>][]): SignedTagView[] {
+  const pulled = new Set<string>();
+  for (const [role, envelope] of roles) if (role === 'targets' || role === RELEASES) for (const tag of Object.keys(envelope.signed.targets)) pulled.add(tag);
+  const rows = new Map<string, SignedTagView>();
+  for (const [role, envelope] of roles) {
+    if (role === 'targets' || role === RELEASES) continue;
+    for (const [tag, meta] of Object.entries(envelope.signed.targets)) {
+      // Without sha256 it is no signed tag at all (the view warns about it instead).
+      if (pulled.has(tag) || targetDigestProblem(meta) !== undefined) continue;
+      const digest = hex(meta.hashes.sha256);
+      const key = `${tag}\u0000${digest}`;
+      const row = rows.get(key) ?? { tag, digest, size: meta.length, signers: [], roles: [] };
+      row.roles.push(role);
+      row.signers.push(role.slice('targets/'.length));
+      rows.set(key, row);
+    }
+  }
+  return sortNatural([...rows.values()], (row) => row.tag);
 }
 
 /** docker lists every delegation but targets/releases, with canonical (bare public key) IDs. */

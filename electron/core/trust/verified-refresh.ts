@@ -25,6 +25,8 @@ export interface VerifiedRefresh {
   result: RefreshResult;
   /** The trusted set the refresh started from (undefined: first use). */
   stored: StoredRepository | undefined;
+  /** On first use: whether a configured pin or trust on first use accepted the root. */
+  pinnedBy?: 'configured' | 'first-use';
 }
 
 /** Refreshes against the cache and saves what verified; throws (saving nothing) on any refusal. */
@@ -32,17 +34,18 @@ export async function refreshVerified(options: VerifiedRefreshOptions, stored?: 
   // Pins matter only when there is no trusted root yet: after that the cached root is the pin, and a
   // new root must chain to it (signed by the old root's threshold).
   const pinning = options.pinning ?? (stored ? undefined : await readTrustPinning(options.home));
+  let pinnedBy: VerifiedRefresh['pinnedBy'];
   const result = await refreshRepository({
     gun: options.gun,
     fetcher: options.fetcher,
     ...(stored ? { stored } : {}),
     acceptFirstRoot: (set) => {
-      checkFirstRoot(set, pinning);
+      pinnedBy = checkFirstRoot(set, pinning);
       options.firstRoot?.(set);
     },
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
   await options.cache.save(result.toStore);
-  return { result, stored };
+  return pinnedBy === undefined ? { result, stored } : { result, stored, pinnedBy };
 }

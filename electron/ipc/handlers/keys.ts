@@ -2,10 +2,12 @@ import { join } from 'node:path';
 import { CountersignError } from '../../../shared/errors';
 import type { DomainHandlers } from '../router';
 import type { Services } from '../services';
+import { keyManagerHandlers } from './key-manager';
 
 export function keyHandlers(services: Services): DomainHandlers<'keys' | 'files'> {
   const { keys } = services;
   return {
+    ...keyManagerHandlers(services),
     'keys.list': () => keys.list(),
     'keys.generate': (input) => keys.generate(input),
     'files.choose': ({ purpose, suggestedName }) => services.paths.pick(purpose, suggestedName === undefined ? {} : { suggestedName }),

@@ -25,7 +25,7 @@ export async function inspectAndRecord(
     book.record(statusFromView(view, repository.serverId));
     return view;
   } catch (error) {
-    if (!options.signal.aborted) book.record(failedStatus(repository, toErrorInfo(error), new Date()));
+    if (!options.signal.aborted) book.record(failedStatus(repository, toErrorInfo(error), new Date(), book.last(repository)));
     throw error;
   }
 }
@@ -33,6 +33,10 @@ export async function inspectAndRecord(
 export function repositoryHandlers(services: Services, book: WatchStatusBook): DomainHandlers<'repositories'> {
   return {
     'repositories.inspect': (repository, { signal }) => inspectAndRecord(services, book, repository, { signal }),
+    'repositories.acknowledgeRoot': async (repository) => {
+      await services.trust.acknowledgeRoot({ gun: repository.gun, server: serverById(services.settings.read(), repository.serverId) });
+      return { acknowledged: true };
+    },
     'repositories.inspectCached': ({ gun }, { signal }) =>
       services.trust.inspectCached({ gun, trustDir: join(services.discovery.dockerConfigDir, 'trust') }, { signal }),
   };

@@ -1,7 +1,7 @@
 import { toErrorInfo, type ErrorCode, type ErrorInfo } from '../../../shared/errors';
 import { DOCKER_HUB_NOTARY_SHUTDOWN, isDockerHubNotary, type ServerInput } from '../../../shared/schemas/settings';
 import { explainError } from '../../../shared/schemas/plain-words';
-import type { ConnectionCheck, ConnectionReport, ConnectionStep } from '../../../shared/schemas/views';
+import { CONNECTION_CHECK_TIMEOUT_SECONDS, type ConnectionCheck, type ConnectionReport, type ConnectionStep } from '../../../shared/schemas/views';
 import type { DomainHandlers } from '../router';
 import { serverById } from './repositories';
 import type { Services } from '../services';
@@ -84,11 +84,15 @@ export function serverHandlers(services: Services): DomainHandlers<'servers'> {
     },
     'servers.forgetPassword': async ({ serverId }) => ({ forgotten: await services.credentials.forget(serverId) }),
     'servers.check': async ({ server }, { signal }) => {
+      // A server that never answers is given up on after a time the form shows, not after the HTTP
+      // client's own (longer) timeout; a cancel from the user ends it at once.
+      const deadline = AbortSignal.timeout(CONNECTION_CHECK_TIMEOUT_SECONDS * 1000);
       try {
-        await services.servers.probe(server, { signal });
+        await services.servers.probe(server, { signal: AbortSignal.any([signal, deadline]) });
         return connectionReport(server);
       } catch (error) {
         if (signal.aborted) throw error;
+        if (deadline.aborted) return connectionReport(server, { code: 'timeout', message: `No answer within ${CONNECTION_CHECK_TIMEOUT_SECONDS} seconds.` });
         return connectionReport(server, toErrorInfo(error));
       }
     },

@@ -25,7 +25,8 @@ export function watchHandlers(services: Services, book: WatchStatusBook): Domain
             status = book.statusOf([repository])[0]!;
           } catch (error) {
             signal.throwIfAborted();
-            status = { ...repository, state: 'failed', error: toErrorInfo(error) };
+            const recorded = book.last(repository);
+            status = recorded?.state === 'failed' ? recorded : { ...repository, state: 'failed', error: toErrorInfo(error) };
           }
           progress({ done: ++done, total: watched.length, status });
         }

@@ -2,8 +2,8 @@
 import { useState, type ReactNode } from 'react';
 import type { ErrorInfo } from '../../../shared/errors';
 import { explainError } from '../../../shared/schemas/plain-words';
-import type { TrustState } from '../../../shared/schemas/views';
 import { useAppStore } from '../store';
+import { CopyButton } from './CopyButton';
 import { expiryLevel, formatDateTime, relativeTime, shortId } from './format';
 
 export function PageHeader(props: { title: string; subtitle?: ReactNode; actions?: ReactNode }) {
@@ -63,18 +63,6 @@ export function Notice(props: { children: ReactNode; tone?: 'info' | 'warning' }
   return <div className={`note note-${props.tone ?? 'info'}`}>{props.children}</div>;
 }
 
-const STATE_LABEL: Record<TrustState, string> = {
-  verified: 'Verified',
-  warnings: 'Verified with warnings',
-  failed: 'Not trusted',
-  stale: 'Stale',
-  'not-checked': 'Not checked yet',
-};
-
-export function TrustBadge(props: { state: TrustState }) {
-  return <span className={`badge badge-${props.state}`}>{STATE_LABEL[props.state]}</span>;
-}
-
 /**
  * An expiry date in words, coloured: red when expired, amber within the warning days. A role the
  * server re-signs by itself (the timestamp) is only ever red: its short life is normal.
@@ -93,11 +81,14 @@ export function Expiry(props: { expires: string | undefined; prefix?: string; re
   );
 }
 
-export function KeyId(props: { id: string }) {
+export function KeyId(props: { id: string; copy?: boolean }) {
   return (
-    <code className="key-id" title={props.id}>
-      {shortId(props.id)}
-    </code>
+    <span className="copyable">
+      <code className="key-id" title={props.id}>
+        {shortId(props.id)}
+      </code>
+      {props.copy === false ? null : <CopyButton value={props.id} what="key ID" />}
+    </span>
   );
 }
 
@@ -157,6 +148,20 @@ export function PassphraseInput(props: { label: string; value: string; onChange:
       value={props.value}
       onChange={(event) => props.onChange(event.target.value)}
       autoComplete="off"
+    />
+  );
+}
+
+/** The search box above a list or table: filters as the user types. */
+export function FilterBox(props: { label: string; placeholder: string; value: string; onChange: (value: string) => void }) {
+  return (
+    <input
+      type="search"
+      className="input filter"
+      placeholder={props.placeholder}
+      aria-label={props.label}
+      value={props.value}
+      onChange={(event) => props.onChange(event.target.value)}
     />
   );
 }

@@ -1,6 +1,8 @@
 import type { Result } from '../../../shared/contract';
 import type { ImportProgress, KeyImportReport, KeySummary } from '../../../shared/schemas/views';
+import type { SavedFile } from '../../../shared/schemas/audit';
 import { countersign, errorInfoOf, newOperationId } from '../bridge/client';
+import { deliverSavedFile } from '../bridge/saved-file';
 import { fetchInto } from './fetch-into';
 import { idle, type Loadable } from './loadable';
 import type { Slice } from './types';
@@ -12,6 +14,11 @@ export interface KeysSlice {
   generateKey: (input: { role: string; gun?: string; algorithm: 'ecdsa' | 'ed25519'; label?: string }) => Promise<Result<KeySummary>>;
   removeKey: (id: string) => Promise<Result<{ removed: string }>>;
   importTrustDir: (input: { dir?: string; passphrases: string[] }) => Promise<Result<KeyImportReport>>;
+  labelKey: (id: string, label: string) => Promise<Result<KeySummary>>;
+  /** The .pub file, through the save dialog (a download in the test host). */
+  savePublicKey: (id: string) => Promise<Result<SavedFile>>;
+  /** An encrypted key file, through the save dialog; the passphrase goes to the main process only. */
+  exportKeys: (ids: string[], passphrase: string) => Promise<Result<SavedFile>>;
 }
 
 async function safely<T>(call: () => Promise<Result<T>>): Promise<Result<T>> {
@@ -20,6 +27,13 @@ async function safely<T>(call: () => Promise<Result<T>>): Promise<Result<T>> {
   } catch (error) {
     return { ok: false, error: errorInfoOf(error) };
   }
+}
+
+/** A file the main process handed over: delivered to the browser when the test host offers a download. */
+async function saved(call: () => Promise<Result<SavedFile>>): Promise<Result<SavedFile>> {
+  const result = await safely(call);
+  if (result.ok) deliverSavedFile(result.value);
+  return result;
 }
 
 export const createKeysSlice: Slice<KeysSlice> = (set, get) => {
@@ -37,6 +51,9 @@ export const createKeysSlice: Slice<KeysSlice> = (set, get) => {
     },
     generateKey: (input) => changeKeys(() => countersign().keys.generate(input)),
     removeKey: (id) => changeKeys(() => countersign().keys.remove({ id, confirm: true })),
+    labelKey: (id, label) => changeKeys(() => countersign().keys.label({ id, label })),
+    savePublicKey: (id) => saved(() => countersign().keys.savePublicKey({ id })),
+    exportKeys: (ids, passphrase) => saved(() => countersign().keys.export({ ids, passphrase })),
     importTrustDir: async (input) => {
       const operationId = newOperationId();
       set({ importProgress: { operationId, done: 0, total: 0, file: '' } });

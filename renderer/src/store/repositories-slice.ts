@@ -23,6 +23,8 @@ export interface RepositoriesSlice {
   cancelRefresh: () => Promise<void>;
   openRepository: (repository: WatchedRepository) => Promise<void>;
   openCached: (gun: string) => Promise<void>;
+  /** The user compared the pinned root (or read its change); the view is read again. */
+  acknowledgeRoot: (repository: WatchedRepository) => Promise<void>;
 }
 
 export function viewKey(source: { serverId: string; gun: string } | { cached: true; gun: string }): string {
@@ -87,6 +89,10 @@ export const createRepositoriesSlice: Slice<RepositoriesSlice> = (set, get) => {
     openRepository: async (repository) => {
       await loadView(viewKey(repository), () => countersign().repositories.inspect(repository));
       void get().loadStatuses();
+    },
+    acknowledgeRoot: async (repository) => {
+      const result = await countersign().repositories.acknowledgeRoot(repository);
+      if (result.ok) await get().openRepository(repository);
     },
     openCached: async (gun) => {
       await loadView(viewKey({ cached: true, gun }), () => countersign().repositories.inspectCached({ gun }));

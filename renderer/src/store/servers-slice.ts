@@ -1,7 +1,7 @@
 import type { ServerInput } from '../../../shared/schemas/settings';
 import type { ConnectionReport } from '../../../shared/schemas/views';
 import type { Result } from '../../../shared/contract';
-import { countersign, errorInfoOf } from '../bridge/client';
+import { cancelOperation, countersign, errorInfoOf, newOperationId } from '../bridge/client';
 import { fetchInto } from './fetch-into';
 import type { Loadable } from './loadable';
 import type { Slice } from './types';
@@ -10,6 +10,9 @@ export interface ServersSlice {
   /** Connection checks by a key the caller chooses (a server id, or 'draft' for the add form). */
   connectionChecks: Record<string, Loadable<ConnectionReport>>;
   checkServer: (key: string, server: ServerInput) => Promise<ConnectionReport | undefined>;
+  /** The operation of each running check (to cancel it) and when it started (to show the time waited). */
+  runningChecks: Record<string, { operationId: string; startedAt: number }>;
+  cancelCheck: (key: string) => Promise<void>;
   forgetCheck: (key: string) => void;
   /** Hands a sign-in password to the main process, which keeps it in the OS keychain. */
   setServerPassword: (serverId: string, password: string) => Promise<Result<{ stored: true }>>;
@@ -17,12 +20,27 @@ export interface ServersSlice {
 
 export const createServersSlice: Slice<ServersSlice> = (set, get) => ({
   connectionChecks: {},
-  checkServer: (key, server) =>
-    fetchInto(
-      get().connectionChecks[key],
-      (check) => set((state) => ({ connectionChecks: { ...state.connectionChecks, [key]: check } })),
-      () => countersign().servers.check({ server }),
-    ),
+  runningChecks: {},
+  checkServer: async (key, server) => {
+    const operationId = newOperationId();
+    set((state) => ({ runningChecks: { ...state.runningChecks, [key]: { operationId, startedAt: Date.now() } } }));
+    try {
+      return await fetchInto(
+        get().connectionChecks[key],
+        (check) => set((state) => ({ connectionChecks: { ...state.connectionChecks, [key]: check } })),
+        () => countersign().servers.check({ server }, { operationId }),
+      );
+    } finally {
+      set((state) => {
+        const { [key]: _done, ...rest } = state.runningChecks;
+        return { runningChecks: rest };
+      });
+    }
+  },
+  cancelCheck: async (key) => {
+    const running = get().runningChecks[key];
+    if (running !== undefined) await cancelOperation(running.operationId);
+  },
   setServerPassword: async (serverId, password) => {
     try {
       return await countersign().servers.setPassword({ serverId, password });

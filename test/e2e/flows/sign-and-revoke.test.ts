@@ -95,7 +95,8 @@ describe('signing and revoking tags in the app', { skip: keychainSkip() }, () =>
     const { page } = world;
     await openJob(page, 'Revoke');
     await chooseRepository(page, gun);
-    await page.getByLabel('Tag to revoke').selectOption('v1');
+    await page.getByLabel('Search: Tag to revoke').fill('v1');
+    await page.getByRole('listbox', { name: 'Tag to revoke' }).getByRole('option', { name: /^v1 / }).click();
     await world.shot('revoke-1-choose');
     await page.getByRole('button', { name: 'Preview' }).click();
     const preview = page.getByTestId('revocation-preview');
@@ -112,7 +113,7 @@ describe('signing and revoking tags in the app', { skip: keychainSkip() }, () =>
   it('revokes every tag only once the repository name is typed', async () => {
     const { page } = world;
     await page.getByRole('button', { name: 'Revoke another' }).click();
-    await page.getByLabel('Tag to revoke').selectOption('*');
+    await page.getByRole('listbox', { name: 'Tag to revoke' }).getByRole('option', { name: 'Every tag of this repository' }).click();
     await page.getByRole('button', { name: 'Preview' }).click();
     const revokeAll = page.getByRole('button', { name: 'Revoke every tag' });
     assert.equal(await revokeAll.isDisabled(), true);

@@ -10,6 +10,7 @@ const MIME_TYPES: Record<OutgoingFile['kind'], string> = {
   json: 'application/json',
   csv: 'text/csv; charset=utf-8',
   tar: 'application/x-tar',
+  pem: 'application/x-pem-file',
 };
 
 export class DownloadShelf {

@@ -78,6 +78,25 @@ describe('countersign rotate root', () => {
 
     await assertClientsAgree(world, repo.home, rotated.view);
     await assertReadersFollow(repo, [newCertificateId]);
+
+    // The reader that pinned the old root is shown the change: old and new root, and who signed the new one.
+    const anchor = (await verifiedView(world, repo.reader, repo.gun)).trustAnchor;
+    assert.equal(anchor?.firstUse, false);
+    assert.deepEqual(anchor?.change?.from.keys.map((k) => k.id), [oldCertificateId]);
+    assert.deepEqual(anchor?.root.keys.map((k) => [k.id, k.canonicalId]), [[newCertificateId, newRoot.id]]);
+    const byKey = (a: { keyId: string }, b: { keyId: string }) => a.keyId.localeCompare(b.keyId);
+    assert.deepEqual(
+      anchor?.change?.signedBy.sort(byKey),
+      [
+        { keyId: oldCertificateId, of: 'old root' },
+        { keyId: newCertificateId, of: 'new root' },
+      ].sort(byKey),
+    );
+    // A reader meeting the repository for the first time pins it, and is told so with the fingerprint.
+    const first = (await verifiedView(world, world.newHome('first'), repo.gun)).trustAnchor;
+    assert.deepEqual([first?.firstUse, first?.pinnedBy, first?.acknowledged, first?.change], [true, 'first-use', false, undefined]);
+    assert.match(first?.root.keys[0]?.fingerprint ?? '', /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+    assert.equal(first?.root.keys[0]?.subject, `CN=${repo.gun}`);
     const v2 = await sign(repo.home, `${repo.gun}:v2`);
     assert.deepEqual(names(await assertClientsAgree(world, repo.home, v2.view)), ['v1', 'v2']);
     await assertReadersFollow(repo, [newCertificateId], 'v2');

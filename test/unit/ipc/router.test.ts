@@ -60,7 +60,7 @@ describe('the IPC router', () => {
             inspect: async () => {
               throw new CountersignError('expired', 'targets expired on 2020-01-01', { role: 'targets' });
             },
-            inspectCached: async () => {
+            acknowledgeRoot: async () => undefined, inspectCached: async () => {
               throw new CountersignError('not-found', 'nothing cached');
             },
           },
@@ -82,6 +82,9 @@ describe('the IPC router', () => {
             generate: async () => assert.fail(),
             importTrustDir: async () => assert.fail(),
             remove: async () => assert.fail(),
+            label: async () => assert.fail(),
+            get: async () => assert.fail(),
+            exportKeys: async () => assert.fail(),
           },
         }),
         { onInternalError: (_channel, error) => seen.push(error) },
@@ -101,7 +104,7 @@ describe('the IPC router', () => {
             seenSignals.push(signal);
             return untilAborted(signal);
           },
-          inspectCached: async () => assert.fail(),
+          acknowledgeRoot: async () => undefined, inspectCached: async () => assert.fail(),
         },
       });
     }
@@ -169,7 +172,7 @@ describe('the IPC router', () => {
         administrativeKeys: { root: [], repository: [] },
         warnings: [],
       };
-      const router = routerFor(servicesFor({ trust: { inspect: async () => view, inspectCached: async () => view } }));
+      const router = routerFor(servicesFor({ trust: { inspect: async () => view, acknowledgeRoot: async () => undefined, inspectCached: async () => view } }));
       const session = recordingCaller('w');
       const result = await startRefresh(router, session);
       assert.equal(result.ok, true);

@@ -71,7 +71,7 @@ describe('the renderer store', () => {
   });
 
   it('streams refresh progress into the watch list, then clears the operation', async () => {
-    installBridge({ inspect: async ({ gun }) => view(gun), inspectCached: async () => assert.fail() });
+    installBridge({ inspect: async ({ gun }) => view(gun), acknowledgeRoot: async () => undefined, inspectCached: async () => assert.fail() });
     await withWatched(store, ['example.test/a', 'example.test/b']);
     const seen: number[] = [];
     const unsubscribe = store.subscribe((state) => {
@@ -91,7 +91,7 @@ describe('the renderer store', () => {
         started++;
         return untilAborted(signal);
       },
-      inspectCached: async () => assert.fail(),
+      acknowledgeRoot: async () => undefined, inspectCached: async () => assert.fail(),
     });
     await withWatched(store, ['example.test/a']);
     const running = store.getState().refreshWatched();
@@ -107,7 +107,7 @@ describe('the renderer store', () => {
       inspect: async () => {
         throw new CountersignError('signature-threshold', 'targets is not signed by its key', { role: 'targets' });
       },
-      inspectCached: async () => assert.fail(),
+      acknowledgeRoot: async () => undefined, inspectCached: async () => assert.fail(),
     });
     await withWatched(store, ['example.test/a']);
     await store.getState().openRepository({ gun: 'example.test/a', serverId: 'team-notary' });

@@ -1,9 +1,10 @@
 // One-click delegation: a collaborator's public key (pasted, dropped or picked) becomes a signer of the
 // chosen repositories, after a dry run per repository. Afterwards they sign with docker trust.
-import { useState, type DragEvent } from 'react';
+import { useEffect, useState, type DragEvent } from 'react';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { CollaboratorKey, RepositoryRef } from '../../../../shared/schemas/flows';
 import { ErrorNote, KeyId, Notice } from '../../components/common';
+import { shortId } from '../../components/format';
 import { countersign, errorInfoOf } from '../../bridge/client';
 import { useAppStore } from '../../store';
 import { FlowFinish, FlowRunPanel, RepositoryChooser, StepPanel, Stepper, useFlowResult } from '../publish/components';
@@ -41,8 +42,43 @@ function KeyInput(props: { onRead: (pem: string, key: CollaboratorKey) => void }
       <p className="hint">Drop their .pub file here, pick it, or paste it. A certificate works too.</p>
       <input className="input" type="file" aria-label="Public key file" accept=".pub,.pem,.crt,.cert" onChange={(e) => void readFile(e.target.files?.[0])} />
       <textarea className="input" aria-label="Public key (PEM)" placeholder="-----BEGIN PUBLIC KEY-----" value={pem} onChange={(e) => void read(e.target.value)} spellCheck={false} />
+      <KeychainKeyPicker onPick={(text, fileName) => void read(text, fileName)} />
       {error === undefined ? null : <ErrorNote error={error} />}
     </div>
+  );
+}
+
+/** A key already in this keychain (e.g. one generated on the Keys screen): its public half, no file needed. */
+function KeychainKeyPicker(props: { onPick: (pem: string, fileName: string) => void }) {
+  const keys = useAppStore((s) => s.keys.value);
+  const loadKeys = useAppStore((s) => s.loadKeys);
+  useEffect(() => {
+    if (useAppStore.getState().keys.value === undefined) void loadKeys();
+  }, [loadKeys]);
+  // notary and docker cannot delegate to ed25519 keys.
+  const usable = (keys ?? []).filter((k) => k.keytype !== 'ed25519' && k.role !== 'root');
+  if (usable.length === 0) return null;
+  return (
+    <label className="field">
+      <span>Or a key in this keychain</span>
+      <select
+        className="input"
+        aria-label="Key in this keychain"
+        value=""
+        onChange={(e) => {
+          const key = usable.find((k) => k.id === e.target.value);
+          if (key !== undefined) props.onPick(key.publicKeyPem, key.publicKeyFileName);
+        }}
+      >
+        <option value="">Choose a key…</option>
+        {usable.map((k) => (
+          <option key={k.id} value={k.id}>
+            {k.role} · {shortId(k.id)}
+            {k.label === undefined ? '' : ` · ${k.label}`}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 

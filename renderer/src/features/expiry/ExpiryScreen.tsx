@@ -2,11 +2,27 @@
 // re-signed in one action (each repository published once). The server renews the timestamp itself.
 import { useEffect, useState } from 'react';
 import type { ExpiringRole, RepositoryRef } from '../../../../shared/schemas/flows';
-import { EmptyState, ErrorNote, Expiry, PageHeader } from '../../components/common';
+import type { ErrorInfo } from '../../../../shared/errors';
+import { describeTrust } from '../../../../shared/schemas/trust-status';
+import { EmptyState, Expiry, PageHeader } from '../../components/common';
+import { TrustBadge, TrustExplanation } from '../../components/TrustStatusView';
 import { formatDate } from '../../components/format';
 import { countersign } from '../../bridge/client';
 import { useAppStore } from '../../store';
 import { FlowRunPanel, FlowSummaryView, useFlowResult, useFlowRunning } from '../publish/components';
+
+/** A repository left out of the list, in the same words and colour as the watch list. */
+function FailedRepository(props: { gun: string; error: ErrorInfo }) {
+  const trust = describeTrust({ state: 'failed', error: props.error });
+  return (
+    <div className="failed-repository" data-testid="expiry-failed">
+      <p>
+        <span className="strong">{props.gun}</span> <TrustBadge status={trust} />
+      </p>
+      <TrustExplanation status={trust} />
+    </div>
+  );
+}
 
 const rowKey = (role: ExpiringRole) => `${role.serverId} ${role.gun} ${role.role}`;
 
@@ -94,7 +110,7 @@ export function ExpiryScreen() {
       {report === undefined ? null : (
         <>
           {report.failed.map((f) => (
-            <ErrorNote key={`${f.serverId} ${f.gun}`} error={f.error} title={`${f.gun} could not be checked`} />
+            <FailedRepository key={`${f.serverId} ${f.gun}`} gun={f.gun} error={f.error} />
           ))}
           {roles.length === 0 ? (
             <EmptyState title={`Nothing expires within ${report.withinDays} days`}>The timestamp is left out: the notary server renews it by itself.</EmptyState>

@@ -1,9 +1,10 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { KeySummary } from '../../../../shared/schemas/views';
-import { ConfirmRemove, EmptyState, ErrorNote, Expiry, KeyId, PageHeader, Section } from '../../components/common';
+import { EmptyState, ErrorNote, Expiry, KeyId, PageHeader, Section } from '../../components/common';
 import { formatDate } from '../../components/format';
 import { useAppStore } from '../../store';
+import { KeyManager } from './KeyManager';
 
 function GenerateForm() {
   const generateKey = useAppStore((s) => s.generateKey);
@@ -33,37 +34,52 @@ function GenerateForm() {
   );
 }
 
-function KeyRow(props: { keySummary: KeySummary }) {
+function KeyRow(props: { keySummary: KeySummary; open: boolean; onToggle: () => void }) {
   const { keySummary: key } = props;
-  const removeKey = useAppStore((s) => s.removeKey);
   return (
-    <tr>
-      <td>
-        <KeyId id={key.id} />
-        {key.label === undefined ? null : <div className="muted small">{key.label}</div>}
-      </td>
-      <td>{key.role}</td>
-      <td>{key.gun ?? <span className="muted">any</span>}</td>
-      <td className="muted small">{key.keytype}</td>
-      <td>
-        {key.usage.length === 0 ? (
-          <span className="muted">not used by a watched repository</span>
-        ) : (
-          key.usage.map((u) => (
-            <div key={`${u.gun} ${u.role}`} className="small">
-              {u.gun} · {u.role} {u.expires === undefined ? null : <Expiry expires={u.expires} />}
-            </div>
-          ))
-        )}
-      </td>
-      <td className="muted small">
-        {key.origin}
-        {key.createdAt === undefined ? '' : ` ${formatDate(key.createdAt)}`}
-      </td>
-      <td className="right">
-        <ConfirmRemove confirmLabel="Delete for good" onConfirm={() => void removeKey(key.id)} />
-      </td>
-    </tr>
+    <>
+      <tr>
+        <td>
+          <KeyId id={key.id} />
+          {key.label === undefined ? null : <div className="muted small" data-testid="key-label">{key.label}</div>}
+        </td>
+        <td>
+          {key.role}
+          <div className="muted small">{key.gun ?? 'any repository'}</div>
+        </td>
+        <td className="muted small">{key.keytype}</td>
+        <td>
+          {key.usage.length === 0 ? (
+            <span className="muted">not used by a watched repository</span>
+          ) : (
+            key.usage.map((u) => (
+              <div key={`${u.gun} ${u.role}`} className="small">
+                {u.gun} · {u.role} {u.expires === undefined ? null : <Expiry expires={u.expires} />}
+              </div>
+            ))
+          )}
+        </td>
+        <td className="small">
+          {key.location === 'offline' ? <span className="badge badge-tone-neutral">offline</span> : <span className="muted">keychain</span>}
+          <div className="muted small">
+            {key.origin}
+            {key.createdAt === undefined ? '' : ` ${formatDate(key.createdAt)}`}
+          </div>
+        </td>
+        <td className="right">
+          <button type="button" className="button" aria-expanded={props.open} aria-label={`Manage key ${key.id.slice(0, 12)}`} onClick={props.onToggle}>
+            {props.open ? 'Close' : 'Manage'}
+          </button>
+        </td>
+      </tr>
+      {props.open ? (
+        <tr className="key-manager-row">
+          <td colSpan={6}>
+            <KeyManager keySummary={key} />
+          </td>
+        </tr>
+      ) : null}
+    </>
   );
 }
 
@@ -74,6 +90,7 @@ export function KeysScreen() {
     void loadKeys();
   }, [loadKeys]);
   const list = keys.value ?? [];
+  const [open, setOpen] = useState<string | undefined>();
   return (
     <div className="screen">
       <PageHeader title="Keys" subtitle="Private keys in the system keychain. They never leave the main process; only their IDs are shown." />
@@ -89,16 +106,15 @@ export function KeysScreen() {
             <tr>
               <th>Key ID</th>
               <th>Role</th>
-              <th>Repository</th>
               <th>Type</th>
               <th>Used by</th>
-              <th>Origin</th>
+              <th>Where</th>
               <th />
             </tr>
           </thead>
           <tbody>
             {list.map((key) => (
-              <KeyRow key={key.id} keySummary={key} />
+              <KeyRow key={key.id} keySummary={key} open={open === key.id} onToggle={() => setOpen(open === key.id ? undefined : key.id)} />
             ))}
           </tbody>
         </table>

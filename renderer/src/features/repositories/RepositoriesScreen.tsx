@@ -1,13 +1,16 @@
-import { useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import type { WatchStatus } from '../../../../shared/schemas/views';
-import { explainError } from '../../../../shared/schemas/plain-words';
-import { EmptyState, ErrorNote, Expiry, PageHeader, ProgressBar, Section, TrustBadge } from '../../components/common';
+import { describeTrust } from '../../../../shared/schemas/trust-status';
+import { EmptyState, ErrorNote, Expiry, FilterBox, PageHeader, ProgressBar, Section } from '../../components/common';
+import { TrustBadge, TrustExplanation } from '../../components/TrustStatusView';
+import { sortStatuses, STATUS_SORTS, type StatusSort } from './status-order';
 import { formatDateTime } from '../../components/format';
 import { useAppStore } from '../../store';
 
 function AddRepositoryForm() {
   const servers = useAppStore((s) => s.settings.value?.servers ?? []);
   const watch = useAppStore((s) => s.watch);
+  const openRepository = useAppStore((s) => s.openRepository);
   const [gun, setGun] = useState('');
   const [serverId, setServerId] = useState('');
   const [error, setError] = useState<string | undefined>();
@@ -15,8 +18,11 @@ function AddRepositoryForm() {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const result = await watch({ gun: gun.trim(), serverId: chosen });
+    const repository = { gun: gun.trim(), serverId: chosen };
+    const result = await watch(repository);
     if (result.ok) {
+      // Checked at once, not at the next Refresh all (openRepository records the status it finds).
+      void openRepository(repository);
       setGun('');
       setError(undefined);
     } else setError(result.error.message);
@@ -51,6 +57,7 @@ function StatusRow(props: { status: WatchStatus; serverName: string }) {
   const { status } = props;
   const navigate = useAppStore((s) => s.navigate);
   const open = () => navigate({ screen: 'repository', serverId: status.serverId, gun: status.gun });
+  const trust = describeTrust(status);
   return (
     <tr className="clickable" onClick={open}>
       <td>
@@ -59,13 +66,9 @@ function StatusRow(props: { status: WatchStatus; serverName: string }) {
         </button>
         <div className="muted small">{props.serverName}</div>
       </td>
-      <td>
-        <TrustBadge state={status.state} />
-        {status.error === undefined ? null : (
-          <div className="small reason" title={status.error.message}>
-            {explainError(status.error).summary}
-          </div>
-        )}
+      <td title={status.error?.message}>
+        <TrustBadge status={trust} />
+        <TrustExplanation status={trust} compact />
       </td>
       <td>{status.signedTagCount ?? '—'}</td>
       <td>
@@ -88,8 +91,15 @@ export function RepositoriesScreen() {
   const servers = useAppStore((s) => s.settings.value?.servers ?? []);
   const refresh = useAppStore((s) => s.refresh);
   const { refreshWatched, cancelRefresh, navigate } = useAppStore.getState();
-  const list = statuses.value ?? [];
+  const [query, setQuery] = useState('');
+  const [sort, setSort] = useState<StatusSort>('attention');
   const serverName = (id: string) => servers.find((s) => s.id === id)?.name ?? id;
+  const all = statuses.value ?? [];
+  const list = useMemo(() => {
+    const needle = query.trim().toLowerCase();
+    const found = needle === '' ? all : all.filter((s) => `${s.gun} ${serverName(s.serverId)}`.toLowerCase().includes(needle));
+    return sortStatuses(found, sort);
+  }, [all, query, sort, servers]);
 
   return (
     <div className="screen">
@@ -126,9 +136,26 @@ export function RepositoriesScreen() {
           <Section title="Watch a repository">
             <AddRepositoryForm />
           </Section>
-          {list.length === 0 ? (
+          {all.length === 0 ? (
             <EmptyState title="No repositories watched">Type a repository name above to watch it.</EmptyState>
           ) : (
+            <>
+            <div className="toolbar">
+              <FilterBox label="Search repositories" placeholder="Search repositories" value={query} onChange={setQuery} />
+              <label className="inline-label">
+                Sort by{' '}
+                <select className="input" aria-label="Sort repositories" value={sort} onChange={(event) => setSort(event.target.value as StatusSort)}>
+                  {STATUS_SORTS.map((option) => (
+                    <option key={option.value} value={option.value}>
+                      {option.label}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <span className="muted" data-testid="repository-count">
+                {list.length === all.length ? `${all.length} repositories` : `${list.length} of ${all.length} repositories`}
+              </span>
+            </div>
             <table className="table" aria-label="Watched repositories">
               <thead>
                 <tr>
@@ -145,6 +172,7 @@ export function RepositoriesScreen() {
                 ))}
               </tbody>
             </table>
+            </>
           )}
         </>
       )}

@@ -1,14 +1,18 @@
 import { useEffect, useMemo } from 'react';
 import type { RepositoryView } from '../../../../shared/domain';
+import type { ErrorInfo } from '../../../../shared/errors';
 import { nearestExpiry, trustStateOf } from '../../../../shared/schemas/trust-state';
-import { EmptyState, ErrorNote, Expiry, KeyId, Notice, PageHeader, Section, Spinner, TrustBadge } from '../../components/common';
+import { describeTrust } from '../../../../shared/schemas/trust-status';
+import { EmptyState, ErrorNote, Expiry, KeyId, Notice, PageHeader, Section, Spinner } from '../../components/common';
+import { TrustBadge, TrustExplanation } from '../../components/TrustStatusView';
 import { formatDateTime } from '../../components/format';
 import { useAppStore } from '../../store';
 import { viewKey } from '../../store/repositories-slice';
 import { FLOW_NAV } from '../publish/flow-routes';
 import { KeyHierarchy } from './KeyHierarchy';
 import { RolesTable } from './RolesTable';
-import { SignedTags } from './SignedTags';
+import { SignedTags, UnpulledTags } from './SignedTags';
+import { TrustAnchor } from './TrustAnchor';
 
 export type RepositorySource = { serverId: string; gun: string } | { cached: true; gun: string };
 
@@ -28,26 +32,27 @@ function JobShortcuts(props: { serverId: string; gun: string }) {
   );
 }
 
-function VerificationPanel(props: { view: RepositoryView }) {
-  const { view } = props;
+function VerificationPanel(props: { view: RepositoryView; source: RepositorySource }) {
+  const { view, source } = props;
+  const acknowledgeRoot = useAppStore((s) => s.acknowledgeRoot);
   const { state, reason } = trustStateOf(view);
+  const trust = describeTrust({ state, error: reason, since: view.stale?.since });
   const expiry = nearestExpiry(view);
   return (
     <div className="panel status-panel" data-testid="verification">
       <div className="status-line">
-        <TrustBadge state={state} />
+        <TrustBadge status={trust} />
         <span className="muted">Verified {formatDateTime(view.verifiedAt)}</span>
         {expiry === undefined ? null : <Expiry expires={expiry.expires} prefix={`${expiry.role}`} />}
       </div>
       {view.source === 'cache' && view.stale === undefined ? (
         <Notice>Verified offline from the trust data docker cached on this machine. The server may know newer data.</Notice>
       ) : null}
-      {view.stale === undefined ? null : (
-        <Notice tone="warning">
-          The server could not be reached since {formatDateTime(view.stale.since)}; this is the last data that verified.
-        </Notice>
+      <TrustExplanation status={trust} />
+      {view.trustAnchor === undefined || 'cached' in source ? null : (
+        <TrustAnchor anchor={view.trustAnchor} onAcknowledge={() => void acknowledgeRoot(source)} />
       )}
-      {reason === undefined || view.stale !== undefined ? null : <ErrorNote error={reason} title="Part of the trust data was left out" />}
+      {reason === undefined ? null : <ErrorNote error={reason} title={view.stale === undefined ? 'Part of the trust data was left out' : 'Why it could not be reached'} />}
       {view.warnings.slice(1).map((w, i) => (
         <ErrorNote key={i} error={w} title="Also left out" />
       ))}
@@ -58,9 +63,10 @@ function VerificationPanel(props: { view: RepositoryView }) {
 function Signers(props: { view: RepositoryView }) {
   const signedCount = useMemo(() => {
     const counts = new Map<string, number>();
-    for (const tag of props.view.signedTags) for (const s of tag.signers) counts.set(s, (counts.get(s) ?? 0) + 1);
+    // Tags docker pull does not use count too: a signer of only those has signed something.
+    for (const tag of [...props.view.signedTags, ...(props.view.unpulledTags ?? [])]) for (const s of tag.signers) counts.set(s, (counts.get(s) ?? 0) + 1);
     return counts;
-  }, [props.view.signedTags]);
+  }, [props.view.signedTags, props.view.unpulledTags]);
   if (props.view.signers.length === 0) {
     return <EmptyState title="No signers">Only the repository's own targets key signs here (docker shows it as “Repo Admin”).</EmptyState>;
   }
@@ -102,13 +108,14 @@ function AdministrativeKeys(props: { view: RepositoryView }) {
   );
 }
 
-function RepositoryContent(props: { view: RepositoryView }) {
+function RepositoryContent(props: { view: RepositoryView; source: RepositorySource }) {
   const { view } = props;
   return (
     <>
-      <VerificationPanel view={view} />
-      <Section title="Signed tags" id="tags">
+      <VerificationPanel view={view} source={props.source} />
+      <Section title="Signed tags" id="tags" hint="What docker pull with content trust would use: tags in targets or targets/releases, with every role that signed them.">
         <SignedTags tags={view.signedTags} />
+        <UnpulledTags tags={view.unpulledTags ?? []} />
       </Section>
       <div className="columns">
         <Section title="Signers" id="signers" hint="Delegations that may sign tags, with their keys.">
@@ -128,6 +135,21 @@ function RepositoryContent(props: { view: RepositoryView }) {
   );
 }
 
+/** A repository that could not be read or did not verify: what kind of failure, and nothing of its data. */
+function LoadFailure(props: { error: ErrorInfo; since: string | undefined }) {
+  const trust = describeTrust({ state: 'failed', error: props.error, since: props.since });
+  return (
+    <div className="panel status-panel" data-testid="verification">
+      <div className="status-line">
+        <TrustBadge status={trust} />
+      </div>
+      <TrustExplanation status={trust} />
+      <ErrorNote error={props.error} title="What the check said" />
+      {trust.kind === 'unsigned' ? null : <p className="muted">Nothing from this repository is shown, because it could not be verified.</p>}
+    </div>
+  );
+}
+
 export function RepositoryScreen(props: { source: RepositorySource }) {
   const { source } = props;
   const key = viewKey(source);
@@ -136,13 +158,17 @@ export function RepositoryScreen(props: { source: RepositorySource }) {
   const { openRepository, openCached, watch, unwatch } = useAppStore.getState();
   const load = () => ('cached' in source ? openCached(source.gun) : openRepository(source));
 
+  // Read again on every visit (what is known is shown meanwhile): a view kept from an earlier visit may
+  // say "verified" about a server the watch list has since found unreachable.
   useEffect(() => {
-    if (useAppStore.getState().views[key] === undefined) void load();
+    void load();
   }, [key]);
 
   const server = 'cached' in source ? undefined : settings?.servers.find((s) => s.id === source.serverId);
   const watched = 'cached' in source ? false : (settings?.watched.some((w) => w.gun === source.gun && w.serverId === source.serverId) ?? false);
   const busy = view?.status === 'loading';
+  // The watch list remembers since when the same failure has lasted.
+  const since = useAppStore((s) => ('cached' in source ? undefined : s.statuses.value?.find((w) => w.gun === source.gun && w.serverId === source.serverId)?.since));
 
   return (
     <div className="screen">
@@ -164,16 +190,8 @@ export function RepositoryScreen(props: { source: RepositorySource }) {
         }
       />
       {'cached' in source ? null : <JobShortcuts serverId={source.serverId} gun={source.gun} />}
-      {view?.status === 'error' ? (
-        <div className="panel status-panel" data-testid="verification">
-          <div className="status-line">
-            <TrustBadge state="failed" />
-          </div>
-          <ErrorNote error={view.error} title="This repository is not trusted" />
-          <p className="muted">Nothing from this repository is shown, because it did not verify.</p>
-        </div>
-      ) : null}
-      {view?.value !== undefined && view.status !== 'error' ? <RepositoryContent view={view.value} /> : null}
+      {view?.status === 'error' ? <LoadFailure error={view.error} since={since} /> : null}
+      {view?.value !== undefined && view.status !== 'error' ? <RepositoryContent view={view.value} source={source} /> : null}
       {view === undefined || (view.status === 'loading' && view.value === undefined) ? (
         <div className="panel">
           <Spinner label="Fetching and verifying the trust data…" />

@@ -1,5 +1,7 @@
 import { useDeferredValue, useMemo, useState } from 'react';
 import type { SignedTagView } from '../../../../shared/domain';
+import { CopyButton } from '../../components/CopyButton';
+import { FilterBox } from '../../components/common';
 import { formatBytes } from '../../components/format';
 import { VirtualTable, type Column } from '../../components/VirtualTable';
 
@@ -10,16 +12,19 @@ const COLUMNS: Column<SignedTagView>[] = [
     header: 'Digest (sha256)',
     width: 'minmax(12rem, 2fr)',
     render: (t) => (
-      <code className="digest" title={t.digest}>
-        {t.digest}
-      </code>
+      <span className="copyable">
+        <code className="digest" title={`sha256:${t.digest}`}>
+          {t.digest}
+        </code>
+        <CopyButton value={`sha256:${t.digest}`} what="digest" />
+      </span>
     ),
   },
   { key: 'size', header: 'Size', width: '6rem', render: (t) => <span className="muted">{formatBytes(t.size)}</span> },
   {
     key: 'signers',
     header: 'Signed by',
-    width: 'minmax(10rem, 1.4fr)',
+    width: 'minmax(8rem, 1.2fr)',
     render: (t) => (
       <span className="chips">
         {t.signers.map((s) => (
@@ -29,6 +34,12 @@ const COLUMNS: Column<SignedTagView>[] = [
         ))}
       </span>
     ),
+  },
+  {
+    key: 'roles',
+    header: 'Roles',
+    width: 'minmax(8rem, 1.2fr)',
+    render: (t) => <span className="muted small" title={t.roles.join(', ')}>{t.roles.join(', ')}</span>,
   },
 ];
 
@@ -53,14 +64,7 @@ export function SignedTags(props: { tags: readonly SignedTagView[] }) {
   return (
     <div className="signed-tags">
       <div className="toolbar">
-        <input
-          type="search"
-          className="input filter"
-          placeholder="Filter by tag, digest or signer"
-          aria-label="Filter signed tags"
-          value={query}
-          onChange={(event) => setQuery(event.target.value)}
-        />
+        <FilterBox label="Filter signed tags" placeholder="Filter by tag, digest or signer" value={query} onChange={setQuery} />
         <span className="muted" data-testid="tag-count">
           {rows.length === props.tags.length ? `${count(props.tags.length)} tags` : `${count(rows.length)} of ${count(props.tags.length)} tags`}
         </span>
@@ -72,6 +76,21 @@ export function SignedTags(props: { tags: readonly SignedTagView[] }) {
         rowKey={(t) => t.tag}
         empty={props.tags.length === 0 ? 'No signed tags: nothing in this repository is signed yet.' : 'No tag matches the filter.'}
       />
+    </div>
+  );
+}
+
+/** Verified tags docker pull would not use: signed only in delegations other than targets/releases. */
+export function UnpulledTags(props: { tags: readonly SignedTagView[] }) {
+  if (props.tags.length === 0) return null;
+  return (
+    <div className="unpulled-tags" data-testid="unpulled-tags">
+      <p className="hint">
+        {count(props.tags.length)} more tag{props.tags.length === 1 ? '' : 's'} verified, but docker pull with content trust would not use{' '}
+        {props.tags.length === 1 ? 'it' : 'them'}: docker reads only <code>targets</code> and <code>targets/releases</code>, and{' '}
+        {props.tags.length === 1 ? 'this one is' : 'these are'} signed only in other delegations. To make one pullable, a releases signer signs it (Sign).
+      </p>
+      <VirtualTable label="Tags docker pull does not use" rows={props.tags} columns={COLUMNS} rowKey={(t) => `${t.tag} ${t.digest}`} empty="" />
     </div>
   );
 }

@@ -1,10 +1,14 @@
 // Revocation: a tag's signature (or every tag's), or a compromised key purged from every delegation of
 // the chosen repositories. Both show first what changes — which tags stop being trusted — and the key
 // flow lets the tags that should stay trusted be signed again in the same publish.
-import { useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { KeyRevocationPreview, RepositoryRef, RevocationPreview } from '../../../../shared/schemas/flows';
-import { ErrorNote, Notice, PageHeader, Spinner } from '../../components/common';
+import { ErrorNote, KeyId, Notice, PageHeader, Spinner } from '../../components/common';
+import { SearchPicker } from '../../components/SearchPicker';
+import { shortId } from '../../components/format';
+import { viewKey } from '../../store/repositories-slice';
+import { knownKeys, resolveKeyId, type KeyIdResolution, type KnownKey } from './key-id-input';
 import { countersign, errorInfoOf } from '../../bridge/client';
 import { useAppStore } from '../../store';
 import { FlowFinish, FlowRunPanel, RepositoryChooser, StepPanel, Stepper, useFlowResult, useFreshView } from '../publish/components';
@@ -14,20 +18,17 @@ const refKey = (ref: RepositoryRef) => `${ref.serverId} ${ref.gun}`;
 
 function TagChooser(props: { repository: RepositoryRef; tag: string; onChange: (tag: string) => void }) {
   const view = useFreshView(props.repository);
+  const signedTags = view?.value?.signedTags;
+  const options = useMemo(
+    () => [{ value: ALL_TAGS, label: 'Every tag of this repository' }, ...(signedTags ?? []).map((t) => ({ value: t.tag, label: t.tag, detail: `signed by ${t.signers.join(', ')}` }))],
+    [signedTags],
+  );
   if (view?.value === undefined) return view?.status === 'error' ? <ErrorNote error={view.error} /> : <Spinner label="Reading the signed tags…" />;
   return (
-    <label className="field medium-field">
+    <div className="field">
       <span>Tag</span>
-      <select className="input" aria-label="Tag to revoke" value={props.tag} onChange={(e) => props.onChange(e.target.value)}>
-        <option value="">Choose a tag…</option>
-        {view.value.signedTags.map((t) => (
-          <option key={t.tag} value={t.tag}>
-            {t.tag} (signed by {t.signers.join(', ')})
-          </option>
-        ))}
-        <option value={ALL_TAGS}>Every tag of this repository</option>
-      </select>
-    </label>
+      <SearchPicker label="Tag to revoke" options={options} value={props.tag} onChange={props.onChange} placeholder="Search the signed tags" />
+    </div>
   );
 }
 
@@ -139,6 +140,64 @@ function TagRevocation(props: { preset?: RepositoryRef | undefined }) {
   );
 }
 
+/** The keys the chosen repositories' signers use (their views are read if not yet), and the keychain's. */
+function useKnownKeys(repositories: readonly RepositoryRef[]): KnownKey[] {
+  const views = useAppStore((s) => s.views);
+  const keys = useAppStore((s) => s.keys.value);
+  const { openRepository, loadKeys } = useAppStore.getState();
+  useEffect(() => {
+    if (useAppStore.getState().keys.value === undefined) void loadKeys();
+    for (const repository of repositories) if (useAppStore.getState().views[viewKey(repository)] === undefined) void openRepository(repository);
+  }, [repositories]);
+  return useMemo(() => {
+    const sources: { id: string; name: string }[] = [];
+    for (const repository of repositories) {
+      const view = views[viewKey(repository)]?.value;
+      for (const signer of view?.signers ?? []) for (const keyId of signer.keyIds) sources.push({ id: keyId, name: `signer ${signer.name}` });
+    }
+    for (const key of keys ?? []) sources.push({ id: key.id, name: `${key.role} key in this keychain` });
+    return knownKeys(sources);
+  }, [repositories, views, keys]);
+}
+
+function KeyIdFeedback(props: { resolution: KeyIdResolution }) {
+  const { resolution } = props;
+  switch (resolution.kind) {
+    case 'empty':
+      return null;
+    case 'resolved':
+      return (
+        <p className="ok-text small" data-testid="key-id-resolved">
+          Key <code>{resolution.id}</code>
+          {resolution.key === undefined ? '' : ` (${resolution.key.names.join(', ')})`}
+        </p>
+      );
+    case 'ambiguous':
+      return <p className="form-error">{resolution.matches.length} keys start with that: give more of the ID, or pick one below.</p>;
+    case 'unknown':
+    case 'invalid':
+      return <p className="form-error">{resolution.message}</p>;
+  }
+}
+
+/** The known keys as a list to pick from, so nobody has to type an ID at all. */
+function KnownKeyList(props: { keys: readonly KnownKey[]; selected: string; onPick: (id: string) => void }) {
+  if (props.keys.length === 0) return null;
+  return (
+    <fieldset className="choices known-keys">
+      <legend className="small strong">Or pick the key</legend>
+      {props.keys.map((key) => (
+        <label key={key.id} className="choice">
+          <input type="radio" name="compromised-key" checked={props.selected === key.id} onChange={() => props.onPick(key.id)} aria-label={`Key ${shortId(key.id)}`} />
+          <span>
+            <KeyId id={key.id} /> <span className="small muted">{key.names.join(', ')}</span>
+          </span>
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
 interface ResignChoice {
   role: string;
   tags: string[];
@@ -184,7 +243,9 @@ function KeyPreviewRepository(props: { preview: KeyRevocationPreview; choice: Re
           </p>
           {resignable ? (
             <>
-              <p className="hint">Tick the tags that should stay trusted: they are signed again, with the same digests, in the same publish.</p>
+              <p className="hint">
+                None is ticked: tick only the tags that should stay trusted (not one revoked on purpose). They are signed again, with the same digests, in the same publish.
+              </p>
               <label className="field medium-field">
                 <span>Sign them again into</span>
                 <select className="input" aria-label={`Role to sign again into for ${preview.gun}`} value={choice?.role ?? preview.resignRoles[0]} onChange={(e) => props.onChoice({ role: e.target.value, tags: choice?.tags ?? [] })}>
@@ -205,6 +266,11 @@ function KeyPreviewRepository(props: { preview: KeyRevocationPreview; choice: Re
                 <input type="checkbox" aria-label={`Keep ${t.tag} trusted`} disabled={!resignable} checked={choice?.tags.includes(t.tag) ?? false} onChange={(e) => toggle(t.tag, e.target.checked)} />
                 <span>
                   <strong>{t.tag}</strong> <span className="mono small muted">sha256:{t.digest.slice(0, 16)}…</span> <span className="small muted">in {t.roles.join(', ')}</span>
+                  {choice?.tags.includes(t.tag) === true ? (
+                    <span className="small ok-text"> — re-trusted: signed again into {choice.role} with its key in this keychain</span>
+                  ) : (
+                    <span className="small muted"> — stays untrusted</span>
+                  )}
                 </span>
               </li>
             ))}
@@ -223,16 +289,19 @@ function KeyRevocation() {
   const runFlow = useAppStore((s) => s.runFlow);
   const clearFlow = useAppStore((s) => s.clearFlow);
   const previews = useFlowResult('revokeKeyPreview');
-  const id = keyId.trim().toLowerCase();
-  const validId = /^[0-9a-f]{64}$/.test(id);
+  const known = useKnownKeys(repositories);
+  const resolution = resolveKeyId(keyId, known);
+  const id = resolution.kind === 'resolved' ? resolution.id : '';
+  const validId = resolution.kind === 'resolved';
   const affected = (previews ?? []).filter((p) => p.roles.length > 0);
 
   const preview = async () => {
     setStep(1);
     const result = await runFlow('revokeKeyPreview', (options) => countersign().revoke.keyPreview({ keyId: id, repositories }, options));
     if (result.ok) {
-      // Every tag that loses its signatures is kept trusted unless the user unticks it.
-      setChoices(Object.fromEntries(result.value.filter((p) => p.resignRoles.length > 0 && p.losing.length > 0).map((p) => [refKey(p), { role: p.resignRoles[0]!, tags: p.losing.map((t) => t.tag) }])));
+      // Nothing is signed again unless the user ticks it: a tag revoked on purpose (perhaps minutes ago)
+      // must not come back by default after a compromise.
+      setChoices(Object.fromEntries(result.value.filter((p) => p.resignRoles.length > 0 && p.losing.length > 0).map((p) => [refKey(p), { role: p.resignRoles[0]!, tags: [] }])));
     }
   };
   const revoke = async (earlierStaged?: 'include' | 'leave') => {
@@ -262,13 +331,15 @@ function KeyRevocation() {
             </button>
           }
         >
+          <RepositoryChooser selected={repositories} onChange={setRepositories} />
           <label className="field">
             <span>
-              Key ID <span className="hint">(as docker trust inspect and the Signers list show it)</span>
+              Key ID <span className="hint">(the 12 characters shown everywhere, as docker trust inspect shows them, or all 64)</span>
             </span>
-            <input className="input mono" aria-label="Compromised key ID" value={keyId} onChange={(e) => setKeyId(e.target.value)} placeholder="64 hex digits" />
+            <input className="input mono" aria-label="Compromised key ID" value={keyId} onChange={(e) => setKeyId(e.target.value)} placeholder="e.g. 3f2a9c0b7d1e" />
           </label>
-          <RepositoryChooser selected={repositories} onChange={setRepositories} />
+          <KeyIdFeedback resolution={resolution} />
+          <KnownKeyList keys={known} selected={id} onPick={setKeyId} />
         </StepPanel>
       )}
       {step !== 1 ? null : (

@@ -6,6 +6,7 @@ import type { ErrorInfo } from '../../../../shared/errors';
 import type { PickPurpose } from '../../../../shared/schemas/views';
 import { ErrorNote, KeyId, PassphraseInput } from '../../components/common';
 import { countersign, errorInfoOf } from '../../bridge/client';
+import { useAppStore } from '../../store';
 
 async function attempt<T>(call: () => Promise<{ ok: true; value: T } | { ok: false; error: ErrorInfo }>): Promise<{ value?: T; error?: ErrorInfo }> {
   try {
@@ -14,6 +15,13 @@ async function attempt<T>(call: () => Promise<{ ok: true; value: T } | { ok: fal
   } catch (caught) {
     return { error: errorInfoOf(caught) };
   }
+}
+
+/** True when `file` lies inside `folder` (the app's data folder). */
+function insideFolder(file: string, folder: string | undefined): boolean {
+  if (folder === undefined || folder === '' || file === '') return false;
+  const base = folder.replace(/[\\/]+$/, '');
+  return file === base || file.startsWith(`${base}/`) || file.startsWith(`${base}\\`);
 }
 
 /** A file picked in the main process's dialog: shown by its path, sent by its reference. */
@@ -42,7 +50,7 @@ interface ChosenFile {
 }
 
 /** Brings an offline (or never imported) root key in from its encrypted file. */
-export function BringKeyOnline(props: { keyId: string; file?: string | undefined; onDone: () => void }) {
+export function BringKeyOnline(props: { keyId: string; file?: string | undefined; onDone: () => void; what?: string }) {
   const [file, setFile] = useState<ChosenFile | undefined>();
   const [passphrase, setPassphrase] = useState('');
   const [busy, setBusy] = useState(false);
@@ -60,7 +68,8 @@ export function BringKeyOnline(props: { keyId: string; file?: string | undefined
   return (
     <form className="facts-card choices" aria-label={`Bring root key ${props.keyId.slice(0, 12)} in`} onSubmit={(e) => void submit(e)}>
       <p>
-        Root key <KeyId id={props.keyId} /> is {props.file === undefined ? 'not in this keychain' : 'offline'}. Bring it in from its encrypted file for this rotation.
+        {props.what ?? 'Root key'} <KeyId id={props.keyId} /> is {props.file === undefined ? 'not in this keychain' : 'offline'}. Bring it in from its encrypted file
+        {props.what === undefined ? ' for this rotation' : ''}.
       </p>
       <div className="field-row">
         <FileChoice label="Encrypted key file" purpose="open-key-file" chosen={file} fallback={props.file} onChosen={setFile} onError={setError} />
@@ -80,7 +89,8 @@ export function BringKeyOnline(props: { keyId: string; file?: string | undefined
 }
 
 /** Moves a key from the keychain into an encrypted file (written, read back, then deleted from the keychain). */
-export function TakeKeyOffline(props: { keyId: string; title: string; suggestedFile: string }) {
+export function TakeKeyOffline(props: { keyId: string; title: string; suggestedFile: string; onDone?: () => void }) {
+  const dataFolder = useAppStore((s) => s.info.value?.homeDir);
   const [file, setFile] = useState<ChosenFile | undefined>();
   const [passphrase, setPassphrase] = useState('');
   const [again, setAgain] = useState('');
@@ -99,7 +109,10 @@ export function TakeKeyOffline(props: { keyId: string; title: string; suggestedF
     setPassphrase('');
     setAgain('');
     if (failed !== undefined) setError(failed);
-    else setSaved(value?.file);
+    else {
+      setSaved(value?.file);
+      props.onDone?.();
+    }
   };
   if (saved !== undefined) {
     return (
@@ -129,6 +142,11 @@ export function TakeKeyOffline(props: { keyId: string; title: string; suggestedF
         </label>
       </div>
       {again !== '' && again !== passphrase ? <p className="form-error">The passphrases differ.</p> : null}
+      {file !== undefined && insideFolder(file.path, dataFolder) ? (
+        <p className="form-warning" role="status">
+          This file is inside Countersign’s data folder, on this machine: an offline key belongs apart from it (a USB stick, another disk). Choose a path outside {dataFolder}.
+        </p>
+      ) : null}
       <div className="step-actions">
         <button type="submit" className="button primary" disabled={busy || file === undefined || passphrase.length < 8 || passphrase !== again}>
           Take it offline

@@ -3,15 +3,17 @@ import {
   DOCKER_HUB_NOTARY_SHUTDOWN,
   isDockerHubNotary,
   serverInputSchema,
+  type ServerConfig,
   type ServerInput,
 } from '../../../../shared/schemas/settings';
 import { CaCertificateField } from '../../components/CaCertificateField';
-import { Notice, Spinner } from '../../components/common';
+import { Notice } from '../../components/common';
 import { firstIssue } from '../../components/format';
 import { useAppStore } from '../../store';
+import { CheckProgress } from './CheckProgress';
 import { ConnectionReportView } from './ConnectionReportView';
 
-const DRAFT = 'draft';
+const NEW_DRAFT = 'draft';
 
 interface Draft {
   name: string;
@@ -29,10 +31,16 @@ function toInput(draft: Draft): ServerInput {
   };
 }
 
-/** The add-server form: check the connection first (optional), then save. */
-export function ServerForm(props: { onSaved: () => void }) {
-  const [draft, setDraft] = useState<Draft>({ name: '', url: 'https://', caPem: '', username: '' });
+/** The add-server form, or with `server` the edit form: check the connection first (optional), then save. */
+export function ServerForm(props: { onSaved: () => void; server?: ServerConfig; onCancel?: () => void }) {
+  const editing = props.server;
+  const [draft, setDraft] = useState<Draft>(
+    editing === undefined
+      ? { name: '', url: 'https://', caPem: '', username: '' }
+      : { name: editing.name, url: editing.url, caPem: editing.caPem ?? '', username: editing.username ?? '' },
+  );
   const [problem, setProblem] = useState<string | undefined>();
+  const DRAFT = editing === undefined ? NEW_DRAFT : `edit ${editing.id}`;
   const check = useAppStore((s) => s.connectionChecks[DRAFT]);
   const { checkServer, saveServer, forgetCheck } = useAppStore.getState();
 
@@ -43,7 +51,8 @@ export function ServerForm(props: { onSaved: () => void }) {
 
   /** Validates in the page for quick feedback; the main process validates again with the same schema. */
   const valid = (): ServerInput | undefined => {
-    const parsed = serverInputSchema.safeParse(toInput(draft));
+    // Editing keeps the server's id, so its watched repositories, password and pins stay with it.
+    const parsed = serverInputSchema.safeParse({ ...toInput(draft), ...(editing === undefined ? {} : { id: editing.id }) });
     if (parsed.success) return parsed.data;
     setProblem(firstIssue(parsed.error, 'server'));
     return undefined;
@@ -65,7 +74,7 @@ export function ServerForm(props: { onSaved: () => void }) {
   };
 
   return (
-    <form className="form" onSubmit={(event) => void submit(event)} aria-label="Add a notary server">
+    <form className="form" onSubmit={(event) => void submit(event)} aria-label={editing === undefined ? 'Add a notary server' : `Edit ${editing.name}`}>
       <label className="field">
         <span>Name</span>
         <input className="input" value={draft.name} onChange={field('name')} placeholder="Team notary" required />
@@ -91,9 +100,14 @@ export function ServerForm(props: { onSaved: () => void }) {
           Check connection
         </button>
         <button type="submit" className="button primary">
-          Save server
+          {editing === undefined ? 'Save server' : 'Save changes'}
         </button>
-        {check?.status === 'loading' ? <Spinner label="Checking…" /> : null}
+        {props.onCancel === undefined ? null : (
+          <button type="button" className="button" onClick={props.onCancel}>
+            Cancel
+          </button>
+        )}
+        <CheckProgress checkKey={DRAFT} />
       </div>
       {check?.value === undefined ? null : <ConnectionReportView report={check.value} />}
     </form>

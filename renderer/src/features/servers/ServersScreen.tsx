@@ -1,13 +1,15 @@
 import { useState } from 'react';
 import type { ServerConfig } from '../../../../shared/schemas/settings';
-import { ConfirmRemove, ErrorNote, PageHeader, Section, Spinner } from '../../components/common';
+import { ConfirmRemove, ErrorNote, PageHeader, Section } from '../../components/common';
 import { KeychainPasswordForm } from '../../components/KeychainPasswordForm';
 import { useAppStore } from '../../store';
+import { CheckProgress } from './CheckProgress';
 import { ConnectionReportView } from './ConnectionReportView';
 import { ServerForm } from './ServerForm';
 
 function ServerCard(props: { server: ServerConfig }) {
   const { server } = props;
+  const [editing, setEditing] = useState(false);
   const check = useAppStore((s) => s.connectionChecks[server.id]);
   const watchedCount = useAppStore((s) => s.settings.value?.watched.filter((w) => w.serverId === server.id).length ?? 0);
   const { checkServer, removeServer, setServerPassword } = useAppStore.getState();
@@ -19,7 +21,10 @@ function ServerCard(props: { server: ServerConfig }) {
           <p className="muted mono small">{server.url}</p>
         </div>
         <div className="actions">
-          <button type="button" className="button" onClick={() => void checkServer(server.id, server)}>
+          <button type="button" className="button" onClick={() => setEditing(!editing)} aria-expanded={editing}>
+            Edit
+          </button>
+          <button type="button" className="button" onClick={() => void checkServer(server.id, server)} disabled={check?.status === 'loading'}>
             Check connection
           </button>
           <ConfirmRemove
@@ -39,7 +44,8 @@ function ServerCard(props: { server: ServerConfig }) {
       {server.username === undefined ? null : (
         <KeychainPasswordForm name={server.name} username={server.username} save={(password) => setServerPassword(server.id, password)} />
       )}
-      {check?.status === 'loading' ? <Spinner label="Checking…" /> : null}
+      {editing ? <ServerForm server={server} onSaved={() => setEditing(false)} onCancel={() => setEditing(false)} /> : null}
+      <CheckProgress checkKey={server.id} />
       {check?.status === 'error' ? <ErrorNote error={check.error} /> : null}
       {check?.value === undefined || check.status === 'loading' ? null : <ConnectionReportView report={check.value} />}
     </article>
