@@ -4,7 +4,7 @@ import { toErrorInfo } from '../../shared/errors';
 import { GLOBAL_OPTIONS, parseArgs, UsageError, type OptionSpec } from './args';
 import type { Command } from './command';
 import { COMMANDS } from './commands';
-import { createContext, type Output } from './context';
+import type { Output } from './context';
 
 export interface Io {
   out: Output;
@@ -37,6 +37,8 @@ export async function runCli(argv: readonly string[], io: Io, commands: readonly
     return 0;
   }
   args.positionals = args.positionals.slice(command.name.split(' ').length);
+  // The context brings the HTTP, registry and notary clients: loaded only for a command that runs.
+  const { createContext } = await import('./context');
   const context = createContext(args, io);
   try {
     return await command.run(context, args);

@@ -7,15 +7,11 @@ import { ARCHIVE_LIMITS, createEvidenceArchive, verifyEvidenceArchive, type Crea
 import { writeFileAtomic } from '../../core/state/atomic-file';
 import { stringOption } from '../args';
 import type { Command } from '../command';
+import { archiveSpec, verifyArchiveSpec } from './specs';
 import { gunOf } from '../context';
 
 export const archiveCommand: Command = {
-  name: 'archive',
-  summary: "Export repositories' complete verified trust data (every root version) as one evidence archive",
-  usage: 'GUN... --out FILE',
-  options: {
-    out: { type: 'string', value: 'FILE', description: 'where to write the archive (a tar; see electron/core/archive/README.md)' },
-  },
+  ...archiveSpec,
   async run(context, args) {
     const out = stringOption(args, 'out');
     if (out === undefined) throw new CountersignError('invalid-input', 'archive needs --out FILE');
@@ -46,12 +42,7 @@ function createdText(out: string, archive: CreatedArchive): string {
 }
 
 export const verifyArchiveCommand: Command = {
-  name: 'verify-archive',
-  summary: 'Verify an evidence archive offline: root chain, every signature and hash, the tag map',
-  usage: 'FILE',
-  options: {
-    sha256: { type: 'string', value: 'HEX', description: "also require the archive file's sha256 (as printed by archive)" },
-  },
+  ...verifyArchiveSpec,
   async run(context, args) {
     const [file, ...extra] = args.positionals;
     if (file === undefined || extra.length > 0) throw new CountersignError('invalid-input', 'verify-archive needs exactly one FILE');

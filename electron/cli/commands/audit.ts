@@ -17,29 +17,14 @@ import { NotaryClient } from '../../core/notary/notary-client';
 import { dockerCredentialLookup, RegistryClient, registryOrigin } from '../../core/registry';
 import { flag, stringOption, stringsOption, type ParsedArgs } from '../args';
 import type { Command } from '../command';
+import { auditSpec } from './specs';
 import { dockerTlsCa, readCa, type CliContext, type Output } from '../context';
 import { formatTable } from '../table';
 
 const MAX_CONCURRENCY = 256;
 
 export const auditCommand: Command = {
-  name: 'audit',
-  summary: 'Review a registry: which tags are signed, by whom, and whether the registry serves what was signed',
-  usage: '--registry URL [--repo REPO]...',
-  options: {
-    registry: { type: 'string', value: 'URL', description: 'the registry to audit (https://host[:port]); its notary server is --server' },
-    repo: { type: 'strings', value: 'REPO', description: 'audit only this repository (repeatable; default: the registry catalog)' },
-    csv: { type: 'boolean', description: 'one CSV row per tag' },
-    'fail-on': {
-      type: 'strings',
-      value: 'LIST',
-      description: 'exit 1 if a tag is any of: unsigned, mismatch, invalid (and revoked), revoked, expiring; or all',
-    },
-    'expiring-days': { type: 'string', value: 'N', description: `"expiring soon" means within N days (default ${DEFAULT_EXPIRING_WITHIN_DAYS})` },
-    concurrency: { type: 'string', value: 'N', description: `repositories audited at once (default ${DEFAULT_AUDIT_CONCURRENCY})` },
-    'registry-ca': { type: 'string', value: 'FILE', description: "CA bundle for the registry (default: ~/.docker/tls/<host:port>/*.crt)" },
-    'gun-host': { type: 'string', value: 'HOST', description: "the registry's name in trust data, when not its address (GUN = HOST/REPO)" },
-  },
+  ...auditSpec,
   async run(context, args) {
     const registryUrl = stringOption(args, 'registry');
     if (registryUrl === undefined) throw new CountersignError('invalid-input', 'audit needs --registry URL');

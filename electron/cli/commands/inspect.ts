@@ -7,17 +7,12 @@ import { loadRepository } from '../../core/trust/load-repository';
 import { REPO_ADMIN } from '../../core/trust/repository-view';
 import { flag } from '../args';
 import type { Command } from '../command';
+import { inspectSpec } from './specs';
 import { gunOf, type CliContext } from '../context';
 import { formatTable } from '../table';
 
 export const inspectCommand: Command = {
-  name: 'inspect',
-  summary: 'Show the signed tags, signers and keys of repositories (docker trust inspect, verified)',
-  usage: 'GUN[:TAG]...',
-  options: {
-    pretty: { type: 'boolean', description: 'human-friendly tables, as docker trust inspect --pretty' },
-    strict: { type: 'boolean', description: 'fail when any delegation fails verification or the data is stale' },
-  },
+  ...inspectSpec,
   async run(context, args) {
     if (args.positionals.length === 0) throw new CountersignError('invalid-input', 'inspect needs at least one repository');
     const strict = flag(args, 'strict');

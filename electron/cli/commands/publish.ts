@@ -7,16 +7,13 @@ import { confirmRegistryServes, registryTarget } from '../../core/publish/digest
 import { publishStaged, type PublishResult } from '../../core/publish/publish';
 import { vaultSigningKeys } from '../../core/publish/signing';
 import { stageInit, stageRevocation, stageSignature, stagingArea, type StageContext } from '../../core/publish/stage';
-import { flag, stringOption, stringsOption, type OptionSpec, type ParsedArgs } from '../args';
+import { flag, stringOption, stringsOption, type ParsedArgs } from '../args';
 import type { Command } from '../command';
+import { initSpec, signSpec, revokeSpec, publishSpec, statusSpec, resetSpec } from './specs';
 import { gunOf, type CliContext } from '../context';
 import { formatTable } from '../table';
 import { requireConfirmation } from '../confirm';
 import { openVault } from './key';
-
-export const STAGE_OPTION: Record<string, OptionSpec> = {
-  stage: { type: 'boolean', description: 'only stage the change (by default it is published at once, as docker trust does); `countersign publish GUN` sends everything staged' },
-};
 
 export interface Repository {
   gun: string;
@@ -66,14 +63,7 @@ export function printPublished(cli: CliContext, result: PublishResult, extra: ob
 }
 
 const initCommand: Command = {
-  name: 'init',
-  summary: 'Create a signed repository: root, targets and snapshot keys in the keychain, timestamp key on the server',
-  usage: 'GUN',
-  options: {
-    'server-managed-snapshot': { type: 'boolean', description: 'let the server hold the snapshot key (as docker trust signer add does)' },
-    'root-key': { type: 'string', value: 'KEYID', description: 'use this root key from the vault instead of making a new one' },
-    ...STAGE_OPTION,
-  },
+  ...initSpec,
   async run(cli, args) {
     const repo = repositoryFor(cli, args, 'init', 'none');
     const rootKeyId = stringOption(args, 'root-key');
@@ -83,17 +73,7 @@ const initCommand: Command = {
 };
 
 const signCommand: Command = {
-  name: 'sign',
-  summary: 'Sign a tag: into targets, or every signer role of yours whose paths allow it (docker trust sign)',
-  usage: 'GUN:TAG (--digest sha256:HEX --size BYTES | --registry URL)',
-  options: {
-    digest: { type: 'string', value: 'sha256:HEX', description: "the manifest's digest (required without --registry)" },
-    size: { type: 'string', value: 'BYTES', description: "the manifest's size in bytes (required with --digest)" },
-    registry: { type: 'string', value: 'URL', description: 'read the digest from this registry, or with --digest: refuse unless the registry serves exactly it' },
-    'registry-ca': { type: 'string', value: 'FILE', description: 'CA bundle for the registry (default: ~/.docker/tls/<host:port>/*.crt)' },
-    role: { type: 'strings', value: 'ROLE', description: 'sign into this role (repeatable) instead of the roles docker would choose' },
-    ...STAGE_OPTION,
-  },
+  ...signSpec,
   async run(cli, args) {
     const repo = repositoryFor(cli, args, 'sign', 'required');
     const target = await guardedTarget(cli, args, repo.gun, repo.tag!);
@@ -122,13 +102,7 @@ function targetMeta(args: ParsedArgs): TargetMeta {
 }
 
 const revokeCommand: Command = {
-  name: 'revoke',
-  summary: 'Remove the signature of a tag (or of all tags) from every role whose key you hold (docker trust revoke)',
-  usage: 'GUN[:TAG]',
-  options: {
-    yes: { type: 'boolean', description: 'do not ask before revoking all tags (required without a terminal)' },
-    ...STAGE_OPTION,
-  },
+  ...revokeSpec,
   async run(cli, args) {
     const repo = repositoryFor(cli, args, 'revoke', 'optional');
     if (repo.tag === undefined) await requireConfirmation(args, 'yes', `Remove all signature data for ${repo.gun}?`, `not revoking every tag of ${repo.gun}`);
@@ -141,9 +115,7 @@ const revokeCommand: Command = {
 };
 
 const publishCommand: Command = {
-  name: 'publish',
-  summary: 'Publish the staged changes of a repository (retrying when someone else published meanwhile)',
-  usage: 'GUN',
+  ...publishSpec,
   async run(cli, args) {
     const repo = repositoryFor(cli, args, 'publish', 'none');
     return printPublished(cli, await publishStaged(repo.context));
@@ -151,9 +123,7 @@ const publishCommand: Command = {
 };
 
 const statusCommand: Command = {
-  name: 'status',
-  summary: 'List the staged changes of a repository',
-  usage: 'GUN',
+  ...statusSpec,
   async run(cli, args) {
     const repo = repositoryFor(cli, args, 'status', 'none');
     const staged = await stagingArea(repo.context).list();
@@ -170,10 +140,7 @@ const statusCommand: Command = {
 };
 
 const resetCommand: Command = {
-  name: 'reset',
-  summary: 'Drop the staged changes of a repository (all, or those named with --id)',
-  usage: 'GUN',
-  options: { id: { type: 'strings', value: 'ID', description: 'drop only this staged change (repeatable; IDs as status lists them)' } },
+  ...resetSpec,
   async run(cli, args) {
     const repo = repositoryFor(cli, args, 'reset', 'none');
     const ids = stringsOption(args, 'id');

@@ -8,18 +8,12 @@ import { vaultSigningKeys } from '../../core/publish/signing';
 import { retireRotatedKeys, ROTATABLE_ROLES, stageKeyRotation, type RotatableRole, type RotationPlan, type RetiredKeys } from '../../core/publish/rotate';
 import { flag } from '../args';
 import type { Command } from '../command';
+import { rotateSpec } from './specs';
 import type { CliContext } from '../context';
-import { printPublished, repositoryFor, STAGE_OPTION, stagedThenPublished } from './publish';
+import { printPublished, repositoryFor, stagedThenPublished } from './publish';
 
 export const rotateCommand: Command = {
-  name: 'rotate',
-  summary: 'Rotate a key of a repository: root (clients that trusted the old root follow), targets, snapshot, timestamp (notary key rotate)',
-  usage: 'GUN root|targets|snapshot|timestamp',
-  options: {
-    'server-managed': { type: 'boolean', description: 'the server makes and holds the new key (snapshot; timestamp always)' },
-    'keep-old-key': { type: 'boolean', description: 'keep the old key in the vault after the rotation is published' },
-    ...STAGE_OPTION,
-  },
+  ...rotateSpec,
   async run(cli, args) {
     const [gun, role, ...extra] = args.positionals;
     if (gun === undefined || role === undefined || extra.length > 0) throw new CountersignError('invalid-input', 'rotate takes a repository and a role: root, targets, snapshot or timestamp');
