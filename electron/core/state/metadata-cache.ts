@@ -41,8 +41,14 @@ export class MetadataCache {
     this.dir = join(home, 'trust', serverKey(serverUrl), ...gun.split('/'));
   }
 
+  /**
+   * Undefined only when this repository was never verified here (no state.json). A state.json that
+   * exists but cannot be read or parsed fails closed: it is what holds the pin, and treating its
+   * damage as a first use would trust whatever root the server offers now.
+   */
   async load(): Promise<StoredRepository | undefined> {
-    const state = await readJson(join(this.dir, 'state.json'), stateSchema);
+    const statePath = join(this.dir, 'state.json');
+    const state = await readState(statePath, this.dir);
     if (!state) return undefined;
     const files = new Map<string, Uint8Array>();
     for (const [role, hash] of Object.entries(state.files)) {
@@ -93,6 +99,35 @@ export class MetadataCache {
   }
 }
 
+async function readState(path: string, dir: string): Promise<z.infer<typeof stateSchema> | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw damagedState(path, dir, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw damagedState(path, dir, text.length === 0 ? 'is empty' : 'is not valid JSON (truncated or damaged)');
+  }
+  const parsed = stateSchema.safeParse(json);
+  if (!parsed.success) throw damagedState(path, dir, 'does not have the shape Countersign writes');
+  return parsed.data;
+}
+
+function damagedState(path: string, dir: string, what: string): CountersignError {
+  return new CountersignError(
+    'root-pin-mismatch',
+    `the local trust state ${path} ${what}, so the pinned root of this repository cannot be read and nothing is trusted. ` +
+      `To pin again, check the server's root out of band (or configure it in <home>/trust-pinning.json), then remove ${dir}`,
+    { role: 'root' },
+  );
+}
+
+/** A missing or unreadable note is no note: attempt.json only says since when a server is unreachable. */
 async function readJson<T>(path: string, schema: z.ZodType<T>): Promise<T | undefined> {
   let text: string;
   try {
