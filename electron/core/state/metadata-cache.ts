@@ -18,6 +18,12 @@ export interface StoredRepository {
   /** Role name -> highest version trusted so far (for rollback checks). */
   versions: Record<string, number>;
   verifiedAt: string;
+  /**
+   * sha256 (hex) of byte arrays of `files`, keyed by the array itself (so a replaced file is never
+   * matched to an old hash), as load() computed them while checking the objects: the updater
+   * compares them with the parent's hash instead of hashing the same bytes again.
+   */
+  digests?: WeakMap<Uint8Array, string>;
 }
 
 const stateSchema = z.object({
@@ -35,6 +41,8 @@ export interface FailedAttempt {
 
 export class MetadataCache {
   readonly dir: string;
+  /** What load() read: save() writes nothing when a refresh changed none of it. */
+  private loaded: { listed: Record<string, string>; versions: Record<string, number>; digests: WeakMap<Uint8Array, string> } | undefined;
 
   constructor(home: string, serverUrl: string, readonly gun: string) {
     if (!isValidGun(gun)) throw new CountersignError('invalid-input', `"${gun}" is not a valid repository name`);
@@ -51,19 +59,45 @@ export class MetadataCache {
     const state = await readState(statePath, this.dir);
     if (!state) return undefined;
     const files = new Map<string, Uint8Array>();
-    for (const [role, hash] of Object.entries(state.files)) {
-      const bytes = await readFile(this.objectPath(hash)).catch(() => undefined);
+    const digests = new WeakMap<Uint8Array, string>();
+    const entries = Object.entries(state.files);
+    const objects = await Promise.all(entries.map(([, hash]) => readFile(this.objectPath(hash)).catch(() => undefined)));
+    for (const [i, [role, hash]] of entries.entries()) {
+      const bytes = objects[i];
       // A file that no longer matches its recorded hash is ignored: it will be fetched and verified again.
-      if (bytes && sha256(bytes) === hash) files.set(role, new Uint8Array(bytes));
+      if (bytes && sha256(bytes) === hash) {
+        const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        files.set(role, view);
+        digests.set(view, hash);
+      }
     }
-    return { files, versions: state.versions, verifiedAt: state.verifiedAt };
+    // A damaged object was dropped above and will be fetched again: the next save must rewrite it.
+    if (files.size === entries.length) this.loaded = { listed: state.files, versions: state.versions, digests };
+    return { files, versions: state.versions, verifiedAt: state.verifiedAt, digests };
   }
 
+  /** True when `repository` is what load() read: the same files (by hash) and versions. */
+  private unchanged(listed: Record<string, string>, versions: Record<string, number>): boolean {
+    const loaded = this.loaded;
+    if (!loaded) return false;
+    return sameRecord(loaded.listed, listed) && sameRecord(loaded.versions, versions);
+  }
+
+  /**
+   * Stores a verified refresh. When nothing changed since load() (an unchanged repository), it
+   * writes nothing: state.json keeps the time of the last change's verification, which only makes a
+   * later stale view look older, never newer, than it is.
+   */
   async save(repository: StoredRepository): Promise<void> {
     const listed: Record<string, string> = {};
+    // Bytes served from the cache are the very arrays load() hashed: no need to hash them again.
+    for (const [role, bytes] of repository.files) listed[role] = this.loaded?.digests.get(bytes) ?? sha256(bytes);
+    if (this.unchanged(listed, repository.versions)) {
+      await rm(join(this.dir, 'attempt.json'), { force: true });
+      return;
+    }
     for (const [role, bytes] of repository.files) {
-      const hash = sha256(bytes);
-      listed[role] = hash;
+      const hash = listed[role]!;
       const path = this.objectPath(hash);
       // Content-addressed: an object already there with its full length is this very file.
       if ((await stat(path).catch(() => undefined))?.size === bytes.length) continue;
@@ -141,6 +175,11 @@ async function readJson<T>(path: string, schema: z.ZodType<T>): Promise<T | unde
   } catch {
     return undefined;
   }
+}
+
+function sameRecord<T>(a: Record<string, T>, b: Record<string, T>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
 }
 
 function sha256(bytes: Uint8Array): string {

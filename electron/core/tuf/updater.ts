@@ -191,7 +191,7 @@ function withRole(info: ErrorInfo, role: string): ErrorInfo {
 async function cachedOrFetched(role: string, meta: FileMeta, fetcher: CountingFetcher, stored: StoredRepository | undefined): Promise<Uint8Array> {
   const cached = stored?.files.get(role);
   const sha256 = meta.hashes.sha256;
-  if (cached && sha256 && cached.length === meta.length && createHash('sha256').update(cached).digest('base64') === sha256) return cached;
+  if (cached && sha256 && cached.length === meta.length && cachedSha256(stored!, cached) === sha256) return cached;
   // The parent's length is the cap, but a parent (e.g. a timestamp signed by a compromised server)
   // may list any length: no role may be larger than notary's own download limit.
   if (meta.length > LIMITS.unknownLengthMaxBytes) {
@@ -205,6 +205,11 @@ async function cachedOrFetched(role: string, meta: FileMeta, fetcher: CountingFe
   return fetcher.required(`${role}.json`, meta.length, role);
 }
 
+/** Base64 sha256 of cached bytes: the hash the cache computed while loading them, else computed now. */
+function cachedSha256(stored: StoredRepository, bytes: Uint8Array): string {
+  const hex = stored.digests?.get(bytes);
+  return hex ? Buffer.from(hex, 'hex').toString('base64') : createHash('sha256').update(bytes).digest('base64');
+}
 
 interface CountingFetcher {
   /** Failures of the download (e.g. metadata-too-large) name `role`. */

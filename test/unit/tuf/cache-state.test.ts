@@ -1,7 +1,8 @@
 // state.json holds the pin of a repository. Damage to it (a crash of another tool, a full disk, an
 // editor) must never read as "never seen this repository": that would trust the server's root afresh.
+// And a refresh that changed nothing leaves it, and every object, untouched.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { MetadataCache } from '../../../electron/core/state/metadata-cache';
@@ -61,5 +62,30 @@ describe('a damaged state.json', () => {
   it('is still absent, not damaged, for a repository never verified here', async () => {
     const sim = releasedRepository();
     assert.equal(await new MetadataCache(home.dir, SERVER, sim.gun).load(), undefined);
+  });
+});
+
+describe('a refresh that changes nothing', () => {
+  it('writes nothing to the cache', async () => {
+    const sim = releasedRepository();
+    await load(sim);
+    const statePath = join(new MetadataCache(home.dir, SERVER, sim.gun).dir, 'state.json');
+    const before = statSync(statePath).mtimeMs;
+    const text = readFileSync(statePath, 'utf8');
+    await load(sim);
+    assert.equal(statSync(statePath).mtimeMs, before);
+    assert.equal(readFileSync(statePath, 'utf8'), text);
+  });
+
+  it('still rewrites an object that was damaged on disk', async () => {
+    const sim = releasedRepository();
+    await load(sim);
+    const cache = new MetadataCache(home.dir, SERVER, sim.gun);
+    const state = JSON.parse(readFileSync(join(cache.dir, 'state.json'), 'utf8')) as { files: Record<string, string> };
+    const targetsObject = join(cache.dir, 'objects', `${state.files['targets']}.json`);
+    const good = readFileSync(targetsObject);
+    writeFileSync(targetsObject, good.subarray(0, 20));
+    await load(sim);
+    assert.deepEqual(readFileSync(targetsObject), good);
   });
 });
