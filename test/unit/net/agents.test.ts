@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
+import type { SecureContext } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,7 +14,7 @@ import { makeTlsFixture, type TlsFixture } from './support/tls-fixture';
 const AGENTS_MODULE = join(import.meta.dirname, '..', '..', '..', 'electron', 'core', 'net', 'agents.ts');
 
 /** Whether a TLS handshake with `server` succeeds under these options. */
-function handshake(server: RunningServer, options: https.RequestOptions): Promise<boolean> {
+function handshake(server: RunningServer, options: { secureContext?: SecureContext }): Promise<boolean> {
   return new Promise((resolve) => {
     const request = https.get(`${server.origin}/`, { ...options, agent: false }, (response) => {
       response.resume();
