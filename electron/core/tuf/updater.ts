@@ -62,8 +62,14 @@ export async function refreshRepository(options: RefreshOptions): Promise<Refres
       role: 'root',
     });
   }
+  // The timestamp does not depend on the root: on first use both are asked for at once.
+  let earlyTimestamp: Promise<Uint8Array> | undefined;
   if (!rootBytes) {
-    rootBytes = await counting.required('root.json', LIMITS.rootMaxBytes, 'root', 'repository-not-found');
+    const root = counting.required('root.json', LIMITS.rootMaxBytes, 'root', 'repository-not-found');
+    earlyTimestamp = fetchTimestamp(counting);
+    // Its failure is reported when it is used, after the root's own.
+    earlyTimestamp.catch(() => undefined);
+    rootBytes = await root;
     firstUse = true;
   }
   const setOptions = { gun: options.gun, now, trustedVersions: stored?.versions ?? {} };
@@ -72,7 +78,8 @@ export async function refreshRepository(options: RefreshOptions): Promise<Refres
 
   for (let attempt = 0; ; attempt++) {
     const canRotate = attempt === 0;
-    const outcome = await updateTopLevel(set, counting, stored, canRotate);
+    const timestamp = attempt === 0 && earlyTimestamp ? earlyTimestamp : fetchTimestamp(counting);
+    const outcome = await updateTopLevel(set, timestamp, counting, stored, canRotate);
     if (outcome === 'verified') break;
     // The root changed under us: walk the versioned roots from the one we trust, then start over.
     set = new TrustedSet(set.root.bytes, setOptions);
@@ -98,8 +105,18 @@ export async function refreshRepository(options: RefreshOptions): Promise<Refres
 
 type TopLevelOutcome = 'verified' | 'root-changed';
 
-async function updateTopLevel(set: TrustedSet, fetcher: CountingFetcher, stored: StoredRepository | undefined, canRotate: boolean): Promise<TopLevelOutcome> {
-  const timestamp = await fetcher.required('timestamp.json', LIMITS.timestampMaxBytes, 'timestamp', 'repository-not-found');
+function fetchTimestamp(fetcher: CountingFetcher): Promise<Uint8Array> {
+  return fetcher.required('timestamp.json', LIMITS.timestampMaxBytes, 'timestamp', 'repository-not-found');
+}
+
+async function updateTopLevel(
+  set: TrustedSet,
+  timestampDownload: Promise<Uint8Array>,
+  fetcher: CountingFetcher,
+  stored: StoredRepository | undefined,
+  canRotate: boolean,
+): Promise<TopLevelOutcome> {
+  const timestamp = await timestampDownload;
   if (!verifiedUnlessRotated(canRotate, () => set.updateTimestamp(timestamp))) return 'root-changed';
   const snapshot = await cachedOrFetched('snapshot', set.snapshotMeta(), fetcher, stored);
   // A snapshot key rotated (or handed to the server) is named only by the new root, so the new
