@@ -2,6 +2,8 @@
 import { CountersignError, toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import type { RepositoryView } from '../../../shared/domain';
 import { naturalCompare } from '../../../shared/reference';
+import { keychainSecretStore } from '../../core/keys/secret-store';
+import { storedViewCacheKey, VIEW_CACHE_SERVICE, type ViewCacheKey } from '../../core/state/view-cache';
 import { countersignExtras, formatDockerJson, toDockerInspect } from '../../core/trust/docker-inspect';
 import { loadRepository } from '../../core/trust/load-repository';
 import { REPO_ADMIN } from '../../core/trust/repository-view';
@@ -34,10 +36,14 @@ export const inspectCommand: Command = {
   },
 };
 
+/** The key that authenticates the cached verified views, from the OS keychain (read once). */
+let viewCacheKey: ViewCacheKey | undefined;
+
 async function verifiedView(context: CliContext, gun: string, strict: boolean): Promise<RepositoryView> {
   const server = context.serverFor(gun);
   const notary = context.notary(server);
-  const { view } = await loadRepository({ home: context.home, server: notary.serverUrl, gun, fetcher: notary.fetcher(gun) });
+  viewCacheKey ??= storedViewCacheKey(keychainSecretStore(VIEW_CACHE_SERVICE));
+  const { view } = await loadRepository({ home: context.home, server: notary.serverUrl, gun, fetcher: notary.fetcher(gun), viewCacheKey });
   for (const warning of view.warnings) {
     context.err.write(`warning: ${gun}: ${warning.role ?? 'a delegation'} failed verification and is left out (${warning.code}: ${warning.message})\n`);
   }

@@ -76,6 +76,11 @@ export class MetadataCache {
     return { files, versions: state.versions, verifiedAt: state.verifiedAt, digests };
   }
 
+  /** Role -> sha256 (hex) of every file load() read, when it read all that state.json lists. */
+  loadedListing(): Record<string, string> | undefined {
+    return this.loaded?.listed;
+  }
+
   /** True when `repository` is what load() read: the same files (by hash) and versions. */
   private unchanged(listed: Record<string, string>, versions: Record<string, number>): boolean {
     const loaded = this.loaded;
@@ -88,13 +93,13 @@ export class MetadataCache {
    * writes nothing: state.json keeps the time of the last change's verification, which only makes a
    * later stale view look older, never newer, than it is.
    */
-  async save(repository: StoredRepository): Promise<void> {
+  async save(repository: StoredRepository): Promise<Record<string, string>> {
     const listed: Record<string, string> = {};
     // Bytes served from the cache are the very arrays load() hashed: no need to hash them again.
     for (const [role, bytes] of repository.files) listed[role] = this.loaded?.digests.get(bytes) ?? sha256(bytes);
     if (this.unchanged(listed, repository.versions)) {
       await rm(join(this.dir, 'attempt.json'), { force: true });
-      return;
+      return listed;
     }
     for (const [role, bytes] of repository.files) {
       const hash = listed[role]!;
@@ -108,6 +113,12 @@ export class MetadataCache {
     await writeFileAtomic(join(this.dir, 'state.json'), JSON.stringify(state, null, 1), 0o644);
     await rm(join(this.dir, 'attempt.json'), { force: true });
     await this.collectGarbage(new Set(Object.values(listed)));
+    return listed;
+  }
+
+  /** Forgets the note of a failed refresh (a refresh succeeded): nothing is written when there is none. */
+  async clearFailure(): Promise<void> {
+    await rm(join(this.dir, 'attempt.json'), { force: true });
   }
 
   /** Remembers why the last refresh failed, without touching the verified data. */
