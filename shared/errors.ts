@@ -43,6 +43,8 @@ export const ERROR_CODES = [
   'config-invalid',
   'not-found',
   'confirmation-required',
+  'staged-changes-pending', // changes staged earlier that this command would send too: the user must say so
+  'registry-digest-changed', // the digest guard: the registry serves another digest than the one to sign
   'internal',
 ] as const;
 

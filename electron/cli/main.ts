@@ -1,5 +1,6 @@
 // The `countersign` command line: parse, find the command, run it over the core, map errors to a
 // one-line message and an exit code (0 ok, 1 failed, 2 usage).
+import { printError } from './outcome';
 import { toErrorInfo } from '../../shared/errors';
 import { GLOBAL_OPTIONS, parseArgs, UsageError, type OptionSpec } from './args';
 import type { Command } from './command';
@@ -43,9 +44,7 @@ export async function runCli(argv: readonly string[], io: Io, commands: readonly
   try {
     return await command.run(context, args);
   } catch (error) {
-    const info = toErrorInfo(error);
-    if (context.json) io.err.write(`${JSON.stringify({ error: info })}\n`);
-    else io.err.write(`countersign: ${info.code}${info.role ? ` [${info.role}]` : ''}: ${info.message}\n`);
+    printError(context, toErrorInfo(error));
     return 1;
   } finally {
     context.close();

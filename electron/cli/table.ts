@@ -14,3 +14,11 @@ export function formatTable(rows: readonly (readonly string[])[]): string {
     .map((line) => `${line}\n`)
     .join('');
 }
+
+/**
+ * Text from a server or a file, made harmless for a terminal: control characters (ESC sequences can
+ * clear the screen or overwrite lines of a trust review) are shown as visible escapes instead.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}

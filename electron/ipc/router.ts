@@ -105,8 +105,8 @@ export function createRouter(handlers: Handlers, options: RouterOptions = {}): R
     try {
       const handler = handlers[channel] as AnyHandler;
       const value = await handler(request, { signal, progress });
-      // A handler that finished anyway after a cancel still answers "cancelled": the caller has moved on.
-      if (signal.aborted) return { ok: false as const, error: toErrorInfo(signal.reason) };
+      // A handler that finished after a cancel answers with what it found: a write job that was
+      // cancelled mid-upload reports what the server then had, which the caller must see.
       return { ok: true as const, value };
     } catch (error) {
       const info: ErrorInfo = signal.aborted ? toErrorInfo(signal.reason) : toErrorInfo(error);

@@ -10,7 +10,7 @@ import type {
   MachineDiscovery,
 } from '../../shared/schemas/views';
 import type { AuditService, EvidenceService, FileSaver } from './audit-services';
-import type { WriteFlows } from './flows';
+import type { Jobs } from '../core/jobs';
 import type { SettingsStore } from './settings-store';
 
 export interface Cancellable {
@@ -70,7 +70,7 @@ export interface Services {
   keys: KeyService;
   discovery: Discovery;
   /** Signing, revocation, delegation, key rotation and expiry (electron/ipc/flows). */
-  flows: WriteFlows;
+  flows: Jobs;
   /** The security review of registries, and evidence archives (audit-services.ts). */
   audit: AuditService;
   evidence: EvidenceService;

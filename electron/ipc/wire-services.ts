@@ -5,7 +5,8 @@ import type { ServerConfig } from '../../shared/schemas/settings';
 import type { AppInfo } from '../../shared/schemas/views';
 import { coreAuditService, coreEvidenceService, noFileSaver, type FileSaver } from './audit-services';
 import { NotaryClients, notaryProbe, notaryTrustService } from './core-services';
-import { createWriteFlows } from './flows';
+import { createJobs } from '../core/jobs';
+import { appWriteEnvironment } from './write-environment';
 import { discoverMachine } from './machine-discovery';
 import { passphraseList, vaultKeyService } from './key-service';
 import type { ServerCredentials, Services } from './services';
@@ -62,14 +63,14 @@ export function createServices(options: ServiceOptions): RunningServices {
       options.overrides?.keys ??
       vaultKeyService((passphrases) => openKeyVault({ homeDir, passphrases, backend: options.settingsBackend }), homeDir),
     discovery: { dockerConfigDir, scan: () => discoverMachine(dockerConfigDir) },
-    flows: createWriteFlows({
+    flows: createJobs(appWriteEnvironment({
       homeDir,
       dockerConfigDir,
       settings: new SettingsStore(options.settingsBackend),
       notary: (server) => clients.get(server),
       vault: (passphrases = []) => openKeyVault({ homeDir, passphrases: passphraseList(passphrases), backend: options.settingsBackend }),
       registryCredentials,
-    }),
+    })),
     audit: options.overrides?.audit ?? coreAuditService(review),
     evidence: options.overrides?.evidence ?? coreEvidenceService(review),
     registryCredentials,

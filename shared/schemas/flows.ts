@@ -3,6 +3,7 @@
 // Nothing here carries a private key; passphrases travel only in requests (renderer -> main).
 import { z } from 'zod';
 import type { ErrorInfo } from '../errors';
+import type { RepositoryView } from '../domain';
 import { watchedRepositorySchema, type WatchedRepository } from './settings';
 
 export const repositoryRefSchema = watchedRepositorySchema;
@@ -41,6 +42,12 @@ export const registrySourceSchema = z.strictObject({
 });
 export type RegistrySource = z.infer<typeof registrySourceSchema>;
 
+/**
+ * Changes staged before a job would be published with it: by default the job refuses to start and lists
+ * them (error staged-changes-pending); the user then chooses to include them or leave them staged.
+ */
+const earlierStaged = z.enum(['refuse', 'include', 'leave']).default('refuse');
+
 export const flowRequests = {
   publishStaged: z.strictObject({ repositories: repositoryList }),
   publishDiscard: z.strictObject({ ...repositoryRefSchema.shape, ids: z.array(z.string().min(1).max(64)).max(1000).optional() }),
@@ -55,6 +62,7 @@ export const flowRequests = {
     roles: z.array(targetsRoleSchema).max(20).default([]),
     /** The digest guard: the registry must serve exactly this digest for the tag right before signing. */
     guard: registrySourceSchema.optional(),
+    earlierStaged,
   }),
 
   revokePreview: z.strictObject({ ...repositoryRefSchema.shape, tag: tagNameSchema.optional() }),
@@ -63,6 +71,7 @@ export const flowRequests = {
     tag: tagNameSchema.optional(),
     /** Revoking every tag must be confirmed. */
     confirmAll: z.boolean().default(false),
+    earlierStaged,
   }),
   keyRevocationPreview: z.strictObject({ keyId: keyIdSchema, repositories: repositoryList }),
   revokeKey: z.strictObject({
@@ -77,6 +86,7 @@ export const flowRequests = {
       )
       .min(1)
       .max(500),
+    earlierStaged,
   }),
 
   readKey: z.strictObject({ pem: publicKeyPem, fileName: z.string().max(255).optional() }),
@@ -87,15 +97,17 @@ export const flowRequests = {
     /** Path prefixes for targets/NAME; none: every path (docker trust signer add). */
     paths: z.array(z.string().max(255)).max(100).default([]),
     threshold: z.number().int().min(1).max(100).optional(),
+    earlierStaged,
   }),
   signerRemovalPreview: z.strictObject({ ...repositoryRefSchema.shape, name: signerNameSchema }),
-  removeSigner: z.strictObject({ ...repositoryRefSchema.shape, name: signerNameSchema, confirm: z.boolean().default(false) }),
+  removeSigner: z.strictObject({ ...repositoryRefSchema.shape, name: signerNameSchema, confirm: z.boolean().default(false), earlierStaged }),
   replaceSignerKey: z.strictObject({
     repositories: repositoryList,
     name: signerNameSchema,
     oldKeyId: keyIdSchema,
     /** The key that takes over: a new one made in the keychain, or one already there. */
     newKeyId: keyIdSchema.optional(),
+    earlierStaged,
   }),
 
   rotationPreflight: z.strictObject({
@@ -110,6 +122,7 @@ export const flowRequests = {
   expiryList: z.strictObject({ withinDays: z.number().int().min(1).max(3650).optional() }),
   expiryResign: z.strictObject({
     items: z.array(z.strictObject({ ...repositoryRefSchema.shape, roles: z.array(z.string().regex(/^(root|snapshot|targets(\/[-a-z0-9_]+)*)$/)).min(1).max(100) })).min(1).max(500),
+    earlierStaged,
   }),
 } as const;
 
@@ -118,10 +131,27 @@ export type RotatableRole = z.infer<typeof flowRequests.rotationPreflight>['role
 // ---- What the main process answers ------------------------------------------------------------
 
 /** What happened to one repository in a flow: the summary's row. */
+/**
+ * Every status is what the server was found to have once the job ended, never an assumption:
+ * published (read back), unchanged (nothing to send, or the server had it already), failed (the server
+ * does not have it), cancelled (stopped, and the server does not have it), unknown (it could not be
+ * asked afterwards: the changes stay staged and the next publish finds out), staged (kept to publish
+ * later, as asked).
+ */
+export type OutcomeStatus = 'published' | 'unchanged' | 'failed' | 'cancelled' | 'unknown' | 'staged';
+
 export interface RepositoryOutcome extends RepositoryRef {
-  status: 'published' | 'unchanged' | 'failed';
-  /** One line per change that was published ("sign v1 in targets/releases (sha256:…)"). */
+  status: OutcomeStatus;
+  /** One line per change that is now on the server ("sign v1 in targets/releases (sha256:…)"). */
   changes: string[];
+  /** One line per change of this job that stays staged (not on the server). */
+  stillStaged: string[];
+  /** When the server was last asked what it has (ISO time). */
+  checkedAt?: string;
+  /** The repository as read back and verified from the server at checkedAt. */
+  view?: RepositoryView;
+  /** Uploads tried (more than 1 when someone else published meanwhile). */
+  attempts?: number;
   /** Role -> version uploaded. */
   versions: Record<string, number>;
   /** Roles the notary server signed (timestamp, and snapshot when it holds that key). */
@@ -133,6 +163,8 @@ export interface RepositoryOutcome extends RepositoryRef {
 
 export interface FlowSummary {
   outcomes: RepositoryOutcome[];
+  /** The user cancelled: the outcomes say what the server has; repositories not reached are listed as cancelled. */
+  cancelled?: boolean;
 }
 
 /** Streamed by every long flow: which repository, which step; each finished repository's outcome. */
@@ -269,6 +301,8 @@ export interface RotationRepositoryState extends RepositoryRef {
   newKeyIds: string[];
   /** A client that trusted the root from before followed the rotation. */
   followedByOldRoot?: boolean;
+  /** Once done: old keys removed from the keychain, and those kept with the reason. */
+  retired?: { removed: string[]; kept: { id: string; reason: string }[] };
   error?: ErrorInfo;
 }
 

@@ -41,6 +41,8 @@ const WORDS: Record<ErrorCode, string> = {
   'config-invalid': 'The settings file is not valid.',
   'not-found': 'Not found.',
   'confirmation-required': 'This needs your confirmation.',
+  'staged-changes-pending': 'Changes staged earlier would be published too: choose whether to include them or leave them staged.',
+  'registry-digest-changed': 'The registry serves another digest for this tag than the one to be signed.',
   internal: 'Something went wrong inside Countersign.',
 };
 

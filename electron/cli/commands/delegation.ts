@@ -13,7 +13,7 @@ import { delegationAddSpec, delegationRemoveSpec, delegationListSpec } from './s
 import type { CliContext } from '../context';
 import { formatTable } from '../table';
 import { requireConfirmation } from '../confirm';
-import { repositoryFor, stagedThenPublished, type Repository } from './publish';
+import { repositoryFor, stageAndFinish, type Repository } from './publish';
 
 const delegationAddCommand: Command = {
   ...delegationAddSpec,
@@ -22,13 +22,14 @@ const delegationAddCommand: Command = {
     const keyFiles = stringsOption(args, 'key');
     const keys = keyFiles.length > 0 ? await readDelegationKeyFiles(keyFiles.map((file) => resolve(file))) : [];
     const threshold = thresholdOption(args);
-    const staged = await stageDelegationAdd(repo.context, role, {
-      keys,
-      paths: stringsOption(args, 'paths'),
-      allPaths: flag(args, 'all-paths'),
-      ...(threshold === undefined ? {} : { threshold }),
-    });
-    return stagedThenPublished(cli, args, repo, staged);
+    return stageAndFinish(cli, args, repo, () =>
+      stageDelegationAdd(repo.context, role, {
+        keys,
+        paths: stringsOption(args, 'paths'),
+        allPaths: flag(args, 'all-paths'),
+        ...(threshold === undefined ? {} : { threshold }),
+      }),
+    );
   },
 };
 
@@ -36,12 +37,21 @@ const delegationRemoveCommand: Command = {
   ...delegationRemoveSpec,
   async run(cli, args) {
     const { repo, role } = repositoryAndRole(cli, args, 'delegation remove');
-    const plan = await planDelegationRemoval(repo.context, role, { keyIds: stringsOption(args, 'key'), paths: stringsOption(args, 'paths'), allPaths: flag(args, 'all-paths') });
-    const risk = plan.removesRole ? `Remove ${role} from ${repo.gun} with all its keys, paths and signed tags` : plan.unverifiable;
-    if (risk) await requireConfirmation(args, 'yes', `${risk}. Continue?`, `not changing ${role}: ${risk}`, { role });
-    if (plan.unsignable) cli.err.write(`warning: ${plan.unsignable}\n`);
-    const staged = await stagingArea(repo.context).stage(plan.changes, repo.context.now?.());
-    return stagedThenPublished(cli, args, repo, staged, { removedKeyIds: plan.removedKeyIds });
+    const removed: { keyIds: string[] } = { keyIds: [] };
+    return stageAndFinish(
+      cli,
+      args,
+      repo,
+      async () => {
+        const plan = await planDelegationRemoval(repo.context, role, { keyIds: stringsOption(args, 'key'), paths: stringsOption(args, 'paths'), allPaths: flag(args, 'all-paths') });
+        const risk = plan.removesRole ? `Remove ${role} from ${repo.gun} with all its keys, paths and signed tags` : plan.unverifiable;
+        if (risk) await requireConfirmation(args, 'yes', `${risk}. Continue?`, `not changing ${role}: ${risk}`, { role });
+        if (plan.unsignable) cli.err.write(`warning: ${plan.unsignable}\n`);
+        removed.keyIds = plan.removedKeyIds;
+        return stagingArea(repo.context).stage(plan.changes, repo.context.now?.());
+      },
+      { removedKeyIds: removed.keyIds },
+    );
   },
 };
 

@@ -1,19 +1,68 @@
 // The write commands: init, sign, revoke (docker trust's semantics), and publish, status, reset for
 // the staged changes behind them. Like docker trust, init, sign and revoke publish at once; --stage
 // keeps the change staged (notary's default) until `countersign publish GUN` sends everything staged.
+// Each command is a core job (electron/core/jobs), the same one the app runs; this file only reads
+// the options and prints what the job found on the server.
 import { CountersignError } from '../../../shared/errors';
-import { describeChange, type StagedChange, type TargetMeta } from '../../core/publish/changes';
-import { confirmRegistryServes, registryTarget } from '../../core/publish/digest-guard';
-import { publishStaged, type PublishResult } from '../../core/publish/publish';
+import type { FlowProgress, FlowSummary } from '../../../shared/schemas/flows';
+import { createJobs } from '../../core/jobs';
+import type { JobContext } from '../../core/jobs/environment';
+import { finishOwn, openForWrite, type EarlierStaged } from '../../core/jobs/open';
+import { describeChange, type StagedChange } from '../../core/publish/changes';
+import { emptyOutcome, publishedOutcome } from '../../core/jobs/run';
 import { vaultSigningKeys } from '../../core/publish/signing';
-import { stageInit, stageRevocation, stageSignature, stagingArea, type StageContext } from '../../core/publish/stage';
+import { stagingArea, type StageContext } from '../../core/publish/stage';
 import { flag, stringOption, stringsOption, type ParsedArgs } from '../args';
 import type { Command } from '../command';
 import { initSpec, signSpec, revokeSpec, publishSpec, statusSpec, resetSpec } from './specs';
 import { gunOf, type CliContext } from '../context';
+import { cliJobEnvironment, cliRepositoryRef } from '../job-environment';
+import { printSummary } from '../outcome';
 import { formatTable } from '../table';
-import { requireConfirmation } from '../confirm';
+import { confirmOnTerminal, requireConfirmation } from '../confirm';
 import { openVault } from './key';
+
+/** What the options say about changes staged earlier; at a terminal the job asks when they say nothing. */
+export function earlierStagedOption(args: ParsedArgs): EarlierStaged {
+  if (flag(args, 'include-staged') && flag(args, 'leave-staged')) throw new CountersignError('invalid-input', '--include-staged and --leave-staged contradict each other');
+  if (flag(args, 'include-staged') || flag(args, 'stage')) return 'include';
+  return flag(args, 'leave-staged') ? 'leave' : 'refuse';
+}
+
+/**
+ * Runs a job; when it refuses because changes were staged earlier and the options said nothing, a
+ * terminal user is shown them and asked (without a terminal the refusal stands, naming the options).
+ * Ctrl-C cancels: the job then finds out what the server has before it answers.
+ */
+export async function runJob<S extends FlowSummary>(
+  cli: CliContext,
+  args: ParsedArgs,
+  job: (earlier: EarlierStaged, context: JobContext<FlowProgress>) => Promise<S>,
+  extra: object | ((summary: S) => object) = {},
+): Promise<number> {
+  const controller = new AbortController();
+  const cancel = () => controller.abort(new CountersignError('cancelled', 'Cancelled (Ctrl-C).'));
+  process.once('SIGINT', cancel);
+  try {
+    const context: JobContext<FlowProgress> = { signal: controller.signal, progress: (event) => progressLine(cli, event) };
+    const policy = earlierStagedOption(args);
+    let summary = await job(policy, context);
+    const pending = summary.outcomes.find((outcome) => outcome.error?.code === 'staged-changes-pending');
+    if (pending?.error !== undefined && policy === 'refuse' && process.stdin.isTTY) {
+      cli.err.write(`${pending.error.message}
+`);
+      const include = await confirmOnTerminal('Publish them too? (yes: publish them with this change; no: leave them staged) ');
+      summary = await job(include ? 'include' : 'leave', context);
+    }
+    return printSummary(cli, summary, typeof extra === 'function' ? extra(summary) : extra);
+  } finally {
+    process.removeListener('SIGINT', cancel);
+  }
+}
+
+function progressLine(cli: CliContext, event: FlowProgress): void {
+  if (cli.err.isTTY === true && event.current !== undefined) cli.err.write(`${event.current.gun}: ${event.current.step}...\n`);
+}
 
 export interface Repository {
   gun: string;
@@ -33,33 +82,29 @@ export function repositoryFor(cli: CliContext, args: ParsedArgs, command: string
   return { gun: parsed.gun, tag: parsed.tag, context: { home: cli.home, notary, gun: parsed.gun, vault, keys: vaultSigningKeys(vault) } };
 }
 
-/** Publishes unless --stage; prints what was staged, and what was published. */
-export async function stagedThenPublished(cli: CliContext, args: ParsedArgs, repo: Repository, staged: StagedChange[], extra: object = {}): Promise<number> {
-  if (flag(args, 'stage')) {
-    const text = `${staged.map((change) => `Staged: ${describeChange(change)}\n`).join('')}Publish with: countersign publish ${repo.gun}\n`;
-    cli.out.write(cli.json ? `${JSON.stringify({ gun: repo.gun, staged, ...extra }, null, 2)}\n` : text);
-    return 0;
-  }
-  return printPublished(cli, await publishStaged(repo.context), extra);
-}
-
-export function printPublished(cli: CliContext, result: PublishResult, extra: object = {}): number {
-  if (cli.json) {
-    cli.out.write(`${JSON.stringify({ ...result, ...extra }, null, 2)}\n`);
-    return 0;
-  }
-  const lines = result.changes.map((change) => `  ${describeChange(change)}\n`);
-  if (result.changes.length === 0) {
-    cli.out.write(`Nothing is staged for ${result.gun}.\n`);
-  } else if (!result.published) {
-    cli.out.write(`Already in ${result.gun} on the server; dropped the staged changes:\n${lines.join('')}`);
-  } else {
-    const versions = Object.entries(result.versions).map(([role, version]) => `${role} v${version}`);
-    const server = result.serverSigned.length > 0 ? ` (${result.serverSigned.join(' and ')} signed by the server)` : '';
-    const retried = result.attempts > 1 ? ` after ${result.attempts - 1} conflict(s) with other publishers` : '';
-    cli.out.write(`Published ${result.gun}: ${versions.join(', ')}${server}${retried}\n${lines.join('')}`);
-  }
-  return 0;
+/**
+ * For the commands that stage with a core rule of their own (signer, delegation, witness): the
+ * repository opened for writing as every job opens it (verified with the pins; earlier staged changes
+ * settled by the options), then `stage` makes this command's changes, published unless --stage.
+ */
+export async function stageAndFinish(cli: CliContext, args: ParsedArgs, repo: Repository, stage: () => Promise<StagedChange[]>, extra: object = {}): Promise<number> {
+  const ref = cliRepositoryRef(cli, repo.gun);
+  return runJob(
+    cli,
+    args,
+    async (earlier, context) => {
+      repo.context.signal = context.signal;
+      try {
+        await openForWrite(repo.context, earlier);
+      } catch (error) {
+        if (error instanceof CountersignError && error.code === 'staged-changes-pending') return { outcomes: [{ ...emptyOutcome(ref, 'failed'), error: error.toInfo() }] };
+        throw error;
+      }
+      const result = await finishOwn(repo.context, await stage(), () => context.signal.throwIfAborted(), flag(args, 'stage'));
+      return { outcomes: [publishedOutcome(ref, result)] };
+    },
+    extra,
+  );
 }
 
 const initCommand: Command = {
@@ -67,8 +112,13 @@ const initCommand: Command = {
   async run(cli, args) {
     const repo = repositoryFor(cli, args, 'init', 'none');
     const rootKeyId = stringOption(args, 'root-key');
-    const staged = await stageInit(repo.context, { serverManagedSnapshot: flag(args, 'server-managed-snapshot'), ...(rootKeyId ? { rootKeyId } : {}) });
-    return stagedThenPublished(cli, args, repo, staged);
+    const jobs = createJobs(cliJobEnvironment(cli));
+    return runJob(cli, args, (earlierStaged, context) =>
+      jobs.init.repository(
+        { ...cliRepositoryRef(cli, repo.gun), serverManagedSnapshot: flag(args, 'server-managed-snapshot'), ...(rootKeyId ? { rootKeyId } : {}), earlierStaged, stageOnly: flag(args, 'stage') },
+        context,
+      ),
+    );
   },
 };
 
@@ -76,49 +126,79 @@ const signCommand: Command = {
   ...signSpec,
   async run(cli, args) {
     const repo = repositoryFor(cli, args, 'sign', 'required');
-    const target = await guardedTarget(cli, args, repo.gun, repo.tag!);
-    const staged = await stageSignature(repo.context, repo.tag!, target, stringsOption(args, 'role'));
-    return stagedThenPublished(cli, args, repo, staged);
+    const registryUrl = stringOption(args, 'registry');
+    const target = stringOption(args, 'digest') === undefined && registryUrl !== undefined ? undefined : targetOption(args);
+    const registryCa = stringOption(args, 'registry-ca');
+    const jobs = createJobs(cliJobEnvironment(cli, registryCa === undefined ? {} : { registryCaFile: registryCa }));
+    return runJob(cli, args, (earlierStaged, context) =>
+      jobs.sign.tag(
+        { ...cliRepositoryRef(cli, repo.gun), tag: repo.tag!, target, roles: stringsOption(args, 'role'), guard: registryUrl === undefined ? undefined : { url: registryUrl }, earlierStaged, stageOnly: flag(args, 'stage') },
+        context,
+      ),
+    );
   },
 };
 
-/** The digest to sign: as given, checked against the registry when one is named; or read from it. */
-async function guardedTarget(cli: CliContext, args: ParsedArgs, gun: string, tag: string): Promise<TargetMeta> {
-  const registryUrl = stringOption(args, 'registry');
-  if (registryUrl === undefined) return targetMeta(args);
-  const registry = cli.registry(registryUrl, stringOption(args, 'registry-ca'));
-  if (stringOption(args, 'digest') === undefined) return registryTarget(registry, gun, tag);
-  const target = targetMeta(args);
-  await confirmRegistryServes(registry, gun, tag, target);
-  return target;
-}
-
-function targetMeta(args: ParsedArgs): TargetMeta {
-  const digest = /^sha256:([0-9a-f]{64})$/.exec(stringOption(args, 'digest') ?? '');
-  if (!digest) throw new CountersignError('invalid-input', 'sign needs --digest sha256:<64 hex digits>');
+/** --digest and --size, checked: what to sign when the registry is not asked for it. */
+function targetOption(args: ParsedArgs): { digest: string; size: number } {
+  const digest = stringOption(args, 'digest') ?? '';
+  if (!/^sha256:[0-9a-f]{64}$/.test(digest)) throw new CountersignError('invalid-input', 'sign needs --digest sha256:<64 hex digits>');
   const size = stringOption(args, 'size') ?? '';
   if (!/^\d{1,15}$/.test(size)) throw new CountersignError('invalid-input', 'sign needs --size with the manifest size in bytes');
-  return { length: Number(size), hashes: { sha256: Buffer.from(digest[1]!, 'hex').toString('base64') } };
+  return { digest, size: Number(size) };
 }
 
 const revokeCommand: Command = {
   ...revokeSpec,
   async run(cli, args) {
+    const keyId = stringOption(args, 'key');
+    const jobs = createJobs(cliJobEnvironment(cli));
+    if (keyId !== undefined) return revokeKey(cli, args, keyId, jobs);
     const repo = repositoryFor(cli, args, 'revoke', 'optional');
     if (repo.tag === undefined) await requireConfirmation(args, 'yes', `Remove all signature data for ${repo.gun}?`, `not revoking every tag of ${repo.gun}`);
-    const plan = await stageRevocation(repo.context, repo.tag);
-    for (const { role, names } of plan.kept) {
-      cli.err.write(`warning: ${role} still signs ${names.length === 1 ? names[0] : `${names.length} tags`}: the vault holds none of its keys\n`);
-    }
-    return stagedThenPublished(cli, args, repo, plan.staged, { kept: plan.kept });
+    return runJob(cli, args, (earlierStaged, context) =>
+      jobs.revoke.tags({ ...cliRepositoryRef(cli, repo.gun), ...(repo.tag === undefined ? {} : { tag: repo.tag }), confirmAll: true, earlierStaged, stageOnly: flag(args, 'stage') }, context),
+    );
   },
 };
+
+/**
+ * A compromised key: removed from every delegation of the repositories named, with the app's preview
+ * of which tags lose their signatures (docker's rule); --resign ROLE signs those tags again into ROLE.
+ */
+async function revokeKey(cli: CliContext, args: ParsedArgs, keyIdOrPrefix: string, jobs: ReturnType<typeof createJobs>): Promise<number> {
+  if (args.positionals.length === 0) throw new CountersignError('invalid-input', 'revoke --key ID needs the repositories to remove it from');
+  const refs = args.positionals.map((input) => cliRepositoryRef(cli, gunOf(input).gun));
+  const keyId = await fullKeyId(cli, keyIdOrPrefix);
+  const previews = await jobs.revoke.keyPreview(keyId, refs, { signal: new AbortController().signal, progress: () => undefined });
+  for (const preview of previews) {
+    if (preview.error !== undefined) continue;
+    for (const tag of preview.losing) cli.err.write(`${preview.gun}: ${tag.tag} loses its valid signatures (signed by ${tag.roles.join(', ')})\n`);
+  }
+  await requireConfirmation(args, 'yes', `Remove key ${keyId.slice(0, 12)} from every delegation of ${refs.map((r) => r.gun).join(', ')}?`, `not removing key ${keyId.slice(0, 12)}`);
+  const resignRole = stringOption(args, 'resign');
+  const targets = refs.map((ref) => {
+    const losing = previews.find((p) => p.gun === ref.gun)?.losing ?? [];
+    return resignRole === undefined || losing.length === 0 ? ref : { ...ref, resign: { role: resignRole, tags: losing.map((t) => t.tag) } };
+  });
+  return runJob(cli, args, (earlierStaged, context) => jobs.revoke.key(keyId, targets, context, earlierStaged), { keyId, previews });
+}
+
+/** The 64-hex ID of a key given by a prefix of it (as `key list` shows 12 characters). */
+async function fullKeyId(cli: CliContext, prefix: string): Promise<string> {
+  if (/^[0-9a-f]{64}$/.test(prefix)) return prefix;
+  if (!/^[0-9a-f]{6,63}$/.test(prefix)) throw new CountersignError('invalid-input', `"${prefix}" is not a key ID (hex, at least 6 digits)`);
+  const matches = (await openVault(cli).list()).map((key) => key.id).filter((id) => id.startsWith(prefix));
+  if (matches.length === 1) return matches[0]!;
+  throw new CountersignError('invalid-input', matches.length === 0 ? `no key in the vault starts with ${prefix}: give the full 64-digit key ID` : `${prefix} matches ${matches.length} keys: give more digits`);
+}
 
 const publishCommand: Command = {
   ...publishSpec,
   async run(cli, args) {
     const repo = repositoryFor(cli, args, 'publish', 'none');
-    return printPublished(cli, await publishStaged(repo.context));
+    const jobs = createJobs(cliJobEnvironment(cli));
+    return runJob(cli, args, (_earlier, context) => jobs.publish.run([cliRepositoryRef(cli, repo.gun)], context));
   },
 };
 

@@ -1,52 +1,71 @@
-// `countersign rotate GUN root|targets|snapshot|timestamp [--server-managed]` (notary key rotate). The
-// new key is in the keychain (or on the server) before the rotation is staged; published at once
-// unless --stage; the old key leaves the vault only after the server accepted the new root, and only
-// when nothing we know still trusts it (old root keys are always kept). See core/publish/rotate.ts.
+// `countersign rotate GUN root|targets|snapshot|timestamp [--server-managed]` (notary key rotate), run
+// by the same core job as the app's rotation wizard (electron/core/jobs/rotation.ts): a record on disk
+// after every step, so an interrupted rotation resumes (`rotate --resume ID`, or `rotate --pending` to
+// list them); the new key is in the keychain (or on the server) before the rotation is staged; a
+// fresh client that trusted only the old root must follow the published root; old keys leave the vault
+// only after that, and never root keys or keys still in use. --stage only stages it, as before.
 import { CountersignError } from '../../../shared/errors';
-import { publishStaged } from '../../core/publish/publish';
-import { vaultSigningKeys } from '../../core/publish/signing';
-import { retireRotatedKeys, ROTATABLE_ROLES, stageKeyRotation, type RotatableRole, type RotationPlan, type RetiredKeys } from '../../core/publish/rotate';
-import { flag } from '../args';
+import type { RotationSummary } from '../../../shared/schemas/flows';
+import { createJobs } from '../../core/jobs';
+import { ROTATABLE_ROLES, stageKeyRotation, type RotatableRole } from '../../core/publish/rotate';
+import { flag, stringOption } from '../args';
 import type { Command } from '../command';
 import { rotateSpec } from './specs';
 import type { CliContext } from '../context';
-import { printPublished, repositoryFor, stagedThenPublished } from './publish';
+import { cliJobEnvironment, cliRepositoryRef } from '../job-environment';
+import { repositoryFor, runJob, stageAndFinish } from './publish';
 
 export const rotateCommand: Command = {
   ...rotateSpec,
   async run(cli, args) {
+    const jobs = createJobs(cliJobEnvironment(cli));
+    if (flag(args, 'pending')) return printPending(cli, await jobs.rotation.pending());
+    const resume = stringOption(args, 'resume');
+    if (resume !== undefined) return runJob(cli, args, async (_earlier, context) => describeRotation(cli, await jobs.rotation.resume(resume, context)), rotationFacts);
     const [gun, role, ...extra] = args.positionals;
     if (gun === undefined || role === undefined || extra.length > 0) throw new CountersignError('invalid-input', 'rotate takes a repository and a role: root, targets, snapshot or timestamp');
     if (!(ROTATABLE_ROLES as readonly string[]).includes(role)) throw new CountersignError('invalid-input', `"${role}" cannot be rotated: root, targets, snapshot or timestamp`);
-    const repo = repositoryFor(cli, { ...args, positionals: [gun] }, 'rotate', 'none');
-    const plan = await stageKeyRotation(repo.context, role as RotatableRole, { serverManaged: flag(args, 'server-managed') });
-    const rotation = { role: plan.role, serverManaged: plan.serverManaged, newKeyIds: plan.newKeyIds, oldKeyIds: plan.oldKeyIds };
+    const serverManaged = flag(args, 'server-managed') || role === 'timestamp';
     if (flag(args, 'stage')) {
-      await stagedThenPublished(cli, args, repo, plan.staged, { rotation });
-      if (!cli.json) cli.out.write(`The old ${plan.role} key stays in the vault; once published, remove it with countersign key remove.\n`);
-      return 0;
+      const repo = repositoryFor(cli, { ...args, positionals: [gun] }, 'rotate', 'none');
+      const code = await stageAndFinish(cli, args, repo, async () => (await stageKeyRotation(repo.context, role as RotatableRole, { serverManaged })).staged);
+      if (!cli.json) cli.out.write(`The old ${role} key stays in the vault; once published, remove it with countersign key remove.\n`);
+      return code;
     }
-    let result;
-    try {
-      // A new SigningKeys: the one the rotation staged with was made before the new key existed.
-      result = await publishStaged({ ...repo.context, keys: vaultSigningKeys(repo.context.vault) });
-    } catch (error) {
-      cli.err.write(`The new ${plan.role} key ${describeNewKey(plan)} and the old one are kept; the rotation stays staged: countersign publish ${repo.gun} retries it.\n`);
-      throw error;
-    }
-    const retired = await retireRotatedKeys({ home: cli.home, vault: repo.context.vault }, plan, { keep: flag(args, 'keep-old-key') });
-    printPublished(cli, result, { rotation, retired });
-    if (!cli.json) printKeys(cli, plan, retired);
-    return 0;
+    const ref = cliRepositoryRef(cli, gun);
+    return runJob(cli, args, async (_earlier, context) => describeRotation(cli, await jobs.rotation.start({ repositories: [ref], role: role as RotatableRole, serverManaged }, context)), rotationFacts);
   },
 };
 
-function describeNewKey(plan: RotationPlan): string {
-  return `${plan.newKeyIds.join(', ')} (${plan.serverManaged ? 'held by the server' : 'in the keychain'})`;
+/** --json: the rotation (its record ID, old and new keys) and the old keys retired, beside the outcome. */
+function rotationFacts(summary: RotationSummary): object {
+  const entry = summary.rotation.repositories[0];
+  return {
+    rotation: { id: summary.rotation.id, role: summary.rotation.role, serverManaged: summary.rotation.serverManaged, finished: summary.rotation.finished, oldKeyIds: entry?.oldKeyIds ?? [], newKeyIds: entry?.newKeyIds ?? [] },
+    retired: entry?.retired ?? { removed: [], kept: [] },
+  };
 }
 
-function printKeys(cli: CliContext, plan: RotationPlan, retired: RetiredKeys): void {
-  cli.out.write(`New ${plan.role} key: ${describeNewKey(plan)}\n`);
-  for (const id of retired.removed) cli.out.write(`Removed the old ${plan.role} key ${id} from the vault.\n`);
-  for (const { id, reason } of retired.kept) cli.out.write(`Kept the old ${plan.role} key ${id}: ${reason}.\n`);
+/** The rotation's own lines (new keys, what to take offline), then the usual outcome per repository. */
+function describeRotation(cli: CliContext, summary: RotationSummary): RotationSummary {
+  if (!cli.json) {
+    const { rotation } = summary;
+    for (const entry of rotation.repositories) {
+      cli.err.write(`${entry.gun}: rotation ${rotation.id} of the ${rotation.role} key is at "${entry.step}"${entry.newKeyIds.length > 0 ? `; new key ${entry.newKeyIds.map((id) => id.slice(0, 12)).join(', ')}` : ''}\n`);
+    }
+    for (const entry of rotation.repositories) {
+      for (const id of entry.retired?.removed ?? []) cli.err.write(`Removed the old ${rotation.role} key ${id} from the vault.\n`);
+      for (const { id, reason } of entry.retired?.kept ?? []) cli.err.write(`Kept the old ${rotation.role} key ${id}: ${reason}.\n`);
+    }
+    if (!rotation.finished) cli.err.write(`Not finished; the new key and the old one are kept: go on with countersign rotate --resume ${rotation.id}\n`);
+    for (const id of summary.newRootKeys) cli.err.write(`The new root key ${id.slice(0, 12)} is in the keychain: take it offline with countersign key offline ${id.slice(0, 12)} FILE\n`);
+  }
+  return summary;
+}
+
+function printPending(cli: CliContext, pending: Awaited<ReturnType<ReturnType<typeof createJobs>['rotation']['pending']>>): number {
+  if (cli.json) cli.out.write(`${JSON.stringify(pending, null, 2)}\n`);
+  else if (pending.length === 0) cli.out.write('No interrupted rotations.\n');
+  else for (const record of pending) cli.out.write(`${record.id}  ${record.role}  ${record.repositories.map((r) => `${r.gun} (${r.step})`).join(', ')}\n`);
+  return 0;
 }

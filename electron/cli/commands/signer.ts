@@ -12,7 +12,7 @@ import type { Command } from '../command';
 import { signerAddSpec, signerRemoveSpec } from './specs';
 import type { CliContext } from '../context';
 import { requireConfirmation } from '../confirm';
-import { repositoryFor, stagedThenPublished, type Repository } from './publish';
+import { repositoryFor, stageAndFinish, type Repository } from './publish';
 
 const signerAddCommand: Command = {
   ...signerAddSpec,
@@ -22,12 +22,20 @@ const signerAddCommand: Command = {
     const keys = await readDelegationKeyFiles(stringsOption(args, 'key').map((file) => resolve(file)));
     return forEachRepository(cli, args, guns, 'signer add', 'failed to add signer to', async (repo) => {
       progress(cli, `Adding signer "${name}" to ${repo.gun}...\n`);
-      const added = await stageSignerAdd(repo.context, name, keys);
-      if (added.initialized) progress(cli, `Initializing signed repository for ${repo.gun} (the server holds its snapshot key)...\n`);
-      if (added.snapshotKeyHeldHere) {
-        cli.err.write(`warning: you hold the snapshot key of ${repo.gun}: "${name}" can sign with docker trust only with it too, or after countersign rotate ${repo.gun} snapshot --server-managed\n`);
-      }
-      return stagedThenPublished(cli, args, repo, added.staged, { signer: name, initialized: added.initialized });
+      return stageAndFinish(
+        cli,
+        args,
+        repo,
+        async () => {
+          const added = await stageSignerAdd(repo.context, name, keys);
+          if (added.initialized) progress(cli, `Initializing signed repository for ${repo.gun} (the server holds its snapshot key)...\n`);
+          if (added.snapshotKeyHeldHere) {
+            cli.err.write(`warning: you hold the snapshot key of ${repo.gun}: "${name}" can sign with docker trust only with it too, or after countersign rotate ${repo.gun} snapshot --server-managed\n`);
+          }
+          return added.staged;
+        },
+        { signer: name },
+      );
     });
   },
 };
@@ -38,11 +46,18 @@ const signerRemoveCommand: Command = {
     const [name, ...guns] = namesAndRepositories(args.positionals, 'signer remove');
     return forEachRepository(cli, args, guns, 'signer remove', 'failed to remove signer from', async (repo) => {
       progress(cli, `Removing signer "${name}" from ${repo.gun}...\n`);
-      const plan = await planSignerRemoval(repo.context, name);
-      if (plan.confirm) await requireConfirmation(args, 'force', `${plan.confirm}.\nRemove "${name}" from ${repo.gun}?`, `not removing "${name}" from ${repo.gun}: ${plan.confirm}`);
-      if (plan.releasesResigned) progress(cli, `targets/releases is re-signed with your key, so that its tags stay trusted.\n`);
-      const staged = await stagingArea(repo.context).stage(plan.changes, repo.context.now?.());
-      return stagedThenPublished(cli, args, repo, staged, { signer: name, releasesRemoved: plan.releasesRemoved, releasesResigned: plan.releasesResigned });
+      return stageAndFinish(
+        cli,
+        args,
+        repo,
+        async () => {
+          const plan = await planSignerRemoval(repo.context, name);
+          if (plan.confirm) await requireConfirmation(args, 'force', `${plan.confirm}.\nRemove "${name}" from ${repo.gun}?`, `not removing "${name}" from ${repo.gun}: ${plan.confirm}`);
+          if (plan.releasesResigned) progress(cli, `targets/releases is re-signed with your key, so that its tags stay trusted.\n`);
+          return stagingArea(repo.context).stage(plan.changes, repo.context.now?.());
+        },
+        { signer: name },
+      );
     });
   },
 };
@@ -66,7 +81,10 @@ async function forEachRepository(cli: CliContext, args: ParsedArgs, inputs: read
   const failures: { gun: string; error: unknown }[] = [];
   for (const input of inputs) {
     try {
-      await task(repositoryFor(cli, { ...args, positionals: [input] }, command, 'none'));
+      // The outcome (what the server has, what stays staged) was printed; a non-zero status is a failure.
+      if ((await task(repositoryFor(cli, { ...args, positionals: [input] }, command, 'none'))) !== 0) {
+        throw new CountersignError('publish-rejected', `${command} did not reach the server for ${input}`);
+      }
     } catch (error) {
       failures.push({ gun: input, error });
       if (inputs.length > 1) {

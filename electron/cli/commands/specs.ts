@@ -7,6 +7,8 @@ import type { CommandSpec } from '../command';
 
 export const STAGE_OPTION: Record<string, OptionSpec> = {
   stage: { type: 'boolean', description: 'only stage the change (by default it is published at once, as docker trust does); `countersign publish GUN` sends everything staged' },
+  'include-staged': { type: 'boolean', description: 'publish changes staged earlier (by another command) together with this one' },
+  'leave-staged': { type: 'boolean', description: 'publish only this change and leave changes staged earlier as they are' },
 };
 
 const PATH_OPTIONS = {
@@ -186,9 +188,11 @@ export const signSpec = {
 export const revokeSpec = {
   name: 'revoke',
   summary: 'Remove the signature of a tag (or of all tags) from every role whose key you hold (docker trust revoke)',
-  usage: 'GUN[:TAG]',
+  usage: 'GUN[:TAG] | --key ID GUN...',
   options: {
-    yes: { type: 'boolean', description: 'do not ask before revoking all tags (required without a terminal)' },
+    yes: { type: 'boolean', description: 'do not ask before revoking all tags or a key (required without a terminal)' },
+    key: { type: 'string', value: 'ID', description: 'revoke a compromised key: remove it from every delegation of the repositories named (full ID or a unique prefix)' },
+    resign: { type: 'string', value: 'ROLE', description: 'with --key: sign the tags that lose their signatures again into ROLE (targets or targets/releases)' },
     ...STAGE_OPTION,
   },
 } satisfies CommandSpec;
@@ -214,11 +218,12 @@ export const resetSpec = {
 
 export const rotateSpec = {
   name: 'rotate',
-  summary: 'Rotate a key of a repository: root (clients that trusted the old root follow), targets, snapshot, timestamp (notary key rotate)',
-  usage: 'GUN root|targets|snapshot|timestamp',
+  summary: 'Rotate a key of a repository: root (clients that trusted the old root follow), targets, snapshot, timestamp (notary key rotate); resumable',
+  usage: 'GUN root|targets|snapshot|timestamp | --resume ID | --pending',
   options: {
     'server-managed': { type: 'boolean', description: 'the server makes and holds the new key (snapshot; timestamp always)' },
-    'keep-old-key': { type: 'boolean', description: 'keep the old key in the vault after the rotation is published' },
+    resume: { type: 'string', value: 'ID', description: 'go on with an interrupted rotation (its ID from --pending)' },
+    pending: { type: 'boolean', description: 'list interrupted rotations' },
     ...STAGE_OPTION,
   },
 } satisfies CommandSpec;

@@ -6,7 +6,7 @@ import { CountersignError } from '../../../shared/errors';
 import { stageWitness } from '../../core/publish/witness';
 import type { Command } from '../command';
 import { witnessSpec } from './specs';
-import { repositoryFor, stagedThenPublished } from './publish';
+import { repositoryFor, stageAndFinish } from './publish';
 
 export const witnessCommand: Command = {
   ...witnessSpec,
@@ -14,6 +14,6 @@ export const witnessCommand: Command = {
     const [gun, ...roles] = args.positionals;
     if (gun === undefined || roles.length === 0) throw new CountersignError('invalid-input', 'witness takes a repository and the roles to re-sign');
     const repo = repositoryFor(cli, { ...args, positionals: [gun] }, 'witness', 'none');
-    return stagedThenPublished(cli, args, repo, await stageWitness(repo.context, roles));
+    return stageAndFinish(cli, args, repo, () => stageWitness(repo.context, roles));
   },
 };

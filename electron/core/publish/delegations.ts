@@ -14,9 +14,9 @@ import { canonicalKeyIdsOf } from './delegations-apply';
 import { stagedDelegationKey, type DelegationKey } from './delegations-keys';
 import type { RepositoryDraft } from './draft';
 import { defaultExpiry } from './expiry';
-import { fetchVerified, viewOf } from './latest';
+import { viewOf } from './latest';
 import { canonicalIdOrUndefined } from './signing';
-import { plannedDraft, stagingArea, type StageContext } from './stage';
+import { latestOf, plannedDraft, stagingArea, type StageContext } from './stage';
 
 /** notary's IsDelegation: under targets/, lowercase letters, digits, "-", "_", no empty or dot segments. */
 const DELEGATION_NAME = /^targets(\/[-a-z0-9_]+)+$/;
@@ -169,7 +169,7 @@ export function witnessToKeepVerifying(
 /** What planning a removal needs beside the planned draft: the verified metadata and the keys we hold. */
 export async function removalInputs(context: StageContext): Promise<{ draft: RepositoryDraft; served: RefreshResult | undefined; held: ReadonlySet<string>; now: Date }> {
   const now = context.now?.() ?? new Date();
-  const served = await fetchVerified(context, now);
+  const served = await latestOf(context);
   return { draft: await plannedDraft(context), served, held: await context.keys.heldKeyIds(), now };
 }
 
@@ -187,7 +187,7 @@ export interface DelegationListing {
 }
 
 export async function listDelegations(context: StageContext): Promise<DelegationListing[]> {
-  const latest = await fetchVerified(context, context.now?.() ?? new Date());
+  const latest = await latestOf(context);
   if (!latest) throw new CountersignError('repository-not-found', `${context.gun} does not exist on ${context.notary.serverUrl}`);
   const view = viewOf(context, latest);
   const canonical = new Map(view.keys.map((key) => [key.id, key.canonicalId ?? key.id]));

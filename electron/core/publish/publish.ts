@@ -1,57 +1,95 @@
 // Publishing staged changes, as notary's changelist does it, like a `git rebase`: fetch and verify the
 // latest, apply the staged changes to it, sign, upload everything in one POST. When someone published
-// meanwhile (400 VERSION) we start over from their newer metadata, a few times. The staged changes are
-// dropped only after the server accepted them, so a failure or a killed process leaves them to retry;
-// applying them again to metadata that already has them changes nothing.
-import { CountersignError } from '../../../shared/errors';
+// meanwhile (400 VERSION) we start over from their newer metadata, a few times.
+//
+// What we report is read back from the server, never assumed:
+// - after an accepted upload, the repository is re-read and verified;
+// - after anything else once the upload has started (a refusal, a timeout, a lost answer, a cancel),
+//   the server's current trust data is read again and compared with what we sent. Only what the server
+//   now serves counts as published; everything else is reported as still staged.
+// A cancel that arrives while the upload is under way lets it finish (for a short grace): the POST is
+// the point of no return, and waiting for its answer is how we learn the truth.
+// A staged change is dropped only once the server has it, so a failure or a killed process leaves it to
+// retry; applying it again to metadata that already has it changes nothing.
+import { CountersignError, toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import type { RepositoryView } from '../../../shared/domain';
 import type { TrustedSet } from '../tuf/trusted-set';
+import type { RefreshResult } from '../tuf/updater';
 import { applyChanges } from './apply-changes';
 import { buildUpdate, type BuiltUpdate } from './build-update';
 import type { RepositoryInitChange, StagedChange } from './changes';
 import { RepositoryDraft } from './draft';
-import { fetchVerified, takeRemembered, viewOf, type RepositoryTarget } from './latest';
+import { fetchVerified, viewOf, type RepositoryTarget } from './latest';
 import { draftForNewRepository } from './new-repository';
 import type { SigningKeys } from './signing';
 import { StagedChanges } from './staged-store';
 
 /** Attempts when the server keeps answering that someone else published first. */
 export const DEFAULT_PUBLISH_ATTEMPTS = 5;
+/** How long an upload may take before we stop waiting and ask the server what it has. */
+export const UPLOAD_TIMEOUT_MS = 60_000;
+/** How long an upload under way may still finish after the user cancelled. */
+export const CANCEL_GRACE_MS = 10_000;
+/** How long the read-back after a failed or cancelled upload may take. */
+export const READ_BACK_TIMEOUT_MS = 20_000;
 
 export interface PublishOptions extends RepositoryTarget {
   keys: SigningKeys;
   now?: () => Date;
   maxAttempts?: number;
+  /** Publish only these staged changes (by ID); the others stay staged, untouched. Default: all. */
+  only?: readonly string[];
+  /** The verified state the caller just read (the first attempt builds on it instead of reading again). */
+  latest?: RefreshResult | undefined;
+  /** Tests shorten the waits. */
+  timing?: { uploadMs?: number; graceMs?: number; readBackMs?: number };
 }
+
+/**
+ * - published: the server serves our upload (read back).
+ * - unchanged: nothing to send (nothing staged, or the server already had every change).
+ * - failed: the server does not have it (refused, or not there when we read back); it stays staged.
+ * - cancelled: cancelled before the server had it (read back); it stays staged.
+ * - unknown: we could not find out (the read-back failed too); it stays staged.
+ * - staged: not sent, by request (kept to publish later).
+ */
+export type PublishStatus = 'published' | 'unchanged' | 'failed' | 'cancelled' | 'unknown' | 'staged';
 
 export interface PublishResult {
   gun: string;
-  /** False when nothing was staged, or the staged changes were already in the repository. */
+  status: PublishStatus;
+  /** True when the server now serves the changes (status published). */
   published: boolean;
-  /** The staged changes this publish applied (and dropped from the staging area). */
+  /** The staged changes this publish was about. */
   changes: StagedChange[];
-  /** Role -> version uploaded. */
+  /** Those that stay staged after it (all of them unless published or unchanged). */
+  stillStaged: StagedChange[];
+  /** Role -> version uploaded (and accepted). */
   versions: Record<string, number>;
   serverSigned: BuiltUpdate['serverSigned'];
   /** Uploads tried (1 unless someone else published meanwhile). */
   attempts: number;
-  /** The repository as re-read and verified from the server afterwards (absent when nothing was published and it does not exist). */
+  /** The repository as re-read and verified from the server afterwards, when it could be read. */
   view?: RepositoryView;
+  /** Why it did not publish (status failed, cancelled or unknown). */
+  error?: ErrorInfo;
+  /** When the server was last asked what it has (ISO time). */
+  checkedAt?: string;
 }
 
-/** Publishes everything staged for the repository. */
-export async function publishStaged(options: PublishOptions): Promise<PublishResult> {
+/** Publishes what is staged for the repository (or the `only` changes) and reports what the server now has. */
+export async function publishChanges(options: PublishOptions): Promise<PublishResult> {
   const staging = new StagedChanges(options.home, options.notary.serverUrl, options.gun);
-  const changes = await staging.list();
+  const all = await staging.list();
+  const changes = options.only === undefined ? all : all.filter((change) => options.only!.includes(change.id));
   const now = options.now ?? (() => new Date());
   const maxAttempts = options.maxAttempts ?? DEFAULT_PUBLISH_ATTEMPTS;
-  const result: PublishResult = { gun: options.gun, published: false, changes, versions: {}, serverSigned: [], attempts: 0 };
+  const result: PublishResult = { gun: options.gun, status: 'unchanged', published: false, changes, stillStaged: [], versions: {}, serverSigned: [], attempts: 0 };
   if (changes.length === 0) return result;
 
-  let reuse = takeRemembered(options);
+  let latest: RefreshResult | undefined = 'latest' in options ? options.latest : await fetchVerified(options, now());
   for (;;) {
-    const latest = reuse ? reuse.result : await fetchVerified(options, now());
-    reuse = undefined;
+    options.signal?.throwIfAborted();
     const draft = latest ? RepositoryDraft.fromVerified(latest.trusted, latest.failedDelegations) : await newRepositoryDraft(options, changes);
     applyChanges(draft, changes);
     const update = await buildUpdate(draft, options.keys, now());
@@ -61,18 +99,122 @@ export async function publishStaged(options: PublishOptions): Promise<PublishRes
       if (latest) result.view = viewOf(options, latest);
       return result;
     }
+    // Last chance to stop with nothing sent.
+    options.signal?.throwIfAborted();
     result.attempts += 1;
+    const upload = uploadSignal(options);
     try {
-      await options.notary.publish(options.gun, update.files, options.signal);
+      await options.notary.publish(options.gun, update.files, upload.signal);
     } catch (error) {
-      if (error instanceof CountersignError && error.code === 'publish-conflict' && result.attempts < maxAttempts) continue;
-      throw error;
+      if (error instanceof CountersignError && error.code === 'publish-conflict' && result.attempts < maxAttempts) {
+        latest = await fetchVerified(options, now());
+        continue;
+      }
+      return findOut(options, result, update, error, staging, now());
+    } finally {
+      upload.done();
     }
     await staging.drop(changes.map((change) => change.id));
-    Object.assign(result, { published: true, versions: update.versions, serverSigned: update.serverSigned });
-    result.view = await verifyPublished(options, update, now());
+    Object.assign(result, { status: 'published', published: true, versions: update.versions, serverSigned: update.serverSigned });
+    try {
+      result.view = await verifyPublished(options, update, now());
+      result.checkedAt = now().toISOString();
+    } catch (error) {
+      // Accepted, but what the server serves now does not verify: say so, never "published and fine".
+      result.error = toErrorInfo(error);
+    }
     return result;
   }
+}
+
+/** Publishes everything staged, throwing (after finding out what the server has) unless it published. */
+export async function publishStaged(options: PublishOptions): Promise<PublishResult> {
+  const result = await publishChanges(options);
+  if (result.error !== undefined && !result.published) throw new PublishFailed(result);
+  return result;
+}
+
+/** A publish that did not happen, with the outcome read back from the server. */
+export class PublishFailed extends CountersignError {
+  constructor(readonly outcome: PublishResult) {
+    super(outcome.error?.code ?? 'internal', outcome.error?.message ?? 'the publish failed', outcome.error?.role === undefined ? {} : { role: outcome.error.role });
+  }
+}
+
+/** The upload's own signal: its timeout, and the user's cancel only after a grace period. */
+function uploadSignal(options: PublishOptions): { signal: AbortSignal; done(): void } {
+  const controller = new AbortController();
+  const timers: NodeJS.Timeout[] = [];
+  const abortAfter = (ms: number, reason: () => unknown) => timers.push(setTimeout(() => controller.abort(reason()), ms));
+  abortAfter(options.timing?.uploadMs ?? UPLOAD_TIMEOUT_MS, () => new CountersignError('timeout', 'the server did not answer the upload in time'));
+  const onCancel = () => abortAfter(options.timing?.graceMs ?? CANCEL_GRACE_MS, () => options.signal?.reason);
+  options.signal?.addEventListener('abort', onCancel, { once: true });
+  return {
+    signal: controller.signal,
+    done() {
+      for (const timer of timers) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onCancel);
+    },
+  };
+}
+
+/**
+ * After an upload that did not clearly succeed: read the server's trust data again (on a signal of its
+ * own — the user's may be cancelled) and report exactly whether it serves what we sent.
+ */
+async function findOut(options: PublishOptions, result: PublishResult, update: BuiltUpdate, error: unknown, staging: StagedChanges, now: Date): Promise<PublishResult> {
+  const cancelled = options.signal?.aborted === true;
+  result.error = cancelled ? toErrorInfo(options.signal?.reason) : toErrorInfo(error);
+  let latest: RefreshResult | undefined;
+  try {
+    latest = await fetchVerified(options, now, ourFirstRoot(update), AbortSignal.timeout(options.timing?.readBackMs ?? READ_BACK_TIMEOUT_MS));
+  } catch (readError) {
+    result.status = 'unknown';
+    result.stillStaged = result.changes;
+    result.error = {
+      code: result.error.code,
+      message: `${result.error.message}; reading the server again to see whether it took the upload failed too (${toErrorInfo(readError).message}): the changes stay staged, and the next publish finds out`,
+    };
+    return result;
+  }
+  result.checkedAt = now.toISOString();
+  if (latest !== undefined) result.view = viewOf(options, latest);
+  if (latest !== undefined && (servesUpload(latest.trusted, update) || alreadyApplied(latest, result.changes))) {
+    await staging.drop(result.changes.map((change) => change.id));
+    Object.assign(result, { status: 'published', published: true, versions: update.versions, serverSigned: update.serverSigned, stillStaged: [] });
+    return result;
+  }
+  result.status = cancelled ? 'cancelled' : 'failed';
+  result.stillStaged = result.changes;
+  return result;
+}
+
+/** Every file we uploaded is the one the server now serves for its role. */
+function servesUpload(set: TrustedSet, update: BuiltUpdate): boolean {
+  for (const [role, bytes] of update.files) {
+    const served = servedBytes(set, role);
+    if (served === undefined || !Buffer.from(served).equals(Buffer.from(bytes))) return false;
+  }
+  return true;
+}
+
+function servedBytes(set: TrustedSet, role: string): Uint8Array | undefined {
+  if (role === 'root') return set.root.bytes;
+  if (role === 'targets') return set.targets?.bytes;
+  if (role === 'snapshot') return set.snapshot?.bytes;
+  return set.delegations.get(role)?.bytes;
+}
+
+/** Someone published after us, and what they serve already holds our changes (witnesses never count). */
+function alreadyApplied(latest: RefreshResult, changes: readonly StagedChange[]): boolean {
+  if (changes.some((change) => change.kind === 'witness' || change.kind === 'key-rotation' || change.kind === 'repository-init')) return false;
+  const draft = RepositoryDraft.fromVerified(latest.trusted, latest.failedDelegations);
+  try {
+    applyChanges(draft, changes);
+  } catch {
+    return false;
+  }
+  return !draft.rootDirty && draft.dirtyTargetsRoles().length === 0 && draft.deleted.size === 0;
 }
 
 /** With no repository on the server, the staged changes must begin with creating it. */
@@ -84,18 +226,22 @@ async function newRepositoryDraft(options: PublishOptions, changes: readonly Sta
   return draftForNewRepository(options.gun, init, options);
 }
 
+/** On first use right after our upload, the one root we trust is the one we uploaded. */
+function ourFirstRoot(update: BuiltUpdate): (set: TrustedSet) => void {
+  const uploadedRoot = update.files.get('root');
+  return (set) => {
+    if (uploadedRoot && !Buffer.from(set.root.bytes).equals(Buffer.from(uploadedRoot))) {
+      throw new CountersignError('root-pin-mismatch', 'the server serves another root than the one just published', { role: 'root' });
+    }
+  };
+}
+
 /**
  * Re-reads and verifies what the server now serves (and caches it). A root we just created is the
  * one root we trust on first use: anything else served right after our upload is refused.
  */
 async function verifyPublished(options: PublishOptions, update: BuiltUpdate, now: Date): Promise<RepositoryView> {
-  const uploadedRoot = update.files.get('root');
-  const sameRoot = (set: TrustedSet) => {
-    if (uploadedRoot && !Buffer.from(set.root.bytes).equals(Buffer.from(uploadedRoot))) {
-      throw new CountersignError('root-pin-mismatch', 'the server serves another root than the one just published', { role: 'root' });
-    }
-  };
-  const after = await fetchVerified(options, now, sameRoot);
+  const after = await fetchVerified(options, now, ourFirstRoot(update), AbortSignal.timeout(options.timing?.readBackMs ?? READ_BACK_TIMEOUT_MS));
   if (!after) throw new CountersignError('repository-not-found', `${options.gun} is not on the server after publishing`);
   return viewOf(options, after);
 }

@@ -6,7 +6,8 @@ import { pathAllowed } from '../tuf/trusted-set';
 import { applyChanges } from './apply-changes';
 import type { Change, RepositoryInitChange, StagedChange, TargetMeta } from './changes';
 import { RepositoryDraft } from './draft';
-import { fetchVerified, rememberVerified, type RepositoryTarget } from './latest';
+import type { RefreshResult } from '../tuf/updater';
+import { fetchVerified, type RepositoryTarget } from './latest';
 import { draftForNewRepository, newRepositoryKeys, type NewRepositoryKeysOptions } from './new-repository';
 import { holdsKeyFor, type SigningKeys } from './signing';
 import { StagedChanges } from './staged-store';
@@ -14,6 +15,23 @@ import { StagedChanges } from './staged-store';
 export interface StageContext extends RepositoryTarget {
   keys: SigningKeys;
   now?: () => Date;
+  /** Set by a job once it has read the repository (core/jobs/open.ts): what it builds on, passed along. */
+  opened?: OpenedRepository;
+}
+
+/** What a job read when it opened a repository for writing. */
+export interface OpenedRepository {
+  /** The verified state from the server (undefined: no such repository yet). */
+  latest: RefreshResult | undefined;
+  /** IDs of the changes staged before this job. */
+  earlier: readonly string[];
+  /** Whether this job publishes them too (the user said so); if not, it neither builds on nor sends them. */
+  includeEarlier: boolean;
+}
+
+/** The verified state to build on: what the job opened with, else a fresh read. */
+export async function latestOf(context: RepositoryTarget & { now?: () => Date; opened?: OpenedRepository }): Promise<RefreshResult | undefined> {
+  return context.opened ? context.opened.latest : fetchVerified(context, context.now?.() ?? new Date());
 }
 
 export function stagingArea(target: RepositoryTarget): StagedChanges {
@@ -22,9 +40,9 @@ export function stagingArea(target: RepositoryTarget): StagedChanges {
 
 /** The repository as it will be after publishing what is staged now. */
 export async function plannedDraft(context: StageContext): Promise<RepositoryDraft> {
-  const staged = await stagingArea(context).list();
-  const latest = await fetchVerified(context, context.now?.() ?? new Date());
-  rememberVerified(context, latest);
+  const opened = context.opened;
+  const staged = (await stagingArea(context).list()).filter((change) => opened === undefined || opened.includeEarlier || !opened.earlier.includes(change.id));
+  const latest = await latestOf(context);
   let draft: RepositoryDraft;
   if (latest) {
     draft = RepositoryDraft.fromVerified(latest.trusted, latest.failedDelegations);
@@ -115,7 +133,7 @@ export async function stageInit(
     throw new CountersignError('invalid-input', `creating ${context.gun} is already staged: publish it, or drop it with countersign reset`);
   }
   const now = context.now?.() ?? new Date();
-  if (await fetchVerified(context, now)) throw new CountersignError('invalid-input', `${context.gun} already exists on ${context.notary.serverUrl}`);
+  if (await latestOf(context)) throw new CountersignError('invalid-input', `${context.gun} already exists on ${context.notary.serverUrl}`);
   const init = await newRepositoryKeys({ gun: context.gun, vault: context.vault, now, ...options });
   return staging.stage([init], now);
 }

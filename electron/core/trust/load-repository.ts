@@ -11,13 +11,12 @@ import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import type { RepositoryView } from '../../../shared/domain';
 import { certificateInfo } from '../crypto/certificate';
 import { MetadataCache, type StoredRepository } from '../state/metadata-cache';
-import { ViewCache, type ViewBinding, type ViewCacheKey } from '../state/view-cache';
+import { ViewCache, type ViewCacheKey } from '../state/view-cache';
 import { LIMITS } from '../tuf/limits';
 import type { TrustedSet } from '../tuf/trusted-set';
 import { refreshRepository, type MetadataFetcher, type RefreshResult } from '../tuf/updater';
 import type { TrustPinning } from './pinning';
-import { checkFirstRoot } from './pinning';
-import { readTrustPinning } from './pinning-config';
+import { refreshVerified } from './verified-refresh';
 import { buildRepositoryView } from './repository-view';
 
 export interface LoadOptions {
@@ -60,17 +59,10 @@ export async function loadRepository(options: LoadOptions): Promise<LoadedReposi
     // The timestamp just downloaded is the one the full refresh starts from.
     if (early.timestamp) fetcher = primed(options.fetcher, 'timestamp.json', early.timestamp);
   }
-  const pinning = options.pinning ?? (stored ? undefined : await readTrustPinning(options.home));
   let result: RefreshResult;
+  let saved: Record<string, string>;
   try {
-    result = await refreshRepository({
-      gun: options.gun,
-      fetcher,
-      ...(stored ? { stored } : {}),
-      acceptFirstRoot: (set) => checkFirstRoot(set, pinning),
-      ...(options.signal ? { signal: options.signal } : {}),
-      now,
-    });
+    ({ result, saved } = await refreshVerified({ ...options, cache, fetcher, now }, stored));
   } catch (error) {
     const info = toErrorInfo(error);
     const failedAt = now.toISOString();
@@ -83,7 +75,6 @@ export async function loadRepository(options: LoadOptions): Promise<LoadedReposi
     await cache.recordFailure({ at: failedAt, error: info }).catch(() => undefined);
     throw error;
   }
-  const saved = await cache.save(result.toStore);
   const view = buildRepositoryView(result.trusted, result.failedDelegations, {
     server: options.server,
     source: 'server',

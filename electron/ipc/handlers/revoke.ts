@@ -6,6 +6,6 @@ export function revokeHandlers({ flows }: Services): DomainHandlers<'revoke'> {
     'revoke.preview': (request, { signal }) => flows.revoke.preview(request, signal),
     'revoke.tags': (request, context) => flows.revoke.tags(request, context),
     'revoke.keyPreview': ({ keyId, repositories }, context) => flows.revoke.keyPreview(keyId, repositories, context),
-    'revoke.key': ({ keyId, repositories }, context) => flows.revoke.key(keyId, repositories, context),
+    'revoke.key': ({ keyId, repositories, earlierStaged }, context) => flows.revoke.key(keyId, repositories, context, earlierStaged),
   };
 }

@@ -4,6 +4,7 @@ import type { Services } from '../services';
 export function signHandlers({ flows }: Services): DomainHandlers<'sign'> {
   return {
     'sign.readDigest': ({ gun, serverId, tag, registry }, { signal }) => flows.sign.readDigest({ gun, serverId }, tag, registry, signal),
-    'sign.tag': (request, context) => flows.sign.tag(request, context),
+    'sign.tag': ({ gun, serverId, tag, digest, size, roles, guard, earlierStaged }, context) =>
+      flows.sign.tag({ gun, serverId, tag, target: { digest, size }, roles, guard, earlierStaged }, context),
   };
 }

@@ -47,15 +47,16 @@ describe('staged changes: kept after a failure, published later, cancellable', {
       await page.getByRole('button', { name: 'Review' }).click();
       await page.getByRole('button', { name: 'Sign v1' }).click();
       const text = await summaryText(page);
-      assert.match(text, /Failed/);
-      assert.match(text, /1 change\(s\) stay staged for this repository/);
+      assert.match(text, /Not published/);
+      assert.match(text, /Stays staged \(not on the server\)[\s\S]*sign v1 in targets/);
+      assert.match(text, /the server was asked afterwards and does not have these changes/);
     }
     await world.shot('staged-1-sign-failed');
     refuse();
     for (const gun of guns) assert.deepEqual(await world.notaryList(gun), []);
   });
 
-  it('cancels a publish while the first upload is held; nothing reaches the server', async () => {
+  it('cancels a publish while the first upload is held; the summary says, read back from the server, that nothing reached it', async () => {
     const { page } = world;
     const [first] = guns as [string, string];
     await openJob(page, 'Staged changes');
@@ -67,13 +68,16 @@ describe('staged changes: kept after a failure, published later, cancellable', {
     await page.getByTestId('flow-running').getByRole('button', { name: 'Cancel' }).click();
     // The upload the proxy holds is then refused, so the cancelled publish never reaches the server.
     world.proxy!.respondWith(uploadOf(first), { status: 503, body: 'cancelled' });
-    await page.getByTestId('flow-stopped').getByText('Cancelled').waitFor();
+    const text = await summaryText(page);
     await world.shot('staged-3-cancelled');
-    assert.match((await page.getByTestId('flow-stopped').textContent()) ?? '', /Nothing was published/);
-    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    assert.match(text, /Cancelled, 0 of 2 repositories published/);
+    assert.match(text, /Cancelled: not on the server/);
+    assert.match(text, /cancelled before this repository was started: nothing was sent/);
     world.proxy!.reset();
     for (const gun of guns) assert.deepEqual(await world.notaryList(gun), []);
-    for (const gun of guns) await page.getByRole('article', { name: gun }).getByText(/sign v1 in targets/).waitFor();
+    // Still staged: the first repository's summary card says so, and Staged changes lists both.
+    await page.getByRole('article', { name: first }).getByText(/sign v1 in targets/).nth(1).waitFor();
+    await page.getByRole('article', { name: guns[1]! }).getByText(/sign v1 in targets/).first().waitFor();
   });
 
   it('publishes what stayed staged', async () => {

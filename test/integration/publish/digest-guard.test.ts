@@ -36,7 +36,8 @@ describe('sign --registry', () => {
     const other = fakeDigest('not-what-the-registry-serves');
     const refused = await world.cs(home, ['sign', `${gun}:v1`, '--digest', other.digest, '--size', String(other.size), '--registry', registry.url, '--registry-ca', registry.caFile]);
     assert.equal(refused.code, 1);
-    assert.match(refused.stderr, new RegExp(`hash-mismatch: the registry serves ${image.digest} for ${gun.replace(/[.]/g, '\\.')}:v1`));
+    // The same rule and code as the app's Sign screen: the registry serves another digest.
+    assert.match(refused.stderr, new RegExp(`registry-digest-changed: https://${registry.host} serves ${image.digest} for guard/refuse:v1, not ${other.digest}`));
     assert.deepEqual(await world.notary().list(gun), []);
     const status = JSON.parse(await world.csOk(home, ['status', gun, '--json'])) as { staged: unknown[] };
     assert.deepEqual(status.staged, []);
@@ -51,6 +52,6 @@ describe('sign --registry', () => {
     await world.csOk(home, ['init', gun]);
     const missing = await world.cs(home, ['sign', `${gun}:v9`, '--registry', registry.url, '--registry-ca', registry.caFile]);
     assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /not-found: the registry has no tag guard\/missing:v9/);
+    assert.match(missing.stderr, /not-found: \S+\/guard\/missing has no tag v9/);
   });
 });

@@ -21,7 +21,7 @@ after(async () => {
   await world?.dispose();
 });
 
-type RotationJson = PublishedJson & { rotation: { role: string; newKeyIds: string[]; oldKeyIds: string[] }; retired: RetiredKeys };
+type RotationJson = PublishedJson & { rotation: { id: string; role: string; finished: boolean; newKeyIds: string[]; oldKeyIds: string[] }; retired: RetiredKeys };
 
 const names = (rows: { name: string }[]) => rows.map((row) => row.name);
 
@@ -159,14 +159,19 @@ describe('a rotation the server does not accept', () => {
       const down = mitm.respondWith(`/v2/${repo.gun}/_trust/tuf/`, { status: 503, body: 'maintenance' });
       const failed = await world.cs(repo.home, ['rotate', repo.gun, 'targets'], { server: mitm.url });
       assert.equal(failed.code, 1);
-      assert.match(failed.stderr, /the old one are kept; the rotation stays staged/);
+      assert.match(failed.stderr, /Not published: [\s\S]*Stays staged[\s\S]*rotate the targets key/);
+      const rotationId = /the new key and the old one are kept: go on with countersign rotate --resume (\S+)/.exec(failed.stderr)?.[1];
+      assert.ok(rotationId, failed.stderr);
       const targetsKeys = (await keys(repo.home)).filter((k) => k.role === 'targets').map((k) => k.id);
       assert.equal(targetsKeys.length, 2, 'the new key and the old one');
       assert.ok(targetsKeys.includes(oldTargets.id));
       assert.equal((await verifiedView(world, repo.reader, repo.gun)).roles.find((r) => r.name === 'root')!.version, 1, 'nothing was published');
 
       down();
-      const published = publishedJson(await world.csOk(repo.home, ['publish', repo.gun, '--json'], { server: mitm.url }));
+      // Resumed from its record, as the app resumes it: published, followed by a fresh client, old key retired.
+      const published = JSON.parse(await world.csOk(repo.home, ['rotate', '--resume', rotationId, '--json'], { server: mitm.url })) as RotationJson;
+      assert.equal(published.rotation.finished, true);
+      // (The old key is kept here: this home's cache of the same repository under the direct URL still lists it.)
       assert.deepEqual(published.versions, { root: 2, targets: 3, snapshot: 3 });
       assert.deepEqual(published.view!.administrativeKeys.repository, targetsKeys.filter((id) => id !== oldTargets.id));
       await assertClientsAgree(world, repo.home, published.view);

@@ -78,35 +78,60 @@ export function RepositoryChooser(props: { selected: readonly RepositoryRef[]; o
   );
 }
 
-/** One repository's outcome: what was published, what is worth knowing, or why it failed. */
-export function OutcomeCard(props: { outcome: RepositoryOutcome }) {
+/** What the user may answer when changes staged earlier would be published with this job. */
+export type EarlierStagedChoice = (choice: 'include' | 'leave') => void;
+
+const STATUS_WORDS: Record<RepositoryOutcome['status'], { badge: string; mark: string; text: (o: RepositoryOutcome) => string }> = {
+  published: { badge: 'verified', mark: '✓', text: () => 'Published (read back from the server)' },
+  unchanged: { badge: 'not-checked', mark: '✓', text: (o) => (o.changes.length > 0 ? 'Already on the server' : 'Nothing to publish') },
+  staged: { badge: 'not-checked', mark: '…', text: () => 'Staged, not published' },
+  failed: { badge: 'failed', mark: '✕', text: () => 'Not published' },
+  cancelled: { badge: 'stale', mark: '■', text: () => 'Cancelled: not on the server' },
+  unknown: { badge: 'stale', mark: '?', text: () => 'Unknown: could not ask the server afterwards' },
+};
+
+/** One repository's outcome: what the server now has, what stays staged, what is worth knowing, or why it failed. */
+export function OutcomeCard(props: { outcome: RepositoryOutcome; onEarlierStaged?: EarlierStagedChoice | undefined }) {
   const { outcome } = props;
   const serverName = useServerName();
   const versions = Object.entries(outcome.versions).map(([role, version]) => `${role} v${version}`);
+  const words = STATUS_WORDS[outcome.status];
+  const earlierStaged = outcome.error?.code === 'staged-changes-pending';
   return (
     <article className={`outcome outcome-${outcome.status}`} aria-label={outcome.gun}>
       <div className="outcome-head">
         <span className="outcome-mark" aria-hidden="true">
-          {outcome.status === 'failed' ? '✕' : '✓'}
+          {words.mark}
         </span>
         <span className="mono strong">{outcome.gun}</span>
         <span className="muted small">{serverName(outcome.serverId)}</span>
-        <span className={`badge badge-${outcome.status === 'failed' ? 'failed' : outcome.status === 'published' ? 'verified' : 'not-checked'}`}>
-          {outcome.status === 'published' ? 'Published' : outcome.status === 'failed' ? 'Failed' : outcome.changes.length > 0 ? 'Already on the server' : 'Nothing to publish'}
+        <span className={`badge badge-${words.badge}`} data-testid="outcome-status">
+          {earlierStaged ? 'Waiting for your choice' : words.text(outcome)}
         </span>
       </div>
-      {versions.length === 0 ? null : (
+      {versions.length === 0 || outcome.status !== 'published' ? null : (
         <p className="small muted">
           Uploaded {versions.join(', ')}
           {outcome.serverSigned.length === 0 ? '' : `; the server signed ${outcome.serverSigned.join(' and ')}`}
+          {outcome.checkedAt === undefined ? '' : `; read back at ${new Date(outcome.checkedAt).toLocaleTimeString()}`}
         </p>
       )}
       {outcome.changes.length === 0 ? null : (
-        <ul className="outcome-changes">
+        <ul className="outcome-changes" aria-label="On the server">
           {outcome.changes.map((change, i) => (
             <li key={i}>{change}</li>
           ))}
         </ul>
+      )}
+      {outcome.stillStaged.length === 0 ? null : (
+        <>
+          <p className="small">Stays staged (not on the server) — publish or discard it under Staged changes:</p>
+          <ul className="outcome-changes" aria-label="Still staged">
+            {outcome.stillStaged.map((change, i) => (
+              <li key={i}>{change}</li>
+            ))}
+          </ul>
+        </>
       )}
       {outcome.notes.length === 0 ? null : (
         <ul className="outcome-notes">
@@ -115,27 +140,44 @@ export function OutcomeCard(props: { outcome: RepositoryOutcome }) {
           ))}
         </ul>
       )}
-      {outcome.error === undefined ? null : <ErrorNote error={outcome.error} />}
+      {earlierStaged && props.onEarlierStaged !== undefined ? (
+        <div className="earlier-staged" data-testid="earlier-staged">
+          <p className="pre-wrap small">{outcome.error?.message}</p>
+          <div className="step-actions">
+            <button type="button" className="button primary" onClick={() => props.onEarlierStaged?.('include')}>
+              Publish them too
+            </button>
+            <button type="button" className="button" onClick={() => props.onEarlierStaged?.('leave')}>
+              Leave them staged, publish only this
+            </button>
+          </div>
+        </div>
+      ) : outcome.error === undefined ? null : (
+        <ErrorNote error={outcome.error} />
+      )}
     </article>
   );
 }
 
 /** The summary at the end of a flow. */
-export function FlowSummaryView(props: { summary: FlowSummary; title?: string; children?: ReactNode }) {
+export function FlowSummaryView(props: { summary: FlowSummary; title?: string; children?: ReactNode; onEarlierStaged?: EarlierStagedChoice | undefined }) {
   const { outcomes } = props.summary;
-  const published = outcomes.filter((o) => o.status === 'published').length;
-  const failed = outcomes.filter((o) => o.status === 'failed').length;
+  const count = (status: RepositoryOutcome['status']) => outcomes.filter((o) => o.status === status).length;
+  const failed = count('failed') + count('unknown');
   const headline = [
-    `${published} of ${outcomes.length} ${outcomes.length === 1 ? 'repository' : 'repositories'} published`,
-    ...(failed > 0 ? [`${failed} failed`] : []),
+    ...(props.summary.cancelled === true ? ['Cancelled'] : []),
+    `${count('published')} of ${outcomes.length} ${outcomes.length === 1 ? 'repository' : 'repositories'} published`,
+    ...(count('failed') > 0 ? [`${count('failed')} failed`] : []),
+    ...(count('unknown') > 0 ? [`${count('unknown')} unknown (could not ask the server afterwards)`] : []),
+    ...(count('cancelled') > 0 ? [`${count('cancelled')} cancelled with nothing on the server`] : []),
   ].join(', ');
   return (
     <section className="summary" aria-label="Summary" data-testid="flow-summary">
       <h2>{props.title ?? 'Summary'}</h2>
-      <p className={failed > 0 ? 'summary-line warn' : 'summary-line'}>{headline}</p>
+      <p className={failed > 0 || props.summary.cancelled === true ? 'summary-line warn' : 'summary-line'}>{headline}</p>
       <div className="outcomes">
         {outcomes.map((outcome) => (
-          <OutcomeCard key={`${outcome.serverId} ${outcome.gun}`} outcome={outcome} />
+          <OutcomeCard key={`${outcome.serverId} ${outcome.gun}`} outcome={outcome} onEarlierStaged={props.onEarlierStaged} />
         ))}
       </div>
       {props.children}
@@ -180,7 +222,7 @@ export function FlowRunPanel(props: { flow: FlowKey; title: string }) {
       <h2>{cancelled ? 'Cancelled' : props.title}</h2>
       {cancelled ? (
         <p className="hint">
-          Stopped before the next step. {run.finished.length === 0 ? 'Nothing was published.' : 'Before that:'} Anything staged and not yet published is kept under Staged changes.
+          Stopped before anything more was sent to the server. {run.finished.length === 0 ? '' : 'Before that:'} Anything staged and not yet published is kept under Staged changes.
         </p>
       ) : (
         <ErrorNote error={run.error} />
@@ -208,13 +250,22 @@ export function useFlowRunning(flow: FlowKey): boolean {
 type SummaryFlow = { [K in FlowKey]: FlowResults[K] extends FlowSummary ? K : never }[FlowKey];
 
 /** The last step of a flow: its progress, then its summary, and a way to start again. */
-export function FlowFinish(props: { flow: SummaryFlow; title: string; againLabel: string; onAgain: () => void; summaryTitle?: string; children?: (summary: FlowSummary) => ReactNode }) {
+export function FlowFinish(props: {
+  flow: SummaryFlow;
+  title: string;
+  againLabel: string;
+  onAgain: () => void;
+  summaryTitle?: string;
+  children?: (summary: FlowSummary) => ReactNode;
+  /** Runs the job again with the user's answer about changes staged earlier. */
+  onEarlierStaged?: EarlierStagedChoice;
+}) {
   const summary = useFlowResult(props.flow);
   return (
     <>
       <FlowRunPanel flow={props.flow} title={props.title} />
       {summary === undefined ? null : (
-        <FlowSummaryView summary={summary} {...(props.summaryTitle === undefined ? {} : { title: props.summaryTitle })}>
+        <FlowSummaryView summary={summary} onEarlierStaged={props.onEarlierStaged} {...(props.summaryTitle === undefined ? {} : { title: props.summaryTitle })}>
           {props.children?.(summary)}
         </FlowSummaryView>
       )}

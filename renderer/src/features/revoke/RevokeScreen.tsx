@@ -87,10 +87,10 @@ function TagRevocation(props: { preset?: RepositoryRef | undefined }) {
       setError(errorInfoOf(caught));
     }
   };
-  const revoke = async () => {
+  const revoke = async (earlierStaged?: 'include' | 'leave') => {
     if (repository === undefined) return;
     setStep(2);
-    await runFlow('revokeTags', (options) => countersign().revoke.tags({ ...repository, ...(all ? { confirmAll: true } : { tag }) }, options));
+    await runFlow('revokeTags', (options) => countersign().revoke.tags({ ...repository, ...(all ? { confirmAll: true } : { tag }), ...(earlierStaged === undefined ? {} : { earlierStaged }) }, options));
   };
 
   return (
@@ -134,7 +134,7 @@ function TagRevocation(props: { preset?: RepositoryRef | undefined }) {
           )}
         </StepPanel>
       )}
-      {step !== 2 ? null : <FlowFinish flow="revokeTags" title="Revoking" againLabel="Revoke another" onAgain={() => (clearFlow('revokeTags'), setStep(0), setTag(''), setConfirmText(''))} />}
+      {step !== 2 ? null : <FlowFinish flow="revokeTags" title="Revoking" againLabel="Revoke another" onAgain={() => (clearFlow('revokeTags'), setStep(0), setTag(''), setConfirmText(''))} onEarlierStaged={(choice) => void revoke(choice)} />}
     </>
   );
 }
@@ -235,13 +235,13 @@ function KeyRevocation() {
       setChoices(Object.fromEntries(result.value.filter((p) => p.resignRoles.length > 0 && p.losing.length > 0).map((p) => [refKey(p), { role: p.resignRoles[0]!, tags: p.losing.map((t) => t.tag) }])));
     }
   };
-  const revoke = async () => {
+  const revoke = async (earlierStaged?: 'include' | 'leave') => {
     setStep(2);
     const targets = affected.map(({ gun, serverId }) => {
       const choice = choices[refKey({ gun, serverId })];
       return choice === undefined || choice.tags.length === 0 ? { gun, serverId } : { gun, serverId, resign: choice };
     });
-    await runFlow('revokeKey', (options) => countersign().revoke.key({ keyId: id, repositories: targets }, options));
+    await runFlow('revokeKey', (options) => countersign().revoke.key({ keyId: id, repositories: targets, ...(earlierStaged === undefined ? {} : { earlierStaged }) }, options));
   };
   const restart = () => {
     clearFlow('revokeKeyPreview');
@@ -296,7 +296,7 @@ function KeyRevocation() {
           )}
         </>
       )}
-      {step !== 2 ? null : <FlowFinish flow="revokeKey" title="Removing the key" againLabel="Start again" onAgain={restart} />}
+      {step !== 2 ? null : <FlowFinish flow="revokeKey" title="Removing the key" againLabel="Start again" onAgain={restart} onEarlierStaged={(choice) => void revoke(choice)} />}
     </>
   );
 }

@@ -168,11 +168,14 @@ export function SignScreen(props: { preset?: RepositoryRef | undefined }) {
   const chosen = chosenDigest(draft);
   const ready = draft.repository !== undefined && /^[\w][\w.-]{0,127}$/.test(draft.tag.trim()) && typeof chosen !== 'string';
 
-  const sign = async () => {
+  const sign = async (earlierStaged?: 'include' | 'leave') => {
     if (draft.repository === undefined || typeof chosen === 'string') return;
     setStep(2);
     await runFlow('sign', (options) =>
-      countersign().sign.tag({ ...draft.repository!, tag: draft.tag.trim(), ...chosen, ...(draft.guard ? { guard: registrySource(draft) } : {}) }, options),
+      countersign().sign.tag(
+        { ...draft.repository!, tag: draft.tag.trim(), ...chosen, ...(draft.guard ? { guard: registrySource(draft) } : {}), ...(earlierStaged === undefined ? {} : { earlierStaged }) },
+        options,
+      ),
     );
   };
   const again = () => {
@@ -237,7 +240,7 @@ export function SignScreen(props: { preset?: RepositoryRef | undefined }) {
           </label>
         </StepPanel>
       )}
-      {step !== 2 ? null : <FlowFinish flow="sign" title={`Signing ${draft.tag.trim()}`} againLabel="Sign another tag" onAgain={again} />}
+      {step !== 2 ? null : <FlowFinish flow="sign" title={`Signing ${draft.tag.trim()}`} againLabel="Sign another tag" onAgain={again} onEarlierStaged={(choice) => void sign(choice)} />}
     </div>
   );
 }

@@ -79,11 +79,14 @@ export async function startWorld(): Promise<World> {
 /** What a write command printed with --json: the publish result, with the verified repository. */
 export interface PublishedJson {
   gun: string;
+  status: string;
   published: boolean;
-  attempts: number;
   versions: Record<string, number>;
   serverSigned: string[];
-  changes: { id: string; kind: string }[];
+  /** The changes now on the server, described. */
+  changes: string[];
+  stillStaged: string[];
+  attempts?: number;
   view?: RepositoryView;
 }
 

@@ -7,7 +7,7 @@ import type { FlowProgress, FlowSummary, RepositoryOutcome } from '../../../../s
 import type { OperationOptions, Result } from '../../../../shared/contract';
 import { createAppState, type AppState } from '../../../../renderer/src/store';
 
-const outcome = (gun: string): RepositoryOutcome => ({ gun, serverId: 'team', status: 'published', changes: [`sign v1 in ${gun}`], versions: { targets: 2 }, serverSigned: ['timestamp'], notes: [] });
+const outcome = (gun: string): RepositoryOutcome => ({ gun, serverId: 'team', status: 'published', changes: [`sign v1 in ${gun}`], versions: { targets: 2 }, serverSigned: ['timestamp'], notes: [], stillStaged: [] });
 
 /** A run the test drives: it streams what the test sends and ends when the test says so. */
 function controlledRun() {

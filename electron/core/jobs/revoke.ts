@@ -5,16 +5,16 @@
 import { CountersignError } from '../../../shared/errors';
 import { sortNatural } from '../../../shared/reference';
 import type { FlowSummary, KeyRevocationPreview, LosingTag, RepositoryRef, RevocationPreview, TagsInRole } from '../../../shared/schemas/flows';
-import type { Change, TargetMeta } from '../../core/publish/changes';
-import { canonicalKeyIdsOf } from '../../core/publish/delegations-apply';
-import { checkPublishable, removalInputs, witnessToKeepVerifying } from '../../core/publish/delegations';
-import type { RepositoryDraft } from '../../core/publish/draft';
-import { applyChanges } from '../../core/publish/apply-changes';
-import { publishStaged } from '../../core/publish/publish';
-import { holdsKeyFor, type SigningKeys } from '../../core/publish/signing';
-import { plannedDraft, stageRevocation, stagingArea } from '../../core/publish/stage';
-import { distinctRepositories, repositoryContext, type RepositoryContext, type WriteEnvironment } from './environment';
-import { forEachRepository, publishEach, type FlowContext } from './run';
+import type { Change, TargetMeta } from '../publish/changes';
+import { canonicalKeyIdsOf } from '../publish/delegations-apply';
+import { checkPublishable, removalInputs, witnessToKeepVerifying } from '../publish/delegations';
+import type { RepositoryDraft } from '../publish/draft';
+import { applyChanges } from '../publish/apply-changes';
+import { holdsKeyFor, type SigningKeys } from '../publish/signing';
+import { plannedDraft, stageRevocation, stagingArea } from '../publish/stage';
+import { distinctRepositories, repositoryContext, type JobEnvironment, type RepositoryContext } from './environment';
+import { finishOwn, openForWrite, type EarlierStaged } from './open';
+import { emptyOutcome, forEachRepository, publishEach, type FlowContext } from './run';
 
 /** docker trust shows (and docker pull trusts) tags from these roles only. */
 const DOCKER_ROLES = ['targets/releases', 'targets'];
@@ -23,7 +23,7 @@ export interface KeyRevocationTarget extends RepositoryRef {
   resign?: { role: string; tags: string[] } | undefined;
 }
 
-export function revokeFlows(env: WriteEnvironment) {
+export function revokeJobs(env: JobEnvironment) {
   return {
     async preview(ref: RepositoryRef & { tag?: string | undefined }, signal: AbortSignal): Promise<RevocationPreview> {
       const repository = repositoryContext(env, ref, signal);
@@ -42,17 +42,18 @@ export function revokeFlows(env: WriteEnvironment) {
       return { gun: ref.gun, serverId: ref.serverId, ...(ref.tag === undefined ? {} : { tag: ref.tag }), removable, kept, unsigned, alreadyStaged };
     },
 
-    tags(request: RepositoryRef & { tag?: string | undefined; confirmAll: boolean }, context: FlowContext): Promise<FlowSummary> {
+    tags(request: RepositoryRef & { tag?: string | undefined; confirmAll: boolean; earlierStaged: EarlierStaged; stageOnly?: boolean }, context: FlowContext): Promise<FlowSummary> {
       if (request.tag === undefined && !request.confirmAll) {
         throw new CountersignError('confirmation-required', `Revoking every tag of ${request.gun} cannot be undone: confirm to go on.`);
       }
       return publishEach(env, [request], context, async (ref, step) => {
         const repository = repositoryContext(env, ref, context.signal);
+        step('reading the repository');
+        await openForWrite(repository, request.earlierStaged);
         step('staging the revocation');
         const plan = await stageRevocation(repository, request.tag);
         const notes = plan.kept.map(({ role, names }) => `${role} still signs ${names.length === 1 ? names[0] : `${names.length} tags`}: the keychain holds none of its keys`);
-        step('publishing');
-        return { result: await publishStaged(repository), notes };
+        return { result: await finishOwn(repository, plan.staged, step, request.stageOnly), notes };
       });
     },
 
@@ -64,7 +65,7 @@ export function revokeFlows(env: WriteEnvironment) {
           step('looking for the key');
           return (await planKeyRevocation(repositoryContext(env, ref, context.signal), keyId)).preview;
         },
-        (ref) => ({ ...ref, status: 'unchanged', changes: [], versions: {}, serverSigned: [], notes: [] }),
+        (ref) => emptyOutcome(ref, 'unchanged'),
       );
       return outcomes.map((outcome) => {
         const found = [...results].find(([ref]) => ref.gun === outcome.gun && ref.serverId === outcome.serverId)?.[1];
@@ -72,24 +73,25 @@ export function revokeFlows(env: WriteEnvironment) {
       });
     },
 
-    key(keyId: string, targets: readonly KeyRevocationTarget[], context: FlowContext): Promise<FlowSummary> {
+    key(keyId: string, targets: readonly KeyRevocationTarget[], context: FlowContext, earlierStaged: EarlierStaged = 'refuse'): Promise<FlowSummary> {
       return publishEach(env, distinctRepositories(targets), context, async (target, step) => {
         const repository = repositoryContext(env, target, context.signal);
+        step('reading the repository');
+        await openForWrite(repository, earlierStaged);
         step('planning');
         const { changes, preview, before } = await planKeyRevocation(repository, keyId);
         if (preview.roles.length === 0) throw new CountersignError('not-found', `no delegation of ${target.gun} lists key ${keyId.slice(0, 12)}`);
         const resign = target.resign === undefined ? [] : resignChanges(before, preview, target.resign);
         step('removing the key');
         await checkPublishable(repository, [...changes, ...resign]);
-        await stagingArea(repository).stage([...changes, ...resign]);
-        step('publishing');
+        const own = await stagingArea(repository).stage([...changes, ...resign]);
         const notes = [
           ...preview.roles.map((r) => `${r.role}: ${roleNote(r, preview.losing.some((t) => t.roles.includes(r.role)))}`),
           ...(resign.length > 0 ? [`${resign.length} tag(s) signed again into ${target.resign?.role}`] : []),
         ];
         const lost = preview.losing.filter((tag) => !target.resign?.tags.includes(tag.tag));
         if (lost.length > 0) notes.push(`${lost.length} tag(s) are no longer trusted: ${lost.map((t) => t.tag).join(', ')}`);
-        return { result: await publishStaged(repository), notes };
+        return { result: await finishOwn(repository, own, step), notes };
       });
     },
   };
@@ -147,7 +149,7 @@ async function planKeyRevocation(repository: RepositoryContext, keyId: string): 
   applyChanges(after, changes.filter((change) => change.kind === 'delegation-delete'));
   const preview: KeyRevocationPreview = {
     gun: repository.gun,
-    serverId: repository.server.id,
+    serverId: repository.ref.serverId,
     roles,
     losing: losingTags(before, gone),
     resignRoles: await signableAfter(after, gone, repository.keys),

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { recordView, RotationRecords } from '../../../../electron/ipc/flows/rotation-record';
+import { recordView, RotationRecords } from '../../../electron/core/jobs/rotation-record';
 
 const A = { gun: 'registry.example.com/team/a', serverId: 'team' };
 const B = { gun: 'registry.example.com/team/b', serverId: 'team' };

@@ -4,19 +4,20 @@
 // last releases key; replacing a signer's key adds the new key, re-signs with it, then drops the old.
 import { CountersignError } from '../../../shared/errors';
 import type { CollaboratorKey, DelegationDryRun, FlowSummary, RepositoryRef, SignerRemovalPreview } from '../../../shared/schemas/flows';
-import { canonicalKeyIdOf, keyId } from '../../core/crypto/key-id';
-import { parsePemBlocks } from '../../core/crypto/pem';
-import type { KeyRecord } from '../../core/keys';
-import { describeChange, type Change, type DelegationUpdateChange } from '../../core/publish/changes';
-import { delegationKeyOfPem, stagedDelegationKey, type DelegationKey } from '../../core/publish/delegations-keys';
-import { checkPublishable, delegationIn, planDelegationRemoval } from '../../core/publish/delegations';
-import { canonicalKeyIdsOf } from '../../core/publish/delegations-apply';
-import { publishStaged, type PublishResult } from '../../core/publish/publish';
-import { holdsKeyFor } from '../../core/publish/signing';
-import { planSignerRemoval, RELEASES_ROLE, signerAddChanges } from '../../core/publish/signers';
-import { plannedDraft, stagingArea } from '../../core/publish/stage';
-import { distinctRepositories, repositoryContext, type RepositoryContext, type WriteEnvironment } from './environment';
-import { forEachRepository, mergedOutcome, publishEach, type FlowContext } from './run';
+import { canonicalKeyIdOf, keyId } from '../crypto/key-id';
+import { parsePemBlocks } from '../crypto/pem';
+import type { KeyRecord } from '../keys';
+import { describeChange, type Change, type DelegationUpdateChange, type StagedChange } from '../publish/changes';
+import { delegationKeyOfPem, stagedDelegationKey, type DelegationKey } from '../publish/delegations-keys';
+import { checkPublishable, delegationIn, planDelegationRemoval } from '../publish/delegations';
+import { canonicalKeyIdsOf } from '../publish/delegations-apply';
+import type { PublishResult } from '../publish/publish';
+import { holdsKeyFor } from '../publish/signing';
+import { planSignerRemoval, RELEASES_ROLE, signerAddChanges } from '../publish/signers';
+import { plannedDraft, stagingArea } from '../publish/stage';
+import { distinctRepositories, repositoryContext, type JobEnvironment, type RepositoryContext } from './environment';
+import { finishOwn, openForWrite, publishOwn, type EarlierStaged } from './open';
+import { emptyOutcome, forEachRepository, mergedOutcome, publishEach, type FlowContext } from './run';
 
 export interface DelegationRequest {
   pem: string;
@@ -24,6 +25,7 @@ export interface DelegationRequest {
   repositories: RepositoryRef[];
   paths: string[];
   threshold?: number | undefined;
+  earlierStaged?: EarlierStaged;
 }
 
 export interface ReplaceKeyRequest {
@@ -31,11 +33,12 @@ export interface ReplaceKeyRequest {
   name: string;
   oldKeyId: string;
   newKeyId?: string | undefined;
+  earlierStaged?: EarlierStaged;
 }
 
 const PASTED = 'the pasted key';
 
-export function delegationFlows(env: WriteEnvironment) {
+export function delegationJobs(env: JobEnvironment) {
   /** The changes that make the collaborator a signer, checked by applying and signing them (nothing staged). */
   async function dryRun(repository: RepositoryContext, request: DelegationRequest, key: DelegationKey): Promise<{ changes: Change[]; alreadyDelegated: boolean; notes: string[] }> {
     const draft = await plannedDraft(repository);
@@ -78,7 +81,7 @@ export function delegationFlows(env: WriteEnvironment) {
           step('dry run');
           return dryRun(repositoryContext(env, ref, context.signal), request, key);
         },
-        (ref, run) => ({ ...ref, status: 'unchanged', changes: run.changes.map(describeChange), versions: {}, serverSigned: [], notes: run.notes }),
+        (ref, run) => ({ ...emptyOutcome(ref, 'unchanged', run.notes), changes: run.changes.map(describeChange) }),
       );
       return outcomes.map((outcome) => {
         const run = [...results].find(([ref]) => ref.gun === outcome.gun && ref.serverId === outcome.serverId)?.[1];
@@ -98,11 +101,12 @@ export function delegationFlows(env: WriteEnvironment) {
       const key = delegationKeyOfPem(request.pem, PASTED);
       return publishEach(env, distinctRepositories(request.repositories), context, async (ref, step) => {
         const repository = repositoryContext(env, ref, context.signal);
+        step('reading the repository');
+        await openForWrite(repository, request.earlierStaged ?? 'refuse');
         step('dry run');
         const { changes, notes } = await dryRun(repository, request, key);
-        await stagingArea(repository).stage(changes);
-        step('publishing');
-        return { result: await publishStaged(repository), notes };
+        const own = await stagingArea(repository).stage(changes);
+        return { result: await finishOwn(repository, own, step), notes };
       });
     },
 
@@ -119,15 +123,16 @@ export function delegationFlows(env: WriteEnvironment) {
       };
     },
 
-    remove(request: RepositoryRef & { name: string; confirm: boolean }, context: FlowContext): Promise<FlowSummary> {
+    remove(request: RepositoryRef & { name: string; confirm: boolean; earlierStaged?: EarlierStaged }, context: FlowContext): Promise<FlowSummary> {
       return publishEach(env, [request], context, async (ref, step) => {
         const repository = repositoryContext(env, ref, context.signal);
+        step('reading the repository');
+        await openForWrite(repository, request.earlierStaged ?? 'refuse');
         step('checking what the removal changes');
         const plan = await planSignerRemoval(repository, request.name);
         if (plan.confirm !== undefined && !request.confirm) throw new CountersignError('confirmation-required', plan.confirm);
-        await stagingArea(repository).stage(plan.changes);
-        step('publishing');
-        return { result: await publishStaged(repository), notes: plan.confirm === undefined ? [] : [`Confirmed: ${plan.confirm}`] };
+        const own = await stagingArea(repository).stage(plan.changes);
+        return { result: await finishOwn(repository, own, step), notes: plan.confirm === undefined ? [] : [`Confirmed: ${plan.confirm}`] };
       });
     },
 
@@ -143,19 +148,24 @@ export function delegationFlows(env: WriteEnvironment) {
         context,
         async (ref, step) => {
           const repository = repositoryContext(env, ref, context.signal);
+          step('reading the repository');
+          await openForWrite(repository, request.earlierStaged ?? 'refuse');
           const roles = await rolesListing(repository, request.name, request.oldKeyId);
           step('adding the new key');
           const add: DelegationUpdateChange[] = roles.map((role) => ({ kind: 'delegation-update', role, addKeys: [stagedDelegationKey(newKey)], removeKeyIds: [], addPaths: [], removePaths: [], clearPaths: false }));
           await checkPublishable(repository, add);
-          await stagingArea(repository).stage(add);
-          const added = await publishStaged(repository);
+          const added = await publishOwn(repository, await stagingArea(repository).stage(add));
+          if (!added.published) return { results: [added], roles };
           step('re-signing with the new key and removing the old one');
+          // The second publish builds on what the first one made.
+          await openForWrite(repository, 'leave');
+          const own: StagedChange[] = [];
           for (const role of roles) {
             // Planned one role at a time: each plan builds on what is staged before it.
             const plan = await planDelegationRemoval(repository, role, { keyIds: [request.oldKeyId] });
-            await stagingArea(repository).stage(plan.changes);
+            own.push(...(await stagingArea(repository).stage(plan.changes)));
           }
-          const removed = await publishStaged(repository);
+          const removed = await publishOwn(repository, own);
           return { results: [added, removed], roles };
         },
         (ref, { results, roles }: { results: PublishResult[]; roles: string[] }) =>
@@ -165,6 +175,7 @@ export function delegationFlows(env: WriteEnvironment) {
     },
   };
 }
+
 
 /** The signer's roles (targets/NAME, targets/releases) that list the key being replaced. */
 async function rolesListing(repository: RepositoryContext, name: string, oldKeyId: string): Promise<string[]> {

@@ -3,29 +3,28 @@
 // repository). The timestamp is left out: the notary server renews it by itself.
 import { CountersignError, toErrorInfo } from '../../../shared/errors';
 import type { ExpiringRole, ExpiryReport, FlowSummary, RepositoryRef } from '../../../shared/schemas/flows';
-import { RepositoryDraft } from '../../core/publish/draft';
-import { fetchVerified, viewOf } from '../../core/publish/latest';
-import { publishStaged } from '../../core/publish/publish';
-import { holdsKeyFor } from '../../core/publish/signing';
-import { stageWitness } from '../../core/publish/witness';
-import { distinctRepositories, repositoryContext, type RepositoryContext, type WriteEnvironment } from './environment';
-import { forEachRepository, publishEach, type FlowContext } from './run';
+import { RepositoryDraft } from '../publish/draft';
+import { fetchVerified, viewOf } from '../publish/latest';
+import { holdsKeyFor } from '../publish/signing';
+import { stageWitness } from '../publish/witness';
+import { distinctRepositories, repositoryContext, type JobEnvironment, type RepositoryContext } from './environment';
+import { finishOwn, openForWrite, type EarlierStaged } from './open';
+import { emptyOutcome, forEachRepository, publishEach, type FlowContext } from './run';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export function expiryFlows(env: WriteEnvironment) {
+export function expiryJobs(env: JobEnvironment) {
   return {
-    async list(withinDays: number | undefined, context: FlowContext): Promise<ExpiryReport> {
-      const settings = env.settings.read();
-      const days = withinDays ?? settings.ui.expiryWarningDays;
+    /** Every role of `repositories` that expires within `days`. */
+    async list(repositories: readonly RepositoryRef[], days: number, context: FlowContext): Promise<ExpiryReport> {
       const { outcomes, results } = await forEachRepository(
-        settings.watched,
+        repositories,
         context,
         async (ref, step) => {
           step('checking expiry');
           return expiringRoles(repositoryContext(env, ref, context.signal), days);
         },
-        (ref) => ({ ...ref, status: 'unchanged', changes: [], versions: {}, serverSigned: [], notes: [] }),
+        (ref) => emptyOutcome(ref, 'unchanged'),
       );
       return {
         withinDays: days,
@@ -34,16 +33,17 @@ export function expiryFlows(env: WriteEnvironment) {
       };
     },
 
-    resign(items: readonly (RepositoryRef & { roles: string[] })[], context: FlowContext): Promise<FlowSummary> {
+    resign(items: readonly (RepositoryRef & { roles: string[] })[], context: FlowContext, earlierStaged: EarlierStaged = 'refuse'): Promise<FlowSummary> {
       return publishEach(env, distinctRepositories(items), context, async (item, step) => {
         const repository = repositoryContext(env, item, context.signal);
+        step('reading the repository');
+        await openForWrite(repository, earlierStaged);
         step('re-signing');
         // The snapshot is signed again with every publish: re-signing targets renews it.
         const roles = [...new Set(item.roles.map((role) => (role === 'snapshot' ? 'targets' : role)))];
-        await stageWitness(repository, roles);
-        step('publishing');
+        const own = await stageWitness(repository, roles);
         const notes = item.roles.includes('snapshot') ? ['the snapshot was renewed by the same publish'] : [];
-        return { result: await publishStaged(repository), notes };
+        return { result: await finishOwn(repository, own, step), notes };
       });
     },
   };
@@ -58,7 +58,7 @@ async function expiringRoles(repository: RepositoryContext, days: number): Promi
   const found: ExpiringRole[] = [];
   for (const role of viewOf(repository, latest).roles) {
     if (role.name === 'timestamp' || role.expires === undefined || Date.parse(role.expires) > limit) continue;
-    const base = { gun: repository.gun, serverId: repository.server.id, role: role.name, expires: role.expires, ...(role.version === undefined ? {} : { version: role.version }) };
+    const base = { gun: repository.gun, serverId: repository.ref.serverId, role: role.name, expires: role.expires, ...(role.version === undefined ? {} : { version: role.version }) };
     if (role.status === 'failed') {
       found.push({ ...base, canResign: false, note: `it failed verification: ${role.error?.message ?? ''}` });
       continue;

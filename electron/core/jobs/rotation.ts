@@ -10,20 +10,20 @@ import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { CountersignError, toErrorInfo } from '../../../shared/errors';
 import type { PreflightRepository, RepositoryRef, RotatableRole, RotationPreflight, RotationSummary } from '../../../shared/schemas/flows';
-import { canonicalKeyIdOf } from '../../core/crypto/key-id';
-import type { KeyRecord } from '../../core/keys';
-import { checkPublishable } from '../../core/publish/delegations';
-import { defaultExpiry } from '../../core/publish/expiry';
-import { fetchVerified, viewOf } from '../../core/publish/latest';
-import { publishStaged, type PublishResult } from '../../core/publish/publish';
-import { retireRotatedKeys, stageKeyRotation } from '../../core/publish/rotate';
-import { canonicalIdOrUndefined } from '../../core/publish/signing';
-import { stagingArea } from '../../core/publish/stage';
-import type { RootSigned } from '../../core/tuf/metadata';
-import { refreshRepository } from '../../core/tuf/updater';
-import { distinctRepositories, repositoryContext, type RepositoryContext, type WriteEnvironment } from './environment';
+import { canonicalKeyIdOf } from '../crypto/key-id';
+import type { KeyRecord } from '../keys';
+import { checkPublishable } from '../publish/delegations';
+import { defaultExpiry } from '../publish/expiry';
+import { fetchVerified, viewOf } from '../publish/latest';
+import { publishChanges, PublishFailed, type PublishResult } from '../publish/publish';
+import { retireRotatedKeys, stageKeyRotation } from '../publish/rotate';
+import { canonicalIdOrUndefined } from '../publish/signing';
+import { stagingArea } from '../publish/stage';
+import type { RootSigned } from '../tuf/metadata';
+import { refreshRepository } from '../tuf/updater';
+import { distinctRepositories, repositoryContext, type JobEnvironment, type RepositoryContext } from './environment';
 import { isFinished, recordView, RotationRecords, type RotationEntry, type RotationRecord } from './rotation-record';
-import { forEachRepository, publishedOutcome, type FlowContext, type StepReporter } from './run';
+import { emptyOutcome, forEachRepository, publishedOutcome, type FlowContext, type StepReporter } from './run';
 
 export interface RotationRequest {
   repositories: RepositoryRef[];
@@ -31,7 +31,7 @@ export interface RotationRequest {
   serverManaged: boolean;
 }
 
-export function rotationFlows(env: WriteEnvironment) {
+export function rotationJobs(env: JobEnvironment) {
   const records = new RotationRecords(env.homeDir);
 
   async function advance(record: RotationRecord, entry: RotationEntry, step: StepReporter, signal: AbortSignal): Promise<{ published?: PublishResult; notes: string[] }> {
@@ -49,7 +49,10 @@ export function rotationFlows(env: WriteEnvironment) {
     }
     if (entry.step === 'staged') {
       step(record.role === 'root' ? 'publishing the new root, signed by the old and the new root keys' : 'publishing the new root');
-      published = await publishStaged(repository);
+      // Only the rotation itself: anything else staged for the repository stays staged.
+      const own = (await stagingArea(repository).list()).filter((change) => change.kind === 'key-rotation' && change.role === record.role);
+      published = await publishChanges({ ...repository, only: own.map((change) => change.id) });
+      if (published.status !== 'published' && published.status !== 'unchanged') throw new PublishFailed(published);
       await reached('published');
     }
     if (entry.step === 'published') {
@@ -62,6 +65,7 @@ export function rotationFlows(env: WriteEnvironment) {
     if (entry.step === 'verified') {
       step('retiring the old keys');
       const retired = await retireRotatedKeys({ home: env.homeDir, vault: repository.vault }, { role: record.role, oldKeyIds: entry.oldKeyIds, newKeyIds: entry.newKeyIds });
+      entry.retired = retired;
       notes.push(...retired.removed.map((id) => `old key ${id.slice(0, 12)} removed from the keychain`));
       // The core words its reason for the command line; here the next step offers to take it offline.
       const why = (reason: string) => (record.role === 'root' ? 'old root keys are kept (other repositories may trust them); take it offline below' : reason);
@@ -106,7 +110,7 @@ export function rotationFlows(env: WriteEnvironment) {
   }
 
   async function run(record: RotationRecord, context: FlowContext): Promise<RotationSummary> {
-    const { outcomes } = await forEachRepository(
+    const { outcomes, cancelled } = await forEachRepository(
       record.repositories.filter((entry) => entry.step !== 'done'),
       context,
       async (entry, step) => {
@@ -123,9 +127,7 @@ export function rotationFlows(env: WriteEnvironment) {
         }
       },
       (entry, { published, notes }) =>
-        published === undefined
-          ? { gun: entry.gun, serverId: entry.serverId, status: 'unchanged', changes: [], versions: {}, serverSigned: [], notes }
-          : publishedOutcome(entry, published, notes),
+        published === undefined ? emptyOutcome(entry, 'unchanged', notes) : publishedOutcome(entry, published, notes),
     );
     if (isFinished(record)) await records.remove(record.id);
     const inKeychain = new Set((await env.vault().list()).filter((key) => key.location === 'keychain').map((key) => key.id));
@@ -133,6 +135,7 @@ export function rotationFlows(env: WriteEnvironment) {
     const rotated = (pick: (entry: RotationEntry) => string[]) => [...new Set(record.repositories.flatMap(pick))].filter((id) => rootRotation && inKeychain.has(id));
     return {
       outcomes,
+      ...(cancelled ? { cancelled } : {}),
       rotation: recordView(record),
       newRootKeys: rotated((entry) => entry.newKeyIds),
       oldRootKeysOnline: rotated((entry) => entry.oldKeyIds),
@@ -153,7 +156,7 @@ export function rotationFlows(env: WriteEnvironment) {
           step('checking keys and delegations');
           return preflightOf(repositoryContext(env, ref, context.signal), request.role, keys);
         },
-        (ref) => ({ ...ref, status: 'unchanged', changes: [], versions: {}, serverSigned: [], notes: [] }),
+        (ref) => emptyOutcome(ref, 'unchanged'),
       );
       const repositories = outcomes.map(
         (outcome): PreflightRepository =>
@@ -267,7 +270,7 @@ async function preflightOf(repository: RepositoryContext, role: RotatableRole, k
   }
   return {
     gun: repository.gun,
-    serverId: repository.server.id,
+    serverId: repository.ref.serverId,
     currentKeys: roleKeyIds(root, role).map((id) => presence(id, role === 'timestamp')),
     rootKeys,
     rootThreshold,

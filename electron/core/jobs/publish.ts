@@ -1,15 +1,15 @@
-// Staged changes in the app: list them, publish them (every chosen repository, with progress), or
-// discard them. Every other flow ends with the same publish, so what it staged is published with
-// whatever was staged before — the previews say so.
+// Staged changes: list them, publish them (every chosen repository, with progress), or discard them.
+// Publishing here is the one place that sends everything staged; every other job sends only its own
+// changes unless told otherwise (open.ts).
 import { toErrorInfo } from '../../../shared/errors';
 import type { FlowSummary, RepositoryRef, StagedView } from '../../../shared/schemas/flows';
-import { describeChange } from '../../core/publish/changes';
-import { publishStaged } from '../../core/publish/publish';
-import { stagingArea } from '../../core/publish/stage';
-import { distinctRepositories, repositoryContext, type WriteEnvironment } from './environment';
+import { describeChange } from '../publish/changes';
+import { publishChanges } from '../publish/publish';
+import { stagingArea } from '../publish/stage';
+import { distinctRepositories, repositoryContext, type JobEnvironment } from './environment';
 import { publishEach, type FlowContext } from './run';
 
-export function publishFlows(env: WriteEnvironment) {
+export function publishJobs(env: JobEnvironment) {
   return {
     async staged(repositories: readonly RepositoryRef[], signal: AbortSignal): Promise<StagedView[]> {
       return Promise.all(
@@ -27,7 +27,7 @@ export function publishFlows(env: WriteEnvironment) {
     run(repositories: readonly RepositoryRef[], context: FlowContext): Promise<FlowSummary> {
       return publishEach(env, distinctRepositories(repositories), context, async (ref, step) => {
         step('publishing');
-        return { result: await publishStaged(repositoryContext(env, ref, context.signal)) };
+        return { result: await publishChanges(repositoryContext(env, ref, context.signal)) };
       });
     },
 

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { CountersignError, ERROR_CODES } from '../../../shared/errors';
 import type { RepositoryRef, RotatableRole, RotationRecordView } from '../../../shared/schemas/flows';
 import { gunSchema, serverIdSchema } from '../../../shared/schemas/settings';
-import { writeFileAtomic } from '../../core/state/atomic-file';
+import { writeFileAtomic } from '../state/atomic-file';
 
 const FORMAT = 'countersign-rotation';
 const keyIds = z.array(z.string().regex(/^[0-9a-f]{64}$/));
@@ -17,13 +17,16 @@ const errorSchema = z.object({ code: z.enum(ERROR_CODES), message: z.string(), r
 
 const repositorySchema = z.object({
   gun: gunSchema,
-  serverId: serverIdSchema,
+  // The app names a saved server by id; the command line by its https URL.
+  serverId: z.union([serverIdSchema, z.string().max(2048).refine((value) => URL.canParse(value) && new URL(value).protocol === 'https:')]),
   step: z.enum(['pending', 'staged', 'published', 'verified', 'done']),
   oldKeyIds: keyIds,
   newKeyIds: keyIds,
   /** base64 of root.json as trusted before the rotation: the anchor of the final check. */
   oldRoot: z.string().optional(),
   followedByOldRoot: z.boolean().optional(),
+  /** Old keys removed from the vault once the rotation was verified, and those kept (with why). */
+  retired: z.object({ removed: keyIds, kept: z.array(z.object({ id: z.string().regex(/^[0-9a-f]{64}$/), reason: z.string() })) }).optional(),
   error: errorSchema.optional(),
 });
 
@@ -127,6 +130,7 @@ export function recordView(record: RotationRecord): RotationRecordView {
       oldKeyIds: entry.oldKeyIds,
       newKeyIds: entry.newKeyIds,
       ...(entry.followedByOldRoot === undefined ? {} : { followedByOldRoot: entry.followedByOldRoot }),
+      ...(entry.retired === undefined ? {} : { retired: entry.retired }),
       ...(entry.error === undefined ? {} : { error: entry.error }),
     })),
   };

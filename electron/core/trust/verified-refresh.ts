@@ -1,0 +1,50 @@
+// The one refresh every path takes — inspect, the audit, archives and every write job: the cached
+// trusted set (the pin), the repository's trust pinning when a root is met for the first time, the
+// TUF update, then the cache. Reads and writes share it so that no path can forget the pins: a write
+// job that accepted an unpinned root would cache it, and every later read would then trust it.
+import type { MetadataCache, StoredRepository } from '../state/metadata-cache';
+import type { TrustedSet } from '../tuf/trusted-set';
+import { refreshRepository, type MetadataFetcher, type RefreshResult } from '../tuf/updater';
+import { checkFirstRoot, type TrustPinning } from './pinning';
+import { readTrustPinning } from './pinning-config';
+
+export interface VerifiedRefreshOptions {
+  home: string;
+  gun: string;
+  cache: MetadataCache;
+  fetcher: MetadataFetcher;
+  /** Default: what <home>/trust-pinning.json configures (trust on first use when there is none). */
+  pinning?: TrustPinning;
+  /** An extra check of a root met for the first time, after the pins' (e.g. "the root we just published"). */
+  firstRoot?: (set: TrustedSet) => void;
+  signal?: AbortSignal;
+  now?: Date;
+}
+
+export interface VerifiedRefresh {
+  result: RefreshResult;
+  /** The trusted set the refresh started from (undefined: first use). */
+  stored: StoredRepository | undefined;
+  /** Role -> sha256 (hex) of the files the cache now lists (what the view cache binds to). */
+  saved: Record<string, string>;
+}
+
+/** Refreshes against the cache and saves what verified; throws (saving nothing) on any refusal. */
+export async function refreshVerified(options: VerifiedRefreshOptions, stored?: StoredRepository): Promise<VerifiedRefresh> {
+  // Pins matter only when there is no trusted root yet: after that the cached root is the pin, and a
+  // new root must chain to it (signed by the old root's threshold).
+  const pinning = options.pinning ?? (stored ? undefined : await readTrustPinning(options.home));
+  const result = await refreshRepository({
+    gun: options.gun,
+    fetcher: options.fetcher,
+    ...(stored ? { stored } : {}),
+    acceptFirstRoot: (set) => {
+      checkFirstRoot(set, pinning);
+      options.firstRoot?.(set);
+    },
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const saved = await options.cache.save(result.toStore);
+  return { result, stored, saved };
+}
