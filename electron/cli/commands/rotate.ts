@@ -33,6 +33,10 @@ export const rotateCommand: Command = {
       return code;
     }
     const ref = cliRepositoryRef(cli, gun);
+    // The app's preflight first: the keys the new root needs, delegations that fail, what is staged.
+    const preflight = await jobs.rotation.preflight({ repositories: [ref], role: role as RotatableRole, serverManaged }, { signal: new AbortController().signal, progress: () => undefined });
+    const problems = preflight.repositories.flatMap((repository) => repository.problems);
+    if (problems.length > 0) throw new CountersignError(problemCode(problems), `cannot rotate the ${role} key of ${gun}: ${problems.join(' ')}`, { role: 'root' });
     return runJob(cli, args, async (_earlier, context) => describeRotation(cli, await jobs.rotation.start({ repositories: [ref], role: role as RotatableRole, serverManaged }, context)), rotationFacts);
   },
 };
@@ -68,4 +72,9 @@ function printPending(cli: CliContext, pending: Awaited<ReturnType<ReturnType<ty
   else if (pending.length === 0) cli.out.write('No interrupted rotations.\n');
   else for (const record of pending) cli.out.write(`${record.id}  ${record.role}  ${record.repositories.map((r) => `${r.gun} (${r.step})`).join(', ')}\n`);
   return 0;
+}
+
+/** A missing root key is the usual reason; anything else is reported as it is. */
+function problemCode(problems: readonly string[]): 'key-not-found' | 'invalid-input' {
+  return problems.some((problem) => /root key|keychain holds|signing root needs/.test(problem)) ? 'key-not-found' : 'invalid-input';
 }

@@ -91,7 +91,8 @@ describe('countersign rotate root', () => {
 
     const refused = await world.cs(repo.home, ['rotate', repo.gun, 'root']);
     assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /key-not-found \[root\]: signing root needs 1 of its keys/);
+    // The app's preflight, from the command line too: the root key is offline, and where its file is.
+    assert.match(refused.stderr, /key-not-found \[root\]: cannot rotate the root key of \S+: The root key is offline: bring it in from its encrypted file first\./);
     assert.deepEqual((await keys(repo.home)).map((k) => k.id).sort(), before.map((k) => k.id).sort(), 'no key was made');
     assert.match(await world.csOk(repo.home, ['status', repo.gun]), /No staged changes/);
     assert.equal((await verifiedView(world, repo.reader, repo.gun)).roles.find((r) => r.name === 'root')!.version, 1);
