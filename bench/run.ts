@@ -1,5 +1,7 @@
 // `npm run bench`: Countersign beside the reference tools, in one run, on a local notary-server.
-// Reports medians of alternating runs and ratios; never a pass/fail timing.
+// Reports medians of alternating runs and ratios; never a pass/fail timing. Every figure names the
+// build it timed (bench/build-info.ts). `npm run bench -- --quick` is a reduced run for checking the
+// bench itself: smaller repositories, fewer rounds, no publish or renderer part.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,14 +13,21 @@ import { benchAudit } from './audit';
 import { benchMigrate } from './migrate';
 import { stageTargets, syntheticTargets } from './large-repo';
 import { runPublishBench } from './publish';
-import { alternate, report, timeCommand } from './stats';
+import { CLI_BIN, CLI_BUNDLE, describeBuild, QUICK, size } from './build-info';
+import { alternate, median, report, timeCommand } from './stats';
 import { benchRenderer } from './renderer';
 
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
+const ROUNDS = size(5, 3, 'BENCH_ROUNDS');
+const TARGETS = size(10_000, 2_000, 'BENCH_TARGETS');
+const DELEGATIONS = 10;
+const DELEGATION_TARGETS = size(500, 100, 'BENCH_DELEGATION_TARGETS');
 const GUN = 'localhost/bench/large';
-const CLI = join(process.cwd(), 'dist', 'cli', 'countersign.js');
+const CLI = CLI_BUNDLE;
 
 async function main(): Promise<void> {
+  const build = describeBuild();
+  console.log(`Timing the ${build}${QUICK ? '\nREDUCED RUN (--quick): sizes and rounds below are not the full bench' : ''}`);
+  benchHelp(build);
   const server = await startNotaryServer();
   const temps: string[] = [];
   const temp = (label: string) => {
@@ -27,28 +36,38 @@ async function main(): Promise<void> {
     return dir;
   };
   try {
-    console.log(`notary-server at ${server.url}; building ${GUN}: 10,000 targets + 10 delegations x 500 targets ...`);
+    console.log(`notary-server at ${server.url}; building ${GUN}: ${TARGETS} targets + ${DELEGATIONS} delegations x ${DELEGATION_TARGETS} targets ...`);
     const docker = await dockerTrust({ server: server.url, caFile: server.caFile });
     const signer = await docker.keyGenerate('bench');
     const notary = docker.notary();
     await notary.init(GUN);
-    for (let d = 0; d < 10; d++) {
+    for (let d = 0; d < DELEGATIONS; d++) {
       await notary.delegationAdd(GUN, `targets/d${d}`, [signer.publicKeyFile], { allPaths: true }, { publish: false });
     }
-    const staged = syntheticTargets('targets', 'v', 10_000);
-    for (let d = 0; d < 10; d++) staged.push(...syntheticTargets(`targets/d${d}`, `d${d}-`, 500));
+    const staged = syntheticTargets('targets', 'v', TARGETS);
+    for (let d = 0; d < DELEGATIONS; d++) staged.push(...syntheticTargets(`targets/d${d}`, `d${d}-`, DELEGATION_TARGETS));
     await stageTargets(notary, GUN, staged);
     await notary.publish(GUN);
 
     const warmHome = temp('warm');
+    const warmTrustDir = temp('notary-warm');
     const cliArgs = (home: string) => [CLI, '--home', home, '--server', server.url, '--tls-ca', server.caFile, 'inspect', GUN];
+    const notaryArgs = (trustDir: string) => ['-d', trustDir, '-s', server.url, '--tlscacert', server.caFile, 'list', GUN];
     timeCommand(process.execPath, cliArgs(warmHome)); // first use pins the root and fills the cache
+    timeCommand('notary', notaryArgs(warmTrustDir), notary.env()); // notary's own cache, for its warm run
+    const NOTARY_COLD = 'notary list (fresh trust dir)';
+    const NOTARY_WARM = 'notary list (warm trust dir)';
+    const COLD = 'countersign inspect (cold: fresh home)';
+    const WARM = 'countersign inspect (warm: unchanged repo)';
     const measured = alternate(ROUNDS, [
-      { name: 'notary list (fresh trust dir)', run: () => timeCommand('notary', ['-d', temp('notary'), '-s', server.url, '--tlscacert', server.caFile, 'list', GUN], notary.env()) },
-      { name: 'countersign inspect (cold: fresh home)', run: () => timeCommand(process.execPath, cliArgs(temp('cold'))) },
-      { name: 'countersign inspect (warm: unchanged repo)', run: () => timeCommand(process.execPath, cliArgs(warmHome)) },
+      { name: NOTARY_COLD, run: () => timeCommand('notary', notaryArgs(temp('notary')), notary.env()) },
+      { name: NOTARY_WARM, run: () => timeCommand('notary', notaryArgs(warmTrustDir), notary.env()) },
+      { name: COLD, run: () => timeCommand(process.execPath, cliArgs(temp('cold'))) },
+      { name: WARM, run: () => timeCommand(process.execPath, cliArgs(warmHome)) },
     ]);
-    console.log(report(`Reading ${GUN} (${ROUNDS} rounds, alternating)`, measured, 'notary list (fresh trust dir)'));
+    console.log(report(`Reading ${GUN} (${ROUNDS} rounds, alternating; countersign = the ${build})`, measured, NOTARY_COLD));
+    const med = (name: string) => median(measured.find((m) => m.name === name)!.samples);
+    console.log(`cold inspect / notary cold: ${(med(COLD) / med(NOTARY_COLD)).toFixed(2)} (goal <= 0.60); warm inspect / notary warm: ${(med(WARM) / med(NOTARY_WARM)).toFixed(2)} (goal <= 0.30)`);
 
     const http = new HttpClient({ ca: server.caPem });
     const client = new NotaryClient(server.url, http);
@@ -60,10 +79,22 @@ async function main(): Promise<void> {
     await server.stop();
     for (const dir of temps) rmSync(dir, { recursive: true, force: true });
   }
+  await benchAudit(build);
+  if (QUICK) return;
   runPublishBench(ROUNDS);
-  await benchAudit();
   await benchMigrate();
   await benchRenderer(ROUNDS).catch((error: unknown) => console.error('renderer bench failed:', error));
+}
+
+/** Start-up alone: `--help` loads the entry chunk only; through bin/ it is what `npx countersign` runs. */
+function benchHelp(build: string): void {
+  const NODE = 'node -e 0';
+  const measured = alternate(ROUNDS * 4, [
+    { name: NODE, run: () => timeCommand(process.execPath, ['-e', '0']) },
+    { name: 'countersign --help (bundle)', run: () => timeCommand(process.execPath, [CLI, '--help']) },
+    { name: 'bin/countersign.mjs --help (npx path)', run: () => timeCommand(process.execPath, [CLI_BIN, '--help']) },
+  ]);
+  console.log(report(`Start-up (${ROUNDS * 4} rounds, alternating; the ${build}; goal: --help within 1.3x of node -e 0)`, measured, NODE));
 }
 
 main().catch((error: unknown) => {

@@ -40,38 +40,69 @@ export function parseReference(input: string): ParsedReference | undefined {
   return tag === undefined ? { input, gun } : { input, gun, tag };
 }
 
-/** "Natural" order as docker sorts tags: digit runs compare as numbers (v1 < v1.9 < v1.10 < v2 < v10). */
+/**
+ * "Natural" order as docker sorts tags: digit runs compare as numbers (v1 < v1.9 < v1.10 < v2 < v10),
+ * equal numbers by their length (fewer leading zeros first), other runs as strings. One pass over
+ * character codes, no allocation: sorting tens of thousands of tags calls this a million times.
+ */
 export function naturalCompare(a: string, b: string): number {
-  return compareChunks(naturalChunks(a), naturalChunks(b));
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const digitsA = isDigit(a.charCodeAt(i));
+    const digitsB = isDigit(b.charCodeAt(j));
+    const endA = runEnd(a, i, digitsA);
+    const endB = runEnd(b, j, digitsB);
+    const order = digitsA && digitsB ? compareNumberRuns(a, i, endA, b, j, endB) : compareRuns(a, i, endA, b, j, endB);
+    if (order !== 0) return order;
+    i = endA;
+    j = endB;
+  }
+  // Equal so far: the one with runs left is the later.
+  return (i < a.length ? 1 : 0) - (j < b.length ? 1 : 0);
 }
 
-/** Sorts by a string key in natural order, splitting each key once (tens of thousands of tags). */
+/** Sorts by a string key in natural order, reading each key once (tens of thousands of tags). */
 export function sortNatural<T>(items: readonly T[], key: (item: T) => string): T[] {
   return items
-    .map((item) => ({ item, chunks: naturalChunks(key(item)) }))
-    .sort((x, y) => compareChunks(x.chunks, y.chunks))
+    .map((item) => ({ item, key: key(item) }))
+    .sort((x, y) => naturalCompare(x.key, y.key))
     .map(({ item }) => item);
 }
 
-function naturalChunks(s: string): string[] {
-  return s.match(/(\d+|\D+)/g) ?? [];
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
 }
 
-function compareChunks(pa: readonly string[], pb: readonly string[]): number {
-  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
-    const x = pa[i]!;
-    const y = pb[i]!;
-    if (x === y) continue;
-    const xd = /^\d/.test(x);
-    const yd = /^\d/.test(y);
-    if (xd && yd) {
-      const nx = BigInt(x);
-      const ny = BigInt(y);
-      if (nx !== ny) return nx < ny ? -1 : 1;
-      if (x.length !== y.length) return x.length - y.length;
-    } else {
-      return x < y ? -1 : 1;
-    }
+/** Where the run of digits (or of non-digits) starting at `from` ends. */
+function runEnd(s: string, from: number, digits: boolean): number {
+  let end = from + 1;
+  while (end < s.length && isDigit(s.charCodeAt(end)) === digits) end++;
+  return end;
+}
+
+/** Two digit runs by value (any length: no number type overflows), then by length. */
+function compareNumberRuns(a: string, i: number, endA: number, b: string, j: number, endB: number): number {
+  let si = i;
+  let sj = j;
+  while (si < endA && a.charCodeAt(si) === 48) si++;
+  while (sj < endB && b.charCodeAt(sj) === 48) sj++;
+  if (endA - si !== endB - sj) return endA - si < endB - sj ? -1 : 1;
+  for (; si < endA; si++, sj++) {
+    const x = a.charCodeAt(si);
+    const y = b.charCodeAt(sj);
+    if (x !== y) return x < y ? -1 : 1;
   }
-  return pa.length - pb.length;
+  return endA - i === endB - j ? 0 : endA - i < endB - j ? -1 : 1;
+}
+
+/** Two runs as strings (UTF-16 code units, as `<` compares them). */
+function compareRuns(a: string, i: number, endA: number, b: string, j: number, endB: number): number {
+  const length = Math.min(endA - i, endB - j);
+  for (let k = 0; k < length; k++) {
+    const x = a.charCodeAt(i + k);
+    const y = b.charCodeAt(j + k);
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return endA - i === endB - j ? 0 : endA - i < endB - j ? -1 : 1;
 }

@@ -2,12 +2,12 @@
 // one-line message and an exit code (0 ok, 1 failed, 2 usage).
 import { printError } from './outcome';
 import { toErrorInfo } from '../../shared/errors';
-import { LOGIN_KEYCHAIN_SERVICE, NOTARY_AUTH_ENV } from '../core/connect';
-import { PASSPHRASE_ENV, ROLE_PASSPHRASE_ENV } from '../core/keys';
+import { LOGIN_KEYCHAIN_SERVICE, NOTARY_AUTH_ENV } from '../core/connect/constants';
+import { PASSPHRASE_ENV, ROLE_PASSPHRASE_ENV } from '../core/keys/passphrase';
 import { GLOBAL_OPTIONS, parseArgs, UsageError, type OptionSpec } from './args';
 import type { Command } from './command';
 import { COMMANDS } from './commands';
-import { createContext, type Output } from './context';
+import type { Output } from './context';
 import { visibleOutput } from './visible-output';
 
 export interface Io {
@@ -46,6 +46,8 @@ export async function runCli(argv: readonly string[], rawIo: Io, commands: reado
     return 0;
   }
   args.positionals = args.positionals.slice(command.name.split(' ').length);
+  // The context brings the HTTP, registry and notary clients: loaded only for a command that runs.
+  const { createContext } = await import('./context');
   const context = createContext(args, io);
   try {
     return await command.run(context, args);

@@ -8,18 +8,11 @@ import { writeFileAtomic } from '../../core/state/atomic-file';
 import { readCosignPublicKey } from '../../core/migrate';
 import { stringOption, type ParsedArgs } from '../args';
 import type { Command } from '../command';
+import { archiveSpec, verifyArchiveSpec } from './specs';
 import { gunOf, readTextFile, type CliContext } from '../context';
 
 export const archiveCommand: Command = {
-  name: 'archive',
-  summary: "Export repositories' complete verified trust data (every root version) as one evidence archive",
-  usage: 'GUN... --out FILE [--registry URL --cosign-key FILE]',
-  options: {
-    out: { type: 'string', value: 'FILE', description: 'where to write the archive (a tar; see electron/core/archive/README.md)' },
-    registry: { type: 'string', value: 'URL', description: 'with --cosign-key: the registry holding the cosign signatures that replaced the DCT ones' },
-    'registry-ca': { type: 'string', value: 'FILE', description: 'CA bundle for the registry (default: ~/.docker/tls/<host:port>/*.crt)' },
-    'cosign-key': { type: 'string', value: 'FILE', description: 'also keep, per signed tag, the cosign signature by this public key (cosign.pub)' },
-  },
+  ...archiveSpec,
   async run(context, args) {
     const out = stringOption(args, 'out');
     if (out === undefined) throw new CountersignError('invalid-input', 'archive needs --out FILE');
@@ -67,12 +60,7 @@ function createdText(out: string, archive: CreatedArchive): string {
 }
 
 export const verifyArchiveCommand: Command = {
-  name: 'verify-archive',
-  summary: 'Verify an evidence archive offline: root chain, every signature and hash, the tag map',
-  usage: 'FILE',
-  options: {
-    sha256: { type: 'string', value: 'HEX', description: "also require the archive file's sha256 (as printed by archive)" },
-  },
+  ...verifyArchiveSpec,
   async run(context, args) {
     const [file, ...extra] = args.positionals;
     if (file === undefined || extra.length > 0) throw new CountersignError('invalid-input', 'verify-archive needs exactly one FILE');

@@ -17,6 +17,7 @@ import { addCosignColumn, readCosignPublicKey } from '../../core/migrate';
 import { registryOrigin, type RegistryClient } from '../../core/registry';
 import { flag, stringOption, stringsOption, type ParsedArgs } from '../args';
 import type { Command } from '../command';
+import { auditSpec } from './specs';
 import { readTextFile, type CliContext, type Output } from '../context';
 import { formatTable } from '../table';
 import { REDRAW_LINE } from '../visible-output';
@@ -24,24 +25,7 @@ import { REDRAW_LINE } from '../visible-output';
 const MAX_CONCURRENCY = 256;
 
 export const auditCommand: Command = {
-  name: 'audit',
-  summary: 'Review a registry: which tags are signed, by whom, and whether the registry serves what was signed',
-  usage: '--registry URL [--repo REPO]...',
-  options: {
-    registry: { type: 'string', value: 'URL', description: 'the registry to audit (https://host[:port]); its notary server is --server' },
-    repo: { type: 'strings', value: 'REPO', description: 'audit only this repository (repeatable; default: the registry catalog)' },
-    csv: { type: 'boolean', description: 'one CSV row per tag' },
-    'fail-on': {
-      type: 'strings',
-      value: 'LIST',
-      description: 'exit 1 if a tag is any of: unsigned, mismatch, invalid (and revoked), revoked, expiring, unreadable; or all (unreadable trust data always fails)',
-    },
-    'expiring-days': { type: 'string', value: 'N', description: `"expiring soon" means within N days (default ${DEFAULT_EXPIRING_WITHIN_DAYS})` },
-    concurrency: { type: 'string', value: 'N', description: `repositories audited at once (default ${DEFAULT_AUDIT_CONCURRENCY})` },
-    'registry-ca': { type: 'string', value: 'FILE', description: "CA bundle for the registry (default: ~/.docker/tls/<host:port>/*.crt)" },
-    'gun-host': { type: 'string', value: 'HOST', description: "the registry's name in trust data, when not its address (GUN = HOST/REPO)" },
-    'cosign-key': { type: 'string', value: 'FILE', description: 'also check each tag for a cosign signature by this public key (cosign.pub); --fail-on cosign requires one' },
-  },
+  ...auditSpec,
   async run(context, args) {
     const registryUrl = stringOption(args, 'registry');
     if (registryUrl === undefined) throw new CountersignError('invalid-input', 'audit needs --registry URL');

@@ -9,26 +9,14 @@ import { readDelegationKeyFiles } from '../../core/publish/delegations-keys';
 import { stagingArea } from '../../core/publish/stage';
 import { flag, stringOption, stringsOption, type ParsedArgs } from '../args';
 import type { Command } from '../command';
+import { delegationAddSpec, delegationRemoveSpec, delegationListSpec } from './specs';
 import type { CliContext } from '../context';
 import { formatTable } from '../table';
 import { requireConfirmation } from '../confirm';
-import { repositoryFor, STAGE_OPTION, stageAndFinish, type Repository } from './publish';
-
-const PATH_OPTIONS = {
-  paths: { type: 'strings', value: 'PREFIX', description: 'a path prefix the role may sign (repeatable); "" is every path' },
-  'all-paths': { type: 'boolean', description: 'every path' },
-} as const;
+import { repositoryFor, stageAndFinish, type Repository } from './publish';
 
 const delegationAddCommand: Command = {
-  name: 'delegation add',
-  summary: 'Delegate a role (or give it more keys, paths, a threshold): its parent lists it (notary delegation add)',
-  usage: 'GUN ROLE --key FILE... [--paths PREFIX... | --all-paths] [--threshold N]',
-  options: {
-    key: { type: 'strings', value: 'FILE', description: 'a public key (.pub) or certificate of the role; repeatable' },
-    ...PATH_OPTIONS,
-    threshold: { type: 'string', value: 'N', description: 'signatures the role needs (default: 1 for a new role, unchanged otherwise)' },
-    ...STAGE_OPTION,
-  },
+  ...delegationAddSpec,
   async run(cli, args) {
     const { repo, role } = repositoryAndRole(cli, args, 'delegation add');
     const keyFiles = stringsOption(args, 'key');
@@ -46,16 +34,7 @@ const delegationAddCommand: Command = {
 };
 
 const delegationRemoveCommand: Command = {
-  name: 'delegation remove',
-  summary: 'Remove keys or paths from a role, or the whole role with what it delegated (notary delegation remove)',
-  usage: 'GUN ROLE [--key KEYID...] [--paths PREFIX... | --all-paths]',
-  options: {
-    key: { type: 'strings', value: 'KEYID', description: 'remove this key (canonical ID or an unambiguous prefix; repeatable)' },
-    paths: { type: 'strings', value: 'PREFIX', description: 'remove this path prefix (repeatable)' },
-    'all-paths': { type: 'boolean', description: 'remove every path' },
-    yes: { type: 'boolean', description: 'do not ask before removing the whole role or leaving its tags untrusted (required without a terminal)' },
-    ...STAGE_OPTION,
-  },
+  ...delegationRemoveSpec,
   async run(cli, args) {
     const { repo, role } = repositoryAndRole(cli, args, 'delegation remove');
     const removed: { keyIds: string[] } = { keyIds: [] };
@@ -77,9 +56,7 @@ const delegationRemoveCommand: Command = {
 };
 
 const delegationListCommand: Command = {
-  name: 'delegation list',
-  summary: 'List the delegations of a repository as the server serves them, verified (notary delegation list)',
-  usage: 'GUN',
+  ...delegationListSpec,
   async run(cli, args) {
     const repo = repositoryFor(cli, args, 'delegation list', 'none');
     const delegations = await listDelegations(repo.context);

@@ -2,22 +2,19 @@
 import { CountersignError, toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import type { RepositoryView } from '../../../shared/domain';
 import { naturalCompare } from '../../../shared/reference';
+import { keychainSecretStore } from '../../core/keys/secret-store';
+import { storedViewCacheKey, VIEW_CACHE_SERVICE, type ViewCacheKey } from '../../core/state/view-cache';
 import { countersignExtras, formatDockerJson, toDockerInspect } from '../../core/trust/docker-inspect';
 import { loadRepository } from '../../core/trust/load-repository';
 import { REPO_ADMIN } from '../../core/trust/repository-view';
 import { flag } from '../args';
 import type { Command } from '../command';
+import { inspectSpec } from './specs';
 import { gunOf, type CliContext } from '../context';
 import { formatTable } from '../table';
 
 export const inspectCommand: Command = {
-  name: 'inspect',
-  summary: 'Show the signed tags, signers and keys of repositories (docker trust inspect, verified)',
-  usage: 'GUN[:TAG]...',
-  options: {
-    pretty: { type: 'boolean', description: 'human-friendly tables, as docker trust inspect --pretty' },
-    strict: { type: 'boolean', description: 'fail when any delegation fails verification or the data is stale' },
-  },
+  ...inspectSpec,
   async run(context, args) {
     if (args.positionals.length === 0) throw new CountersignError('invalid-input', 'inspect needs at least one repository');
     const strict = flag(args, 'strict');
@@ -39,10 +36,14 @@ export const inspectCommand: Command = {
   },
 };
 
+/** The key that authenticates the cached verified views, from the OS keychain (read once). */
+let viewCacheKey: ViewCacheKey | undefined;
+
 async function verifiedView(context: CliContext, gun: string, strict: boolean): Promise<RepositoryView> {
   const server = context.serverFor(gun);
   const notary = context.notary(server);
-  const { view } = await loadRepository({ home: context.home, server: notary.serverUrl, gun, fetcher: notary.fetcher(gun) });
+  viewCacheKey ??= storedViewCacheKey(keychainSecretStore(VIEW_CACHE_SERVICE));
+  const { view } = await loadRepository({ home: context.home, server: notary.serverUrl, gun, fetcher: notary.fetcher(gun), viewCacheKey });
   for (const warning of view.warnings) context.err.write(`warning: ${gun}: ${describeWarning(warning)}\n`);
   if (view.stale) {
     context.err.write(`warning: ${gun}: ${view.stale.reason.message}; showing the data verified at ${view.verifiedAt}\n`);

@@ -18,6 +18,7 @@ import { writeFileAtomic } from '../../core/state/atomic-file';
 import { keyUsage, type KeyUse } from '../../core/trust/key-usage';
 import { flag, stringOption, type ParsedArgs } from '../args';
 import type { Command } from '../command';
+import { keyGenerateSpec, keyImportSpec, keyExportSpec, keyListSpec, keyRemoveSpec, keyLabelSpec, keyOfflineSpec, keyOnlineSpec, keyCosignPubSpec } from './specs';
 import type { CliContext } from '../context';
 import { formatTable } from '../table';
 
@@ -65,15 +66,7 @@ function describeKey(record: KeyRecord): string {
 }
 
 const generateCommand: Command = {
-  name: 'key generate',
-  summary: 'Generate a signing key in the OS keychain and write NAME.pub (docker trust key generate)',
-  usage: 'NAME',
-  options: {
-    algorithm: { type: 'string', value: 'ALG', description: 'ecdsa (default) or ed25519 (docker and notary refuse ed25519 delegation keys)' },
-    dir: { type: 'string', value: 'DIR', description: 'where NAME.pub is written (default: the current directory)' },
-    gun: { type: 'string', value: 'GUN', description: 'repository of a targets or snapshot key; for a root key, its certificate’s name' },
-    label: { type: 'string', value: 'TEXT', description: 'a note to recognise the key by' },
-  },
+  ...keyGenerateSpec,
   async run(context, args) {
     const [name] = requirePositionals(args, 1, 'the key name');
     if (!isSignerName(name!)) {
@@ -98,13 +91,7 @@ const generateCommand: Command = {
 };
 
 const importCommand: Command = {
-  name: 'key import',
-  summary: 'Import encrypted or plain PEM key files, or a whole notary/docker trust dir, into the keychain',
-  usage: 'FILE...|TRUST_DIR',
-  options: {
-    role: { type: 'string', value: 'ROLE', description: 'role for keys whose file names none (default: delegation, as notary)' },
-    gun: { type: 'string', value: 'GUN', description: 'repository for targets/snapshot keys whose file names none' },
-  },
+  ...keyImportSpec,
   async run(context, args) {
     const paths = requirePositionals(args, 1, 'a key file or trust dir').map((path) => resolve(path));
     const dirs = paths.filter((path) => existsSync(path) && statSync(path).isDirectory());
@@ -124,13 +111,7 @@ function importSummary(imported: ImportReport): string {
 }
 
 const exportCommand: Command = {
-  name: 'key export',
-  summary: 'Write keys as one encrypted PEM file that notary key import and docker trust key load accept',
-  usage: 'KEYID... --out FILE',
-  options: {
-    out: { type: 'string', value: 'FILE', description: 'the file to write (owner-only; never overwritten without --force)' },
-    force: { type: 'boolean', description: 'replace an existing file' },
-  },
+  ...keyExportSpec,
   async run(context, args) {
     const ids = requirePositionals(args, 1, 'a key ID');
     const file = replaceableOutFile(args, 'key export');
@@ -141,13 +122,7 @@ const exportCommand: Command = {
 };
 
 const cosignPublicCommand: Command = {
-  name: 'key cosign-pub',
-  summary: "Write a key's public half as cosign.pub (PKIX PEM), what cosign, Kyverno and containers/image verify with",
-  usage: 'KEYID --out FILE',
-  options: {
-    out: { type: 'string', value: 'FILE', description: 'the file to write, e.g. cosign.pub (never overwritten without --force)' },
-    force: { type: 'boolean', description: 'replace an existing file' },
-  },
+  ...keyCosignPubSpec,
   async run(context, args) {
     const [id] = requirePositionals(args, 1, 'a key ID');
     const file = replaceableOutFile(args, 'key cosign-pub');
@@ -159,9 +134,7 @@ const cosignPublicCommand: Command = {
 };
 
 const listCommand: Command = {
-  name: 'key list',
-  summary: 'List the keys in the vault (as notary key list, plus where each key is)',
-  usage: '',
+  ...keyListSpec,
   async run(context) {
     const records = await openVault(context).list();
     const usage = await keyUsage(context.home);
@@ -181,10 +154,7 @@ const listCommand: Command = {
 };
 
 const removeCommand: Command = {
-  name: 'key remove',
-  summary: 'Delete a key from the keychain and the vault (cannot be undone)',
-  usage: 'KEYID',
-  options: { yes: { type: 'boolean', description: 'do not ask for confirmation' } },
+  ...keyRemoveSpec,
   async run(context, args) {
     const [id] = requirePositionals(args, 1, 'a key ID');
     const vault = openVault(context);
@@ -204,9 +174,7 @@ const removeCommand: Command = {
 };
 
 const labelCommand: Command = {
-  name: 'key label',
-  summary: 'Give a key a note to recognise it by (an empty label removes it)',
-  usage: 'KEYID LABEL',
+  ...keyLabelSpec,
   async run(context, args) {
     const [id, label] = requirePositionals(args, 2, 'a key ID and a label');
     const record = await openVault(context).setLabel(id!, label);
@@ -215,10 +183,7 @@ const labelCommand: Command = {
 };
 
 const offlineCommand: Command = {
-  name: 'key offline',
-  summary: 'Move a key (typically root) out of the keychain into an encrypted file',
-  usage: 'KEYID --out FILE',
-  options: { out: { type: 'string', value: 'FILE', description: 'where the encrypted copy goes (keep it somewhere safe)' } },
+  ...keyOfflineSpec,
   async run(context, args) {
     const [id] = requirePositionals(args, 1, 'a key ID');
     const file = requiredOutFile(args, 'key offline');
@@ -229,10 +194,7 @@ const offlineCommand: Command = {
 };
 
 const onlineCommand: Command = {
-  name: 'key online',
-  summary: 'Bring an offline key back into the keychain (for a rotation or a root re-sign)',
-  usage: 'KEYID',
-  options: { from: { type: 'string', value: 'FILE', description: 'the encrypted copy (default: where key offline put it)' } },
+  ...keyOnlineSpec,
   async run(context, args) {
     const [id] = requirePositionals(args, 1, 'a key ID');
     const from = stringOption(args, 'from');

@@ -8,6 +8,7 @@ import { readHidden } from '../../core/keys/terminal-passphrase';
 import { flag, stringOption } from '../args';
 import type { Command } from '../command';
 import type { CliContext } from '../context';
+import { loginSpec, logoutSpec } from './specs';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -37,13 +38,7 @@ async function credentialsFrom(context: CliContext, username: string | undefined
 }
 
 const loginCommand: Command = {
-  name: 'login',
-  summary: 'Sign in to a notary server or registry and keep the sign-in in the OS keychain (shared with the app)',
-  usage: 'SERVER',
-  options: {
-    username: { type: 'string', value: 'U', description: 'the user name (asked at a terminal when not given)' },
-    'password-stdin': { type: 'boolean', description: 'read the password from stdin (never pass it as an argument)' },
-  },
+  ...loginSpec,
   async run(context, args) {
     const [server, ...extra] = args.positionals;
     if (server === undefined || extra.length > 0) throw new CountersignError('invalid-input', 'login takes one SERVER (host:port or https://host:port)');
@@ -58,9 +53,7 @@ const loginCommand: Command = {
 };
 
 const logoutCommand: Command = {
-  name: 'logout',
-  summary: "Forget the keychain's sign-in for a server (docker's own logins stay: docker logout removes those)",
-  usage: 'SERVER',
+  ...logoutSpec,
   async run(context, args) {
     const [server, ...extra] = args.positionals;
     if (server === undefined || extra.length > 0) throw new CountersignError('invalid-input', 'logout takes one SERVER');

@@ -15,22 +15,10 @@ import type { CliContext } from '../context';
 import { formatTable } from '../table';
 import { auditClients, integerOption, progressLine } from './audit';
 import { openVault } from './key';
+import { migrateSpec } from './specs';
 
 export const migrateCommand: Command = {
-  name: 'migrate',
-  summary: 'Re-sign every tag Docker Content Trust verifiably signs as a cosign signature in the registry',
-  usage: '--registry URL [--repo REPO]... (--key KEYID | --new-key NAME) [--dry-run]',
-  options: {
-    registry: { type: 'string', value: 'URL', description: 'the registry (https://host[:port]); its notary server is --server' },
-    repo: { type: 'strings', value: 'REPO', description: 'only this repository (repeatable; default: the registry catalog)' },
-    key: { type: 'string', value: 'KEYID', description: 'the vault key (ECDSA P-256) that signs' },
-    'new-key': { type: 'string', value: 'NAME', description: 'generate a new ECDSA P-256 key in the vault under this name and sign with it' },
-    'dry-run': { type: 'boolean', description: 'print the plan and what is already signed; write nothing to the registry' },
-    'public-key-out': { type: 'string', value: 'FILE', description: 'also write the key as cosign.pub (PKIX PEM) for policy engines' },
-    concurrency: { type: 'string', value: 'N', description: `images signed at once (default ${DEFAULT_MIGRATION_CONCURRENCY})` },
-    'registry-ca': { type: 'string', value: 'FILE', description: 'CA bundle for the registry (default: ~/.docker/tls/<host:port>/*.crt)' },
-    'gun-host': { type: 'string', value: 'HOST', description: "the registry's name in trust data and image references, when not its address" },
-  },
+  ...migrateSpec,
   async run(context, args) {
     const registryUrl = stringOption(args, 'registry');
     if (registryUrl === undefined) throw new CountersignError('invalid-input', 'migrate needs --registry URL');

@@ -13,20 +13,15 @@ import { describeChange, type StagedChange } from '../../core/publish/changes';
 import { emptyOutcome, publishedOutcome } from '../../core/jobs/run';
 import { vaultSigningKeys } from '../../core/publish/signing';
 import { stagingArea, type StageContext } from '../../core/publish/stage';
-import { flag, stringOption, stringsOption, type OptionSpec, type ParsedArgs } from '../args';
+import { flag, stringOption, stringsOption, type ParsedArgs } from '../args';
 import type { Command } from '../command';
+import { initSpec, signSpec, revokeSpec, publishSpec, statusSpec, resetSpec } from './specs';
 import { gunOf, type CliContext } from '../context';
 import { cliJobEnvironment, cliRepositoryRef } from '../job-environment';
 import { printSummary } from '../outcome';
 import { formatTable } from '../table';
 import { confirmOnTerminal, requireConfirmation } from '../confirm';
 import { openVault } from './key';
-
-export const STAGE_OPTION: Record<string, OptionSpec> = {
-  stage: { type: 'boolean', description: 'only stage the change (by default it is published at once, as docker trust does); `countersign publish GUN` sends everything staged' },
-  'include-staged': { type: 'boolean', description: 'publish changes staged earlier (by another command) together with this one' },
-  'leave-staged': { type: 'boolean', description: 'publish only this change and leave changes staged earlier as they are' },
-};
 
 /** What the options say about changes staged earlier; at a terminal the job asks when they say nothing. */
 export function earlierStagedOption(args: ParsedArgs): EarlierStaged {
@@ -114,14 +109,7 @@ export async function stageAndFinish(cli: CliContext, args: ParsedArgs, repo: Re
 }
 
 const initCommand: Command = {
-  name: 'init',
-  summary: 'Create a signed repository: root, targets and snapshot keys in the keychain, timestamp key on the server',
-  usage: 'GUN',
-  options: {
-    'server-managed-snapshot': { type: 'boolean', description: 'let the server hold the snapshot key (as docker trust signer add does)' },
-    'root-key': { type: 'string', value: 'KEYID', description: 'use this root key from the vault instead of making a new one' },
-    ...STAGE_OPTION,
-  },
+  ...initSpec,
   async run(cli, args) {
     const repo = repositoryFor(cli, args, 'init', 'none');
     const rootKeyId = stringOption(args, 'root-key');
@@ -136,17 +124,7 @@ const initCommand: Command = {
 };
 
 const signCommand: Command = {
-  name: 'sign',
-  summary: 'Sign a tag: into targets, or every signer role of yours whose paths allow it (docker trust sign)',
-  usage: 'GUN:TAG (--digest sha256:HEX --size BYTES | --registry URL)',
-  options: {
-    digest: { type: 'string', value: 'sha256:HEX', description: "the manifest's digest (required without --registry)" },
-    size: { type: 'string', value: 'BYTES', description: "the manifest's size in bytes (required with --digest)" },
-    registry: { type: 'string', value: 'URL', description: 'read the digest from this registry, or with --digest: refuse unless the registry serves exactly it' },
-    'registry-ca': { type: 'string', value: 'FILE', description: 'CA bundle for the registry (default: ~/.docker/tls/<host:port>/*.crt)' },
-    role: { type: 'strings', value: 'ROLE', description: 'sign into this role (repeatable) instead of the roles docker would choose' },
-    ...STAGE_OPTION,
-  },
+  ...signSpec,
   async run(cli, args) {
     const repo = repositoryFor(cli, args, 'sign', 'required');
     const registryUrl = stringOption(args, 'registry');
@@ -172,15 +150,7 @@ function targetOption(args: ParsedArgs): { digest: string; size: number } {
 }
 
 const revokeCommand: Command = {
-  name: 'revoke',
-  summary: 'Remove the signature of a tag (or of all tags) from every role whose key you hold (docker trust revoke)',
-  usage: 'GUN[:TAG] | --key ID GUN...',
-  options: {
-    yes: { type: 'boolean', description: 'do not ask before revoking all tags or a key (required without a terminal)' },
-    key: { type: 'string', value: 'ID', description: 'revoke a compromised key: remove it from every delegation of the repositories named (full ID or a unique prefix)' },
-    resign: { type: 'string', value: 'ROLE', description: 'with --key: sign the tags that lose their signatures again into ROLE (targets or targets/releases)' },
-    ...STAGE_OPTION,
-  },
+  ...revokeSpec,
   async run(cli, args) {
     const keyId = stringOption(args, 'key');
     const jobs = createJobs(cliJobEnvironment(cli));
@@ -225,9 +195,7 @@ async function fullKeyId(cli: CliContext, prefix: string): Promise<string> {
 }
 
 const publishCommand: Command = {
-  name: 'publish',
-  summary: 'Publish the staged changes of a repository (retrying when someone else published meanwhile)',
-  usage: 'GUN',
+  ...publishSpec,
   async run(cli, args) {
     const repo = repositoryFor(cli, args, 'publish', 'none');
     const jobs = createJobs(cliJobEnvironment(cli));
@@ -236,9 +204,7 @@ const publishCommand: Command = {
 };
 
 const statusCommand: Command = {
-  name: 'status',
-  summary: 'List the staged changes of a repository',
-  usage: 'GUN',
+  ...statusSpec,
   async run(cli, args) {
     const repo = repositoryFor(cli, args, 'status', 'none');
     const staged = await stagingArea(repo.context).list();
@@ -255,10 +221,7 @@ const statusCommand: Command = {
 };
 
 const resetCommand: Command = {
-  name: 'reset',
-  summary: 'Drop the staged changes of a repository (all, or those named with --id)',
-  usage: 'GUN',
-  options: { id: { type: 'strings', value: 'ID', description: 'drop only this staged change (repeatable; IDs as status lists them)' } },
+  ...resetSpec,
   async run(cli, args) {
     const repo = repositoryFor(cli, args, 'reset', 'none');
     const ids = stringsOption(args, 'id');

@@ -10,20 +10,13 @@ import { createJobs } from '../../core/jobs';
 import { ROTATABLE_ROLES, stageKeyRotation, type RotatableRole } from '../../core/publish/rotate';
 import { flag, stringOption } from '../args';
 import type { Command } from '../command';
+import { rotateSpec } from './specs';
 import type { CliContext } from '../context';
 import { cliJobEnvironment, cliRepositoryRef } from '../job-environment';
-import { repositoryFor, runJob, STAGE_OPTION, stageAndFinish } from './publish';
+import { repositoryFor, runJob, stageAndFinish } from './publish';
 
 export const rotateCommand: Command = {
-  name: 'rotate',
-  summary: 'Rotate a key of a repository: root (clients that trusted the old root follow), targets, snapshot, timestamp (notary key rotate); resumable',
-  usage: 'GUN root|targets|snapshot|timestamp | --resume ID | --pending',
-  options: {
-    'server-managed': { type: 'boolean', description: 'the server makes and holds the new key (snapshot; timestamp always)' },
-    resume: { type: 'string', value: 'ID', description: 'go on with an interrupted rotation (its ID from --pending)' },
-    pending: { type: 'boolean', description: 'list interrupted rotations' },
-    ...STAGE_OPTION,
-  },
+  ...rotateSpec,
   async run(cli, args) {
     const jobs = createJobs(cliJobEnvironment(cli));
     if (flag(args, 'pending')) return printPending(cli, await jobs.rotation.pending());

@@ -9,18 +9,13 @@ import { checkSignerName, planSignerRemoval, stageSignerAdd } from '../../core/p
 import { stagingArea } from '../../core/publish/stage';
 import { stringsOption, type ParsedArgs } from '../args';
 import type { Command } from '../command';
+import { signerAddSpec, signerRemoveSpec } from './specs';
 import type { CliContext } from '../context';
 import { requireConfirmation } from '../confirm';
-import { repositoryFor, STAGE_OPTION, stageAndFinish, type Repository } from './publish';
+import { repositoryFor, stageAndFinish, type Repository } from './publish';
 
 const signerAddCommand: Command = {
-  name: 'signer add',
-  summary: 'Add a signer: targets/NAME and targets/releases with its public keys; creates the repository if needed (docker trust signer add)',
-  usage: 'NAME GUN... --key PUBFILE...',
-  options: {
-    key: { type: 'strings', value: 'FILE', description: "the signer's public key: a .pub file (docker trust key generate) or a certificate; repeatable" },
-    ...STAGE_OPTION,
-  },
+  ...signerAddSpec,
   async run(cli, args) {
     const [name, ...guns] = namesAndRepositories(args.positionals, 'signer add');
     checkSignerName(name);
@@ -46,13 +41,7 @@ const signerAddCommand: Command = {
 };
 
 const signerRemoveCommand: Command = {
-  name: 'signer remove',
-  summary: "Remove a signer: its keys leave targets/releases and targets/NAME goes (docker trust signer remove)",
-  usage: 'NAME GUN...',
-  options: {
-    force: { type: 'boolean', description: 'do not ask before a removal that leaves targets/releases unsignable or its tags untrusted (required without a terminal)' },
-    ...STAGE_OPTION,
-  },
+  ...signerRemoveSpec,
   async run(cli, args) {
     const [name, ...guns] = namesAndRepositories(args.positionals, 'signer remove');
     return forEachRepository(cli, args, guns, 'signer remove', 'failed to remove signer from', async (repo) => {

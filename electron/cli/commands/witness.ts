@@ -5,13 +5,11 @@
 import { CountersignError } from '../../../shared/errors';
 import { stageWitness } from '../../core/publish/witness';
 import type { Command } from '../command';
-import { repositoryFor, STAGE_OPTION, stageAndFinish } from './publish';
+import { witnessSpec } from './specs';
+import { repositoryFor, stageAndFinish } from './publish';
 
 export const witnessCommand: Command = {
-  name: 'witness',
-  summary: 'Re-sign roles as they are, renewing their expiry (targets, targets/NAME, root)',
-  usage: 'GUN ROLE...',
-  options: { ...STAGE_OPTION },
+  ...witnessSpec,
   async run(cli, args) {
     const [gun, ...roles] = args.positionals;
     if (gun === undefined || roles.length === 0) throw new CountersignError('invalid-input', 'witness takes a repository and the roles to re-sign');

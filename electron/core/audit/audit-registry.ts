@@ -9,9 +9,10 @@ import type { NotaryClient } from '../notary/notary-client';
 import type { RegistryClient } from '../registry';
 import type { TrustPinning } from '../trust/pinning';
 import { auditRepository, emptyCounts, type RepositoryAuditContext } from './audit-repository';
+import { DEFAULT_AUDIT_CONCURRENCY, DEFAULT_EXPIRING_WITHIN_DAYS } from './defaults';
 
-export const DEFAULT_AUDIT_CONCURRENCY = 16;
-export const DEFAULT_EXPIRING_WITHIN_DAYS = 30;
+export { DEFAULT_AUDIT_CONCURRENCY, DEFAULT_EXPIRING_WITHIN_DAYS };
+
 /** Manifest lookups per repository: with 16 repositories at once, 64 requests in flight. */
 const TAG_CONCURRENCY = 4;
 

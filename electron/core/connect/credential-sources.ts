@@ -11,7 +11,8 @@ import type { CredentialLookup, CredentialRequest, Credentials } from '../net/ht
 import { repositoryOfScope } from '../net/token-claims';
 import type { LoginStore } from './login-store';
 
-export const NOTARY_AUTH_ENV = 'NOTARY_AUTH';
+import { NOTARY_AUTH_ENV } from './constants';
+export { NOTARY_AUTH_ENV };
 
 /** An endpoint's own sign-in: a user name and a password read when the server asks for it. */
 export interface Account {

@@ -8,7 +8,8 @@ import type { Credentials } from '../net/http';
 import { registryOrigin } from '../registry';
 
 /** The keychain service of these sign-ins (apart from private keys and the app's per-server passwords). */
-export const LOGIN_KEYCHAIN_SERVICE = 'countersign-logins';
+import { LOGIN_KEYCHAIN_SERVICE } from './constants';
+export { LOGIN_KEYCHAIN_SERVICE };
 
 const loginSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
 

@@ -2,7 +2,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { CountersignError } from '../../../shared/errors';
 import { BoundedCache } from './bounded-cache';
-import { ED25519_PUBLIC_KEY_LENGTH } from './ed25519';
+import { ED25519_PUBLIC_KEY_LENGTH, ed25519KeyObject } from './ed25519';
 import { bareKeyOf } from './key-id';
 import { checkNotaryCanUse } from './private-key';
 import type { TufPublicKey } from './types';
@@ -41,8 +41,7 @@ function parseVerifyingKey(key: TufPublicKey): VerifyingKey {
     if (raw.length !== ED25519_PUBLIC_KEY_LENGTH) {
       throw new CountersignError('key-unsupported', `an ed25519 public key has ${ED25519_PUBLIC_KEY_LENGTH} bytes, not ${raw.length}`);
     }
-    const jwk = { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(raw).toString('base64url') };
-    return { kind: 'ed25519', raw, key: createPublicKey({ key: jwk, format: 'jwk' }) };
+    return { kind: 'ed25519', raw, key: ed25519KeyObject(raw) };
   }
   const bare = bareKeyOf(key);
   const keyObject = createPublicKey({ key: Buffer.from(bare.keyval.public, 'base64'), format: 'der', type: 'spki' });

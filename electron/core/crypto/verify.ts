@@ -4,7 +4,7 @@
 // a signature that is merely wrong: a bad signature, a malformed key or undecodable base64 is false.
 import { constants, verify } from 'node:crypto';
 import { CountersignError } from '../../../shared/errors';
-import { ed25519Verify } from './ed25519';
+import { ed25519VerifyWithKey } from './ed25519';
 import { verifyingKeyFor, type VerifyingKey } from './public-key';
 import type { KeyType, SignatureMethod, TufPublicKey } from './types';
 
@@ -39,7 +39,7 @@ export function verifySignature(key: TufPublicKey, method: string, data: Uint8Ar
 function checkSignature(key: VerifyingKey, method: SignatureMethod, data: Uint8Array, signature: Uint8Array): boolean {
   switch (key.kind) {
     case 'ed25519':
-      return ed25519Verify(key.raw, data, signature);
+      return ed25519VerifyWithKey(key.key, key.raw, data, signature);
     case 'ecdsa':
       if (signature.length !== key.signatureLength) return false;
       return safely(() => verify('sha256', data, { key: key.key, dsaEncoding: 'ieee-p1363' }, signature));

@@ -15,7 +15,8 @@ import { cosignPublicKeyPem, cosignSign, readCosignPublicKey } from './cosign-ke
 import { appendSignatures, findValidSignature, readStoredSignatures, type StoredSignature } from './cosign-store';
 import { simpleSigningPayload } from './simple-signing';
 
-export const DEFAULT_MIGRATION_CONCURRENCY = 4;
+import { DEFAULT_MIGRATION_CONCURRENCY } from './defaults';
+export { DEFAULT_MIGRATION_CONCURRENCY };
 export const PAYLOAD_CREATOR = 'Countersign';
 
 export interface MigrationOptions {

@@ -18,6 +18,12 @@ export interface StoredRepository {
   /** Role name -> highest version trusted so far (for rollback checks). */
   versions: Record<string, number>;
   verifiedAt: string;
+  /**
+   * sha256 (hex) of byte arrays of `files`, keyed by the array itself (so a replaced file is never
+   * matched to an old hash), as load() computed them while checking the objects: the updater
+   * compares them with the parent's hash instead of hashing the same bytes again.
+   */
+  digests?: WeakMap<Uint8Array, string>;
 }
 
 const stateSchema = z.object({
@@ -35,29 +41,68 @@ export interface FailedAttempt {
 
 export class MetadataCache {
   readonly dir: string;
+  /** What load() read: save() writes nothing when a refresh changed none of it. */
+  private loaded: { listed: Record<string, string>; versions: Record<string, number>; digests: WeakMap<Uint8Array, string> } | undefined;
 
   constructor(home: string, serverUrl: string, readonly gun: string) {
     if (!isValidGun(gun)) throw new CountersignError('invalid-input', `"${gun}" is not a valid repository name`);
     this.dir = join(home, 'trust', serverKey(serverUrl), ...gun.split('/'));
   }
 
+  /**
+   * Undefined only when this repository was never verified here (no state.json). A state.json that
+   * exists but cannot be read or parsed fails closed: it is what holds the pin, and treating its
+   * damage as a first use would trust whatever root the server offers now.
+   */
   async load(): Promise<StoredRepository | undefined> {
-    const state = await readJson(join(this.dir, 'state.json'), stateSchema);
+    const statePath = join(this.dir, 'state.json');
+    const state = await readState(statePath, this.dir);
     if (!state) return undefined;
     const files = new Map<string, Uint8Array>();
-    for (const [role, hash] of Object.entries(state.files)) {
-      const bytes = await readFile(this.objectPath(hash)).catch(() => undefined);
+    const digests = new WeakMap<Uint8Array, string>();
+    const entries = Object.entries(state.files);
+    const objects = await Promise.all(entries.map(([, hash]) => readFile(this.objectPath(hash)).catch(() => undefined)));
+    for (const [i, [role, hash]] of entries.entries()) {
+      const bytes = objects[i];
       // A file that no longer matches its recorded hash is ignored: it will be fetched and verified again.
-      if (bytes && sha256(bytes) === hash) files.set(role, new Uint8Array(bytes));
+      if (bytes && sha256(bytes) === hash) {
+        const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        files.set(role, view);
+        digests.set(view, hash);
+      }
     }
-    return { files, versions: state.versions, verifiedAt: state.verifiedAt };
+    // A damaged object was dropped above and will be fetched again: the next save must rewrite it.
+    if (files.size === entries.length) this.loaded = { listed: state.files, versions: state.versions, digests };
+    return { files, versions: state.versions, verifiedAt: state.verifiedAt, digests };
   }
 
-  async save(repository: StoredRepository): Promise<void> {
+  /** Role -> sha256 (hex) of every file load() read, when it read all that state.json lists. */
+  loadedListing(): Record<string, string> | undefined {
+    return this.loaded?.listed;
+  }
+
+  /** True when `repository` is what load() read: the same files (by hash) and versions. */
+  private unchanged(listed: Record<string, string>, versions: Record<string, number>): boolean {
+    const loaded = this.loaded;
+    if (!loaded) return false;
+    return sameRecord(loaded.listed, listed) && sameRecord(loaded.versions, versions);
+  }
+
+  /**
+   * Stores a verified refresh. When nothing changed since load() (an unchanged repository), it
+   * writes nothing: state.json keeps the time of the last change's verification, which only makes a
+   * later stale view look older, never newer, than it is.
+   */
+  async save(repository: StoredRepository): Promise<Record<string, string>> {
     const listed: Record<string, string> = {};
+    // Bytes served from the cache are the very arrays load() hashed: no need to hash them again.
+    for (const [role, bytes] of repository.files) listed[role] = this.loaded?.digests.get(bytes) ?? sha256(bytes);
+    if (this.unchanged(listed, repository.versions)) {
+      await rm(join(this.dir, 'attempt.json'), { force: true });
+      return listed;
+    }
     for (const [role, bytes] of repository.files) {
-      const hash = sha256(bytes);
-      listed[role] = hash;
+      const hash = listed[role]!;
       const path = this.objectPath(hash);
       // Content-addressed: an object already there with its full length is this very file.
       if ((await stat(path).catch(() => undefined))?.size === bytes.length) continue;
@@ -68,6 +113,12 @@ export class MetadataCache {
     await writeFileAtomic(join(this.dir, 'state.json'), JSON.stringify(state, null, 1), 0o644);
     await rm(join(this.dir, 'attempt.json'), { force: true });
     await this.collectGarbage(new Set(Object.values(listed)));
+    return listed;
+  }
+
+  /** Forgets the note of a failed refresh (a refresh succeeded): nothing is written when there is none. */
+  async clearFailure(): Promise<void> {
+    await rm(join(this.dir, 'attempt.json'), { force: true });
   }
 
   /** Remembers why the last refresh failed, without touching the verified data. */
@@ -93,6 +144,35 @@ export class MetadataCache {
   }
 }
 
+async function readState(path: string, dir: string): Promise<z.infer<typeof stateSchema> | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw damagedState(path, dir, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw damagedState(path, dir, text.length === 0 ? 'is empty' : 'is not valid JSON (truncated or damaged)');
+  }
+  const parsed = stateSchema.safeParse(json);
+  if (!parsed.success) throw damagedState(path, dir, 'does not have the shape Countersign writes');
+  return parsed.data;
+}
+
+function damagedState(path: string, dir: string, what: string): CountersignError {
+  return new CountersignError(
+    'root-pin-mismatch',
+    `the local trust state ${path} ${what}, so the pinned root of this repository cannot be read and nothing is trusted. ` +
+      `To pin again, check the server's root out of band (or configure it in <home>/trust-pinning.json), then remove ${dir}`,
+    { role: 'root' },
+  );
+}
+
+/** A missing or unreadable note is no note: attempt.json only says since when a server is unreachable. */
 async function readJson<T>(path: string, schema: z.ZodType<T>): Promise<T | undefined> {
   let text: string;
   try {
@@ -106,6 +186,11 @@ async function readJson<T>(path: string, schema: z.ZodType<T>): Promise<T | unde
   } catch {
     return undefined;
   }
+}
+
+function sameRecord<T>(a: Record<string, T>, b: Record<string, T>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
 }
 
 function sha256(bytes: Uint8Array): string {

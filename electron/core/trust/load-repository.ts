@@ -1,9 +1,19 @@
 // Reads one repository from a notary server: cache, refresh, verify, remember, view. When the
 // server cannot be reached, the last verified data is shown, marked stale, and re-verified as of
 // the time it was verified (so a cache edited on disk is still refused).
+//
+// With a view-cache key (from the OS keychain), a refresh whose signed timestamp is byte for byte
+// the one verified last time, inside the window where everything it vouches for is unexpired, is
+// served from the authenticated view of that verification (state/view-cache.ts): one request, no
+// parsing, nothing written.
+import { Buffer } from 'node:buffer';
 import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import type { RepositoryView } from '../../../shared/domain';
+import { certificateInfo } from '../crypto/certificate';
 import { MetadataCache, type StoredRepository } from '../state/metadata-cache';
+import { ViewCache, type ViewCacheKey } from '../state/view-cache';
+import { LIMITS } from '../tuf/limits';
+import type { TrustedSet } from '../tuf/trusted-set';
 import { refreshRepository, type MetadataFetcher, type RefreshResult } from '../tuf/updater';
 import type { TrustPinning } from './pinning';
 import { refreshVerified, type VerifiedRefresh } from './verified-refresh';
@@ -19,12 +29,16 @@ export interface LoadOptions {
   pinning?: TrustPinning;
   signal?: AbortSignal;
   now?: Date;
+  /** The key of the authenticated view cache; without one, every refresh verifies in full. */
+  viewCacheKey?: ViewCacheKey;
 }
 
 export interface LoadedRepository {
   view: RepositoryView;
   /** Files downloaded by this load (0 when served stale from the cache). */
   downloads: number;
+  /** True when the unchanged timestamp let the authenticated view of the last verification serve. */
+  fromViewCache?: boolean;
 }
 
 /** Failures that mean "we could not ask", not "the server said something wrong". */
@@ -33,22 +47,36 @@ const UNREACHABLE = new Set(['server-unreachable', 'timeout']);
 export async function loadRepository(options: LoadOptions): Promise<LoadedRepository> {
   const cache = new MetadataCache(options.home, options.server, options.gun);
   const stored = await cache.load();
+  const viewCache = options.viewCacheKey ? new ViewCache(cache.dir, options.server, options.gun, options.viewCacheKey) : undefined;
+  const now = options.now ?? new Date();
+  let fetcher = options.fetcher;
+  const listing = cache.loadedListing();
+  if (stored && viewCache && listing) {
+    const early = await unchangedView(options, stored, listing, viewCache, now);
+    if (early.view) {
+      await cache.clearFailure();
+      return { view: { ...early.view, verifiedAt: now.toISOString() }, downloads: 1, fromViewCache: true };
+    }
+    // The timestamp just downloaded is the one the full refresh starts from.
+    if (early.timestamp) fetcher = primed(options.fetcher, 'timestamp.json', early.timestamp);
+  }
   let result: RefreshResult;
   const firstRoot: { pinnedBy: 'configured' | 'first-use' } = { pinnedBy: 'first-use' };
+  let saved: Record<string, string>;
   try {
     let pinnedBy: VerifiedRefresh['pinnedBy'];
-    ({ result, pinnedBy } = await refreshVerified({ ...options, cache }, stored));
+    ({ result, saved, pinnedBy } = await refreshVerified({ ...options, cache, fetcher, now }, stored));
     if (pinnedBy !== undefined) firstRoot.pinnedBy = pinnedBy;
   } catch (error) {
     const info = toErrorInfo(error);
-    const now = (options.now ?? new Date()).toISOString();
+    const failedAt = now.toISOString();
     if (stored && UNREACHABLE.has(info.code)) {
       const previous = await cache.lastFailure();
-      const since = previous && UNREACHABLE.has(previous.error.code) ? previous.at : now;
+      const since = previous && UNREACHABLE.has(previous.error.code) ? previous.at : failedAt;
       await cache.recordFailure({ at: since, error: info });
       return { view: await staleView(options, cache.dir, stored, { since, reason: info }), downloads: 0 };
     }
-    await cache.recordFailure({ at: now, error: info }).catch(() => undefined);
+    await cache.recordFailure({ at: failedAt, error: info }).catch(() => undefined);
     throw error;
   }
   const view = buildRepositoryView(result.trusted, result.failedDelegations, {
@@ -64,7 +92,72 @@ export async function loadRepository(options: LoadOptions): Promise<LoadedReposi
     now: new Date(result.toStore.verifiedAt),
     record: true,
   });
+  await viewCache?.write(view, { files: saved, from: now.toISOString(), until: validUntil(result.trusted, options.gun).toISOString() });
   return { view, downloads: result.downloads };
+}
+
+/**
+ * Asks for the timestamp; when it is byte for byte the verified one, the authenticated view of that
+ * verification, if it is still inside its window. A failed download is left to the full refresh,
+ * which knows what an unreachable server means.
+ */
+async function unchangedView(
+  options: LoadOptions,
+  stored: StoredRepository,
+  listing: Record<string, string>,
+  viewCache: ViewCache,
+  now: Date,
+): Promise<{ view?: RepositoryView; timestamp?: Uint8Array }> {
+  const verified = stored.files.get('timestamp');
+  if (!verified) return {};
+  let timestamp: Uint8Array | null;
+  try {
+    timestamp = await options.fetcher.fetch('timestamp.json', LIMITS.timestampMaxBytes, options.signal);
+  } catch {
+    return {};
+  }
+  if (!timestamp) return {};
+  if (!Buffer.from(timestamp).equals(Buffer.from(verified))) return { timestamp };
+  const view = await viewCache.read(listing, now);
+  return view ? { view } : { timestamp };
+}
+
+/** Serves `bytes` for the first request of `name`, then asks `fetcher` as usual. */
+function primed(fetcher: MetadataFetcher, name: string, bytes: Uint8Array): MetadataFetcher {
+  let served = false;
+  return {
+    fetch(requested, maxBytes, signal) {
+      if (!served && requested === name) {
+        served = true;
+        return Promise.resolve(bytes);
+      }
+      return fetcher.fetch(requested, maxBytes, signal);
+    },
+  };
+}
+
+/**
+ * Until when a view stays what a full verification would give: the earliest expiry among the
+ * verified roles (a delegation that failed is already left out, and stays so) and the validity of
+ * the root certificates.
+ */
+export function validUntil(set: TrustedSet, gun: string): Date {
+  const times: number[] = [set.root.signed.expires, set.timestamp?.signed.expires, set.snapshot?.signed.expires, set.targets?.signed.expires]
+    .filter((expires): expires is string => expires !== undefined)
+    .map((expires) => Date.parse(expires));
+  for (const envelope of set.delegations.values()) times.push(Date.parse(envelope.signed.expires));
+  const root = set.root.signed;
+  for (const id of root.roles.root.keyids) {
+    const key = root.keys[id];
+    if (!key || (key.keytype !== 'ecdsa-x509' && key.keytype !== 'rsa-x509')) continue;
+    try {
+      const certificate = certificateInfo(Buffer.from(key.keyval.public, 'base64').toString('utf8'));
+      if (certificate.commonName === gun) times.push(certificate.notAfter.getTime());
+    } catch {
+      // an unusable certificate did not count towards the threshold, and never will
+    }
+  }
+  return new Date(Math.min(...times));
 }
 
 async function staleView(options: LoadOptions, dir: string, stored: StoredRepository, stale: { since: string; reason: ErrorInfo }): Promise<RepositoryView> {

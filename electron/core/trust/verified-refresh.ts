@@ -27,6 +27,8 @@ export interface VerifiedRefresh {
   stored: StoredRepository | undefined;
   /** On first use: whether a configured pin or trust on first use accepted the root. */
   pinnedBy?: 'configured' | 'first-use';
+  /** Role -> sha256 (hex) of the files the cache now lists (what the view cache binds to). */
+  saved: Record<string, string>;
 }
 
 /** Refreshes against the cache and saves what verified; throws (saving nothing) on any refusal. */
@@ -46,6 +48,6 @@ export async function refreshVerified(options: VerifiedRefreshOptions, stored?: 
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
-  await options.cache.save(result.toStore);
-  return pinnedBy === undefined ? { result, stored } : { result, stored, pinnedBy };
+  const saved = await options.cache.save(result.toStore);
+  return pinnedBy === undefined ? { result, stored, saved } : { result, stored, saved, pinnedBy };
 }

@@ -63,8 +63,14 @@ export async function refreshRepository(options: RefreshOptions): Promise<Refres
       role: 'root',
     });
   }
+  // The timestamp does not depend on the root: on first use both are asked for at once.
+  let earlyTimestamp: Promise<Uint8Array> | undefined;
   if (!rootBytes) {
-    rootBytes = await counting.required('root.json', LIMITS.rootMaxBytes, 'root', 'repository-not-found');
+    const root = counting.required('root.json', LIMITS.rootMaxBytes, 'root', 'repository-not-found');
+    earlyTimestamp = fetchTimestamp(counting);
+    // Its failure is reported when it is used, after the root's own.
+    earlyTimestamp.catch(() => undefined);
+    rootBytes = await root;
     firstUse = true;
   }
   const setOptions = { gun: options.gun, now, trustedVersions: stored?.versions ?? {} };
@@ -73,7 +79,8 @@ export async function refreshRepository(options: RefreshOptions): Promise<Refres
 
   for (let attempt = 0; ; attempt++) {
     const canRotate = attempt === 0;
-    const outcome = await updateTopLevel(set, counting, stored, canRotate);
+    const timestamp = attempt === 0 && earlyTimestamp ? earlyTimestamp : fetchTimestamp(counting);
+    const outcome = await updateTopLevel(set, timestamp, counting, stored, canRotate);
     if (outcome === 'verified') break;
     // The root changed under us: walk the versioned roots from the one we trust, then start over.
     set = new TrustedSet(set.root.bytes, setOptions);
@@ -99,8 +106,18 @@ export async function refreshRepository(options: RefreshOptions): Promise<Refres
 
 type TopLevelOutcome = 'verified' | 'root-changed';
 
-async function updateTopLevel(set: TrustedSet, fetcher: CountingFetcher, stored: StoredRepository | undefined, canRotate: boolean): Promise<TopLevelOutcome> {
-  const timestamp = await fetcher.required('timestamp.json', LIMITS.timestampMaxBytes, 'timestamp', 'repository-not-found');
+function fetchTimestamp(fetcher: CountingFetcher): Promise<Uint8Array> {
+  return fetcher.required('timestamp.json', LIMITS.timestampMaxBytes, 'timestamp', 'repository-not-found');
+}
+
+async function updateTopLevel(
+  set: TrustedSet,
+  timestampDownload: Promise<Uint8Array>,
+  fetcher: CountingFetcher,
+  stored: StoredRepository | undefined,
+  canRotate: boolean,
+): Promise<TopLevelOutcome> {
+  const timestamp = await timestampDownload;
   if (!verifiedUnlessRotated(canRotate, () => set.updateTimestamp(timestamp))) return 'root-changed';
   const snapshot = await cachedOrFetched('snapshot', set.snapshotMeta(), fetcher, stored);
   // A snapshot key rotated (or handed to the server) is named only by the new root, so the new
@@ -192,7 +209,7 @@ function withRole(info: ErrorInfo, role: string): ErrorInfo {
 async function cachedOrFetched(role: string, meta: FileMeta, fetcher: CountingFetcher, stored: StoredRepository | undefined): Promise<Uint8Array> {
   const cached = stored?.files.get(role);
   const sha256 = meta.hashes.sha256;
-  if (cached && sha256 && cached.length === meta.length && createHash('sha256').update(cached).digest('base64') === sha256) return cached;
+  if (cached && sha256 && cached.length === meta.length && cachedSha256(stored!, cached) === sha256) return cached;
   // The parent's length is the cap, but a parent (e.g. a timestamp signed by a compromised server)
   // may list any length: no role may be larger than notary's own download limit.
   if (meta.length > LIMITS.unknownLengthMaxBytes) {
@@ -206,6 +223,11 @@ async function cachedOrFetched(role: string, meta: FileMeta, fetcher: CountingFe
   return fetcher.required(`${role}.json`, meta.length, role);
 }
 
+/** Base64 sha256 of cached bytes: the hash the cache computed while loading them, else computed now. */
+function cachedSha256(stored: StoredRepository, bytes: Uint8Array): string {
+  const hex = stored.digests?.get(bytes);
+  return hex ? Buffer.from(hex, 'hex').toString('base64') : createHash('sha256').update(bytes).digest('base64');
+}
 
 interface CountingFetcher {
   /** Failures of the download (e.g. metadata-too-large) name `role`. */

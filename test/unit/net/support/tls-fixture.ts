@@ -16,6 +16,8 @@ export interface TlsFixture {
   wrongHost: KeyPair;
   expired: KeyPair;
   untrusted: KeyPair;
+  /** The CA of `untrusted`, which the tests do not trust (unless they say so). */
+  untrustedCaCert: string;
   dispose(): void;
 }
 
@@ -73,6 +75,7 @@ export function makeTlsFixture(): TlsFixture {
     wrongHost: issue(dir, 'wrong-host', 'trusted-ca', ['-days', '2']),
     expired: issue(dir, 'expired', 'trusted-ca', ['-startdate', '20200101000000Z', '-enddate', '20200102000000Z']),
     untrusted: issue(dir, 'untrusted', 'stranger-ca', ['-days', '2']),
+    untrustedCaCert: readFileSync(join(dir, 'stranger-ca.crt'), 'utf8'),
     dispose: () => rmSync(dir, { recursive: true, force: true }),
   };
   return fixture;

@@ -1,0 +1,111 @@
+// The verified view of a repository, kept beside its metadata so that a refresh which the signed
+// timestamp proves unchanged is served without parsing and verifying every role again.
+//
+// Trust in it comes from two things: an HMAC-SHA256 over the view, its repository and the exact
+// verified files it was built from (by hash), under a key that lives in the OS keychain, so a view
+// edited or copied on disk is refused; and a window, the earliest expiry of every role and root
+// certificate it rests on, outside which the full verification runs (and refuses what expired).
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RepositoryView } from '../../../shared/domain';
+import { writeFileAtomic } from './atomic-file';
+
+/** The MAC key, or undefined when there is none to be had (no keychain): then nothing is cached. */
+export type ViewCacheKey = () => Promise<Uint8Array | undefined>;
+
+export interface ViewBinding {
+  /** Role -> sha256 (hex) of the verified file the view was built from: state.json's listing. */
+  files: Record<string, string>;
+  /** The view may be served only at or after this time (RFC 3339): when it was verified in full. */
+  from: string;
+  /** ... and before this one: the earliest expiry among its roles and root certificates. */
+  until: string;
+}
+
+interface ViewFile {
+  binding: ViewBinding;
+  view: RepositoryView;
+}
+
+const MAC_CONTEXT = 'countersign verified view v1';
+
+export class ViewCache {
+  private readonly viewPath: string;
+  private readonly macPath: string;
+
+  /** `dir` is the repository's cache folder (MetadataCache.dir); `server` and `gun` are bound into the MAC. */
+  constructor(dir: string, private readonly server: string, private readonly gun: string, private readonly key: ViewCacheKey) {
+    this.viewPath = join(dir, 'view.json');
+    this.macPath = join(dir, 'view.mac');
+  }
+
+  /**
+   * The cached view when its MAC is good, it was built from exactly `files`, and `now` is inside
+   * its window; otherwise undefined (and the caller verifies in full).
+   */
+  async read(files: Record<string, string>, now: Date): Promise<RepositoryView | undefined> {
+    const [bytes, mac] = await Promise.all([readFile(this.viewPath).catch(() => undefined), readFile(this.macPath, 'utf8').catch(() => undefined)]);
+    if (bytes === undefined || mac === undefined) return undefined;
+    const key = await this.key();
+    if (!key) return undefined;
+    const expected = this.mac(key, bytes);
+    const given = Buffer.from(mac.trim(), 'hex');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    const parsed = JSON.parse(bytes.toString('utf8')) as ViewFile;
+    const { binding, view } = parsed;
+    if (!sameListing(binding.files, files)) return undefined;
+    const time = now.getTime();
+    if (!(time >= Date.parse(binding.from) && time < Date.parse(binding.until))) return undefined;
+    if (view.gun !== this.gun || view.server !== this.server) return undefined;
+    return view;
+  }
+
+  /** Remembers a view verified in full. Never fails the refresh: a cache that cannot be written is no cache. */
+  async write(view: RepositoryView, binding: ViewBinding): Promise<void> {
+    try {
+      const key = await this.key();
+      if (!key) return;
+      const bytes = Buffer.from(JSON.stringify({ binding, view } satisfies ViewFile));
+      // The MAC goes first: a crash between the two leaves a view whose MAC does not match, refused.
+      await rm(this.viewPath, { force: true });
+      await writeFileAtomic(this.macPath, this.mac(key, bytes).toString('hex'), 0o644, { durable: false });
+      await writeFileAtomic(this.viewPath, bytes, 0o644, { durable: false });
+    } catch {
+      // e.g. a read-only home: the next refresh verifies in full, which is always correct.
+    }
+  }
+
+  private mac(key: Uint8Array, bytes: Uint8Array): Buffer {
+    return createHmac('sha256', key).update(`${MAC_CONTEXT}\n${this.server}\n${this.gun}\n`).update(bytes).digest();
+  }
+}
+
+function sameListing(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
+}
+
+/**
+ * A view-cache key kept in a secret store (the OS keychain): made on first use, 32 random bytes.
+ * Read once per process. A store that cannot be reached gives no key, so nothing is cached.
+ */
+export function storedViewCacheKey(store: { get(account: string): Promise<string | null>; set(account: string, secret: string): Promise<void> }): ViewCacheKey {
+  let key: Promise<Uint8Array | undefined> | undefined;
+  const fetchKey = async (): Promise<Uint8Array | undefined> => {
+    try {
+      const existing = await store.get(VIEW_CACHE_KEY_ACCOUNT);
+      if (existing !== null && /^[0-9a-f]{64}$/.test(existing)) return Buffer.from(existing, 'hex');
+      const made = randomBytes(32).toString('hex');
+      await store.set(VIEW_CACHE_KEY_ACCOUNT, made);
+      return Buffer.from(made, 'hex');
+    } catch {
+      return undefined;
+    }
+  };
+  return () => (key ??= fetchKey());
+}
+
+export const VIEW_CACHE_KEY_ACCOUNT = 'verified-view-cache-key';
+/** A keychain service of its own: the vault's service lists keys only. */
+export const VIEW_CACHE_SERVICE = 'countersign-cache';

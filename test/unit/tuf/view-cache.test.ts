@@ -1,0 +1,156 @@
+// The authenticated view cache: an unchanged repository (the very timestamp verified last time) is
+// served from the view of that verification in one request, writing nothing; anything else — a view
+// or MAC edited or copied on disk, another timestamp, a role or certificate past its expiry, no
+// key — goes through the full verification, which decides as it always did.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { MetadataCache } from '../../../electron/core/state/metadata-cache';
+import { storedViewCacheKey, type ViewCacheKey } from '../../../electron/core/state/view-cache';
+import { loadRepository } from '../../../electron/core/trust/load-repository';
+import { releasedRepository } from '../../helpers/tamper';
+import { daysFrom, tempDir } from '../../helpers/tuf-harness';
+import { RepoSimulator, type SimFetcher } from '../../helpers/repo-simulator';
+
+const SERVER = 'https://notary.test:4443';
+
+let home: { dir: string; remove: () => void };
+beforeEach(() => {
+  home = tempDir('tuf-view-cache');
+});
+afterEach(() => home.remove());
+
+const secret = randomBytes(32);
+const key: ViewCacheKey = () => Promise.resolve(secret);
+
+function load(sim: RepoSimulator, options: { fetcher?: SimFetcher; now?: Date; viewCacheKey?: ViewCacheKey } = {}) {
+  return loadRepository({
+    home: home.dir,
+    server: SERVER,
+    gun: sim.gun,
+    fetcher: options.fetcher ?? sim.fetcher(),
+    viewCacheKey: 'viewCacheKey' in options ? options.viewCacheKey : key,
+    ...(options.now ? { now: options.now } : {}),
+  });
+}
+
+const dirOf = (sim: RepoSimulator) => new MetadataCache(home.dir, SERVER, sim.gun).dir;
+
+/** Modification times of every file under the home: what a run wrote. */
+function mtimes(): Map<string, number> {
+  const times = new Map<string, number>();
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      const stat = statSync(path);
+      if (stat.isDirectory()) walk(path);
+      else times.set(path, stat.mtimeMs);
+    }
+  };
+  walk(home.dir);
+  return times;
+}
+
+describe('the view cache', () => {
+  it('serves an unchanged repository from the verified view: one request, nothing written', async () => {
+    const sim = releasedRepository();
+    const first = await load(sim);
+    const before = mtimes();
+    const fetcher = sim.fetcher();
+    const warm = await load(sim, { fetcher });
+    assert.equal(warm.fromViewCache, true);
+    assert.deepEqual(fetcher.requests, ['timestamp.json']);
+    assert.deepEqual(warm.view.signedTags, first.view.signedTags);
+    assert.deepEqual({ ...warm.view, verifiedAt: '' }, { ...first.view, verifiedAt: '' });
+    assert.deepEqual(mtimes(), before);
+  });
+
+  it('refuses a view edited on disk and verifies in full instead', async () => {
+    const sim = releasedRepository();
+    await load(sim);
+    const viewPath = join(dirOf(sim), 'view.json');
+    const forged = readFileSync(viewPath, 'utf8').replace('"v1"', '"forged"');
+    assert.notEqual(forged, readFileSync(viewPath, 'utf8'));
+    writeFileSync(viewPath, forged);
+    const warm = await load(sim);
+    assert.equal(warm.fromViewCache, undefined);
+    assert.deepEqual(warm.view.signedTags.map((t) => t.tag), ['v1']);
+  });
+
+  it('refuses a view and MAC copied from another repository', async () => {
+    const a = releasedRepository();
+    const b = new RepoSimulator({ gun: 'example.com/countersign/other' });
+    b.addTarget('targets', 'only-in-b').publish();
+    await load(a);
+    await load(b);
+    for (const name of ['view.json', 'view.mac']) copyFileSync(join(dirOf(b), name), join(dirOf(a), name));
+    const warm = await load(a);
+    assert.equal(warm.fromViewCache, undefined);
+    assert.deepEqual(warm.view.signedTags.map((t) => t.tag), ['v1']);
+  });
+
+  it('refuses a view whose MAC was made with another key', async () => {
+    const sim = releasedRepository();
+    await load(sim, { viewCacheKey: () => Promise.resolve(randomBytes(32)) });
+    assert.equal((await load(sim)).fromViewCache, undefined);
+  });
+
+  it('verifies in full when the timestamp changed, even if nothing else did', async () => {
+    const sim = releasedRepository();
+    await load(sim);
+    sim.publishTimestamp();
+    const fetcher = sim.fetcher();
+    const warm = await load(sim, { fetcher });
+    assert.equal(warm.fromViewCache, undefined);
+    // The timestamp downloaded for the check is the one the full refresh uses: still one request.
+    assert.deepEqual(fetcher.requests, ['timestamp.json']);
+  });
+
+  it('verifies in full once a role it rests on has expired, and so refuses the expired data', async () => {
+    const sim = releasedRepository();
+    await load(sim);
+    await assert.rejects(load(sim, { now: daysFrom(new Date(), 5 * 365) }), { code: 'expired' });
+  });
+
+  it('verifies in full when the clock is before the verification the view came from', async () => {
+    const sim = releasedRepository();
+    await load(sim);
+    // A day earlier the root certificate was not valid yet: the full verification says so.
+    await assert.rejects(load(sim, { now: daysFrom(new Date(), -1) }), { code: 'root-certificate' });
+  });
+
+  it('caches nothing without a key (no keychain)', async () => {
+    const sim = releasedRepository();
+    await load(sim, { viewCacheKey: () => Promise.resolve(undefined) });
+    assert.ok(!readdirSync(dirOf(sim)).includes('view.json'));
+    assert.equal((await load(sim, { viewCacheKey: () => Promise.resolve(undefined) })).fromViewCache, undefined);
+  });
+
+  it('verifies in full when a cached object was damaged', async () => {
+    const sim = releasedRepository();
+    await load(sim);
+    const objects = join(dirOf(sim), 'objects');
+    const [first] = readdirSync(objects);
+    writeFileSync(join(objects, first!), 'damaged');
+    assert.equal((await load(sim)).fromViewCache, undefined);
+  });
+});
+
+describe('the view-cache key in a secret store', () => {
+  it('is made once, kept in the store, and read back by the next process', async () => {
+    const stored = new Map<string, string>();
+    const store = { get: (a: string) => Promise.resolve(stored.get(a) ?? null), set: (a: string, s: string) => Promise.resolve(void stored.set(a, s)) };
+    const first = await storedViewCacheKey(store)();
+    const second = await storedViewCacheKey(store)();
+    assert.equal(first?.length, 32);
+    assert.deepEqual(second, first);
+  });
+
+  it('is no key when the store cannot be reached', async () => {
+    const store = { get: () => Promise.reject(new Error('no keychain')), set: () => Promise.reject(new Error('no keychain')) };
+    assert.equal(await storedViewCacheKey(store)(), undefined);
+  });
+});
+
