@@ -11,6 +11,12 @@ import { after, before, describe, it } from 'node:test';
 import type { AuditReport } from '../../../shared/audit';
 import { runCli } from '../../../electron/cli/main';
 import { Connections } from '../../../electron/core/connect';
+import type { Result } from '../../../shared/contract';
+import type { FlowSummary, RegistryDigest } from '../../../shared/schemas/flows';
+import type { Settings } from '../../../shared/schemas/settings';
+import { memoryBackend } from '../../../electron/ipc/settings-store';
+import { createServices } from '../../../electron/ipc/wire-services';
+import { memorySecretStore, recordingCaller, routerFor } from '../../unit/ipc/support';
 import {
   dockerTrust,
   guardRegistry,
@@ -49,6 +55,7 @@ let alice: DockerTrust;
 let bob: DockerTrust;
 let nobody: string;
 let v1: PushedImage;
+let v1app: PushedImage;
 let gun: string;
 const homes: string[] = [];
 
@@ -99,6 +106,7 @@ before(async () => {
   storage = await startRegistry({ ca });
   v1 = await storage.pushImage('team/app', 'v1', { seed: 'signin-v1' });
   await storage.pushImage('team/app', 'v2', { seed: 'signin-v2' });
+  v1app = await storage.pushImage('team/app-app', 'v1', { seed: 'signin-app-v1' });
   // Tokens live two seconds, so that runs outlive them and the client must fetch new ones.
   issuer = await startTokenIssuer({ ca, dir, users: USERS, anonymous: { 'public/': ['pull'] }, lifetimeSeconds: TOKEN_LIFETIME_S });
   registry = await guardRegistry(storage, { token: tokenAuthOf(issuer, 'countersign-registry') });
@@ -252,6 +260,77 @@ describe('countersign login', () => {
 
   it('takes no password as an argument', async () => {
     assert.equal((await countersign(nobody, ['login', notary.host, '--username', 'bob', '--password', 'x'])).code, 2);
+  });
+});
+
+describe('the app’s jobs, through the real handlers, with docker’s sign-in', () => {
+  // The same handlers the Electron main process and the test host serve, over the real services: the
+  // app finds alice's sign-in in docker's config (of the registry host the GUN names), as the CLI does.
+  let appHome: string;
+  const caller = recordingCaller();
+  let operations = 0;
+
+  function appFor(configDir: string) {
+    const services = createServices({
+      runtime: 'test-host',
+      version: '0.0.0-test',
+      homeDir: appHome,
+      dockerConfigDir: configDir,
+      settingsBackend: memoryBackend(),
+      serverSecrets: memorySecretStore(),
+      registrySecrets: memorySecretStore(),
+      loginSecrets: memorySecretStore(),
+      env: { PATH: process.env['PATH'] ?? '' },
+    });
+    const router = routerFor(services);
+    const call = async <T>(channel: string, request: unknown): Promise<T> => {
+      const result = (await router.dispatch(channel, { request, operationId: `op-${++operations}` }, caller)) as Result<T>;
+      if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`);
+      return result.value;
+    };
+    return { services, call };
+  }
+
+  before(async () => {
+    appHome = makeTempDir('signin-app');
+    homes.push(appHome);
+    const init = await countersign(alice.configDir, inHome(appHome, ['init', `${gun}-app`, '--server', notary.url]));
+    assert.equal(init.code, 0, init.stderr);
+  });
+
+  it('signs by the registry’s digest as alice, and docker trust sees it', async () => {
+    const app = appFor(alice.configDir);
+    try {
+      const settings = await app.call<Settings>('settings.saveServer', { server: { name: 'Harbor notary', url: notary.url, caPem: storage.caPem } });
+      const serverId = settings.servers[0]!.id;
+      const digest = await app.call<RegistryDigest>('sign.readDigest', { gun: `${gun}-app`, serverId, tag: 'v1', registry: { url: registry.url, caPem: storage.caPem } });
+      assert.equal(digest.digest, `sha256:${v1app.sha256}`);
+      const summary = await app.call<FlowSummary>('sign.tag', { gun: `${gun}-app`, serverId, tag: 'v1', digest: digest.digest, size: digest.size, guard: { url: registry.url, caPem: storage.caPem } });
+      assert.equal(summary.outcomes[0]?.status, 'published', JSON.stringify(summary.outcomes[0]?.error));
+      const docker = await alice.inspect(`${gun}-app`);
+      assert.deepEqual(docker.entries?.[0]?.SignedTags.map((tag) => [tag.SignedTag, tag.Digest]), [['v1', v1app.sha256]]);
+    } finally {
+      app.services.close();
+    }
+  });
+
+  it('as bob (pull only), a revocation is refused naming what is missing, and the server keeps the tag', async () => {
+    const app = appFor(bob.configDir);
+    try {
+      const settings = await app.call<Settings>('settings.saveServer', { server: { name: 'Harbor notary', url: notary.url, caPem: storage.caPem } });
+      const serverId = settings.servers[0]!.id;
+      const summary = await app.call<FlowSummary>('revoke.tags', { gun: `${gun}-app`, serverId, tag: 'v1' });
+      const outcome = summary.outcomes[0]!;
+      assert.equal(outcome.status, 'failed');
+      assert.equal(outcome.error?.code, 'access-denied');
+      assert.match(outcome.error?.message ?? '', /signed in as bob, who may pull but not push/);
+      assert.match(outcome.stillStaged.join('\n'), /revoke v1/);
+      const docker = await alice.inspect(`${gun}-app`);
+      assert.deepEqual(docker.entries?.[0]?.SignedTags.map((tag) => tag.SignedTag), ['v1'], 'the tag is still signed on the server');
+      await app.call('publish.discard', { gun: `${gun}-app`, serverId });
+    } finally {
+      app.services.close();
+    }
   });
 });
 
