@@ -103,14 +103,17 @@ describe('the Keys screen as a key manager', { skip: keychainSkip() }, () => {
     const usb = join(app.dir, 'usb');
     await mkdir(usb, { recursive: true });
     const form = manager().getByRole('form', { name: 'Take carol key offline' });
-    await form.getByLabel('Offline key file').fill(join(usb, 'carol.key'));
+    // The file is picked in the main process's dialog (the test host's scripted chooser answers it).
+    app.host.chooser.answer(join(usb, 'carol.key'));
+    await form.getByRole('button', { name: 'Choose…' }).click();
+    await form.getByLabel('Offline key file').filter({ hasText: join(usb, 'carol.key') }).waitFor();
     await form.getByLabel('New passphrase', { exact: true }).fill(OFFLINE_PASSPHRASE);
     await form.getByLabel('New passphrase again').fill(OFFLINE_PASSPHRASE);
     await form.getByRole('button', { name: 'Take it offline' }).click();
     await page.getByRole('table', { name: 'Keys' }).getByText('offline', { exact: true }).waitFor();
     await screenshotsAtBothSizes(app, 'keys-manager-offline', { fullPage: true });
     const bring = manager().getByRole('form', { name: /^Bring root key|^Bring/ });
-    assert.equal(await bring.getByLabel('Encrypted key file').inputValue(), join(usb, 'carol.key'));
+    assert.equal(await bring.getByLabel('Encrypted key file').textContent(), join(usb, 'carol.key'), 'the file the key was taken offline to');
     await bring.getByLabel('Passphrase of the key file').fill(OFFLINE_PASSPHRASE);
     await bring.getByRole('button', { name: 'Bring it in' }).click();
     await page.getByRole('table', { name: 'Keys' }).getByText('keychain', { exact: true }).waitFor();

@@ -46,7 +46,7 @@ export async function forEachRepository<T extends RepositoryRef, R>(
         outcome = publishedOutcome(ref, error.outcome, await failureNotes(item).catch(() => []));
       } else if (signal.aborted) {
         // Thrown before any upload started (jobs only throw a cancel then): nothing was sent.
-        outcome = emptyOutcome(ref, 'cancelled', ['cancelled before anything was sent to the server']);
+        outcome = emptyOutcome(ref, 'cancelled', ['cancelled before anything was sent to the server', ...(await failureNotes(item).catch(() => []))]);
       } else {
         outcome = { ...emptyOutcome(ref, 'failed', await failureNotes(item).catch(() => [])), error: toErrorInfo(error) };
       }

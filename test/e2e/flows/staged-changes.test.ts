@@ -75,8 +75,9 @@ describe('staged changes: kept after a failure, published later, cancellable', {
     assert.match(text, /cancelled before this repository was started: nothing was sent/);
     world.proxy!.reset();
     for (const gun of guns) assert.deepEqual(await world.notaryList(gun), []);
-    // Still staged: the first repository's summary card says so (and the next test publishes both).
-    assert.match(text, /Stays staged \(not on the server\)[\s\S]*sign v1 in targets/);
+    // Still staged: the first repository's summary card says so (and the next test publishes both),
+    // whether the cancel came before its upload or while the proxy held it.
+    assert.match(text, /Stays staged \(not on the server\)[\s\S]*sign v1 in targets|1 change\(s\) are staged for this repository/);
   });
 
   it('publishes what stayed staged', async () => {

@@ -28,6 +28,11 @@ describe('the CLI output', () => {
     }
   });
 
+  it('lets CSV line ends (CRLF) through, while a lone carriage return that could overwrite a line stays visible', async () => {
+    const { out } = await run(printing('tag,status\r\nv1,signed\rforged\r\n'));
+    assert.equal(out, 'tag,status\r\nv1,signed\\u000dforged\r\n');
+  });
+
   it('keeps JSON output parseable with the same names', async () => {
     const { out } = await run(printing(`${JSON.stringify({ role: HOSTILE_ROLE })}\n`));
     assert.deepEqual(JSON.parse(out), { role: HOSTILE_ROLE });
