@@ -114,7 +114,7 @@ export const keyGenerateSpec = {
 
 export const keyImportSpec = {
   name: 'key import',
-  summary: 'Import encrypted or plain PEM key files, or a whole notary/docker trust dir, into the keychain',
+  summary: "Import encrypted or plain PEM key files (cosign.key too), or a whole notary/docker trust dir, into the keychain",
   usage: 'FILE...|TRUST_DIR',
   options: {
     role: { type: 'string', value: 'ROLE', description: 'role for keys whose file names none (default: delegation, as notary)' },
@@ -299,6 +299,16 @@ export const keyCosignPubSpec = {
   usage: 'KEYID --out FILE',
   options: {
     out: { type: 'string', value: 'FILE', description: 'the file to write, e.g. cosign.pub (never overwritten without --force)' },
+    force: { type: 'boolean', description: 'replace an existing file' },
+  },
+} satisfies CommandSpec;
+
+export const keyCosignExportSpec = {
+  name: 'key cosign-export',
+  summary: 'Write an ECDSA P-256 key as cosign.key (cosign\'s encrypted format) for CI that signs with cosign sign --key; the passphrase is $COUNTERSIGN_PASSPHRASE or asked',
+  usage: 'KEYID --out FILE',
+  options: {
+    out: { type: 'string', value: 'FILE', description: 'the file to write, e.g. cosign.key (owner-only; never overwritten without --force)' },
     force: { type: 'boolean', description: 'replace an existing file' },
   },
 } satisfies CommandSpec;
