@@ -8,7 +8,7 @@ export const COMMANDS: readonly Command[] = [
   ...lazyCommands([spec.inspectSpec], async () => [(await import('./inspect')).inspectCommand]),
   ...lazyCommands([spec.loginSpec, spec.logoutSpec], async () => (await import('./login')).loginCommands),
   ...lazyCommands(
-    [spec.keyGenerateSpec, spec.keyImportSpec, spec.keyExportSpec, spec.keyListSpec, spec.keyRemoveSpec, spec.keyLabelSpec, spec.keyOfflineSpec, spec.keyOnlineSpec, spec.keyCosignPubSpec],
+    [spec.keyGenerateSpec, spec.keyImportSpec, spec.keyExportSpec, spec.keyListSpec, spec.keyRemoveSpec, spec.keyLabelSpec, spec.keyOfflineSpec, spec.keyOnlineSpec, spec.keyCosignPubSpec, spec.keyCosignExportSpec],
     async () => (await import('./key')).keyCommands,
   ),
   ...lazyCommands(

@@ -18,7 +18,7 @@ import { writeFileAtomic } from '../../core/state/atomic-file';
 import { keyUsage, type KeyUse } from '../../core/trust/key-usage';
 import { flag, stringOption, type ParsedArgs } from '../args';
 import type { Command } from '../command';
-import { keyGenerateSpec, keyImportSpec, keyExportSpec, keyListSpec, keyRemoveSpec, keyLabelSpec, keyOfflineSpec, keyOnlineSpec, keyCosignPubSpec } from './specs';
+import { keyGenerateSpec, keyImportSpec, keyExportSpec, keyListSpec, keyRemoveSpec, keyLabelSpec, keyOfflineSpec, keyOnlineSpec, keyCosignPubSpec, keyCosignExportSpec } from './specs';
 import type { CliContext } from '../context';
 import { formatTable } from '../table';
 
@@ -133,6 +133,19 @@ const cosignPublicCommand: Command = {
   },
 };
 
+const cosignExportCommand: Command = {
+  ...keyCosignExportSpec,
+  async run(context, args) {
+    const [id] = requirePositionals(args, 1, 'a key ID');
+    const file = replaceableOutFile(args, 'key cosign-export');
+    const vault = openVault(context);
+    const record = await vault.get(id!);
+    const text = await vault.exportCosignKey(record.id);
+    await writeFileAtomic(file, text, 0o600);
+    return report(context, { file, id: record.id }, `Wrote ${record.id} as an encrypted cosign key to ${file}\n`);
+  },
+};
+
 const listCommand: Command = {
   ...keyListSpec,
   async run(context) {
@@ -208,6 +221,7 @@ export const keyCommands: readonly Command[] = [
   importCommand,
   exportCommand,
   cosignPublicCommand,
+  cosignExportCommand,
   listCommand,
   removeCommand,
   labelCommand,

@@ -12,6 +12,14 @@ export const STAGE_OPTION: Record<string, OptionSpec> = {
   'leave-staged': { type: 'boolean', description: 'publish only this change and leave changes staged earlier as they are' },
 };
 
+/** --out FILE and --force, for the key commands that write one file and never replace it unasked. */
+function outFileOptions(file: string) {
+  return {
+    out: { type: 'string', value: 'FILE', description: `the file to write, ${file}; never overwritten without --force` },
+    force: { type: 'boolean', description: 'replace an existing file' },
+  } as const satisfies Record<string, OptionSpec>;
+}
+
 const PATH_OPTIONS = {
   paths: { type: 'strings', value: 'PREFIX', description: 'a path prefix the role may sign (repeatable); "" is every path' },
   'all-paths': { type: 'boolean', description: 'every path' },
@@ -114,7 +122,7 @@ export const keyGenerateSpec = {
 
 export const keyImportSpec = {
   name: 'key import',
-  summary: 'Import encrypted or plain PEM key files, or a whole notary/docker trust dir, into the keychain',
+  summary: "Import encrypted or plain PEM key files (cosign.key too), or a whole notary/docker trust dir, into the keychain",
   usage: 'FILE...|TRUST_DIR',
   options: {
     role: { type: 'string', value: 'ROLE', description: 'role for keys whose file names none (default: delegation, as notary)' },
@@ -126,10 +134,7 @@ export const keyExportSpec = {
   name: 'key export',
   summary: 'Write keys as one encrypted PEM file that notary key import and docker trust key load accept',
   usage: 'KEYID... --out FILE',
-  options: {
-    out: { type: 'string', value: 'FILE', description: 'the file to write (owner-only; never overwritten without --force)' },
-    force: { type: 'boolean', description: 'replace an existing file' },
-  },
+  options: outFileOptions('owner-only'),
 } satisfies CommandSpec;
 
 export const keyListSpec = {
@@ -297,8 +302,12 @@ export const keyCosignPubSpec = {
   name: 'key cosign-pub',
   summary: "Write a key's public half as cosign.pub (PKIX PEM), what cosign, Kyverno and containers/image verify with",
   usage: 'KEYID --out FILE',
-  options: {
-    out: { type: 'string', value: 'FILE', description: 'the file to write, e.g. cosign.pub (never overwritten without --force)' },
-    force: { type: 'boolean', description: 'replace an existing file' },
-  },
+  options: outFileOptions('e.g. cosign.pub'),
+} satisfies CommandSpec;
+
+export const keyCosignExportSpec = {
+  name: 'key cosign-export',
+  summary: 'Write an ECDSA P-256 key as cosign.key (cosign\'s encrypted format) for CI that signs with cosign sign --key; the passphrase is $COUNTERSIGN_PASSPHRASE or asked',
+  usage: 'KEYID --out FILE',
+  options: outFileOptions('e.g. cosign.key (owner-only)'),
 } satisfies CommandSpec;

@@ -1,15 +1,18 @@
 // Private key files as notary and docker trust keep them (~/.notary/private, ~/.docker/trust/private,
 // `notary key export` bundles): one or more PEM blocks, PKCS#8 encrypted or not, or the older
-// "EC PRIVATE KEY" / "RSA PRIVATE KEY" forms, with `role:`, `gun:` and `path:` header lines.
+// "EC PRIVATE KEY" / "RSA PRIVATE KEY" forms, with `role:`, `gun:` and `path:` header lines; and
+// cosign's own encrypted key (`cosign.key`, see migrate/cosign-private-key.ts), which names no role.
 import { isKeyId, isKeyRoleName, isValidGun } from '../../../shared/names';
 import { createPrivateKey } from 'node:crypto';
 import { CountersignError } from '../../../shared/errors';
 import { encodePemBlock, parsePemBlocks, type PemBlock } from './pem';
 import { decryptPkcs8, ed25519FromNotaryBytes, encryptPkcs8, parseWithNode, privateKeyFromPkcs8, privateKeyToPkcs8 } from './pkcs8';
 import { privateKeyFromKeyObject } from './private-key';
+import { decryptCosignEnvelope, isCosignPrivateKeyPemType } from '../migrate/cosign-private-key';
 import type { PrivateKeyMaterial } from './types';
 
 const PRIVATE_KEY_TYPES = new Set(['ENCRYPTED PRIVATE KEY', 'PRIVATE KEY', 'EC PRIVATE KEY', 'RSA PRIVATE KEY', 'ED25519 PRIVATE KEY']);
+const isPrivateKeyType = (type: string) => PRIVATE_KEY_TYPES.has(type) || isCosignPrivateKeyPemType(type);
 /** Roles whose key files carry a `gun:` header; notary drops it for root and delegation keys. */
 const ROLES_WITH_GUN = new Set(['targets', 'snapshot', 'timestamp']);
 
@@ -20,18 +23,24 @@ export interface PrivateKeyBlock {
   /** notary's `path:` header: the key ID (older clients wrote a path ending in `<id>_<role>`). */
   path: string | undefined;
   encrypted: boolean;
+  /**
+   * Whether the empty passphrase is worth trying first: cosign lets a key be sealed under ""
+   * (COSIGN_PASSWORD=""), and such keys are common in CI and examples.
+   */
+  triesEmptyPassphrase: boolean;
 }
 
 /** The private key blocks of a key file; `pem-invalid` when the text holds none. */
 export function readPrivateKeyBlocks(text: string): PrivateKeyBlock[] {
-  const blocks = parsePemBlocks(text).filter((block) => PRIVATE_KEY_TYPES.has(block.type));
+  const blocks = parsePemBlocks(text).filter((block) => isPrivateKeyType(block.type));
   if (blocks.length === 0) throw new CountersignError('pem-invalid', 'the file holds no private key');
   return blocks.map((block) => ({
     block,
     role: nonEmpty(block.headers['role']),
     gun: nonEmpty(block.headers['gun']),
     path: nonEmpty(block.headers['path']),
-    encrypted: block.type === 'ENCRYPTED PRIVATE KEY' || block.headers['Proc-Type']?.includes('ENCRYPTED') === true,
+    encrypted: block.type === 'ENCRYPTED PRIVATE KEY' || isCosignPrivateKeyPemType(block.type) || block.headers['Proc-Type']?.includes('ENCRYPTED') === true,
+    triesEmptyPassphrase: isCosignPrivateKeyPemType(block.type),
   }));
 }
 
@@ -44,10 +53,11 @@ function nonEmpty(value: string | undefined): string | undefined {
  * `passphrase-wrong` when it does not fit.
  */
 export function decryptPrivateKeyBlock(key: PrivateKeyBlock, passphrase?: string): PrivateKeyMaterial {
-  if (key.encrypted && (passphrase === undefined || passphrase === '')) {
+  if (key.encrypted && (passphrase === undefined || (passphrase === '' && !key.triesEmptyPassphrase))) {
     throw new CountersignError('passphrase-required', 'this key is encrypted: a passphrase is needed');
   }
   const { block } = key;
+  if (isCosignPrivateKeyPemType(block.type)) return decryptCosignEnvelope(block.bytes, passphrase ?? '');
   switch (block.type) {
     case 'ENCRYPTED PRIVATE KEY':
       return privateKeyFromPkcs8(decryptPkcs8(block.bytes, passphrase ?? ''));

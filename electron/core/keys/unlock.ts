@@ -25,7 +25,7 @@ export class UnlockSession {
   async unlock(candidate: KeyCandidate): Promise<PrivateKeyMaterial> {
     const { block, file, role } = candidate;
     if (!block.encrypted) return withFile(file, () => decryptPrivateKeyBlock(block));
-    for (const passphrase of this.known) {
+    for (const passphrase of block.triesEmptyPassphrase ? ['', ...this.known] : this.known) {
       const material = tryPassphrase(candidate, passphrase);
       if (material) return material;
     }

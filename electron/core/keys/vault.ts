@@ -18,8 +18,10 @@ import { truncateForMessage } from '../../../shared/visible-text';
 import { certificateInfo, createRootCertificateKey, type RootCertificateOptions } from '../crypto/certificate';
 import { encodeEncryptedPrivateKey, readPrivateKeyBlocks, decryptPrivateKeyBlock, roleHasGun } from '../crypto/key-file';
 import { certificatePemOf, keyId } from '../crypto/key-id';
+import { privateKeyToPkcs8 } from '../crypto/pkcs8';
 import { generatePrivateKey, publicKeyOf, signWith } from '../crypto/private-key';
 import type { KeyAlgorithm, PrivateKeyMaterial, Signature, TufPublicKey } from '../crypto/types';
+import { decryptCosignKey, encryptCosignKey } from '../migrate/cosign-private-key';
 import { writeFileAtomic } from '../state/atomic-file';
 import { checkLocalPath } from '../state/local-path';
 import { homeKeychain, type HomeKeychain, type OtherHome } from './home-keychain';
@@ -183,6 +185,24 @@ export class KeyVault {
     for (const record of records) materials.push(await this.loadMaterial(record));
     const passphrase = options.passphrase ?? (await this.newPassphrase(records.length === 1 ? records[0] : undefined));
     return records.map((record, i) => encodeEncryptedPrivateKey(materials[i]!, passphrase, { role: record.role, gun: record.gun, path: record.id })).join('');
+  }
+
+  /**
+   * The key as `cosign.key`, which `cosign sign --key` reads (scrypt + NaCl secretbox; see
+   * migrate/cosign-private-key.ts): ECDSA P-256 keys only, always under a passphrase. The text is
+   * decrypted again before it is handed out, so a file CI will depend on is known to open.
+   */
+  async exportCosignKey(idOrPrefix: string, options: { passphrase?: string } = {}): Promise<string> {
+    const record = await this.get(idOrPrefix);
+    // Said before the keychain or the passphrase prompt is touched: nothing else can become a cosign key here.
+    if (record.keytype !== 'ecdsa') throw new CountersignError('key-unsupported', `Key ${record.id} is a ${record.keytype} key; cosign keys here are ECDSA P-256.`);
+    const material = await this.loadMaterial(record);
+    const passphrase = options.passphrase ?? (await this.newPassphrase(record));
+    const text = encryptCosignKey(privateKeyToPkcs8(material), passphrase);
+    if (keyId(publicKeyOf(decryptCosignKey(text, passphrase))) !== record.id) {
+      throw new CountersignError('internal', `The cosign key written for ${record.id} does not open to the same key; nothing was exported.`);
+    }
+    return text;
   }
 
   /**

@@ -12,7 +12,7 @@ const P256_COORDINATE_BYTES = 32;
 const PUBLIC_KEY_PEM_TYPE = 'PUBLIC KEY';
 
 /** The only key cosign signatures are written with here: docker trust's and cosign's default, P-256. */
-function checkP256(key: KeyObject, what: string): KeyObject {
+export function checkP256(key: KeyObject, what: string): KeyObject {
   if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
     throw new CountersignError('key-unsupported', `${what} is not an ECDSA P-256 key, which cosign signatures here are made and checked with`);
   }
