@@ -195,7 +195,7 @@ describe('countersign audit --cosign-key', () => {
 
   it('adds the cosign columns to the CSV', async () => {
     const csv = (await countersign([...auditArgs(cosignPub), '--csv'])).stdout.split('\r\n');
-    assert.match(csv[0] ?? '', /,trust,reason,cosign,cosign_detail$/);
+    assert.match(csv[0] ?? '', /,trust,unreadable,reason,cosign,cosign_detail$/);
     assert.ok(csv.some((line) => line.startsWith(`${REPOS.team},`) && line.includes(',v2,signed,') && line.includes(',verified,')));
   });
 
