@@ -10,6 +10,7 @@ import { keyCandidatesOfFile, keyFilesOfTrustDir } from '../../../electron/core/
 import { UnlockSession } from '../../../electron/core/keys/unlock';
 import type { PassphraseProvider, PassphraseRequest } from '../../../electron/core/keys/passphrase';
 import { tempDirsForThisFile } from './support/temp-dirs';
+import { ownForChild, runUnprivileged } from '../../helpers/unprivileged';
 import { fixtureKey, fixtureText, manifest } from '../crypto/support/fixtures';
 
 const tempDir = tempDirsForThisFile('key-sources');
@@ -122,17 +123,16 @@ describe('paths the user names for key files', () => {
     await assert.rejects(keyCandidatesOfFile('/tmp/a\u0000b'), { code: 'invalid-input' });
   });
 
-  it('reports an unreadable subfolder of a trust dir and lists the rest', async (t) => {
-    if (process.getuid?.() === 0) return t.skip('root reads every folder');
+  it('reports an unreadable subfolder of a trust dir and lists the rest', async () => {
     const dir = tempDir();
     await mkdir(join(dir, 'private', 'locked'), { recursive: true });
+    // Root reads every folder: the listing is made by an unprivileged user (test/helpers/unprivileged.ts).
+    await ownForChild(dir, join(dir, 'private'), join(dir, 'private', 'locked'));
     await chmod(join(dir, 'private', 'locked'), 0o000);
-    const unreadable: { path: string; reason: ErrorInfo }[] = [];
     try {
-      await keyFilesOfTrustDir(dir, unreadable);
+      assert.deepEqual(await runUnprivileged<string[]>('list-trust-dir', [dir]), ['permission-denied']);
     } finally {
       await chmod(join(dir, 'private', 'locked'), 0o700);
     }
-    assert.deepEqual(unreadable.map((u) => u.reason.code), ['permission-denied']);
   });
 });
