@@ -1,5 +1,4 @@
 // Finding keys in notary/docker trust dirs, old and new layouts, without touching the keychain.
-import type { ErrorInfo } from '../../../shared/errors';
 import assert from 'node:assert/strict';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
