@@ -5,7 +5,7 @@
 // fresh client that trusted only the old root must follow the published root; old keys leave the vault
 // only after that, and never root keys or keys still in use. --stage only stages it, as before.
 import { CountersignError } from '../../../shared/errors';
-import type { RotationSummary } from '../../../shared/schemas/flows';
+import type { PreflightRepository, RotationSummary } from '../../../shared/schemas/flows';
 import { createJobs } from '../../core/jobs';
 import { ROTATABLE_ROLES, stageKeyRotation, type RotatableRole } from '../../core/publish/rotate';
 import { flag, stringOption } from '../args';
@@ -36,7 +36,7 @@ export const rotateCommand: Command = {
     // The app's preflight first: the keys the new root needs, delegations that fail, what is staged.
     const preflight = await jobs.rotation.preflight({ repositories: [ref], role: role as RotatableRole, serverManaged }, { signal: new AbortController().signal, progress: () => undefined });
     const problems = preflight.repositories.flatMap((repository) => repository.problems);
-    if (problems.length > 0) throw new CountersignError(problemCode(problems), `cannot rotate the ${role} key of ${gun}: ${problems.join(' ')}`, { role: 'root' });
+    if (problems.length > 0) throw new CountersignError(problemCode(preflight.repositories), `cannot rotate the ${role} key of ${gun}: ${problems.join(' ')}`, { role: 'root' });
     return runJob(cli, args, async (_earlier, context) => describeRotation(cli, await jobs.rotation.start({ repositories: [ref], role: role as RotatableRole, serverManaged }, context)), rotationFacts);
   },
 };
@@ -74,7 +74,8 @@ function printPending(cli: CliContext, pending: Awaited<ReturnType<ReturnType<ty
   return 0;
 }
 
-/** A missing root key is the usual reason; anything else is reported as it is. */
-function problemCode(problems: readonly string[]): 'key-not-found' | 'invalid-input' {
-  return problems.some((problem) => /root key|keychain holds|signing root needs/.test(problem)) ? 'key-not-found' : 'invalid-input';
+/** Too few root keys in the keychain to sign the new root is a missing key; anything else is the input's. */
+function problemCode(repositories: readonly PreflightRepository[]): 'key-not-found' | 'invalid-input' {
+  const missingRootKey = repositories.some((repository) => repository.rootKeys.filter((key) => key.presence === 'keychain').length < repository.rootThreshold);
+  return missingRootKey ? 'key-not-found' : 'invalid-input';
 }
