@@ -1,4 +1,5 @@
 // The core's notary client and TUF engine behind the handlers' TrustService and ServerProbe.
+import { CountersignError } from '../../shared/errors';
 import type { ServerInput } from '../../shared/schemas/settings';
 import { Connections, type Account, type ConnectOptions, type Endpoint } from '../core/connect';
 import type { NotaryClient } from '../core/notary/notary-client';
@@ -76,11 +77,22 @@ const PROBE_GUN = 'countersign.invalid/connection-check';
 
 export function notaryProbe(clients: AppConnections): ServerProbe {
   return {
-    async probe(server, { signal }) {
+    async probe(server, { signal, guns = [] }) {
       const notary = clients.get(server);
       await notary.health(signal);
-      // 404 (no such repository) means reading is allowed; 401/403 surface as auth errors.
-      await notary.fetcher(PROBE_GUN).fetch('root.json', 64 * 1024, signal);
+      try {
+        // 404 (no such repository) means reading is allowed; 401/403 surface as auth errors.
+        await notary.fetcher(PROBE_GUN).fetch('root.json', 64 * 1024, signal);
+      } catch (error) {
+        // A token service (Harbor's core) accepted the sign-in and granted nothing for a name nobody
+        // uses: the sign-in is good, the rights are per repository (asked below).
+        if (!(error instanceof CountersignError && error.code === 'access-denied')) throw error;
+      }
+      const who = await notary.access(PROBE_GUN, signal);
+      if (who === undefined) return {};
+      const access = [];
+      for (const gun of guns) access.push({ gun, ...(await notary.access(gun, signal)) ?? { pull: false, push: false } });
+      return { signIn: { ...(who.subject === undefined || who.subject === '' ? {} : { account: who.subject }), access: access.map(({ gun, pull, push }) => ({ gun, pull, push })) } };
     },
   };
 }

@@ -9,6 +9,7 @@ import type {
   KeyImportReport,
   KeySummary,
   MachineDiscovery,
+  SignInReport,
 } from '../../shared/schemas/views';
 import type { AuditService, EvidenceService, FileSaver } from './audit-services';
 import type { MigrateService } from './migrate-services';
@@ -33,12 +34,17 @@ export interface TrustService {
   inspectCached(input: { gun: string; trustDir: string }, options: Cancellable): Promise<RepositoryView>;
 }
 
+/** What a connection check learnt beyond "it answers": the sign-in a token service accepted, and its rights. */
+export interface ProbeResult {
+  signIn?: SignInReport;
+}
+
 export interface ServerProbe {
   /**
    * Talks to the server as a notary client would and throws CountersignError on the first problem:
    * server-unreachable, tls-failed, http-status, auth-required, auth-failed, timeout.
    */
-  probe(server: ServerInput, options: Cancellable): Promise<void>;
+  probe(server: ServerInput, options: Cancellable & { guns?: readonly string[] }): Promise<ProbeResult>;
 }
 
 export interface KeyService {

@@ -6,12 +6,13 @@
 // - signed and verified (green);
 // - not signed (neutral): the server has no trust data for it;
 // - could not be checked / stale (amber): we could not ask, so we say nothing about the data, and since when;
+//   a sign-in the server wants or refused is its own amber state, so that nobody reads it as an outage;
 // - verification failed (red): the server answered with data that failed a named check: possible tampering.
 import type { ErrorCode, ErrorInfo } from '../errors';
 import { explainError } from './plain-words';
 import type { TrustState } from './views';
 
-export type TrustStatusKind = 'verified' | 'warnings' | 'unsigned' | 'unreachable' | 'stale' | 'tampered' | 'not-checked';
+export type TrustStatusKind = 'verified' | 'warnings' | 'unsigned' | 'sign-in' | 'unreachable' | 'stale' | 'tampered' | 'not-checked';
 export type TrustTone = 'ok' | 'neutral' | 'warn' | 'bad';
 
 export interface TrustStatus {
@@ -57,9 +58,17 @@ const UNREACHABLE_ACTIONS: Partial<Record<ErrorCode, string>> = {
   timeout: 'The server may be overloaded or blocked by a firewall; refresh later.',
   'tls-failed': 'Add the CA that issued the server’s certificate to the server (Servers → Edit).',
   'auth-required': 'Set a user name and password for the server (Servers → Edit).',
-  'auth-failed': 'Check the user name and password saved for the server.',
+  'auth-failed': 'Check the user name and password saved for the server (Servers).',
+  'access-denied': 'Sign in with an account that may pull this repository (Servers → Edit).',
   'http-status': 'The server answered with an error; ask its operators or refresh later.',
   'keychain-unavailable': 'Unlock the system keychain, then refresh.',
+};
+
+/** The server wants a sign-in, or refused the one it got: trust unreadable, never unsigned or unreachable. */
+const SIGN_IN_LABELS: Partial<Record<ErrorCode, string>> = {
+  'auth-required': 'Sign-in needed',
+  'auth-failed': 'Sign-in refused',
+  'access-denied': 'Sign-in refused',
 };
 
 /** The error codes that mean the data itself was refused: the red family. */
@@ -109,6 +118,19 @@ function failure(error: ErrorInfo | undefined, since: string | undefined): Trust
       label: 'Not signed',
       summary: 'The server has no trust data for this repository: nobody has signed it yet, or the name is wrong.',
       action: 'Check the name; to start signing it, initialise it and sign a tag.',
+    };
+  }
+  const signIn = SIGN_IN_LABELS[error.code];
+  if (signIn !== undefined) {
+    return {
+      kind: 'sign-in',
+      tone: 'warn',
+      label: signIn,
+      summary: 'This says nothing about the trust data: the server did not let Countersign read it without a sign-in it accepts.',
+      // The message names who was refused and by which service ("sign-in refused for alice at …").
+      cause: error.message || explainError(error).summary,
+      action: UNREACHABLE_ACTIONS[error.code] ?? 'Sign in with an account that may pull this repository.',
+      ...(since === undefined ? {} : { since }),
     };
   }
   const check = CHECKS[error.code];

@@ -26,6 +26,15 @@ export interface ConnectionCheck {
 /** A connection check gives up after this long, and the form says so while it waits. */
 export const CONNECTION_CHECK_TIMEOUT_SECONDS = 15;
 
+/**
+ * Who the server's token service signed in (no account: anonymous) and what it grants for each
+ * repository asked about (the server's watched ones), as a connection check reports it.
+ */
+export interface SignInReport {
+  account?: string;
+  access: { gun: string; pull: boolean; push: boolean }[];
+}
+
 export interface ConnectionReport {
   url: string;
   ok: boolean;
@@ -33,6 +42,8 @@ export interface ConnectionReport {
   /** One or two sentences a person can act on ("The certificate is not trusted: add the CA that issued it"). */
   explanation: string;
   error?: ErrorInfo;
+  /** With a token service (Harbor, notary-server with token auth): who is signed in, and their rights. */
+  signIn?: SignInReport;
   /** Things worth knowing even when the check passed (e.g. Docker Hub's notary shutting down). */
   notices: string[];
 }

@@ -49,6 +49,17 @@ export class Authenticator {
   }
 
   /**
+   * What a token for `scope` would grant at this origin (subject and access), for a connection check
+   * to say who is signed in and with which rights. Undefined when the origin asked for no bearer token
+   * (no sign-in, or Basic), or has not been asked yet. A refused login throws, as for any request.
+   */
+  async grant(url: URL, scope: string, signal: AbortSignal | undefined): Promise<TokenGrant | undefined> {
+    const challenge = this.challengeByOrigin.get(url.origin);
+    if (challenge?.scheme !== 'bearer') return undefined;
+    return (await this.bearer(url, challenge, scope, signal)).grant;
+  }
+
+  /**
    * The Authorization that answers a 401's challenge, or undefined when there is no challenge we speak.
    * `previous` is what the refused attempt carried: a refused token is dropped, refused Basic is final.
    */

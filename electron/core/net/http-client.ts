@@ -3,6 +3,7 @@
 import { CountersignError } from '../../../shared/errors';
 import { createAgents, destroyAgents, type Agents } from './agents';
 import { Authenticator, type Authorization } from './authenticator';
+import type { TokenGrant } from './token-claims';
 import type { SendRaw } from './token-endpoint';
 import { exchange } from './transport';
 import type { HttpClientOptions, HttpMethod, HttpResponse, RequestOptions } from './types';
@@ -74,6 +75,11 @@ export class HttpClient {
       if (next.origin !== target.origin) headers = withoutAuthorization(headers);
       target = next;
     }
+  }
+
+  /** What a bearer token for `scope` grants at `url`'s origin (see Authenticator.grant). */
+  grant(url: string | URL, scope: string, signal?: AbortSignal): Promise<TokenGrant | undefined> {
+    return this.authenticator.grant(parseTarget(url), scope, signal);
   }
 
   /** Closes pooled connections; requests already under way fail. */

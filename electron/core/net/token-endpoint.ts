@@ -84,15 +84,17 @@ function withQuery(url: URL, request: TokenRequest): Parameters<SendRaw> {
   return [target, { method: 'GET', headers, maxBytes: MAX_TOKEN_RESPONSE_BYTES }];
 }
 
-function refusal(request: TokenRequest, response: HttpResponse): CountersignError {
+function refusal(request: TokenRequest, realm: URL, response: HttpResponse): CountersignError {
   const from = `the token service of ${request.host}`;
   if (request.credentials === undefined && (response.status === 401 || response.status === 403)) {
     return new CountersignError('auth-required', `${from} wants a login (HTTP ${response.status}); no credentials are stored for ${request.host}`);
   }
   const { credentials } = request;
   if (credentials !== undefined && response.status === 401) {
-    const who = credentials.username === IDENTITY_TOKEN_USERNAME ? 'the identity token' : `the login of ${credentials.username}`;
-    return new CountersignError('auth-failed', `${from} refused ${who} (HTTP 401): wrong username or password, or an expired token`);
+    // Named after the sign-in and the service that refused it (Harbor's core, not the registry), so
+    // nobody reads a wrong password as an unreachable server or missing trust data.
+    const who = credentials.username === IDENTITY_TOKEN_USERNAME ? 'the identity token' : credentials.username;
+    return new CountersignError('auth-failed', `sign-in refused for ${who} at ${realm.host}, the token service of ${request.host} (HTTP 401): wrong user name or password, or an expired token`);
   }
   return new CountersignError('auth-failed', `${from} refused a token (HTTP ${response.status})`);
 }
@@ -123,6 +125,6 @@ export async function requestToken(send: SendRaw, request: TokenRequest): Promis
       : withQuery(realm, request);
   const started = Date.now();
   const response = await send(url, { ...init, signal: request.signal });
-  if (response.status !== 200) throw refusal(request, response);
+  if (response.status !== 200) throw refusal(request, realm, response);
   return parseToken(request, response.body, started);
 }

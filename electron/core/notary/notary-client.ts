@@ -17,6 +17,13 @@ const MAX_KEY_BYTES = 64 * 1024;
 /** The server answers a publish with an empty body or a short JSON error. */
 const MAX_PUBLISH_ANSWER_BYTES = 1024 * 1024;
 
+/** Who a token service says is signed in (no subject: anonymous), and what they may do with one repository. */
+export interface RepositoryAccess {
+  subject?: string;
+  pull: boolean;
+  push: boolean;
+}
+
 export class NotaryClient {
   readonly serverUrl: string;
 
@@ -108,6 +115,19 @@ export class NotaryClient {
     const key = publicKeySchema.safeParse(json);
     if (!key.success) throw new CountersignError('metadata-malformed', `the server's ${role}.key is not a public key`, { role });
     return key.data;
+  }
+
+  /**
+   * What the sign-in may do with a repository, as the token service grants it for notary's push scope
+   * ("pull", "push"): asked once the server's challenge is known (after any read). Undefined when the
+   * server asks for no token. Only words for a connection check: the server decides every request.
+   */
+  async access(gun: string, signal?: AbortSignal): Promise<RepositoryAccess | undefined> {
+    const grant = await this.http.grant(this.tufUrl(gun, 'root.json'), scopeFor(gun, 'write'), signal);
+    if (grant === undefined) return undefined;
+    const actions = new Set(grant.access.filter((a) => a.type === 'repository' && a.name === gun).flatMap((a) => a.actions));
+    const may = (action: string) => actions.has(action) || actions.has('*');
+    return { ...(grant.subject === undefined ? {} : { subject: grant.subject }), pull: may('pull'), push: may('push') };
   }
 
   /** GET /_notary_server/health: a cheap "is this a notary server and do we trust its TLS". */

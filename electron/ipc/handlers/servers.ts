@@ -1,10 +1,13 @@
 import { toErrorInfo, type ErrorCode, type ErrorInfo } from '../../../shared/errors';
 import { DOCKER_HUB_NOTARY_SHUTDOWN, isDockerHubNotary, type ServerInput } from '../../../shared/schemas/settings';
 import { explainError } from '../../../shared/schemas/plain-words';
-import { CONNECTION_CHECK_TIMEOUT_SECONDS, type ConnectionCheck, type ConnectionReport, type ConnectionStep } from '../../../shared/schemas/views';
+import { CONNECTION_CHECK_TIMEOUT_SECONDS, type ConnectionCheck, type ConnectionReport, type ConnectionStep, type SignInReport } from '../../../shared/schemas/views';
 import type { DomainHandlers } from '../router';
 import { serverById } from './repositories';
 import type { Services } from '../services';
+
+/** A check asks about at most this many watched repositories (one token request each). */
+const MAX_RIGHTS_SHOWN = 5;
 
 const STEPS: readonly ConnectionStep[] = ['address', 'tls', 'http', 'notary', 'auth'];
 
@@ -50,6 +53,10 @@ function explainForServer(error: ErrorInfo, server: ServerInput): string {
     case 'not-notary-server':
     case 'not-found':
       return 'Something answered at this address, but it is not a notary server (it has no /_notary_server/health). Check the URL and port.';
+    case 'auth-failed':
+      return server.username === undefined
+        ? `The server refused the sign-in it was given: ${error.message}.`
+        : `Sign-in refused for ${server.username}: check the password saved for this server, then check again. The server stays saved.`;
     case 'auth-required':
       return server.username === undefined
         ? 'The server wants you to sign in: add your user name, and your password when asked.'
@@ -59,18 +66,35 @@ function explainForServer(error: ErrorInfo, server: ServerInput): string {
   }
 }
 
-export function connectionReport(server: ServerInput, failure?: ErrorInfo): ConnectionReport {
+/** "may pull and push", "may pull but not push", "may neither pull nor push". */
+function rights(access: SignInReport['access'][number]): string {
+  if (access.pull && access.push) return 'may pull and push';
+  if (access.pull) return 'may pull but not push';
+  if (access.push) return 'may push but not pull';
+  return 'may neither pull nor push';
+}
+
+/** "Signed in as alice, who may pull and push example.com/team/app." in the words the refusals use. */
+export function describeSignIn(signIn: SignInReport): string {
+  const who = signIn.account === undefined ? 'Not signed in (anonymous)' : `Signed in as ${signIn.account}`;
+  if (signIn.access.length === 0) return `${who}. Rights are per repository: watch one on this server to see them here.`;
+  const each = signIn.access.map((access) => `${rights(access)} ${access.gun}`).join('; ');
+  return `${who}, who ${each}.`;
+}
+
+export function connectionReport(server: ServerInput, failure?: ErrorInfo, signIn?: SignInReport): ConnectionReport {
   const stop = failure === undefined ? STEPS.length : STEPS.indexOf(failedStep(failure.code));
   const checks: ConnectionCheck[] = STEPS.map((step, index) => {
-    if (index < stop) return { step, status: 'passed', detail: PASSED[step] };
+    if (index < stop) return { step, status: 'passed', detail: step === 'auth' && signIn !== undefined ? describeSignIn(signIn) : PASSED[step] };
     if (index === stop && failure !== undefined) return { step, status: 'failed', detail: failure.message };
     return { step, status: 'skipped', detail: 'Not checked: an earlier step failed.' };
   });
   const notices = isDockerHubNotary(server.url)
     ? [`Docker Hub's notary server (notary.docker.io) shuts down on ${DOCKER_HUB_NOTARY_SHUTDOWN}. Export the trust data you need to keep before then.`]
     : [];
+  const connected = signIn?.account === undefined ? 'Connected' : `Connected and signed in as ${signIn.account}`;
   return failure === undefined
-    ? { url: server.url, ok: true, checks, explanation: 'Connected: this is a notary server Countersign can use.', notices }
+    ? { url: server.url, ok: true, checks, explanation: `${connected}: this is a notary server Countersign can use.`, notices, ...(signIn === undefined ? {} : { signIn }) }
     : { url: server.url, ok: false, checks, explanation: explainForServer(failure, server), error: failure, notices };
 }
 
@@ -88,8 +112,10 @@ export function serverHandlers(services: Services): DomainHandlers<'servers'> {
       // client's own (longer) timeout; a cancel from the user ends it at once.
       const deadline = AbortSignal.timeout(CONNECTION_CHECK_TIMEOUT_SECONDS * 1000);
       try {
-        await services.servers.probe(server, { signal: AbortSignal.any([signal, deadline]) });
-        return connectionReport(server);
+        // Rights are per repository: a saved server's check asks about the repositories watched on it.
+        const guns = server.id === undefined ? [] : services.settings.read().watched.filter((w) => w.serverId === server.id).map((w) => w.gun).slice(0, MAX_RIGHTS_SHOWN);
+        const { signIn } = await services.servers.probe(server, { signal: AbortSignal.any([signal, deadline]), guns });
+        return connectionReport(server, undefined, signIn);
       } catch (error) {
         if (signal.aborted) throw error;
         if (deadline.aborted) return connectionReport(server, { code: 'timeout', message: `No answer within ${CONNECTION_CHECK_TIMEOUT_SECONDS} seconds.` });

@@ -247,7 +247,7 @@ describe('countersign login', () => {
   it('keeps a sign-in the server accepted in the keychain, which later commands use, until logout', async () => {
     const wrong = await countersign(nobody, ['login', notary.host, '--username', 'bob', '--password-stdin'], { password: 'not-his-password' });
     assert.equal(wrong.code, 1);
-    assert.match(wrong.stderr, /refused the login of bob/);
+    assert.match(wrong.stderr, /sign-in refused for bob at /);
     const login = await countersign(nobody, ['login', notary.host, '--username', 'bob', '--password-stdin'], { password: USERS.bob.password });
     assert.equal(login.code, 0, login.stderr);
     const inspect = await countersign(nobody, ['inspect', gun, '--server', notary.url]);

@@ -160,7 +160,7 @@ describe('bearer token flow', () => {
     await rejectsWith(
       client(log.lookup).request(`${server.registry.origin}/v2/alpine/tags/list`, { maxBytes: KiB }),
       'auth-failed',
-      /refused the login of alice/,
+      /sign-in refused for alice at 127\.0\.0\.1:\d+/,
     );
   });
 

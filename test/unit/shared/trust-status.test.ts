@@ -31,10 +31,22 @@ describe('trust status words and colours', () => {
   });
 
   it('network and sign-in failures are not verification failures', () => {
-    for (const code of ['server-unreachable', 'timeout', 'tls-failed', 'auth-required', 'auth-failed', 'http-status'] as const) {
+    for (const code of ['server-unreachable', 'timeout', 'tls-failed', 'http-status'] as const) {
       assert.equal(isVerificationFailure(code), false, code);
       assert.equal(failed(code).kind, 'unreachable', code);
     }
+  });
+
+  it('a sign-in needed or refused is its own amber state, never unsigned or unreachable, and names who was refused', () => {
+    for (const code of ['auth-required', 'auth-failed', 'access-denied'] as const) {
+      assert.equal(isVerificationFailure(code), false, code);
+      assert.deepEqual([failed(code).kind, failed(code).tone], ['sign-in', 'warn'], code);
+    }
+    assert.equal(failed('auth-required').label, 'Sign-in needed');
+    const refused = describeTrust({ state: 'failed', error: { code: 'auth-failed', message: 'sign-in refused for alice at 127.0.0.1:5001' } });
+    assert.equal(refused.label, 'Sign-in refused');
+    assert.equal(refused.cause, 'sign-in refused for alice at 127.0.0.1:5001');
+    assert.notEqual(refused.label, failed('server-unreachable').label);
   });
 
   it('an unreachable or stale state says since when', () => {

@@ -12,7 +12,7 @@ export const STATUS_SORTS: readonly { value: StatusSort; label: string }[] = [
   { value: 'checked', label: 'Last checked' },
 ];
 
-const ATTENTION: Record<TrustStatusKind, number> = { tampered: 0, warnings: 1, unreachable: 2, stale: 3, unsigned: 4, 'not-checked': 5, verified: 6 };
+const ATTENTION: Record<TrustStatusKind, number> = { tampered: 0, warnings: 1, 'sign-in': 2, unreachable: 2, stale: 3, unsigned: 4, 'not-checked': 5, verified: 6 };
 
 const byName = (a: WatchStatus, b: WatchStatus) => a.gun.localeCompare(b.gun) || a.serverId.localeCompare(b.serverId);
 /** Missing dates sort last. */
