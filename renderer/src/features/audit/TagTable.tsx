@@ -33,24 +33,25 @@ function DigestCell(props: { row: TagRow }) {
   );
 }
 
+// The minimums add up to what fits beside the sidebar in a 1024 px window (about 730 px); the fr parts share the rest.
 function columns(open: (row: TagRow) => void): Column<TagRow>[] {
   return [
     {
       key: 'repository',
       header: 'Repository',
-      width: 'minmax(10rem, 1.4fr)',
+      width: 'minmax(7rem, 1.4fr)',
       render: (row) => (
         <button type="button" className="link" title={`Open ${row.repository.gun}`} onClick={() => open(row)}>
           {row.repository.repository}
         </button>
       ),
     },
-    { key: 'tag', header: 'Tag', width: 'minmax(5rem, 0.7fr)', render: (row) => <span className="strong">{row.tag.tag}</span> },
+    { key: 'tag', header: 'Tag', width: 'minmax(4rem, 0.7fr)', render: (row) => <span className="strong">{row.tag.tag}</span> },
     { key: 'status', header: 'Status', width: '10.5rem', render: (row) => <StatusBadge status={row.tag.status} /> },
     {
       key: 'signers',
       header: 'Signed by',
-      width: 'minmax(7rem, 1fr)',
+      width: 'minmax(6rem, 1fr)',
       render: (row) =>
         row.tag.signers.length === 0 ? (
           <span className="muted">—</span>
@@ -64,13 +65,13 @@ function columns(open: (row: TagRow) => void): Column<TagRow>[] {
           </span>
         ),
     },
-    { key: 'digest', header: 'Digest', width: 'minmax(9rem, 1fr)', render: (row) => <DigestCell row={row} /> },
+    { key: 'digest', header: 'Digest', width: 'minmax(7.5rem, 1fr)', render: (row) => <DigestCell row={row} /> },
     {
       key: 'reason',
       header: 'Why',
-      width: 'minmax(10rem, 2fr)',
+      width: 'minmax(7rem, 2fr)',
       render: (row) => (
-        <span className="muted small" title={row.tag.reason}>
+        <span className="muted small cell-text" title={row.tag.reason}>
           {row.tag.reason}
         </span>
       ),
