@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { confBackend } from '../../../electron/core/keys';
 import { memoryBackend } from '../../../electron/ipc/settings-store';
 import { createServices, type ServiceOptions } from '../../../electron/ipc/wire-services';
 import { REPO_ROOT, startTestHost, type TestHost } from '../host/test-host';
@@ -50,6 +51,8 @@ export interface StartOptions {
   dockerConfigDir?: string;
   overrides?: ServiceOptions['overrides'];
   viewport?: { width: number; height: number };
+  /** Settings in <home>/settings.json, as electron-store keeps them in the app (default: in memory). */
+  settingsFile?: boolean;
 }
 
 export async function startApp(options: StartOptions = {}): Promise<RunningApp> {
@@ -63,7 +66,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     version,
     homeDir: join(dir, 'home'),
     dockerConfigDir,
-    settingsBackend: memoryBackend(),
+    settingsBackend: options.settingsFile === true ? confBackend(join(dir, 'home')) : memoryBackend(),
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
   });
   const host = await startTestHost({ services, rendererDir });
