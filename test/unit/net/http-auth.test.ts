@@ -233,3 +233,24 @@ describe('401 without a challenge we speak', () => {
     assert.equal(response.status, 401);
   });
 });
+
+describe('what a token grants (for a connection check to say who is signed in, with which rights)', () => {
+  const rights = { alice: ['pull', 'push'], bob: ['pull'] };
+
+  it('names the signed-in user and the actions the token service granted for a scope', async () => {
+    const server = await protectedRegistry({ users: { bob: 'pull-only' }, jwtRights: rights });
+    const http = client(credentialsFor(registryHost(server), { username: 'bob', password: 'pull-only' }).lookup);
+    const url = `${server.registry.origin}/v2/alpine/_trust/tuf/root.json`;
+    assert.equal(await http.grant(url, 'repository:alpine:push,pull'), undefined, 'nothing is known before the server challenged');
+    await http.request(`${server.registry.origin}/v2/alpine/tags/list`, { maxBytes: KiB });
+    assert.deepEqual(await http.grant(url, 'repository:alpine:push,pull'), { subject: 'bob', access: [{ type: 'repository', name: 'alpine', actions: ['pull'] }] });
+  });
+
+  it('a refused login throws, as for any request', async () => {
+    const server = await protectedRegistry({ users: { alice: 's3cret' }, anonymous: true, jwtRights: rights });
+    const http = client(credentialsFor(registryHost(server), { username: 'alice', password: 'wrong' }).lookup);
+    // The challenge is learnt from a request the user could not sign in for.
+    await rejectsWith(http.request(`${server.registry.origin}/v2/alpine/tags/list`, { maxBytes: KiB }), 'auth-failed');
+    await rejectsWith(http.grant(`${server.registry.origin}/v2/alpine/tags/list`, 'repository:alpine:push,pull'), 'auth-failed', /sign-in refused for alice/);
+  });
+});
