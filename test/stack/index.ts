@@ -13,3 +13,4 @@ export * from './registry';
 export * from './table';
 export * from './tls-server';
 export * from './token-issuer';
+export * from './token-stack';

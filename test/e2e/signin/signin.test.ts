@@ -4,32 +4,28 @@
 // read. Everything under test is typed into the page; what the app says is checked against `notary
 // list` and `docker trust inspect`, and no password or token may end up on disk or in the renderer.
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { ChannelName, RequestOf, ResponseOf } from '../../../shared/contract';
 import {
   DEFAULT_NOTARY_PASSPHRASES,
+  dockerLogin,
   dockerTrust,
-  guardRegistry,
   makeTempDir,
-  makeTestCa,
   notaryCli,
-  removeTempDir,
-  runCommand,
-  startNotaryServer,
-  startRegistry,
-  startTokenIssuer,
-  tokenAuthOf,
+  secretTraces,
+  startTokenStack,
+  trustCaIn,
   type DockerTrust,
   type GuardedRegistry,
   type NotaryCli,
   type NotaryServer,
   type PushedImage,
-  type Registry,
   type TestCa,
   type TokenIssuer,
+  type TokenStack,
 } from '../../stack';
 import { keychainSkip, startApp, type RunningApp } from '../support/app';
 import { addServer, openScreen, watchRepository } from '../support/flows';
@@ -47,9 +43,8 @@ const HARBOR = 'Harbor notary';
 const ANONYMOUS = 'Harbor notary, no sign-in';
 
 describe('the app against servers that need a sign-in (token auth, as Harbor)', { skip: keychainSkip() }, () => {
-  let dir: string;
+  let stack: TokenStack;
   let ca: TestCa;
-  let storage: Registry;
   let issuer: TokenIssuer;
   let registry: GuardedRegistry;
   let basicRegistry: GuardedRegistry;
@@ -121,16 +116,11 @@ describe('the app against servers that need a sign-in (token auth, as Harbor)', 
   }
 
   before(async () => {
-    dir = makeTempDir('e2e-signin');
-    ca = await makeTestCa(join(dir, 'ca'));
-    storage = await startRegistry({ ca });
-    v1 = await storage.pushImage('team/app', 'v1', { seed: 'e2e-signin-v1' });
-    v2 = await storage.pushImage('team/app', 'v2', { seed: 'e2e-signin-v2' });
-    v3 = await storage.pushImage('team/app', 'v3', { seed: 'e2e-signin-v3' });
-    issuer = await startTokenIssuer({ ca, dir, users: USERS });
-    registry = await guardRegistry(storage, { token: tokenAuthOf(issuer, 'countersign-registry') });
-    basicRegistry = await guardRegistry(storage, { htpasswd: HTPASSWD });
-    notary = await startNotaryServer({ ca, auth: { type: 'token', options: tokenAuthOf(issuer, 'countersign-notary') } });
+    stack = await startTokenStack({ dir: makeTempDir('e2e-signin'), users: USERS, htpasswd: HTPASSWD });
+    ({ ca, issuer, registry, basicRegistry, notary } = stack);
+    v1 = await stack.storage.pushImage('team/app', 'v1', { seed: 'e2e-signin-v1' });
+    v2 = await stack.storage.pushImage('team/app', 'v2', { seed: 'e2e-signin-v2' });
+    v3 = await stack.storage.pushImage('team/app', 'v3', { seed: 'e2e-signin-v3' });
     gun = `${registry.host}/team/app`;
     // The repository's owner made it with notary (signed in with NOTARY_AUTH) and signed v1; the app
     // gets the owner's keys, as a team member would import them.
@@ -139,13 +129,8 @@ describe('the app against servers that need a sign-in (token auth, as Harbor)', 
     await admin.runOk(['addhash', gun, 'v1', String(v1.size), '--sha256', v1.sha256, '-p'], { env: { NOTARY_AUTH: aliceAuth } });
     // docker trust inspect as alice after `docker login` to the registry (docker signs in to notary so).
     docker = await dockerTrust({ server: notary.url, caFile: ca.caCertFile });
-    await mkdir(join(docker.configDir, 'tls', registry.host), { recursive: true });
-    await copyFile(ca.caCertFile, join(docker.configDir, 'tls', registry.host, 'ca.crt'));
-    const login = await runCommand('docker', ['login', registry.host, '--username', 'alice', '--password-stdin'], {
-      env: docker.env({ SSL_CERT_FILE: ca.caCertFile }),
-      input: USERS.alice.password,
-    });
-    assert.equal(login.code, 0, login.stderr);
+    await trustCaIn(docker.configDir, [registry.host], ca.caCertFile);
+    await dockerLogin(docker, registry.host, 'alice', USERS.alice.password, ca.caCertFile);
 
     // No docker login on the app's side: every sign-in the app uses is typed into it.
     app = await startApp({ settingsFile: true });
@@ -161,12 +146,7 @@ describe('the app against servers that need a sign-in (token auth, as Harbor)', 
     await app?.close();
     await admin?.dispose();
     await docker?.dispose();
-    await notary?.stop();
-    await registry?.stop();
-    await basicRegistry?.stop();
-    await issuer?.stop();
-    await storage?.stop();
-    if (dir) await removeTempDir(dir);
+    await stack?.stop();
   });
 
   it('adds a server that needs a sign-in: a wrong password is refused by name, the server stays, the right one signs in as alice with her rights', async () => {
@@ -317,14 +297,7 @@ describe('the app against servers that need a sign-in (token auth, as Harbor)', 
   });
 
   it('keeps every password and token out of the home, the settings file and everything the renderer received', async () => {
-    const secrets = [
-      ...Object.values(USERS).map((user) => user.password),
-      HTPASSWD.carol,
-      WRONG_PASSWORD,
-      ...Object.entries(USERS).map(([name, user]) => Buffer.from(`${name}:${user.password}`).toString('base64')),
-      // Every JWT the issuer makes starts with the base64url of {"typ":"JWT".
-      'eyJ0eXAiOiJKV1Qi',
-    ];
+    const secrets = secretTraces(USERS, HTPASSWD, [WRONG_PASSWORD]);
     assert.ok(issuer.requests().length > 0);
     const files: { path: string; text: string }[] = [];
     for (const entry of await readdir(app.dir, { recursive: true })) {

@@ -5,7 +5,7 @@
 // user reads and is told plainly why a write is refused; an audit of a registry with no notary behind
 // it fails and says so; and no credential or token lands anywhere but the keychain.
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { AuditReport } from '../../../shared/audit';
@@ -18,23 +18,21 @@ import { memoryBackend } from '../../../electron/ipc/settings-store';
 import { createServices } from '../../../electron/ipc/wire-services';
 import { memorySecretStore, recordingCaller, routerFor } from '../../unit/ipc/support';
 import {
+  dockerLogin,
   dockerTrust,
-  guardRegistry,
   makeTempDir,
-  makeTestCa,
   notaryCli,
   removeTempDir,
-  runCommand,
-  startNotaryServer,
-  startRegistry,
-  startTokenIssuer,
-  tokenAuthOf,
+  secretTraces,
+  startTokenStack,
+  trustCaIn,
   type DockerTrust,
   type GuardedRegistry,
   type NotaryServer,
   type PushedImage,
   type Registry,
   type TokenIssuer,
+  type TokenStack,
 } from '../../stack';
 
 const USERS = {
@@ -45,7 +43,7 @@ const HTPASSWD = { carol: 'carol-htpasswd-password' };
 const PASSPHRASE = 'countersign-signin-passphrase';
 const TOKEN_LIFETIME_S = 2;
 
-let dir: string;
+let stack: TokenStack;
 let storage: Registry;
 let issuer: TokenIssuer;
 let registry: GuardedRegistry;
@@ -59,19 +57,8 @@ let v1app: PushedImage;
 let gun: string;
 const homes: string[] = [];
 
-/** A docker config dir that trusts the stack CA for every server of the stack, as docker users set it up. */
-async function dockerDirTrusting(configDir: string, hosts: readonly string[], caFile: string): Promise<void> {
-  for (const host of hosts) {
-    await mkdir(join(configDir, 'tls', host), { recursive: true });
-    await copyFile(caFile, join(configDir, 'tls', host, 'ca.crt'));
-  }
-}
-
-async function dockerLogin(client: DockerTrust, user: keyof typeof USERS): Promise<void> {
-  // docker login reads the registry's CA from the system's certs.d; SSL_CERT_FILE gives Go the stack CA instead.
-  const args = ['login', registry.host, '--username', user, '--password-stdin'];
-  const result = await runCommand('docker', args, { env: client.env({ SSL_CERT_FILE: storage.caFile }), input: USERS[user].password });
-  assert.equal(result.code, 0, `docker login as ${user}: ${result.stderr}`);
+async function loginAs(client: DockerTrust, user: keyof typeof USERS): Promise<void> {
+  await dockerLogin(client, registry.host, user, USERS[user].password, storage.caFile);
 }
 
 interface Run {
@@ -101,39 +88,30 @@ function inHome(home: string, args: readonly string[]): readonly string[] {
 }
 
 before(async () => {
-  dir = makeTempDir('signin');
-  const ca = await makeTestCa(join(dir, 'ca'));
-  storage = await startRegistry({ ca });
+  // Tokens live two seconds, so that runs outlive them and the client must fetch new ones.
+  stack = await startTokenStack({ dir: makeTempDir('signin'), users: USERS, htpasswd: HTPASSWD, anonymous: { 'public/': ['pull'] }, lifetimeSeconds: TOKEN_LIFETIME_S });
+  ({ storage, issuer, registry, basicRegistry, notary } = stack);
+  const { ca } = stack;
   v1 = await storage.pushImage('team/app', 'v1', { seed: 'signin-v1' });
   await storage.pushImage('team/app', 'v2', { seed: 'signin-v2' });
-  // Tokens live two seconds, so that runs outlive them and the client must fetch new ones.
-  issuer = await startTokenIssuer({ ca, dir, users: USERS, anonymous: { 'public/': ['pull'] }, lifetimeSeconds: TOKEN_LIFETIME_S });
-  registry = await guardRegistry(storage, { token: tokenAuthOf(issuer, 'countersign-registry') });
-  basicRegistry = await guardRegistry(storage, { htpasswd: HTPASSWD });
-  notary = await startNotaryServer({ ca, auth: { type: 'token', options: tokenAuthOf(issuer, 'countersign-notary') } });
   gun = `${registry.host}/team/app`;
   const hosts = [registry.host, basicRegistry.host, notary.host];
   alice = await dockerTrust({ server: notary.url, caFile: ca.caCertFile });
   bob = await dockerTrust({ server: notary.url, caFile: ca.caCertFile });
-  await dockerDirTrusting(alice.configDir, hosts, ca.caCertFile);
-  await dockerDirTrusting(bob.configDir, hosts, ca.caCertFile);
-  await dockerLogin(alice, 'alice');
-  await dockerLogin(bob, 'bob');
+  await trustCaIn(alice.configDir, hosts, ca.caCertFile);
+  await trustCaIn(bob.configDir, hosts, ca.caCertFile);
+  await loginAs(alice, 'alice');
+  await loginAs(bob, 'bob');
   nobody = makeTempDir('signin-nobody');
-  await dockerDirTrusting(nobody, hosts, ca.caCertFile);
+  await trustCaIn(nobody, hosts, ca.caCertFile);
 });
 
 after(async () => {
   await alice?.dispose();
   await bob?.dispose();
-  await notary?.stop();
-  await registry?.stop();
-  await basicRegistry?.stop();
-  await issuer?.stop();
-  await storage?.stop();
+  await stack?.stop();
   for (const home of homes) await removeTempDir(home);
   if (nobody) await removeTempDir(nobody);
-  if (dir) await removeTempDir(dir);
 });
 
 describe('after docker login to the registry only', () => {
@@ -347,13 +325,7 @@ describe('where secrets go', () => {
   }
 
   it('no password and no token is written by Countersign to its home or to docker\'s dir', async () => {
-    const secrets = [
-      ...Object.values(USERS).map((user) => user.password),
-      HTPASSWD.carol,
-      ...Object.entries(USERS).map(([name, user]) => Buffer.from(`${name}:${user.password}`).toString('base64')),
-      // Every JWT the issuer makes starts with the base64url of {"typ":"JWT".
-      'eyJ0eXAiOiJKV1Qi',
-    ];
+    const secrets = secretTraces(USERS, HTPASSWD);
     assert.ok(issuer.requests().length > 0);
     for (const root of [...homes, alice.configDir, bob.configDir, nobody]) {
       for (const file of await filesUnder(root)) {
