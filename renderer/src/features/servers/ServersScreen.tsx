@@ -42,7 +42,16 @@ function ServerCard(props: { server: ServerConfig }) {
         <dd>{watchedCount === 1 ? '1 repository' : `${watchedCount} repositories`}</dd>
       </dl>
       {server.username === undefined ? null : (
-        <KeychainPasswordForm name={server.name} username={server.username} save={(password) => setServerPassword(server.id, password)} />
+        <KeychainPasswordForm
+          name={server.name}
+          username={server.username}
+          save={async (password) => {
+            const stored = await setServerPassword(server.id, password);
+            // The check right away says whether the server takes it: signed in as whom, with which rights.
+            if (stored.ok) void checkServer(server.id, server);
+            return stored;
+          }}
+        />
       )}
       {editing ? <ServerForm server={server} onSaved={() => setEditing(false)} onCancel={() => setEditing(false)} /> : null}
       <CheckProgress checkKey={server.id} />
