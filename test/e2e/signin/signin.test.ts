@@ -166,6 +166,14 @@ describe('the app against servers that need a sign-in (token auth, as Harbor)', 
     await row.locator('[data-trust="sign-in"]').waitFor();
     assert.match((await row.textContent()) ?? '', /Sign-in refused/);
     await screenshotsAtBothSizes(app, 'signin-2-list-refused');
+    // The repository's screen names who was refused, and by which service.
+    await row.getByRole('button', { name: gun, exact: true }).click();
+    const explained = (await page.getByTestId('verification').textContent()) ?? '';
+    assert.match(explained, /Sign-in refused/);
+    assert.match(explained, /sign-in refused for alice at /);
+    assert.match(explained, /could not be read/);
+    assert.doesNotMatch(explained, /Not signed|tamper|unreachable/i);
+    await screenshotsAtBothSizes(app, 'signin-2b-repository-refused', { fullPage: true });
 
     // Nothing was lost: the same saved server takes the right password.
     await savePassword(HARBOR, 'alice', USERS.alice.password);

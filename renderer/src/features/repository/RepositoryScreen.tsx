@@ -145,7 +145,10 @@ function LoadFailure(props: { error: ErrorInfo; since: string | undefined }) {
       </div>
       <TrustExplanation status={trust} />
       <ErrorNote error={props.error} title="What the check said" />
-      {trust.kind === 'unsigned' ? null : <p className="muted">Nothing from this repository is shown, because it could not be verified.</p>}
+      {/* Data that failed its checks is not the same as data we were not let (or not able) to read. */}
+      {trust.kind === 'unsigned' ? null : (
+        <p className="muted">Nothing from this repository is shown, because it {trust.kind === 'tampered' ? 'did not verify' : 'could not be read'}.</p>
+      )}
     </div>
   );
 }
