@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { ChannelName, RequestOf, ResponseOf } from '../../../shared/contract';
+import { keychainSecretStore } from '../../../electron/core/keys';
+import { SERVER_KEYCHAIN_SERVICE } from '../../../electron/ipc/wire-services';
 import {
   DEFAULT_NOTARY_PASSPHRASES,
   dockerLogin,
@@ -179,6 +181,9 @@ describe('the app against servers that need a sign-in (token auth, as Harbor)', 
     await savePassword(HARBOR, 'alice', USERS.alice.password);
     const signedIn = await checkSaved(HARBOR);
     assert.match(signedIn, /Connected and signed in as alice/);
+    // The password went to main and from there to the OS keychain (gnome-keyring), filed under the server.
+    const harbor = (await call('settings.get', {})).servers.find((server) => server.name === HARBOR)!;
+    assert.equal(await keychainSecretStore(SERVER_KEYCHAIN_SERVICE).get(harbor.id), USERS.alice.password);
     assert.match(signedIn, new RegExp(`Signed in as alice, who may pull and push ${gun.replace(/[.]/g, '\\.')}`));
     await screenshotsAtBothSizes(app, 'signin-3-signed-in', { fullPage: true });
   });
