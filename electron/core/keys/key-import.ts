@@ -8,6 +8,7 @@
 //   into the vault's transaction (vault.ts), which keeps the lock and journal rules.
 import { createHash } from 'node:crypto';
 import { CountersignError, toErrorInfo, type ErrorInfo } from '../../../shared/errors';
+import type { KeyImportOutcome, KeyImportStatus, ScannedKey } from '../../../shared/schemas/views';
 import { decryptPrivateKeyBlock } from '../crypto/key-file';
 import { keyId } from '../crypto/key-id';
 import { publicKeyOf } from '../crypto/private-key';
@@ -20,41 +21,10 @@ import { MAX_PASSPHRASE_ATTEMPTS, withFile } from './unlock';
 /** Where keys are imported from: one trust dir (or its private/ folder), or key files. */
 export type KeySource = { kind: 'dir'; path: string } | { kind: 'files'; paths: readonly string[] };
 
-/** One key (or unreadable file) a scan found. No field can carry key material. */
-export interface ScannedKey {
-  /**
-   * Names this key in the import's choices: its key ID when the file names it or it is not
-   * encrypted, else `block-<hash of the encrypted bytes>` (the ID is known only once it is unlocked).
-   */
-  entry: string;
-  /** The canonical key ID (as `notary key list` shows it), when known before unlocking. */
-  keyId?: string;
-  role?: string;
-  gun?: string;
-  file: string;
-  encrypted: boolean;
-  /** The vault already lists this ID: importing it changes nothing. */
-  present: boolean;
-  /** The file could not be read as a key: nothing to choose. */
-  problem?: ErrorInfo;
-}
+export type { KeyImportOutcome, KeyImportStatus, ScannedKey } from '../../../shared/schemas/views';
 
 export interface KeyScan {
   keys: ScannedKey[];
-}
-
-export type KeyImportStatus = 'imported' | 'skipped' | 'already-present' | 'passphrase-wrong' | 'unreadable';
-
-export interface KeyImportOutcome {
-  entry: string;
-  /** Known after unlocking, or from the file's name. */
-  keyId?: string;
-  role?: string;
-  gun?: string;
-  file: string;
-  status: KeyImportStatus;
-  /** Why, for every status but 'imported' (a code and plain words). */
-  reason?: ErrorInfo;
 }
 
 /** The user's choice for one scanned key; a key without one is skipped. */
