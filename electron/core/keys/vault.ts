@@ -191,7 +191,11 @@ export class KeyVault {
    * wrong passphrase, or unreadable with its code. The keys that could be unlocked are stored in
    * one vault transaction (a keychain failure there still fails the whole call, and leaves nothing).
    */
-  async importChosen(source: KeySource, choices: readonly KeyChoice[], options: Pick<ImportOptions, 'signal' | 'progress'> = {}): Promise<KeyImportOutcome[]> {
+  async importChosen(
+    source: KeySource,
+    choices: readonly KeyChoice[],
+    options: Pick<ImportOptions, 'signal' | 'progress'> & { defaults?: { role?: string | undefined; gun?: string | undefined } } = {},
+  ): Promise<KeyImportOutcome[]> {
     const present = await this.presentIds();
     const found = await findKeys(source, (id) => present.has(id), options.signal);
     const chosen = new Map(choices.map((choice) => [choice.entry, choice]));
@@ -218,7 +222,7 @@ export class KeyVault {
           outcomes.push(outcomeOf(scanned, 'already-present', alreadyPresent(id), id));
         } else {
           try {
-            const record = this.newRecord(unlocked.material, scanned.role ?? DEFAULT_IMPORT_ROLE, scanned.gun, { origin: 'imported', importedFrom: scanned.file });
+            const record = this.newRecord(unlocked.material, scanned.role ?? options.defaults?.role ?? DEFAULT_IMPORT_ROLE, scanned.gun ?? options.defaults?.gun, { origin: 'imported', importedFrom: scanned.file });
             prepared.push({ key: { record, secret: encodeStoredKey(unlocked.material, record), file: scanned.file }, at: outcomes.length });
             outcomes.push(outcomeOf(scanned, 'imported', undefined, id));
           } catch (error) {
