@@ -207,8 +207,8 @@ export class KeyVault {
       const { scanned } = key;
       const choice = chosen.get(scanned.entry);
       if (scanned.problem !== undefined) outcomes.push(outcomeOf(scanned, 'unreadable', scanned.problem));
-      else if (choice === undefined) outcomes.push(outcomeOf(scanned, 'skipped', NOT_CHOSEN));
       else if (scanned.present) outcomes.push(outcomeOf(scanned, 'already-present', alreadyPresent(scanned.keyId ?? scanned.entry)));
+      else if (choice === undefined) outcomes.push(outcomeOf(scanned, 'skipped', NOT_CHOSEN));
       else {
         const unlocked = await unlockChosen(key, choice, this.passphrases);
         if ('outcome' in unlocked) {

@@ -81,7 +81,7 @@ describe('a docker trust dir with a passphrase per key', () => {
 
 describe('countersign key import TRUST_DIR, key by key', () => {
   const env = (home: string, extra: Record<string, string>) => {
-    const clean = { ...process.env, COUNTERSIGN_HOME: home, ...extra };
+    const clean: NodeJS.ProcessEnv = { ...process.env, COUNTERSIGN_HOME: home, ...extra };
     for (const name of ['COUNTERSIGN_PASSPHRASE', 'DOCKER_CONTENT_TRUST_ROOT_PASSPHRASE', 'DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE', 'NOTARY_TARGETS_PASSPHRASE', 'NOTARY_DELEGATION_PASSPHRASE']) {
       if (!(name in extra)) delete clean[name];
     }
