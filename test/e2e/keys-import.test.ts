@@ -16,6 +16,7 @@ const ROOT = 'e2e-import-root-passphrase';
 const FIRST = 'e2e-import-first-repository-passphrase';
 const SECOND = 'e2e-import-second-repository-passphrase';
 const WRONG = 'e2e-import-not-bobs-passphrase';
+const OFFLINE = 'e2e-import-offline-root-passphrase';
 
 describe('importing keys one by one on the Keys screen', { skip: keychainSkip() }, () => {
   let notary: NotaryServer;
@@ -87,16 +88,47 @@ describe('importing keys one by one on the Keys screen', { skip: keychainSkip() 
     await page.getByRole('table', { name: 'Keys' }).locator(`code.key-id[title="${ids.alice}"]`).waitFor();
   });
 
-  it('imports bob with his own passphrase next time, and says the others are already there', async () => {
+  it('imports bob and root next time, says the others are already there, and offers to take root offline again', async () => {
     const { page } = app;
     await page.getByRole('button', { name: 'Done' }).click();
     app.host.chooser.answer(docker[0]!.trustDir);
     await page.getByRole('button', { name: 'Choose a trust folder…' }).click();
     await found().waitFor();
     assert.match((await found().locator('tr', { has: page.locator(`code.key-id[title="${ids.alice}"]`) }).textContent()) ?? '', /already in the keychain/);
+    await found().getByRole('checkbox', { name: /^Import root / }).check();
+    await found().getByLabel(/^Passphrase of root /).fill(ROOT);
     await found().getByLabel(`Passphrase of bob ${ids.bob.slice(0, 12)}`).fill(SECOND);
-    await page.getByRole('button', { name: 'Import 1 key' }).click();
-    assert.match((await page.getByTestId('import-summary').getByRole('status').textContent()) ?? '', /^1 key imported, 2 already in the keychain, 1 skipped\./);
+    await page.getByRole('button', { name: 'Import 2 keys' }).click();
+    const summary = page.getByTestId('import-summary');
+    assert.match((await summary.getByRole('status').first().textContent()) ?? '', /^2 keys imported, 2 already in the keychain\./);
+    const offline = summary.getByRole('form', { name: /^Take root key [0-9a-f]{12} offline again$/ });
+    await offline.waitFor();
+    await screenshotsAtBothSizes(app, 'keys-import-root-offline-again', { fullPage: true });
+  });
+
+  it('refuses, in the main process, an offline file inside the app’s data folder, and takes root offline elsewhere', async () => {
+    const { page } = app;
+    const offline = page.getByTestId('import-summary').getByRole('form', { name: /^Take root key [0-9a-f]{12} offline again$/ });
+    // Reached through `..`: the main process resolves it and still sees the data folder.
+    app.host.chooser.answer(join(app.dir, 'home', 'trust', '..', 'root-offline.key'));
+    await offline.getByRole('button', { name: 'Choose…' }).click();
+    assert.match(app.host.chooser.asked.at(-1)?.suggestedName ?? '', /^root-[0-9a-f]{12}\.key$/);
+    await offline.getByLabel('New passphrase', { exact: true }).fill(OFFLINE);
+    await offline.getByLabel('New passphrase again').fill(OFFLINE);
+    await offline.getByRole('button', { name: 'Take it offline' }).click();
+    const refusal = offline.getByRole('alert');
+    await refusal.waitFor();
+    assert.match((await refusal.textContent()) ?? '', /code: offline-path-inside-app-data/);
+    await screenshotsAtBothSizes(app, 'keys-import-offline-refused', { fullPage: true });
+
+    const usb = join(app.dir, 'usb');
+    await mkdir(usb, { recursive: true });
+    app.host.chooser.answer(join(usb, 'root-offline.key'));
+    await offline.getByRole('button', { name: 'Choose…' }).click();
+    await offline.getByLabel('New passphrase', { exact: true }).fill(OFFLINE);
+    await offline.getByLabel('New passphrase again').fill(OFFLINE);
+    await offline.getByRole('button', { name: 'Take it offline' }).click();
+    await page.getByTestId('key-offline').filter({ hasText: join(usb, 'root-offline.key') }).waitFor();
   });
 
   it('never sent a passphrase or a private key to the renderer', () => {
@@ -104,7 +136,7 @@ describe('importing keys one by one on the Keys screen', { skip: keychainSkip() 
     assert.ok(scans.length >= 4, 'the scans and imports were answered');
     for (const { channel, body } of app.host.transcript) {
       assert.doesNotMatch(body, /PRIVATE KEY|"private":"[^"]/, channel);
-      for (const secret of [ROOT, FIRST, SECOND, WRONG]) assert.equal(body.includes(secret), false, `${channel} carried a passphrase`);
+      for (const secret of [ROOT, FIRST, SECOND, WRONG, OFFLINE]) assert.equal(body.includes(secret), false, `${channel} carried a passphrase`);
     }
   });
 });

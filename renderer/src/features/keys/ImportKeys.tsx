@@ -10,6 +10,7 @@ import type { KeyImportOutcome, KeyImportScan, KeyImportStatus, PickPurpose, Sca
 import { countersign, errorInfoOf } from '../../bridge/client';
 import { EmptyState, ErrorNote, KeyId, PassphraseInput, ProgressBar } from '../../components/common';
 import { useAppStore } from '../../store';
+import { TakeKeyOffline } from '../rotate/KeyFileForms';
 
 interface Row {
   chosen: boolean;
@@ -102,6 +103,12 @@ function Summary(props: { outcomes: readonly KeyImportOutcome[]; onDone: () => v
           ))}
         </tbody>
       </table>
+      {/* Root brought in for a rotation goes back offline afterwards: offered right here. */}
+      {props.outcomes
+        .filter((o) => o.status === 'imported' && o.role === 'root' && o.keyId !== undefined)
+        .map((o) => (
+          <TakeKeyOffline key={o.entry} keyId={o.keyId!} title={`Take root key ${o.keyId!.slice(0, 12)} offline again`} suggestedFile={`root-${o.keyId!.slice(0, 12)}.key`} />
+        ))}
       <div className="form-actions">
         <button type="button" className="button" onClick={props.onDone}>
           Done
