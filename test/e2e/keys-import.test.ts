@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { dockerTrust, startNotaryServer, type DockerTrust, type NotaryServer } from '../stack';
+import { dockerTrustWithMixedPassphrases, startNotaryServer, type MixedPassphraseTrustDir, type NotaryServer } from '../stack';
 import { keychainSkip, startApp, type RunningApp } from './support/app';
 import { openScreen } from './support/flows';
 import { screenshotsAtBothSizes } from './support/layout';
@@ -20,26 +20,22 @@ const OFFLINE = 'e2e-import-offline-root-passphrase';
 
 describe('importing keys one by one on the Keys screen', { skip: keychainSkip() }, () => {
   let notary: NotaryServer;
-  const docker: DockerTrust[] = [];
+  let made: MixedPassphraseTrustDir | undefined;
   let app: RunningApp;
   const ids = { alice: '', bob: '' };
+  const trustDir = () => made!.trustDir;
 
   before(async () => {
     notary = await startNotaryServer();
-    const first = await dockerTrust({ server: notary.url, caFile: notary.caFile, rootPassphrase: ROOT, repositoryPassphrase: FIRST });
-    docker.push(first);
-    const alice = await first.keyGenerate('alice');
-    await first.signerAdd('alice', 'example.com/e2e-import/app', [alice.publicKeyFile]);
-    const second = await dockerTrust({ server: notary.url, caFile: notary.caFile, configDir: first.configDir, rootPassphrase: ROOT, repositoryPassphrase: SECOND });
-    docker.push(second);
-    ids.alice = alice.keyId;
-    ids.bob = (await second.keyGenerate('bob')).keyId;
+    made = await dockerTrustWithMixedPassphrases(notary, { root: ROOT, first: FIRST, second: SECOND }, 'example.com/e2e-import/app');
+    ids.alice = made.alice.keyId;
+    ids.bob = made.bob.keyId;
     app = await startApp();
   });
 
   after(async () => {
     await app?.close();
-    for (const client of docker.reverse()) await client.dispose();
+    await made?.dispose();
     await notary?.stop();
   });
 
@@ -58,7 +54,7 @@ describe('importing keys one by one on the Keys screen', { skip: keychainSkip() 
 
   it('lists the keys of a docker trust dir with root left out, one passphrase field per key', async () => {
     const { page } = app;
-    app.host.chooser.answer(docker[0]!.trustDir);
+    app.host.chooser.answer(trustDir());
     await page.getByRole('button', { name: 'Choose a trust folder…' }).first().click();
     await found().waitFor();
     assert.equal(await found().locator('tbody tr').count(), 4);
@@ -91,7 +87,7 @@ describe('importing keys one by one on the Keys screen', { skip: keychainSkip() 
   it('imports bob and root next time, says the others are already there, and offers to take root offline again', async () => {
     const { page } = app;
     await page.getByRole('button', { name: 'Done' }).click();
-    app.host.chooser.answer(docker[0]!.trustDir);
+    app.host.chooser.answer(trustDir());
     await page.getByRole('button', { name: 'Choose a trust folder…' }).click();
     await found().waitFor();
     assert.match((await found().locator('tr', { has: page.locator(`code.key-id[title="${ids.alice}"]`) }).textContent()) ?? '', /already in the keychain/);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { KeyImportOutcome } from '../../../electron/core/keys/key-import';
 import { noPassphrases } from '../../../electron/core/keys/passphrase';
-import { dockerTrust, type DockerTrust } from '../../stack/docker-trust';
+import { dockerTrustWithMixedPassphrases, type MixedPassphraseTrustDir } from '../../stack/docker-trust';
 import { startNotaryServer, type NotaryServer } from '../../stack/notary-server';
 import { makeTempDir, removeTempDir } from '../../stack/process';
 import { countersign } from '../inspect/run-countersign';
@@ -19,7 +19,7 @@ const SECOND = 'per-key-second-repository-passphrase';
 let server: NotaryServer;
 let scratch: string;
 let trustDir: string;
-const clients: DockerTrust[] = [];
+let made: MixedPassphraseTrustDir | undefined;
 /** Canonical IDs of what docker wrote: root and targets (FIRST made them with ROOT), alice (FIRST), bob (SECOND). */
 const ids = { root: '', targets: '', alice: '', bob: '' };
 
@@ -27,24 +27,17 @@ before(async () => {
   requireKeyringSession();
   server = await startNotaryServer();
   scratch = makeTempDir('per-key-import');
-  const first = await dockerTrust({ server: server.url, caFile: server.caFile, rootPassphrase: ROOT, repositoryPassphrase: FIRST });
-  clients.push(first);
-  const alice = await first.keyGenerate('alice');
-  await first.signerAdd('alice', 'example.com/per-key/app', [alice.publicKeyFile]);
-  // The same docker config, another day, another repository passphrase.
-  const second = await dockerTrust({ server: server.url, caFile: server.caFile, configDir: first.configDir, rootPassphrase: ROOT, repositoryPassphrase: SECOND });
-  clients.push(second);
-  const bob = await second.keyGenerate('bob');
-  trustDir = first.trustDir;
+  made = await dockerTrustWithMixedPassphrases(server, { root: ROOT, first: FIRST, second: SECOND }, 'example.com/per-key/app');
+  trustDir = made.trustDir;
   const { keys } = await openTestVault(noPassphrases).vault.scanKeys({ kind: 'dir', path: trustDir });
   ids.root = keys.find((k) => k.role === 'root')!.keyId!;
   ids.targets = keys.find((k) => k.role === 'targets')!.keyId!;
-  ids.alice = alice.keyId;
-  ids.bob = bob.keyId;
+  ids.alice = made.alice.keyId;
+  ids.bob = made.bob.keyId;
 });
 
 after(async () => {
-  for (const client of clients.reverse()) await client.dispose();
+  await made?.dispose();
   await server?.stop();
   if (scratch) await removeTempDir(scratch);
 });
