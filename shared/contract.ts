@@ -19,7 +19,9 @@ import type {
   ConnectionReport,
   ImportProgress,
   KeyImportReport,
+  KeyImportScan,
   KeySummary,
+  PerKeyImportReport,
   MachineDiscovery,
   RefreshProgress,
   PickedPath,
@@ -73,6 +75,12 @@ function operation<Req extends z.ZodType>(request: Req) {
 const empty = z.strictObject({});
 const passphrase = z.string().max(1024);
 const repositoryRef = watchedRepositorySchema;
+/** A trust dir or a key file picked with files.choose (neither: docker's own trust dir). */
+const importSource = z.strictObject({ dir: pickedPathRef.optional(), file: pickedPathRef.optional() }).refine((s) => s.dir === undefined || s.file === undefined, 'a folder or a file, not both');
+/** A scanned key's name in an import: its key ID, or a hash of its encrypted bytes (see ScannedKey). */
+const importEntry = z.string().regex(/^(?:[0-9a-f]{64}|block-[0-9a-f]{32})$/, 'a key found by keys.scanImport');
+/** More keys than any trust dir holds; with 1 KiB passphrases a request stays well under a megabyte. */
+const MAX_IMPORT_KEYS = 500;
 
 export const contract = {
   'app.info': call(empty).returns<AppInfo>(),
@@ -103,7 +111,7 @@ export const contract = {
 
   /**
    * Opens the main process's file dialog; the answer's `ref` stands for the chosen path in one later
-   * request (keys.importTrustDir, rotation.takeKeyOffline, rotation.bringKeyOnline). The renderer never names a path.
+   * request (keys.importTrustDir, keys.scanImport, rotation.takeKeyOffline, rotation.bringKeyOnline). The renderer never names a path.
    */
   'files.choose': call(
     z.strictObject({ purpose: z.enum(PICK_PURPOSES), suggestedName: z.string().max(255).regex(/^[\w.-]*$/, 'a plain file name').optional() }),
@@ -126,6 +134,21 @@ export const contract = {
   'keys.importTrustDir': operation(
     z.strictObject({ dir: pickedPathRef.optional(), passphrases: z.array(passphrase).max(8).default([]) }),
   ).returns<KeyImportReport, ImportProgress>(),
+  /**
+   * Step 1 of a key-by-key import: the keys a trust dir (`dir`) or key file (`file`), chosen with
+   * files.choose, holds — default docker's trust dir. Needs no passphrase and changes nothing.
+   */
+  'keys.scanImport': call(importSource).returns<KeyImportScan>(),
+  /**
+   * Step 2: imports the keys listed in `keys`, each with its own passphrase (none for a key that is
+   * not encrypted); every other key is left. Each key gets its outcome; one that cannot be unlocked
+   * never fails the rest. `dir`/`file` is the scan's `source`. Passphrases go to main and never back.
+   */
+  'keys.importChosen': operation(
+    importSource.extend({
+      keys: z.array(z.strictObject({ entry: importEntry, passphrase: passphrase.optional() })).max(MAX_IMPORT_KEYS),
+    }),
+  ).returns<PerKeyImportReport, ImportProgress>(),
   /** Removes the key from this home; `otherHomes` names other Countersign homes that keep their own copy. */
   'keys.remove': call(z.strictObject({ id: keyId, confirm: z.boolean().default(false) })).returns<{ removed: string; otherHomes: string[] }>(),
   /** Names a key for people ("laptop, alice"); an empty label removes it. */

@@ -41,6 +41,7 @@ export const ERROR_CODES = [
   'passphrase-required',
   'pem-invalid',
   'keychain-unavailable',
+  'offline-path-inside-app-data', // an offline key file would sit in Countersign's own data folder, beside the keychain's index
   // Input and local state.
   'invalid-input',
   'invalid-ipc-payload',

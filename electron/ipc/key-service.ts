@@ -53,6 +53,15 @@ export function vaultKeyService(openVault: (passphrases: PassphraseProvider) => 
         skipped: report.skipped.map((s) => ({ file: s.file, reason: s.reason })),
       };
     },
+    scanImport: async (source) => (await vault.scanKeys(source)).keys,
+    importChosen: async (source, choices, { signal, progress }) => ({
+      // One passphrase per key, and only for that key: the renderer's table says which goes where.
+      outcomes: await vault.importChosen(
+        source,
+        choices.map(({ entry, passphrase }) => ({ entry, passphrases: passphrase === undefined ? [] : [passphrase] })),
+        { signal, progress },
+      ),
+    }),
     remove: async (id) => ({ otherHomes: (await vault.remove(id)).otherHomes }),
     label: async (id, label) => (await summarise([await vault.setLabel(id, label)]))[0]!,
     get: async (id) => (await summarise([await vault.get(id)]))[0]!,

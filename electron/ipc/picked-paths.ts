@@ -29,10 +29,23 @@ export class PickedPaths {
     const chosen = await this.chooser.choose(purpose, options);
     if (chosen === undefined || chosen === '') return { chosen: false };
     const path = checkLocalPath(chosen, purpose === 'open-trust-dir' ? 'folder' : 'file');
+    return { chosen: true, ref: this.issue(path, purpose), name: basename(path), path };
+  }
+
+  /**
+   * Uses a reference and hands out a new one for the same path and purpose: a scan reads the choice
+   * and the import that follows needs it once more (still never a path from the renderer).
+   */
+  renew(ref: string, purpose: PickPurpose): { path: string; ref: string } {
+    const path = this.take(ref, purpose);
+    return { path, ref: this.issue(path, purpose) };
+  }
+
+  private issue(path: string, purpose: PickPurpose): string {
     this.expire();
     const ref = `pick-${randomBytes(16).toString('hex')}`;
     this.picks.set(ref, { path, purpose, until: Date.now() + LIFETIME_MS });
-    return { chosen: true, ref, name: basename(path), path };
+    return ref;
   }
 
   /** The path behind a reference, once: for the purpose it was picked for and no other. */

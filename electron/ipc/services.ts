@@ -9,8 +9,11 @@ import type {
   KeyImportReport,
   KeySummary,
   MachineDiscovery,
+  PerKeyImportReport,
+  ScannedKey,
   SignInReport,
 } from '../../shared/schemas/views';
+import type { KeySource } from '../core/keys/key-import';
 import type { AuditService, EvidenceService, FileSaver } from './audit-services';
 import type { MigrateService } from './migrate-services';
 import type { Jobs } from '../core/jobs';
@@ -54,6 +57,14 @@ export interface KeyService {
     input: { dir: string; passphrases: readonly string[] },
     options: Cancellable & { progress: (event: ImportProgress) => void },
   ): Promise<KeyImportReport>;
+  /** Step 1 of a key-by-key import: what the folder or files hold (no passphrase, no change). */
+  scanImport(source: KeySource): Promise<ScannedKey[]>;
+  /** Step 2: the chosen keys, each with its own passphrase; an outcome per key found. */
+  importChosen(
+    source: KeySource,
+    choices: readonly { entry: string; passphrase?: string }[],
+    options: Cancellable & { progress: (event: ImportProgress) => void },
+  ): Promise<PerKeyImportReport>;
   /** Other homes that still hold or list the key keep their copies; they are named. */
   remove(id: string): Promise<{ otherHomes: { tag: string; path?: string }[] }>;
   label(id: string, label: string | undefined): Promise<KeySummary>;

@@ -40,6 +40,7 @@ const WORDS: Record<ErrorCode, string> = {
   'passphrase-required': 'A passphrase is needed to read this key.',
   'pem-invalid': 'The file is not a key or certificate Countersign can read.',
   'keychain-unavailable': "The system keychain is locked or not available.",
+  'offline-path-inside-app-data': "An offline key belongs apart from this machine's Countersign data: choose a file outside its data folder (a USB stick, another disk, your Documents).",
   'invalid-input': 'Some of the input is not valid.',
   'invalid-ipc-payload': 'The app sent a request the main process does not accept.',
   'config-invalid': 'The settings file is not valid.',

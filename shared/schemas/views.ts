@@ -101,6 +101,52 @@ export interface KeyImportReport {
   skipped: { file: string; reason: ErrorInfo }[];
 }
 
+/**
+ * One key (or unreadable file) found by a scan before a key-by-key import: what its file's name and
+ * headers say, never its content. `entry` names it in the import's choices: its key ID when known
+ * before unlocking (named by its file, or not encrypted), else `block-<hash of the encrypted bytes>`.
+ */
+export interface ScannedKey {
+  entry: string;
+  /** The canonical key ID (as `notary key list` and the Keys screen show it), when known. */
+  keyId?: string;
+  role?: string;
+  gun?: string;
+  file: string;
+  encrypted: boolean;
+  /** The vault already lists this ID: the import leaves it as it is. */
+  present: boolean;
+  /** The file could not be read as a key (its code and plain words): nothing to choose. */
+  problem?: ErrorInfo;
+}
+
+/** What a file or folder holds, and the reference that names it again in the import (main keeps the path). */
+export interface KeyImportScan {
+  keys: ScannedKey[];
+  /** Sent back verbatim with keys.importChosen (a new single-use reference; absent for docker's own dir). */
+  source: { dir?: string; file?: string };
+  /** Where the keys were found, for the user to read. */
+  location: string;
+}
+
+export type KeyImportStatus = 'imported' | 'skipped' | 'already-present' | 'passphrase-wrong' | 'unreadable';
+
+/** What happened to one key of a key-by-key import. */
+export interface KeyImportOutcome {
+  entry: string;
+  keyId?: string;
+  role?: string;
+  gun?: string;
+  file: string;
+  status: KeyImportStatus;
+  /** Why, for every status but 'imported'. */
+  reason?: ErrorInfo;
+}
+
+export interface PerKeyImportReport {
+  outcomes: KeyImportOutcome[];
+}
+
 export interface ImportProgress {
   done: number;
   total: number;

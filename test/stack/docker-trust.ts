@@ -228,3 +228,37 @@ function parseInspectJson(stdout: string): DockerTrustInspectEntry[] {
     return entry as DockerTrustInspectEntry;
   });
 }
+
+/** A docker trust dir whose keys do not share one passphrase, as one made over time does. */
+export interface MixedPassphraseTrustDir {
+  trustDir: string;
+  /** Signer keys: alice under the first repository passphrase (with root and targets), bob under the second. */
+  alice: GeneratedSignerKey;
+  bob: GeneratedSignerKey;
+  dispose(): Promise<void>;
+}
+
+/**
+ * The real docker makes root and targets for `gun` (root under `root`, targets and signer alice under
+ * `first`); later, with the same config but another repository passphrase (`second`), signer bob.
+ */
+export async function dockerTrustWithMixedPassphrases(
+  server: { url: string; caFile: string },
+  passphrases: { root: string; first: string; second: string },
+  gun: string,
+): Promise<MixedPassphraseTrustDir> {
+  const first = await dockerTrust({ server: server.url, caFile: server.caFile, rootPassphrase: passphrases.root, repositoryPassphrase: passphrases.first });
+  const alice = await first.keyGenerate('alice');
+  await first.signerAdd('alice', gun, [alice.publicKeyFile]);
+  const second = await dockerTrust({ server: server.url, caFile: server.caFile, configDir: first.configDir, rootPassphrase: passphrases.root, repositoryPassphrase: passphrases.second });
+  const bob = await second.keyGenerate('bob');
+  return {
+    trustDir: first.trustDir,
+    alice,
+    bob,
+    dispose: async () => {
+      await second.dispose();
+      await first.dispose();
+    },
+  };
+}

@@ -13,10 +13,11 @@ import { envPassphraseProvider, firstPassphraseProvider } from '../../core/keys/
 import { terminalPassphraseProvider } from '../../core/keys/terminal-passphrase';
 import { cosignPublicKeyPem } from '../../core/migrate';
 import { publicKeyPemOf } from '../../core/keys/public-key-file';
+import type { KeyImportOutcome } from '../../core/keys/key-import';
 import { openKeyVault, type ImportReport, type KeyVault } from '../../core/keys/vault';
 import { writeFileAtomic } from '../../core/state/atomic-file';
 import { keyUsage, type KeyUse } from '../../core/trust/key-usage';
-import { flag, stringOption, type ParsedArgs } from '../args';
+import { flag, stringOption, stringsOption, type ParsedArgs } from '../args';
 import type { Command } from '../command';
 import { keyGenerateSpec, keyImportSpec, keyExportSpec, keyListSpec, keyRemoveSpec, keyLabelSpec, keyOfflineSpec, keyOnlineSpec, keyCosignPubSpec, keyCosignExportSpec } from './specs';
 import type { CliContext } from '../context';
@@ -98,16 +99,52 @@ const importCommand: Command = {
     if (dirs.length > 0 && paths.length > 1) throw new CountersignError('invalid-input', 'import one trust dir at a time, or only files');
     const vault = openVault(context);
     const options = { role: stringOption(args, 'role'), gun: stringOption(args, 'gun') };
-    const imported = dirs.length === 1 ? await vault.importTrustDir(dirs[0]!, options) : await vault.importFiles(paths, options);
-    return report(context, imported, importSummary(imported));
+    if (dirs.length === 0) {
+      const imported = await vault.importFiles(paths, options);
+      return report(context, imported, importSummary(imported));
+    }
+    return importKeyByKey(context, vault, dirs[0]!, stringsOption(args, 'skip'), options);
   },
 };
+
+/**
+ * A trust dir, key by key: each key not of a --skip role is asked for (the role's variables, then the
+ * terminal); a key without a passphrase, or with a wrong one, is reported and the rest imported. Exit
+ * 1 only when keys were asked for and not one of them is in the vault afterwards.
+ */
+async function importKeyByKey(context: CliContext, vault: KeyVault, dir: string, skipRoles: readonly string[], defaults: { role?: string | undefined; gun?: string | undefined }): Promise<number> {
+  const { keys } = await vault.scanKeys({ kind: 'dir', path: dir });
+  const skipped = new Set(skipRoles);
+  const choices = keys.filter((key) => !skipped.has(key.role ?? '')).map((key) => ({ entry: key.entry, ask: true }));
+  const outcomes = await vault.importChosen({ kind: 'dir', path: dir }, choices, { defaults });
+  const requested = outcomes.filter((o) => choices.some((c) => c.entry === o.entry));
+  const failed = requested.length > 0 && !requested.some((o) => o.status === 'imported' || o.status === 'already-present');
+  const text = outcomes.length === 0 ? `No keys found in ${dir}.\n` : outcomes.map((o) => `${outcomeLine(o)}\n`).join('');
+  report(context, { outcomes }, text);
+  return failed ? 1 : 0;
+}
 
 function importSummary(imported: ImportReport): string {
   const lines = imported.imported.map((record) => `Imported ${describeKey(record)} from ${record.importedFrom ?? 'a file'}\n`);
   lines.push(...imported.skipped.map((skip) => `Skipped ${skip.file}: ${skip.reason.message}\n`));
   if (imported.imported.length === 0 && imported.skipped.length === 0) lines.push('No keys found.\n');
   return lines.join('');
+}
+
+function outcomeLine(outcome: KeyImportOutcome): string {
+  const key = `${outcome.role ?? 'unnamed'} key${outcome.keyId === undefined ? '' : ` ${outcome.keyId}`}${outcome.gun === undefined ? '' : ` for ${outcome.gun}`}`;
+  switch (outcome.status) {
+    case 'imported':
+      return `Imported ${key} from ${outcome.file}`;
+    case 'already-present':
+      return `Already in the keychain: ${key} (nothing changed)`;
+    case 'skipped':
+      return `Skipped ${key}: ${outcome.reason?.message ?? 'not chosen'}`;
+    case 'passphrase-wrong':
+      return `Not imported, wrong passphrase: ${key} (${outcome.file})`;
+    case 'unreadable':
+      return `Unreadable (${outcome.reason?.code ?? 'pem-invalid'}): ${outcome.file}: ${outcome.reason?.message ?? ''}`;
+  }
 }
 
 const exportCommand: Command = {

@@ -127,6 +127,7 @@ export const keyImportSpec = {
   options: {
     role: { type: 'string', value: 'ROLE', description: 'role for keys whose file names none (default: delegation, as notary)' },
     gun: { type: 'string', value: 'GUN', description: 'repository for targets/snapshot keys whose file names none' },
+    skip: { type: 'strings', value: 'ROLE', description: 'trust dir: leave the keys of this role where they are (e.g. --skip root); the others are asked for key by key' },
   },
 } satisfies CommandSpec;
 

@@ -23,9 +23,10 @@ import { generatePrivateKey, publicKeyOf, signWith } from '../crypto/private-key
 import type { KeyAlgorithm, PrivateKeyMaterial, Signature, TufPublicKey } from '../crypto/types';
 import { decryptCosignKey, encryptCosignKey } from '../migrate/cosign-private-key';
 import { writeFileAtomic } from '../state/atomic-file';
-import { checkLocalPath } from '../state/local-path';
+import { checkLocalPath, isInsideFolder } from '../state/local-path';
 import { homeKeychain, type HomeKeychain, type OtherHome } from './home-keychain';
 import { confBackend, KeyIndex, type KeyRecord, type KeyValueBackend } from './key-index';
+import { alreadyPresent, findKeys, NOT_CHOSEN, outcomeOf, unlockChosen, type KeyChoice, type KeyImportOutcome, type KeyScan, type KeySource } from './key-import';
 import { keyCandidatesOfFile, keyFilesOfTrustDir, type KeyCandidate } from './key-sources';
 import type { PassphraseProvider } from './passphrase';
 import { keychainSecretStore, type SecretStore } from './secret-store';
@@ -174,6 +175,75 @@ export class KeyVault {
   }
 
   /**
+   * What a trust dir or key files hold, key by key, without a passphrase: IDs (when the file names
+   * them or they are not encrypted), roles, GUNs, whether each is encrypted and whether the vault has
+   * it already. Unreadable files are rows with their error. Nothing is changed.
+   */
+  async scanKeys(source: KeySource, options: { signal?: AbortSignal } = {}): Promise<KeyScan> {
+    const present = await this.presentIds();
+    const found = await findKeys(source, (id) => present.has(id), options.signal);
+    return { keys: found.map((key) => key.scanned) };
+  }
+
+  /**
+   * Imports the chosen keys of a source, each with its own passphrases; never all or nothing. Every
+   * key found gets an outcome: imported, skipped (not chosen, or no passphrase), already present,
+   * wrong passphrase, or unreadable with its code. The keys that could be unlocked are stored in
+   * one vault transaction (a keychain failure there still fails the whole call, and leaves nothing).
+   */
+  async importChosen(
+    source: KeySource,
+    choices: readonly KeyChoice[],
+    options: Pick<ImportOptions, 'signal' | 'progress'> & { defaults?: { role?: string | undefined; gun?: string | undefined } } = {},
+  ): Promise<KeyImportOutcome[]> {
+    const present = await this.presentIds();
+    const found = await findKeys(source, (id) => present.has(id), options.signal);
+    const chosen = new Map(choices.map((choice) => [choice.entry, choice]));
+    const outcomes: KeyImportOutcome[] = [];
+    const prepared: { key: PreparedKey; at: number }[] = [];
+    for (const [done, key] of found.entries()) {
+      throwIfCancelled(options.signal);
+      options.progress?.({ done, total: found.length, file: key.scanned.file });
+      const { scanned } = key;
+      const choice = chosen.get(scanned.entry);
+      if (scanned.problem !== undefined) outcomes.push(outcomeOf(scanned, 'unreadable', scanned.problem));
+      else if (scanned.present) outcomes.push(outcomeOf(scanned, 'already-present', alreadyPresent(scanned.keyId ?? scanned.entry)));
+      else if (choice === undefined) outcomes.push(outcomeOf(scanned, 'skipped', NOT_CHOSEN));
+      else {
+        const unlocked = await unlockChosen(key, choice, this.passphrases);
+        if ('outcome' in unlocked) {
+          outcomes.push(unlocked.outcome);
+          continue;
+        }
+        const id = keyId(publicKeyOf(unlocked.material));
+        if (scanned.keyId !== undefined && scanned.keyId !== id) {
+          outcomes.push(outcomeOf(scanned, 'unreadable', { code: 'key-id-mismatch', message: `${scanned.file} is named for key ${scanned.keyId} but holds key ${id}; it was not imported.` }));
+        } else if (present.has(id) || prepared.some((p) => p.key.record.id === id)) {
+          outcomes.push(outcomeOf(scanned, 'already-present', alreadyPresent(id), id));
+        } else {
+          try {
+            const record = this.newRecord(unlocked.material, scanned.role ?? options.defaults?.role ?? DEFAULT_IMPORT_ROLE, scanned.gun ?? options.defaults?.gun, { origin: 'imported', importedFrom: scanned.file });
+            prepared.push({ key: { record, secret: encodeStoredKey(unlocked.material, record), file: scanned.file }, at: outcomes.length });
+            outcomes.push(outcomeOf(scanned, 'imported', undefined, id));
+          } catch (error) {
+            outcomes.push(outcomeOf(scanned, 'unreadable', toErrorInfo(error), id));
+          }
+        }
+      }
+    }
+    throwIfCancelled(options.signal);
+    options.progress?.({ done: found.length, total: found.length, file: '' });
+    if (prepared.length > 0) {
+      // Another process may have imported one of them meanwhile: the transaction says which.
+      const { existing } = await this.store('import', prepared.map((p) => p.key), { existing: 'skip', signal: options.signal });
+      for (const { key, at } of prepared) {
+        if (existing.includes(key)) outcomes[at] = { ...outcomes[at]!, status: 'already-present', reason: alreadyPresent(key.record.id) };
+      }
+    }
+    return outcomes;
+  }
+
+  /**
    * The keys as one PEM bundle that `notary key import` and `docker trust key load` accept:
    * encrypted PKCS#8 (PBKDF2-HMAC-SHA1, AES-256-CBC) with role, gun and path headers.
    */
@@ -211,6 +281,13 @@ export class KeyVault {
    */
   async takeOffline(idOrPrefix: string, file: string, options: { passphrase?: string } = {}): Promise<KeyRecord> {
     const path = checkLocalPath(file, 'offline key file');
+    // Refused, not only warned about: a copy beside the vault's own data is not offline at all.
+    if (isInsideFolder(path, this.index.homeDir)) {
+      throw new CountersignError(
+        'offline-path-inside-app-data',
+        `${path} is inside Countersign's data folder (${this.index.homeDir}); an offline key must be kept apart from it. Choose a file elsewhere, e.g. on a USB stick or in your Documents.`,
+      );
+    }
     const first = await this.get(idOrPrefix);
     if (first.location === 'offline') throw new CountersignError('invalid-input', `Key ${first.id} is already offline (in ${first.offlineFile ?? 'a file'}).`);
     const passphrase = options.passphrase ?? (await this.newPassphrase(first, path));
@@ -306,6 +383,11 @@ export class KeyVault {
   }
 
   // ---- internals ----
+
+  /** IDs the vault lists (in the keychain or offline), after finishing an interrupted operation. */
+  private async presentIds(): Promise<Set<string>> {
+    return new Set((await this.list()).map((record) => record.id));
+  }
 
   private async importCandidates(candidates: KeyCandidate[], options: ImportOptions, skipped: ImportReport['skipped']): Promise<ImportReport> {
     const session = new UnlockSession(this.passphrases, [...(options.passphrase === undefined ? [] : [options.passphrase]), ...(options.passphrases ?? [])]);

@@ -2,10 +2,17 @@ import { join } from 'node:path';
 import { CountersignError } from '../../../shared/errors';
 import type { DomainHandlers } from '../router';
 import type { Services } from '../services';
+import type { KeySource } from '../../core/keys/key-import';
 import { keyManagerHandlers } from './key-manager';
 
 export function keyHandlers(services: Services): DomainHandlers<'keys' | 'files'> {
   const { keys } = services;
+  const dockerTrustDir = () => join(services.discovery.dockerConfigDir, 'trust', 'private');
+  /** The folder or file of an import, from the user's choice in the main process's dialog (default docker's dir). */
+  const importSource = (source: { dir?: string | undefined; file?: string | undefined }): KeySource => {
+    if (source.file !== undefined) return { kind: 'files', paths: [services.paths.take(source.file, 'open-key-file')] };
+    return { kind: 'dir', path: source.dir === undefined ? dockerTrustDir() : services.paths.take(source.dir, 'open-trust-dir') };
+  };
   return {
     ...keyManagerHandlers(services),
     'keys.list': () => keys.list(),
@@ -14,9 +21,26 @@ export function keyHandlers(services: Services): DomainHandlers<'keys' | 'files'
     // The folder is docker's own trust dir, or one the user picked in the main process's dialog.
     'keys.importTrustDir': ({ dir, passphrases }, { signal, progress }) =>
       keys.importTrustDir(
-        { dir: dir === undefined ? join(services.discovery.dockerConfigDir, 'trust', 'private') : services.paths.take(dir, 'open-trust-dir'), passphrases },
+        { dir: dir === undefined ? dockerTrustDir() : services.paths.take(dir, 'open-trust-dir'), passphrases },
         { signal, progress },
       ),
+    'keys.scanImport': async (source) => {
+      // The choice is read now and named by a fresh reference for the import that follows.
+      const renewed =
+        source.file !== undefined
+          ? { file: services.paths.renew(source.file, 'open-key-file') }
+          : source.dir !== undefined
+            ? { dir: services.paths.renew(source.dir, 'open-trust-dir') }
+            : {};
+      const location = renewed.file?.path ?? renewed.dir?.path ?? dockerTrustDir();
+      const scanned = await keys.scanImport(renewed.file !== undefined ? { kind: 'files', paths: [location] } : { kind: 'dir', path: location });
+      return {
+        keys: scanned,
+        location,
+        source: renewed.file !== undefined ? { file: renewed.file.ref } : renewed.dir !== undefined ? { dir: renewed.dir.ref } : {},
+      };
+    },
+    'keys.importChosen': ({ keys: choices, ...source }, { signal, progress }) => keys.importChosen(importSource(source), choices, { signal, progress }),
     'keys.remove': async ({ id, confirm }) => {
       // Removing a private key cannot be undone: the renderer must have asked the user first.
       if (!confirm) throw new CountersignError('confirmation-required', 'Removing a key cannot be undone; confirm to go on.');

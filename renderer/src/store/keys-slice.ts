@@ -1,5 +1,5 @@
 import type { Result } from '../../../shared/contract';
-import type { ImportProgress, KeyImportReport, KeySummary } from '../../../shared/schemas/views';
+import type { ImportProgress, KeyImportReport, KeyImportScan, KeySummary, PerKeyImportReport } from '../../../shared/schemas/views';
 import type { SavedFile } from '../../../shared/schemas/audit';
 import { countersign, errorInfoOf, newOperationId } from '../bridge/client';
 import { deliverSavedFile } from '../bridge/saved-file';
@@ -14,6 +14,10 @@ export interface KeysSlice {
   generateKey: (input: { role: string; gun?: string; algorithm: 'ecdsa' | 'ed25519'; label?: string }) => Promise<Result<KeySummary>>;
   removeKey: (id: string) => Promise<Result<{ removed: string }>>;
   importTrustDir: (input: { dir?: string; passphrases: string[] }) => Promise<Result<KeyImportReport>>;
+  /** Step 1 of a key-by-key import: what the chosen folder or file holds (no passphrase). */
+  scanImport: (source: KeyImportScan['source']) => Promise<Result<KeyImportScan>>;
+  /** Step 2: the chosen keys, each with its passphrase (sent to the main process, never kept here). */
+  importChosen: (source: KeyImportScan['source'], keys: { entry: string; passphrase?: string }[]) => Promise<Result<PerKeyImportReport>>;
   labelKey: (id: string, label: string) => Promise<Result<KeySummary>>;
   /** The .pub file, through the save dialog (a download in the test host). */
   savePublicKey: (id: string) => Promise<Result<SavedFile>>;
@@ -54,6 +58,18 @@ export const createKeysSlice: Slice<KeysSlice> = (set, get) => {
     labelKey: (id, label) => changeKeys(() => countersign().keys.label({ id, label })),
     savePublicKey: (id) => saved(() => countersign().keys.savePublicKey({ id })),
     exportKeys: (ids, passphrase) => saved(() => countersign().keys.export({ ids, passphrase })),
+    scanImport: (source) => safely(() => countersign().keys.scanImport(source)),
+    importChosen: async (source, keys) => {
+      const operationId = newOperationId();
+      set({ importProgress: { operationId, done: 0, total: 0, file: '' } });
+      try {
+        return await changeKeys(() =>
+          countersign().keys.importChosen({ ...source, keys }, { operationId, onProgress: (event) => set({ importProgress: { ...event, operationId } }) }),
+        );
+      } finally {
+        set({ importProgress: undefined });
+      }
+    },
     importTrustDir: async (input) => {
       const operationId = newOperationId();
       set({ importProgress: { operationId, done: 0, total: 0, file: '' } });

@@ -21,6 +21,8 @@ describe('paths picked in the main process', () => {
       ['rotation.takeKeyOffline', { keyId: KEY, file: '/home/user/.ssh/evil.key', passphrase: 'p' }],
       ['rotation.bringKeyOnline', { keyId: KEY, file: '../../etc/shadow', passphrase: 'p' }],
       ['keys.importTrustDir', { dir: '/proc/self/root', passphrases: [] }],
+      ['keys.scanImport', { dir: '/home/user/.docker/trust' }],
+      ['keys.importChosen', { file: '/home/user/key.pem', keys: [] }],
     ] as const) {
       const result = await router.dispatch(channel, { request }, caller);
       assert.equal(result.ok ? 'ok' : result.error.code, 'invalid-ipc-payload', channel);
@@ -39,6 +41,18 @@ describe('paths picked in the main process', () => {
     assert.ok(again.chosen);
     assert.equal(paths.take(again.ref, 'save-key-file'), '/tmp/chosen-by-the-user.key');
     assert.throws(() => paths.take(again.ref, 'save-key-file'), { code: 'invalid-input' }, 'single use');
+  });
+
+  it('renews a reference for the import that follows a scan: the old one is used up, the new one names the same path', async () => {
+    const chooser = new ScriptedChooser();
+    const paths = new PickedPaths(chooser);
+    chooser.answer('/tmp/a-trust-dir');
+    const picked = await paths.pick('open-trust-dir');
+    assert.ok(picked.chosen);
+    const renewed = paths.renew(picked.ref, 'open-trust-dir');
+    assert.equal(renewed.path, '/tmp/a-trust-dir');
+    assert.throws(() => paths.take(picked.ref, 'open-trust-dir'), { code: 'invalid-input' });
+    assert.throws(() => paths.renew(renewed.ref, 'open-key-file'), { code: 'invalid-input' }, 'same purpose only');
   });
 
   it('answers "not chosen" when the user cancels, and refuses a dialog answer under /proc', async () => {

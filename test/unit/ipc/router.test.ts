@@ -81,6 +81,8 @@ describe('the IPC router', () => {
             },
             generate: async () => assert.fail(),
             importTrustDir: async () => assert.fail(),
+            scanImport: async () => assert.fail(),
+            importChosen: async () => assert.fail(),
             remove: async () => assert.fail(),
             label: async () => assert.fail(),
             get: async () => assert.fail(),

@@ -122,7 +122,7 @@ function Offline(props: { keySummary: KeySummary }) {
   }
   return (
     <Part title="Take offline" hint="Keep keys you rarely use (root above all) out of this keychain, in an encrypted file on a USB stick or another disk.">
-      <TakeKeyOffline keyId={key.id} title={`Take ${key.role} key offline`} suggestedFile="" onDone={() => void loadKeys()} />
+      <TakeKeyOffline keyId={key.id} title={`Take ${key.role} key offline`} suggestedFile={`${key.role.replace(/[^\w.-]+/g, '-')}-${key.id.slice(0, 12)}.key`} onDone={() => void loadKeys()} />
     </Part>
   );
 }

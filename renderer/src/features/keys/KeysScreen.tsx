@@ -4,6 +4,7 @@ import type { KeySummary } from '../../../../shared/schemas/views';
 import { EmptyState, ErrorNote, Expiry, KeyId, PageHeader, Section } from '../../components/common';
 import { formatDate } from '../../components/format';
 import { useAppStore } from '../../store';
+import { ImportKeys } from './ImportKeys';
 import { KeyManager } from './KeyManager';
 
 function GenerateForm() {
@@ -97,9 +98,12 @@ export function KeysScreen() {
       <Section title="Generate a signer key">
         <GenerateForm />
       </Section>
+      <Section title="Import keys" hint="From a docker or notary trust folder, or a key file: each key with its own passphrase.">
+        <ImportKeys />
+      </Section>
       {keys.status === 'error' ? <ErrorNote error={keys.error} /> : null}
       {list.length === 0 ? (
-        <EmptyState title="No keys in the keychain yet">Generate a key above, or move docker trust keys in from “This machine”.</EmptyState>
+        <EmptyState title="No keys in the keychain yet">Generate a key above, import a trust folder or key file, or move docker trust keys in from “This machine”.</EmptyState>
       ) : (
         <table className="table" aria-label="Keys">
           <thead>

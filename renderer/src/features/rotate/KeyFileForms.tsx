@@ -17,7 +17,7 @@ async function attempt<T>(call: () => Promise<{ ok: true; value: T } | { ok: fal
   }
 }
 
-/** True when `file` lies inside `folder` (the app's data folder). */
+/** True when `file` lies inside `folder` (the app's data folder): a hint only; the main process refuses such a path itself. */
 function insideFolder(file: string, folder: string | undefined): boolean {
   if (folder === undefined || folder === '' || file === '') return false;
   const base = folder.replace(/[\\/]+$/, '');
@@ -144,7 +144,7 @@ export function TakeKeyOffline(props: { keyId: string; title: string; suggestedF
       {again !== '' && again !== passphrase ? <p className="form-error">The passphrases differ.</p> : null}
       {file !== undefined && insideFolder(file.path, dataFolder) ? (
         <p className="form-warning" role="status">
-          This file is inside Countersign’s data folder, on this machine: an offline key belongs apart from it (a USB stick, another disk). Choose a path outside {dataFolder}.
+          This file is inside Countersign’s data folder, on this machine, and will be refused: an offline key belongs apart from it (a USB stick, another disk). Choose a path outside {dataFolder}.
         </p>
       ) : null}
       <div className="step-actions">
