@@ -138,7 +138,7 @@ export const flowRequests = {
       z.strictObject({ kind: z.literal('revoke'), tag: tagNameSchema.optional() }),
       z.strictObject({ kind: z.literal('delegate'), name: signerNameSchema }),
       z.strictObject({ kind: z.literal('expiry'), roles: z.array(z.string().regex(/^(root|snapshot|targets(\/[-a-z0-9_]+)*)$/)).min(1).max(100) }),
-      z.strictObject({ kind: z.literal('init') }),
+      z.strictObject({ kind: z.literal('init'), serverManagedSnapshot: z.boolean().default(true) }),
     ]),
   }),
   /** Creates the repository (notary init); the new root key can go straight to an encrypted file. */

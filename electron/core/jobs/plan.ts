@@ -53,7 +53,7 @@ export async function planWrite(context: StageContext, ref: RepositoryRef, job: 
 
   if (job.kind === 'init') {
     if (exists) problems.push({ code: 'already-initialised', message: `${ref.gun} exists on ${context.notary.serverUrl} already.`, fix: 'Open it under Repositories: there is nothing to initialise.', place: 'repository' });
-    return finish(exists ? 'exists' : 'absent', exists ? [] : initRoles());
+    return finish(exists ? 'exists' : 'absent', exists ? [] : initRoles(job.serverManagedSnapshot));
   }
   let draft: RepositoryDraft;
   try {
@@ -225,9 +225,9 @@ async function dryRun(context: StageContext, draft: RepositoryDraft, job: Exclud
 }
 
 /** Root, targets and snapshot keys made in the keychain (or the snapshot key on the server), the timestamp key on the server. */
-function initRoles(): PlannedRole[] {
+function initRoles(serverManagedSnapshot: boolean): PlannedRole[] {
   const fresh = (role: string, presence: PlannedKey['presence']): PlannedRole => ({ role, signer: presence === 'server' ? 'server' : 'you', threshold: 1, keys: [{ keyId: '', shortId: 'new key', presence }] });
-  return [fresh('root', 'new'), fresh('targets', 'new'), fresh('snapshot', 'server'), fresh('timestamp', 'server')];
+  return [fresh('root', 'new'), fresh('targets', 'new'), fresh('snapshot', serverManagedSnapshot ? 'server' : 'new'), fresh('timestamp', 'server')];
 }
 
 function unreadable(gun: string, error: ErrorInfo): PlanProblem {

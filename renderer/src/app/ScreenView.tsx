@@ -43,6 +43,7 @@ export function ScreenView() {
       case 'rotate':
       case 'expiry':
       case 'publish':
+      case 'init':
         return <FlowScreenView key={route.screen} route={route} />;
     }
   })();

@@ -121,7 +121,7 @@ describe('a repository the server does not have', () => {
   });
 
   it('can be initialised: root and targets keys made here, snapshot and timestamp on the server', async () => {
-    const result = await plan({ kind: 'init' }, []);
+    const result = await plan({ kind: 'init', serverManagedSnapshot: true }, []);
     assert.equal(result.ready, true);
     assert.deepEqual(roleNames(result), ['root (you)', 'targets (you)', 'snapshot (server)', 'timestamp (server)']);
   });
@@ -130,7 +130,7 @@ describe('a repository the server does not have', () => {
 describe('reads fail closed', () => {
   it('an unreachable server is "could not be read", never "initialise"', async () => {
     fetcher.unreachable();
-    for (const job of [sign(), { kind: 'init' } as const]) {
+    for (const job of [sign(), { kind: 'init', serverManagedSnapshot: true } as const]) {
       const result = await plan(job, simKeysOf(sim, 'targets'));
       assert.equal(result.repository, 'unreadable');
       assert.equal(result.ready, false);
@@ -156,7 +156,7 @@ describe('reads fail closed', () => {
   });
 
   it('an existing repository cannot be initialised again', async () => {
-    const result = await plan({ kind: 'init' }, []);
+    const result = await plan({ kind: 'init', serverManagedSnapshot: true }, []);
     assert.deepEqual(codes(result), ['already-initialised']);
   });
 });
