@@ -103,7 +103,7 @@ export function PlanView(props: { repository: RepositoryRef; state: PlanState & 
         <table className="table plan-table" aria-label="Roles and keys">
           <thead>
             <tr>
-              <th>Role re-signed</th>
+              <th>Role (new version)</th>
               <th>Signed by</th>
               <th>Key</th>
             </tr>
