@@ -3,7 +3,9 @@
 // repository is planned as "initialise", initialised by the core's init job, and read by fresh notary
 // and docker clients; an unreachable server is never taken for an unsigned repository.
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { PlannedJob, RepositoryRef } from '../../../shared/schemas/flows';
 import { createJobs } from '../../../electron/core/jobs';
@@ -83,6 +85,19 @@ describe('the plan of a job, on the real notary-server', () => {
     assert.equal(signed.outcomes[0]?.status, 'failed');
     assert.equal(signed.outcomes[0]?.error?.code, 'key-not-found');
     assert.deepEqual(await world.notary().list(gun), []);
+  });
+
+  it('initialising with the root key offline: once the server has the repository, the root key is only in its encrypted file', async () => {
+    const gun = world.newGun('plan-root-offline');
+    const file = join(world.work, `root-${Date.now()}.key`);
+    const summary = await jobs().init.repository({ ...ref(gun), serverManagedSnapshot: true, earlierStaged: 'refuse', rootOffline: { file, passphrase: 'correct horse battery' } }, flow);
+    const outcome = summary.outcomes[0];
+    assert.equal(outcome?.status, 'published');
+    assert.match(outcome?.notes.join('\n') ?? '', /the root key [0-9a-f]{12} left the keychain: it is offline in /);
+    assert.equal(existsSync(file), true);
+    const roots = (await openTestVault(noPassphrases, { home }).vault.list()).filter((key) => key.role === 'root' && key.certificates?.some((c) => c.gun === gun));
+    assert.deepEqual(roots.map((key) => key.location), ['offline']);
+    assert.equal((await (await world.docker()).inspect(gun)).code, 0);
   });
 
   it('an unreachable server is "could not be read", never "initialise"', async () => {
