@@ -10,7 +10,7 @@ import { PageHeader, PassphraseInput } from '../../components/common';
 import { countersign } from '../../bridge/client';
 import { useAppStore } from '../../store';
 import { FlowFinish, RepositoryChooser, StepPanel, Stepper, useFlowResult } from '../publish/components';
-import { planReady, PlanView, usePlan } from '../publish/PlanReview';
+import { PlanGate, planReady, PlanView, usePlan } from '../publish/PlanReview';
 import { FileChoice, insideFolder, type ChosenFile } from '../rotate/KeyFileForms';
 
 const STEPS = ['Repository and keys', 'Initialise'];
@@ -113,13 +113,11 @@ export function InitScreen(props: { preset?: RepositoryRef | undefined }) {
           title="Repository and keys"
           hint="Countersign makes the root and targets keys in the keychain; the notary server makes and keeps the timestamp key."
           actions={
-            plan.status === 'done' && !plan.plan.ready ? (
-              <span className="hint">Fix what is named above first.</span>
-            ) : (
+            <PlanGate state={plan}>
               <button type="button" className="button primary" disabled={repository === undefined || !planReady(plan) || !rootPlaceReady(root)} onClick={() => void start()}>
                 Initialise {repository?.gun ?? ''}
               </button>
-            )
+            </PlanGate>
           }
         >
           {props.preset === undefined ? <RepositoryChooser single selected={repository === undefined ? [] : [repository]} onChange={([next]) => setRepository(next)} /> : null}

@@ -2,7 +2,7 @@
 // new version, the key that signs each and whether it is in the keychain, what is staged already —
 // and, when something stops the job, the fix with a button to where it is done. A blocked plan keeps
 // the job's last button from being offered: the user never reaches a click that can only fail.
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { PlanFixPlace, PlannedJob, PlannedKey, PlanProblem, RepositoryRef, WritePlan } from '../../../../shared/schemas/flows';
 import { ErrorNote, Spinner } from '../../components/common';
@@ -31,6 +31,12 @@ export function usePlan(repository: RepositoryRef | undefined, job: PlannedJob |
     };
   }, [key, round]);
   return { ...state, reload: () => setRound((n) => n + 1) };
+}
+
+/** The job's last button, offered only while nothing named in the plan stops the job (it may still be loading: disable it with planReady). */
+export function PlanGate(props: { state: PlanState; children: ReactNode }) {
+  if (props.state.status === 'done' && !props.state.plan.ready) return <span className="hint">Fix what is named above first: going on now could only fail.</span>;
+  return <>{props.children}</>;
 }
 
 /** True only for a plan that was read and has nothing in its way. */

@@ -12,7 +12,7 @@ import { knownKeys, resolveKeyId, type KeyIdResolution, type KnownKey } from './
 import { countersign, errorInfoOf } from '../../bridge/client';
 import { useAppStore } from '../../store';
 import { FlowFinish, FlowRunPanel, RepositoryChooser, StepPanel, Stepper, useFlowResult, useFreshView } from '../publish/components';
-import { planReady, PlanView, usePlan } from '../publish/PlanReview';
+import { PlanGate, planReady, PlanView, usePlan } from '../publish/PlanReview';
 
 const ALL_TAGS = '*';
 const refKey = (ref: RepositoryRef) => `${ref.serverId} ${ref.gun}`;
@@ -122,13 +122,11 @@ function TagRevocation(props: { preset?: RepositoryRef | undefined }) {
               <button type="button" className="button" onClick={() => setStep(0)}>
                 Back
               </button>
-              {plan.status === 'done' && !plan.plan.ready ? (
-                <span className="hint">Fix what is named above first: revoking now could only fail.</span>
-              ) : (
+              <PlanGate state={plan}>
                 <button type="button" className="button danger" disabled={!planReady(plan) || (all && confirmText.trim() !== repository.gun)} onClick={() => void revoke()}>
                   {all ? 'Revoke every tag' : `Revoke ${tag}`}
                 </button>
-              )}
+              </PlanGate>
             </>
           }
         >

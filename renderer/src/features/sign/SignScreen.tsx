@@ -9,7 +9,7 @@ import { formatBytes } from '../../components/format';
 import { countersign, errorInfoOf } from '../../bridge/client';
 import { useAppStore } from '../../store';
 import { FlowFinish, RepositoryChooser, StepPanel, Stepper, useFreshView } from '../publish/components';
-import { planReady, PlanView, usePlan } from '../publish/PlanReview';
+import { PlanGate, planReady, PlanView, usePlan } from '../publish/PlanReview';
 
 const STEPS = ['Tag and digest', 'Review', 'Sign'];
 
@@ -218,13 +218,11 @@ export function SignScreen(props: { preset?: RepositoryRef | undefined }) {
               <button type="button" className="button" onClick={() => setStep(0)}>
                 Back
               </button>
-              {plan.status === 'done' && !plan.plan.ready ? (
-                <span className="hint">Fix what is named above first: signing now could only fail.</span>
-              ) : (
+              <PlanGate state={plan}>
                 <button type="button" className="button primary" disabled={!planReady(plan)} onClick={() => void sign()}>
                   Sign {draft.tag.trim()}
                 </button>
-              )}
+              </PlanGate>
             </>
           }
         >
