@@ -88,15 +88,26 @@ export function InitScreen(props: { preset?: RepositoryRef | undefined }) {
   const summary = useFlowResult('init');
   const plan = usePlan(step === 0 ? repository : undefined, { kind: 'init', serverManagedSnapshot: serverSnapshot });
 
-  const start = async (earlierStaged?: 'include' | 'leave') => {
+  // The user's answer about changes staged earlier, kept when the root key's file must be chosen again.
+  const [earlier, setEarlier] = useState<'include' | 'leave' | undefined>();
+  const start = async (earlierStaged = earlier) => {
     if (repository === undefined) return;
     const rootOffline = root.kind === 'offline' && root.file !== undefined ? { file: root.file.ref, passphrase: root.passphrase } : undefined;
     setStep(1);
-    // A picked file's reference is good for one request: a second attempt asks for the file again.
-    setRoot({ kind: 'keychain' });
     await runFlow('init', (options) =>
       countersign().init.repository({ ...repository, serverManagedSnapshot: serverSnapshot, ...(rootOffline === undefined ? {} : { rootOffline }), ...(earlierStaged === undefined ? {} : { earlierStaged }) }, options),
     );
+    // A picked file's reference is good for one request: another attempt chooses the file again.
+    if (root.kind === 'offline') setRoot({ ...root, file: undefined });
+  };
+  const answerEarlier = (choice: 'include' | 'leave') => {
+    setEarlier(choice);
+    if (root.kind === 'keychain') {
+      void start(choice);
+      return;
+    }
+    clearFlow('init');
+    setStep(0);
   };
   const again = () => {
     clearFlow('init');
@@ -128,11 +139,12 @@ export function InitScreen(props: { preset?: RepositoryRef | undefined }) {
             </span>
           </label>
           {repository === undefined ? null : <RootKeyChoice value={root} onChange={setRoot} gun={repository.gun} />}
+          {earlier === undefined || root.kind !== 'offline' ? null : <p className="hint">Choose the root key file again (a choice is good for one attempt), then initialise.</p>}
           {repository === undefined ? null : <PlanView repository={repository} state={plan} />}
         </StepPanel>
       )}
       {step !== 1 ? null : (
-        <FlowFinish flow="init" title={`Initialising ${repository?.gun ?? ''}`} againLabel="Back" onAgain={again} onEarlierStaged={(choice) => void start(choice)}>
+        <FlowFinish flow="init" title={`Initialising ${repository?.gun ?? ''}`} againLabel="Back" onAgain={again} onEarlierStaged={answerEarlier}>
           {() =>
             !published || repository === undefined ? null : (
               <div className="step-actions">
