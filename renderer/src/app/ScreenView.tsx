@@ -1,3 +1,4 @@
+import { formatRoute } from './routes';
 import { AuditScreen } from '../features/audit/AuditScreen';
 import { EvidenceScreen } from '../features/evidence/EvidenceScreen';
 import { KeysScreen } from '../features/keys/KeysScreen';
@@ -44,7 +45,8 @@ export function ScreenView() {
       case 'expiry':
       case 'publish':
       case 'init':
-        return <FlowScreenView key={route.screen} route={route} />;
+        // A job opened for another repository starts afresh, with that repository chosen.
+        return <FlowScreenView key={formatRoute(route)} route={route} />;
     }
   })();
   return (

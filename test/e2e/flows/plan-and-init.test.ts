@@ -6,6 +6,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { NotaryCli } from '../../stack';
 import { keychainSkip } from '../support/app';
 import { screenshotsAtBothSizes } from '../support/layout';
@@ -121,6 +123,31 @@ describe('the plan in Review, and initialising a repository', { skip: keychainSk
     await verification.getByText('Signed and verified').waitFor({ timeout: 30_000 });
     await verification.getByText('Pinned on first use, not compared yet').waitFor();
     await screenshotsAtBothSizes(world.app, 'init-verified', { fullPage: true });
+  });
+
+  it('initialising with the root key offline: the passphrase typed here, the key then only in its encrypted file', async () => {
+    const { page } = world;
+    const gun = `${unsigned}-offline`;
+    await page.goto(`${page.url().split('#')[0]}#/init/${encodeURIComponent(world.serverId)}/${gun}`);
+    await page.getByTestId('write-plan').waitFor({ timeout: 30_000 });
+    const choice = page.getByRole('group', { name: 'Where the root key goes' });
+    await choice.getByLabel('Take it offline into an encrypted file').check();
+    const file = join(world.app.dir, `root-${randomBytes(3).toString('hex')}.key`);
+    // The file is picked in the main process's dialog (the test host's scripted chooser answers it).
+    world.app.host.chooser.answer(file);
+    await choice.getByRole('button', { name: 'Choose…' }).click();
+    await choice.getByLabel('Root key file').filter({ hasText: file }).waitFor();
+    await choice.getByLabel('Root key passphrase', { exact: true }).fill('a long root passphrase');
+    await choice.getByLabel('Root key passphrase again').fill('a long root passphrase');
+    await screenshotsAtBothSizes(world.app, 'init-root-offline', { fullPage: true });
+    await page.getByRole('button', { name: `Initialise ${gun}` }).click();
+    const text = await summaryText(page);
+    assert.match(text, /Published \(read back from the server\)/);
+    assert.match(text, new RegExp(`left the keychain: it is offline in ${file.replaceAll('.', '\\.')}`));
+    assert.equal(existsSync(file), true);
+    const roots = (await world.call('keys.list', {})).filter((key) => key.role === 'root' && key.location === 'offline');
+    assert.equal(roots.length, 1);
+    assert.equal((await world.dockerInspect(gun)).entries?.[0]?.Name, gun);
   });
 
   it('a repository that exists already is not offered to be initialised again', async () => {
