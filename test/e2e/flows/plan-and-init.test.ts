@@ -14,6 +14,7 @@ import { screenshotsAtBothSizes } from '../support/layout';
 import { chooseRepository, openJob, startFlowWorld, summaryText, type FlowWorld } from './support/world';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
+const ROOT_PASSPHRASE = 'a long root passphrase typed in the app';
 
 describe('the plan in Review, and initialising a repository', { skip: keychainSkip() }, () => {
   let world: FlowWorld;
@@ -137,8 +138,8 @@ describe('the plan in Review, and initialising a repository', { skip: keychainSk
     world.app.host.chooser.answer(file);
     await choice.getByRole('button', { name: 'Choose…' }).click();
     await choice.getByLabel('Root key file').filter({ hasText: file }).waitFor();
-    await choice.getByLabel('Root key passphrase', { exact: true }).fill('a long root passphrase');
-    await choice.getByLabel('Root key passphrase again').fill('a long root passphrase');
+    await choice.getByLabel('Root key passphrase', { exact: true }).fill(ROOT_PASSPHRASE);
+    await choice.getByLabel('Root key passphrase again').fill(ROOT_PASSPHRASE);
     await screenshotsAtBothSizes(world.app, 'init-root-offline', { fullPage: true });
     await page.getByRole('button', { name: `Initialise ${gun}` }).click();
     const text = await summaryText(page);
@@ -160,5 +161,11 @@ describe('the plan in Review, and initialising a repository', { skip: keychainSk
     assert.equal(await problem.getAttribute('data-code'), 'already-initialised');
     assert.equal(await page.getByRole('button', { name: `Initialise ${plain}` }).count(), 0);
   });
-});
 
+  it('sent no private key and no passphrase to the renderer', () => {
+    const sent = world.app.host.transcript.map((entry) => entry.body).join('\n');
+    for (const secret of ['PRIVATE KEY', ROOT_PASSPHRASE, ...Object.values(admin.passphrases)]) {
+      assert.ok(!sent.includes(secret), `a response carried ${secret.includes('KEY') ? 'a private key' : 'a passphrase'}`);
+    }
+  });
+});
