@@ -23,7 +23,7 @@ function RootKeyChoice(props: { value: RootPlace; onChange: (next: RootPlace) =>
   const { value } = props;
   const offline = value.kind === 'offline' ? value : undefined;
   return (
-    <fieldset className="chooser" aria-label="Where the root key goes">
+    <fieldset className="root-choice" aria-label="Where the root key goes">
       <legend>The new root key</legend>
       <label className="choice">
         <input type="radio" name="root-place" checked={value.kind === 'keychain'} onChange={() => props.onChange({ kind: 'keychain' })} />

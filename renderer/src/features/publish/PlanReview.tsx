@@ -5,7 +5,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { PlanFixPlace, PlannedJob, PlannedKey, PlanProblem, RepositoryRef, WritePlan } from '../../../../shared/schemas/flows';
-import { ErrorNote, Spinner } from '../../components/common';
+import { ErrorNote, KeyId, Spinner } from '../../components/common';
 import { countersign, errorInfoOf } from '../../bridge/client';
 import { useAppStore } from '../../store';
 
@@ -83,9 +83,8 @@ function KeyLine(props: { plannedKey: PlannedKey }) {
       {plannedKey.keyId === '' ? (
         <span className="muted">a new key</span>
       ) : (
-        <code className="key-id" title={plannedKey.keyId}>
-          {plannedKey.shortId}
-        </code>
+        // The short ID shown, the canonical one on hover and copied.
+        <KeyId id={plannedKey.keyId} />
       )}
       {plannedKey.label === undefined ? null : <span className="small"> “{plannedKey.label}”</span>}{' '}
       <span className={`presence presence-${plannedKey.presence === 'new' ? 'keychain' : plannedKey.presence} small`}>{PRESENCE_WORDS[plannedKey.presence]}</span>
