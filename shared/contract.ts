@@ -45,6 +45,7 @@ import {
   type RotationSummary,
   type SignerRemovalPreview,
   type StagedView,
+  type WritePlan,
 } from './schemas/flows';
 import type { ArchiveVerification, AuditProgress } from './audit';
 import { auditRequests, type AuditRun, type RegistryCatalog, type RegistryCheck, type SavedFile } from './schemas/audit';
@@ -166,6 +167,14 @@ export const contract = {
   'publish.staged': call(flowRequests.publishStaged).returns<StagedView[]>(),
   'publish.run': operation(flowRequests.publishStaged).returns<FlowSummary, FlowProgress>(),
   'publish.discard': call(flowRequests.publishDiscard).returns<{ dropped: number }>(),
+
+  /**
+   * What a write job would do on one repository, read from the server and verified: the roles it
+   * re-signs, the key for each (public facts only) and what stops it, with the fix. Nothing is signed or staged.
+   */
+  'plan.write': call(flowRequests.writePlan).returns<WritePlan>(),
+  /** Creates an unsigned repository (notary init): keys first, removed again when the server does not take it. */
+  'init.repository': operation(flowRequests.initRepository).returns<FlowSummary, FlowProgress>(),
 
   /** The digest and size the registry serves for a tag now. */
   'sign.readDigest': call(flowRequests.readDigest).returns<RegistryDigest>(),

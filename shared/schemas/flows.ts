@@ -126,6 +126,30 @@ export const flowRequests = {
     items: z.array(z.strictObject({ ...repositoryRefSchema.shape, roles: z.array(z.string().regex(/^(root|snapshot|targets(\/[-a-z0-9_]+)*)$/)).min(1).max(100) })).min(1).max(500),
     earlierStaged,
   }),
+
+  /**
+   * What a write job would do, read from the server and verified, before anything is signed (issue 13):
+   * the roles it re-signs, the key for each, and what stops it. One request per job kind.
+   */
+  writePlan: z.strictObject({
+    ...repositoryRefSchema.shape,
+    job: z.discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('sign'), tag: tagNameSchema, roles: z.array(targetsRoleSchema).max(20).default([]) }),
+      z.strictObject({ kind: z.literal('revoke'), tag: tagNameSchema.optional() }),
+      z.strictObject({ kind: z.literal('delegate'), name: signerNameSchema }),
+      z.strictObject({ kind: z.literal('expiry'), roles: z.array(z.string().regex(/^(root|snapshot|targets(\/[-a-z0-9_]+)*)$/)).min(1).max(100) }),
+      z.strictObject({ kind: z.literal('init'), serverManagedSnapshot: z.boolean().default(true) }),
+    ]),
+  }),
+  /** Creates the repository (notary init); the new root key can go straight to an encrypted file. */
+  initRepository: z.strictObject({
+    ...repositoryRefSchema.shape,
+    /** notary's default for docker trust: the server makes and holds the snapshot key. */
+    serverManagedSnapshot: z.boolean().default(true),
+    /** Once the server has the repository, the new root key leaves the keychain for this file (a picked path). */
+    rootOffline: z.strictObject({ file: pickedPathRef, passphrase: z.string().min(8).max(1024) }).optional(),
+    earlierStaged,
+  }),
 } as const;
 
 export type RotatableRole = z.infer<typeof flowRequests.rotationPreflight>['role'];
@@ -342,4 +366,75 @@ export interface ExpiryReport {
   roles: ExpiringRole[];
   /** Repositories that could not be checked. */
   failed: (RepositoryRef & { error: ErrorInfo })[];
+}
+
+// ---- The plan of a write job (core/jobs/plan.ts) ------------------------------------------------
+
+export type PlannedJob = z.output<typeof flowRequests.writePlan>['job'];
+export type PlannedJobKind = PlannedJob['kind'];
+
+/** A key that signs a role in the plan: canonical ID (as docker and notary show it) and where it is. */
+export interface PlannedKey {
+  keyId: string;
+  /** The first 12 hex digits, as docker trust shows it. */
+  shortId: string;
+  label?: string;
+  /** keychain: this machine signs with it; server: the notary server does; new: the job makes it. */
+  presence: KeyPresence | 'new';
+  offlineFile?: string;
+}
+
+export interface PlannedRole {
+  role: string;
+  /** Who signs the new version: this keychain, or the notary server. */
+  signer: 'you' | 'server';
+  threshold: number;
+  keys: PlannedKey[];
+}
+
+/**
+ * Why a job cannot run, each with the fix in plain words and where the app does it:
+ * add-yourself-as-signer (delegations exist, none of their keys is yours), import-key (a role's key is
+ * not in the keychain; the targets key most often), bring-key-online (it is in an offline file),
+ * initialise-repository (the server has no such repository), already-initialised, nothing-to-revoke,
+ * sign-in (the server wants a sign-in, or refused it), not-verified (the trust data could not be read
+ * or did not verify: never taken for "unsigned"), not-publishable (the dry run refused it otherwise).
+ */
+export type PlanProblemCode =
+  | 'add-yourself-as-signer'
+  | 'import-key'
+  | 'bring-key-online'
+  | 'initialise-repository'
+  | 'already-initialised'
+  | 'nothing-to-revoke'
+  | 'sign-in'
+  | 'not-verified'
+  | 'not-publishable';
+
+/** Where in the app a problem is fixed. */
+export type PlanFixPlace = 'delegate' | 'keys' | 'init' | 'servers' | 'repository';
+
+export interface PlanProblem {
+  code: PlanProblemCode;
+  /** What is wrong, in plain words. */
+  message: string;
+  /** What to do about it, in plain words. */
+  fix: string;
+  place: PlanFixPlace;
+  role?: string;
+  error?: ErrorInfo;
+}
+
+export interface WritePlan extends RepositoryRef {
+  job: PlannedJobKind;
+  /** The notary server's address. */
+  server: string;
+  /** exists: read and verified now; absent: the server has no trust data for it; unreadable: could not be read or verified. */
+  repository: 'exists' | 'absent' | 'unreadable';
+  /** Roles with a new version, in publish order (timestamp last, signed by the server). */
+  roles: PlannedRole[];
+  /** Changes staged earlier: the job asks whether to publish them too. */
+  staged: StagedChangeView[];
+  problems: PlanProblem[];
+  ready: boolean;
 }

@@ -3,11 +3,13 @@
 // take it (refused, cancelled), the job undoes what it did: the staged creation goes, and so do the
 // keys it generated (never a root key the user chose with rootKeyId). When it cannot find out whether
 // the server took it, it keeps both and says where they are.
+import { toErrorInfo } from '../../../shared/errors';
 import type { FlowSummary, RepositoryRef } from '../../../shared/schemas/flows';
 import type { RepositoryInitChange, StagedChange } from '../publish/changes';
 import type { PublishResult } from '../publish/publish';
 import { stageInit, stagingArea } from '../publish/stage';
 import { repositoryContext, type JobEnvironment } from './environment';
+import { takeKeyOffline } from './offline-key';
 import { finishOwn, openForWrite, type EarlierStaged } from './open';
 import { publishEach, type FlowContext } from './run';
 
@@ -17,6 +19,8 @@ export interface InitRequest extends RepositoryRef {
   rootKeyId?: string;
   earlierStaged: EarlierStaged;
   stageOnly?: boolean;
+  /** Once the server has the repository, the new root key leaves the keychain for this encrypted file. */
+  rootOffline?: { file: string; passphrase: string } | undefined;
 }
 
 export function initJobs(env: JobEnvironment) {
@@ -33,10 +37,26 @@ export function initJobs(env: JobEnvironment) {
         });
         const result = await finishOwn(repository, own, step, request.stageOnly);
         const notes = await undoUnpublished(env, repository, own, result, request.rootKeyId);
+        if (request.rootOffline !== undefined && result.status === 'published') notes.push(await rootKeyOffline(env, own, request.rootOffline));
         return { result, notes };
       });
     },
   };
+}
+
+/**
+ * The new root key, moved to its encrypted file once the server has the repository (never before:
+ * until then a refused init must be able to remove it). A failure here leaves it in the keychain, said so.
+ */
+async function rootKeyOffline(env: JobEnvironment, own: readonly StagedChange[], target: { file: string; passphrase: string }): Promise<string> {
+  const init = own.find((change): change is StagedChange & RepositoryInitChange => change.kind === 'repository-init');
+  if (init === undefined) return 'no root key was made, so none was taken offline';
+  try {
+    const offline = await takeKeyOffline(env, { keyId: init.rootKeyId, ...target });
+    return `the root key ${offline.keyId.slice(0, 12)} left the keychain: it is offline in ${offline.file}, encrypted with your passphrase`;
+  } catch (error) {
+    return `the root key ${init.rootKeyId.slice(0, 12)} stays in the keychain: taking it offline failed (${toErrorInfo(error).message})`;
+  }
 }
 
 /** The generated keys of a creation the server does not have, removed (or, when unknown, named). */

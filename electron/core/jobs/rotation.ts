@@ -6,8 +6,6 @@
 //   verified  -> done: old keys leave the keychain (never root keys; never keys still in use).
 // The record (rotation-record.ts) is saved after every step, so an interrupted rotation resumes where
 // it stopped; each step is safe to repeat (a staged rotation is published, never made twice).
-import { existsSync } from 'node:fs';
-import { isAbsolute } from 'node:path';
 import { CountersignError, toErrorInfo } from '../../../shared/errors';
 import type { PreflightRepository, RepositoryRef, RotatableRole, RotationPreflight, RotationSummary } from '../../../shared/schemas/flows';
 import { canonicalKeyIdOf } from '../crypto/key-id';
@@ -22,6 +20,7 @@ import { stagingArea } from '../publish/stage';
 import type { RootSigned } from '../tuf/metadata';
 import { refreshRepository } from '../tuf/updater';
 import { distinctRepositories, repositoryContext, type JobEnvironment, type RepositoryContext } from './environment';
+import { takeKeyOffline } from './offline-key';
 import { isFinished, recordView, RotationRecords, type RotationEntry, type RotationRecord } from './rotation-record';
 import { emptyOutcome, forEachRepository, publishedOutcome, type FlowContext, type StepReporter } from './run';
 
@@ -223,12 +222,8 @@ export function rotationJobs(env: JobEnvironment) {
       return { dismissed: true };
     },
 
-    /** The path comes from the renderer: it must be absolute and new — no file is ever overwritten. */
-    async takeKeyOffline(input: { keyId: string; file: string; passphrase: string }): Promise<{ keyId: string; file: string }> {
-      if (!isAbsolute(input.file)) throw new CountersignError('invalid-input', `${input.file} is not an absolute path`);
-      if (existsSync(input.file)) throw new CountersignError('invalid-input', `${input.file} exists already: choose a new file (an existing file is never overwritten)`);
-      const offline = await env.vault().takeOffline(input.keyId, input.file, { passphrase: input.passphrase });
-      return { keyId: offline.id, file: offline.offlineFile ?? input.file };
+    takeKeyOffline(input: { keyId: string; file: string; passphrase: string }): Promise<{ keyId: string; file: string }> {
+      return takeKeyOffline(env, input);
     },
   };
 }

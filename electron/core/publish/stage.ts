@@ -66,14 +66,24 @@ export async function stageSignature(context: StageContext, tag: string, meta: T
   return stagingArea(context).stage(chosen.map((role) => ({ kind: 'target-add', role, name: tag, meta })));
 }
 
-async function signableRoles(draft: RepositoryDraft, tag: string, keys: SigningKeys): Promise<string[]> {
+/**
+ * The roles docker trust sign would sign `tag` into, before asking which keys are held: targets when
+ * the repository has no delegations, else the direct children of targets whose paths allow the tag.
+ * (The plan of a job, core/jobs/plan.ts, asks the same question and must get the same answer.)
+ */
+export function signatureCandidates(draft: RepositoryDraft, tag: string): { delegated: boolean; candidates: string[] } {
   const delegated = draft.existingTargets('targets')?.delegations?.roles ?? [];
-  if (delegated.length === 0) return checkedRoles(draft, tag, ['targets'], keys);
-  const candidates = delegated.filter((role) => role.name.split('/').length === 2 && pathAllowed(role, tag));
+  if (delegated.length === 0) return { delegated: false, candidates: ['targets'] };
+  return { delegated: true, candidates: delegated.filter((role) => role.name.split('/').length === 2 && pathAllowed(role, tag)).map((role) => role.name) };
+}
+
+async function signableRoles(draft: RepositoryDraft, tag: string, keys: SigningKeys): Promise<string[]> {
+  const { delegated, candidates } = signatureCandidates(draft, tag);
+  if (!delegated) return checkedRoles(draft, tag, candidates, keys);
   const chosen: string[] = [];
-  for (const role of candidates) if (await holdsKeyFor(draft.signingKeys(role.name), keys)) chosen.push(role.name);
+  for (const role of candidates) if (await holdsKeyFor(draft.signingKeys(role), keys)) chosen.push(role);
   if (chosen.length === 0) {
-    throw new CountersignError('key-not-found', `no valid signing keys for the delegation roles of ${draft.gun} that may sign "${tag}" (${candidates.map((r) => r.name).join(', ') || 'none'})`);
+    throw new CountersignError('key-not-found', `no valid signing keys for the delegation roles of ${draft.gun} that may sign "${tag}" (${candidates.join(', ') || 'none'})`);
   }
   return chosen;
 }

@@ -8,8 +8,10 @@ import { delegationHandlers } from './delegation';
 import { discoveryHandlers } from './discovery';
 import { evidenceHandlers } from './evidence';
 import { expiryHandlers } from './expiry';
+import { initHandlers } from './init';
 import { keyHandlers } from './keys';
 import { migrateHandlers } from './migrate';
+import { planHandlers } from './plan';
 import { publishHandlers } from './publish';
 import { registryHandlers } from './registries';
 import { repositoryHandlers } from './repositories';
@@ -31,6 +33,8 @@ export function createHandlers(services: Services): Handlers {
     ...keyHandlers(services),
     ...discoveryHandlers(services),
     ...publishHandlers(services),
+    ...planHandlers(services),
+    ...initHandlers(services),
     ...signHandlers(services),
     ...revokeHandlers(services),
     ...delegationHandlers(services),

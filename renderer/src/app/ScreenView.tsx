@@ -1,3 +1,4 @@
+import { formatRoute } from './routes';
 import { AuditScreen } from '../features/audit/AuditScreen';
 import { EvidenceScreen } from '../features/evidence/EvidenceScreen';
 import { KeysScreen } from '../features/keys/KeysScreen';
@@ -43,7 +44,9 @@ export function ScreenView() {
       case 'rotate':
       case 'expiry':
       case 'publish':
-        return <FlowScreenView key={route.screen} route={route} />;
+      case 'init':
+        // A job opened for another repository starts afresh, with that repository chosen.
+        return <FlowScreenView key={formatRoute(route)} route={route} />;
     }
   })();
   return (

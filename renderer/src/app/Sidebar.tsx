@@ -14,7 +14,7 @@ const ITEMS: { screen: Screen; label: string; route: Route }[] = [
 
 /** Detail screens light up the list they belong to. */
 function sectionOf(screen: Screen): Screen {
-  if (screen === 'repository') return 'repositories';
+  if (screen === 'repository' || screen === 'init') return 'repositories';
   if (screen === 'cached') return 'start';
   return screen;
 }

@@ -28,6 +28,7 @@ export function formatRoute(route: Route): string {
     case 'rotate':
     case 'expiry':
     case 'publish':
+    case 'init':
       return formatFlowRoute(route);
     default:
       return `#/${route.screen}`;

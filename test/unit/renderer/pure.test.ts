@@ -17,6 +17,7 @@ describe('routes', () => {
       { screen: 'cached', gun: 'docker.io/library/alpine' },
       { screen: 'keys' },
       { screen: 'settings' },
+      { screen: 'init', serverId: 'team-notary', gun: 'localhost:5000/team/new-app' },
     ];
     for (const route of routes) assert.deepEqual(parseRoute(formatRoute(route)), route);
   });

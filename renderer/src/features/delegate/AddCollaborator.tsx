@@ -8,6 +8,7 @@ import { shortId } from '../../components/format';
 import { countersign, errorInfoOf } from '../../bridge/client';
 import { useAppStore } from '../../store';
 import { FlowFinish, FlowRunPanel, RepositoryChooser, StepPanel, Stepper, useFlowResult } from '../publish/components';
+import { PlanFor } from '../publish/PlanReview';
 
 const STEPS = ['Their key', 'Where', 'Dry run', 'Publish'];
 
@@ -239,6 +240,9 @@ export function AddCollaborator(props: { preset?: RepositoryRef | undefined }) {
                   ))}
                 </tbody>
               </table>
+              {repositories.map((repository) => (
+                <PlanFor key={`${repository.serverId} ${repository.gun}`} repository={repository} job={{ kind: 'delegate', name }} />
+              ))}
             </StepPanel>
           )}
         </>

@@ -1,5 +1,6 @@
 import { DelegateScreen } from '../delegate/DelegateScreen';
 import { ExpiryScreen } from '../expiry/ExpiryScreen';
+import { InitScreen } from '../init/InitScreen';
 import { RevokeScreen } from '../revoke/RevokeScreen';
 import { RotateScreen } from '../rotate/RotateScreen';
 import { SignScreen } from '../sign/SignScreen';
@@ -22,5 +23,7 @@ export function FlowScreenView(props: { route: FlowRoute }) {
       return <ExpiryScreen />;
     case 'publish':
       return <PublishScreen />;
+    case 'init':
+      return <InitScreen preset={preset} />;
   }
 }

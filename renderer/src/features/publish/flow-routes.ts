@@ -1,6 +1,6 @@
-// The job screens (sign, revoke, delegate, rotate, expiry, staged changes) and their addresses:
+// The job screens (sign, revoke, delegate, rotate, expiry, staged changes, initialise a repository) and their addresses:
 // `#/sign` or `#/sign/<serverId>/<gun>` to open a job with a repository already chosen.
-export const FLOW_SCREENS = ['sign', 'revoke', 'delegate', 'rotate', 'expiry', 'publish'] as const;
+export const FLOW_SCREENS = ['sign', 'revoke', 'delegate', 'rotate', 'expiry', 'publish', 'init'] as const;
 export type FlowScreen = (typeof FLOW_SCREENS)[number];
 
 export interface FlowRoute {

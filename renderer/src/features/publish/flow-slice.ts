@@ -31,6 +31,7 @@ export interface FlowResults {
   rotation: RotationSummary;
   expiryList: ExpiryReport;
   expiryResign: FlowSummary;
+  init: FlowSummary;
 }
 export type FlowKey = keyof FlowResults;
 

@@ -136,8 +136,12 @@ function RepositoryContent(props: { view: RepositoryView; source: RepositorySour
 }
 
 /** A repository that could not be read or did not verify: what kind of failure, and nothing of its data. */
-function LoadFailure(props: { error: ErrorInfo; since: string | undefined }) {
+function LoadFailure(props: { error: ErrorInfo; since: string | undefined; source: RepositorySource }) {
   const trust = describeTrust({ state: 'failed', error: props.error, since: props.since });
+  const navigate = useAppStore((s) => s.navigate);
+  const { source } = props;
+  // Only a server that answered "no trust data" is offered this: unreachable or unverifiable is not unsigned.
+  const canInitialise = trust.kind === 'unsigned' && !('cached' in source);
   return (
     <div className="panel status-panel" data-testid="verification">
       <div className="status-line">
@@ -148,6 +152,14 @@ function LoadFailure(props: { error: ErrorInfo; since: string | undefined }) {
       {/* Data that failed its checks is not the same as data we were not let (or not able) to read. */}
       {trust.kind === 'unsigned' ? null : (
         <p className="muted">Nothing from this repository is shown, because it {trust.kind === 'tampered' ? 'did not verify' : 'could not be read'}.</p>
+      )}
+      {!canInitialise || 'cached' in source ? null : (
+        <div className="step-actions">
+          <button type="button" className="button primary" onClick={() => navigate({ screen: 'init', serverId: source.serverId, gun: source.gun })}>
+            Initialise this repository
+          </button>
+          <span className="hint">Make its keys and publish its first trust data, as notary init does.</span>
+        </div>
       )}
     </div>
   );
@@ -193,7 +205,7 @@ export function RepositoryScreen(props: { source: RepositorySource }) {
         }
       />
       {'cached' in source ? null : <JobShortcuts serverId={source.serverId} gun={source.gun} />}
-      {view?.status === 'error' ? <LoadFailure error={view.error} since={since} /> : null}
+      {view?.status === 'error' ? <LoadFailure error={view.error} since={since} source={source} /> : null}
       {view?.value !== undefined && view.status !== 'error' ? <RepositoryContent view={view.value} source={source} /> : null}
       {view === undefined || (view.status === 'loading' && view.value === undefined) ? (
         <div className="panel">

@@ -12,6 +12,7 @@ import { knownKeys, resolveKeyId, type KeyIdResolution, type KnownKey } from './
 import { countersign, errorInfoOf } from '../../bridge/client';
 import { useAppStore } from '../../store';
 import { FlowFinish, FlowRunPanel, RepositoryChooser, StepPanel, Stepper, useFlowResult, useFreshView } from '../publish/components';
+import { PlanGate, planReady, PlanView, usePlan } from '../publish/PlanReview';
 
 const ALL_TAGS = '*';
 const refKey = (ref: RepositoryRef) => `${ref.serverId} ${ref.gun}`;
@@ -75,6 +76,7 @@ function TagRevocation(props: { preset?: RepositoryRef | undefined }) {
   const runFlow = useAppStore((s) => s.runFlow);
   const clearFlow = useAppStore((s) => s.clearFlow);
   const all = tag === ALL_TAGS;
+  const plan = usePlan(step === 1 ? repository : undefined, step === 1 ? { kind: 'revoke', ...(all ? {} : { tag }) } : undefined);
 
   const review = async () => {
     if (repository === undefined) return;
@@ -120,13 +122,16 @@ function TagRevocation(props: { preset?: RepositoryRef | undefined }) {
               <button type="button" className="button" onClick={() => setStep(0)}>
                 Back
               </button>
-              <button type="button" className="button danger" disabled={all && confirmText.trim() !== repository.gun} onClick={() => void revoke()}>
-                {all ? 'Revoke every tag' : `Revoke ${tag}`}
-              </button>
+              <PlanGate state={plan}>
+                <button type="button" className="button danger" disabled={!planReady(plan) || (all && confirmText.trim() !== repository.gun)} onClick={() => void revoke()}>
+                  {all ? 'Revoke every tag' : `Revoke ${tag}`}
+                </button>
+              </PlanGate>
             </>
           }
         >
           <RevocationPreviewView preview={preview} />
+          <PlanView repository={repository} state={plan} />
           {!all ? null : (
             <label className="field medium-field">
               <span>Type the repository name to confirm</span>

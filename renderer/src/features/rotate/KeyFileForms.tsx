@@ -18,14 +18,14 @@ async function attempt<T>(call: () => Promise<{ ok: true; value: T } | { ok: fal
 }
 
 /** True when `file` lies inside `folder` (the app's data folder): a hint only; the main process refuses such a path itself. */
-function insideFolder(file: string, folder: string | undefined): boolean {
+export function insideFolder(file: string, folder: string | undefined): boolean {
   if (folder === undefined || folder === '' || file === '') return false;
   const base = folder.replace(/[\\/]+$/, '');
   return file === base || file.startsWith(`${base}/`) || file.startsWith(`${base}\\`);
 }
 
 /** A file picked in the main process's dialog: shown by its path, sent by its reference. */
-function FileChoice(props: { label: string; purpose: PickPurpose; suggestedName?: string; chosen: ChosenFile | undefined; fallback?: string | undefined; onChosen: (file: ChosenFile) => void; onError: (error: ErrorInfo) => void }) {
+export function FileChoice(props: { label: string; purpose: PickPurpose; suggestedName?: string; chosen: ChosenFile | undefined; fallback?: string | undefined; onChosen: (file: ChosenFile) => void; onError: (error: ErrorInfo) => void }) {
   const choose = async () => {
     const { value, error } = await attempt(() => countersign().files.choose(props.suggestedName === undefined ? { purpose: props.purpose } : { purpose: props.purpose, suggestedName: props.suggestedName }));
     if (error !== undefined) props.onError(error);
@@ -44,7 +44,7 @@ function FileChoice(props: { label: string; purpose: PickPurpose; suggestedName?
   );
 }
 
-interface ChosenFile {
+export interface ChosenFile {
   ref: string;
   path: string;
 }

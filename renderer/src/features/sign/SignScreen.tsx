@@ -9,6 +9,7 @@ import { formatBytes } from '../../components/format';
 import { countersign, errorInfoOf } from '../../bridge/client';
 import { useAppStore } from '../../store';
 import { FlowFinish, RepositoryChooser, StepPanel, Stepper, useFreshView } from '../publish/components';
+import { PlanGate, planReady, PlanView, usePlan } from '../publish/PlanReview';
 
 const STEPS = ['Tag and digest', 'Review', 'Sign'];
 
@@ -167,6 +168,8 @@ export function SignScreen(props: { preset?: RepositoryRef | undefined }) {
   const update = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
   const chosen = chosenDigest(draft);
   const ready = draft.repository !== undefined && /^[\w][\w.-]{0,127}$/.test(draft.tag.trim()) && typeof chosen !== 'string';
+  // Asked for once the user reaches Review: which roles and keys, and what would stop the signing.
+  const plan = usePlan(step === 1 ? draft.repository : undefined, step === 1 ? { kind: 'sign', tag: draft.tag.trim(), roles: [] } : undefined);
 
   const sign = async (earlierStaged?: 'include' | 'leave') => {
     if (draft.repository === undefined || typeof chosen === 'string') return;
@@ -215,9 +218,11 @@ export function SignScreen(props: { preset?: RepositoryRef | undefined }) {
               <button type="button" className="button" onClick={() => setStep(0)}>
                 Back
               </button>
-              <button type="button" className="button primary" onClick={() => void sign()}>
-                Sign {draft.tag.trim()}
-              </button>
+              <PlanGate state={plan}>
+                <button type="button" className="button primary" disabled={!planReady(plan)} onClick={() => void sign()}>
+                  Sign {draft.tag.trim()}
+                </button>
+              </PlanGate>
             </>
           }
         >
@@ -231,7 +236,8 @@ export function SignScreen(props: { preset?: RepositoryRef | undefined }) {
             <dt>Size</dt>
             <dd>{chosen.size} bytes</dd>
           </dl>
-          <CurrentSignature repository={draft.repository} tag={draft.tag.trim()} digest={chosen.digest} />
+          <PlanView repository={draft.repository} state={plan} />
+          {plan.status === 'done' && plan.plan.repository !== 'exists' ? null : <CurrentSignature repository={draft.repository} tag={draft.tag.trim()} digest={chosen.digest} />}
           <label className="choice">
             <input type="checkbox" checked={draft.guard} onChange={(e) => update({ guard: e.target.checked })} />
             <span>
