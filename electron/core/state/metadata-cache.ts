@@ -101,14 +101,17 @@ export class MetadataCache {
       await rm(join(this.dir, 'attempt.json'), { force: true });
       return listed;
     }
-    for (const [role, bytes] of repository.files) {
-      const hash = listed[role]!;
-      const path = this.objectPath(hash);
-      // Content-addressed: an object already there with its full length is this very file.
-      if ((await stat(path).catch(() => undefined))?.size === bytes.length) continue;
-      // Only root must survive a crash (it is the pin); everything else is fetched and verified again.
-      await writeFileAtomic(path, bytes, 0o644, { durable: role === 'root' });
-    }
+    // The objects are independent files, written side by side; state.json, which lists them, only
+    // once all of them are in place.
+    await Promise.all(
+      [...repository.files].map(async ([role, bytes]) => {
+        const path = this.objectPath(listed[role]!);
+        // Content-addressed: an object already there with its full length is this very file.
+        if ((await stat(path).catch(() => undefined))?.size === bytes.length) return;
+        // Only root must survive a crash (it is the pin); everything else is fetched and verified again.
+        await writeFileAtomic(path, bytes, 0o644, { durable: role === 'root' });
+      }),
+    );
     const state = { verifiedAt: repository.verifiedAt, versions: repository.versions, files: listed };
     await writeFileAtomic(join(this.dir, 'state.json'), JSON.stringify(state, null, 1), 0o644);
     await rm(join(this.dir, 'attempt.json'), { force: true });
