@@ -20,8 +20,9 @@ export interface StoredRepository {
   verifiedAt: string;
   /**
    * sha256 (hex) of byte arrays of `files`, keyed by the array itself (so a replaced file is never
-   * matched to an old hash), as load() computed them while checking the objects: the updater
-   * compares them with the parent's hash instead of hashing the same bytes again.
+   * matched to an old hash), as load() computed them while checking the objects, or a refresh's
+   * hash checks while verifying downloads: the updater and the checks compare them with the
+   * parent's hash, and save() files the bytes under them, instead of hashing the same bytes again.
    */
   digests?: WeakMap<Uint8Array, string>;
 }
@@ -96,7 +97,8 @@ export class MetadataCache {
   async save(repository: StoredRepository): Promise<Record<string, string>> {
     const listed: Record<string, string> = {};
     // Bytes served from the cache are the very arrays load() hashed: no need to hash them again.
-    for (const [role, bytes] of repository.files) listed[role] = this.loaded?.digests.get(bytes) ?? sha256(bytes);
+    // Bytes the refresh downloaded were hashed by its checks (repository.digests).
+    for (const [role, bytes] of repository.files) listed[role] = this.loaded?.digests.get(bytes) ?? repository.digests?.get(bytes) ?? sha256(bytes);
     if (this.unchanged(listed, repository.versions)) {
       await rm(join(this.dir, 'attempt.json'), { force: true });
       return listed;
