@@ -42,67 +42,62 @@ export function parseReference(input: string): ParsedReference | undefined {
 
 /**
  * "Natural" order as docker sorts tags: digit runs compare as numbers (v1 < v1.9 < v1.10 < v2 < v10),
- * equal numbers by their length (fewer leading zeros first), other runs as strings. One pass over
- * character codes, no allocation: sorting tens of thousands of tags calls this a million times.
+ * equal numbers by their length (fewer leading zeros first), other runs as strings (UTF-16 code
+ * units, as `<` compares them); when one key's runs are a prefix of the other's, it comes first.
  */
 export function naturalCompare(a: string, b: string): number {
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    const digitsA = isDigit(a.charCodeAt(i));
-    const digitsB = isDigit(b.charCodeAt(j));
-    const endA = runEnd(a, i, digitsA);
-    const endB = runEnd(b, j, digitsB);
-    const order = digitsA && digitsB ? compareNumberRuns(a, i, endA, b, j, endB) : compareRuns(a, i, endA, b, j, endB);
-    if (order !== 0) return order;
-    i = endA;
-    j = endB;
-  }
-  // Equal so far: the one with runs left is the later.
-  return (i < a.length ? 1 : 0) - (j < b.length ? 1 : 0);
+  const x = collationKey(a);
+  const y = collationKey(b);
+  return x === y ? 0 : x < y ? -1 : 1;
 }
 
-/** Sorts by a string key in natural order, reading each key once (tens of thousands of tags). */
+/**
+ * Sorts by a string key in natural order. Each key is turned once into its collation key, so the
+ * sort's comparisons (hundreds of thousands for tens of thousands of tags) are native string
+ * comparisons instead of scans of both keys from their first character.
+ */
 export function sortNatural<T>(items: readonly T[], key: (item: T) => string): T[] {
   return items
-    .map((item) => ({ item, key: key(item) }))
-    .sort((x, y) => naturalCompare(x.key, y.key))
+    .map((item) => ({ item, key: collationKey(key(item)) }))
+    .sort((x, y) => (x.key === y.key ? 0 : x.key < y.key ? -1 : 1))
     .map(({ item }) => item);
 }
 
-function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57;
-}
+const RUNS = /\d+|\D+/g;
+/** Ends a run of non-digits: below every encoded character, so a shorter run comes first. */
+const END_OF_TEXT = 1;
+/** The first unit of a digit run: a digit's own pair (2, '0'), so it compares with text as any digit would. */
+const DIGITS = [2, 48];
 
-/** Where the run of digits (or of non-digits) starting at `from` ends. */
-function runEnd(s: string, from: number, digits: boolean): number {
-  let end = from + 1;
-  while (end < s.length && isDigit(s.charCodeAt(end)) === digits) end++;
-  return end;
-}
-
-/** Two digit runs by value (any length: no number type overflows), then by length. */
-function compareNumberRuns(a: string, i: number, endA: number, b: string, j: number, endB: number): number {
-  let si = i;
-  let sj = j;
-  while (si < endA && a.charCodeAt(si) === 48) si++;
-  while (sj < endB && b.charCodeAt(sj) === 48) sj++;
-  if (endA - si !== endB - sj) return endA - si < endB - sj ? -1 : 1;
-  for (; si < endA; si++, sj++) {
-    const x = a.charCodeAt(si);
-    const y = b.charCodeAt(sj);
-    if (x !== y) return x < y ? -1 : 1;
+/**
+ * A string whose code-unit order is the natural order of `key` (and equal only for equal keys).
+ * Every other character c becomes the pair ((c >> 8) + 2, c & 0xff), so units 0 and 1 are free
+ * for the end of a run. A run of digits becomes (2, '0'), its number of significant digits in two
+ * units, those digits, and its full length in two units: the pair ranks it against text exactly as
+ * its first digit would (no other character has a digit's pair), the rest is only ever compared
+ * with another number, field by field.
+ */
+function collationKey(key: string): string {
+  const units: number[] = [];
+  for (const run of key.match(RUNS) ?? []) {
+    const first = run.charCodeAt(0);
+    if (first >= 48 && first <= 57) {
+      let start = 0;
+      while (start < run.length && run.charCodeAt(start) === 48) start++;
+      const significant = run.length - start;
+      units.push(...DIGITS, significant >>> 16, significant & 0xffff);
+      for (let i = start; i < run.length; i++) units.push(run.charCodeAt(i));
+      units.push(run.length >>> 16, run.length & 0xffff);
+    } else {
+      for (let i = 0; i < run.length; i++) {
+        const c = run.charCodeAt(i);
+        units.push((c >>> 8) + 2, c & 0xff);
+      }
+      units.push(END_OF_TEXT);
+    }
   }
-  return endA - i === endB - j ? 0 : endA - i < endB - j ? -1 : 1;
-}
-
-/** Two runs as strings (UTF-16 code units, as `<` compares them). */
-function compareRuns(a: string, i: number, endA: number, b: string, j: number, endB: number): number {
-  const length = Math.min(endA - i, endB - j);
-  for (let k = 0; k < length; k++) {
-    const x = a.charCodeAt(i + k);
-    const y = b.charCodeAt(j + k);
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return endA - i === endB - j ? 0 : endA - i < endB - j ? -1 : 1;
+  let out = '';
+  // In slices: an argument list has a limit, a key (in general) does not.
+  for (let i = 0; i < units.length; i += 8192) out += String.fromCharCode(...units.slice(i, i + 8192));
+  return out;
 }

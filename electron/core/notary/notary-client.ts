@@ -5,7 +5,7 @@ import { truncateForMessage } from '../../../shared/visible-text';
 import { randomBytes } from 'node:crypto';
 import { CountersignError } from '../../../shared/errors';
 import type { HttpClient, HttpResponse } from '../net/http';
-import { publicKeySchema, type PublicKeyJson } from '../tuf/metadata';
+import { parsePublicKey, type PublicKeyJson } from '../tuf/metadata';
 import type { MetadataFetcher } from '../tuf/updater';
 import { assertFromNotary } from './notary-answers';
 
@@ -112,9 +112,9 @@ export class NotaryClient {
     } catch {
       json = undefined;
     }
-    const key = publicKeySchema.safeParse(json);
-    if (!key.success) throw new CountersignError('metadata-malformed', `the server's ${role}.key is not a public key`, { role });
-    return key.data;
+    const key = parsePublicKey(json);
+    if (!key) throw new CountersignError('metadata-malformed', `the server's ${role}.key is not a public key`, { role });
+    return key;
   }
 
   /**

@@ -20,8 +20,9 @@ export interface StoredRepository {
   verifiedAt: string;
   /**
    * sha256 (hex) of byte arrays of `files`, keyed by the array itself (so a replaced file is never
-   * matched to an old hash), as load() computed them while checking the objects: the updater
-   * compares them with the parent's hash instead of hashing the same bytes again.
+   * matched to an old hash), as load() computed them while checking the objects, or a refresh's
+   * hash checks while verifying downloads: the updater and the checks compare them with the
+   * parent's hash, and save() files the bytes under them, instead of hashing the same bytes again.
    */
   digests?: WeakMap<Uint8Array, string>;
 }
@@ -96,19 +97,23 @@ export class MetadataCache {
   async save(repository: StoredRepository): Promise<Record<string, string>> {
     const listed: Record<string, string> = {};
     // Bytes served from the cache are the very arrays load() hashed: no need to hash them again.
-    for (const [role, bytes] of repository.files) listed[role] = this.loaded?.digests.get(bytes) ?? sha256(bytes);
+    // Bytes the refresh downloaded were hashed by its checks (repository.digests).
+    for (const [role, bytes] of repository.files) listed[role] = this.loaded?.digests.get(bytes) ?? repository.digests?.get(bytes) ?? sha256(bytes);
     if (this.unchanged(listed, repository.versions)) {
       await rm(join(this.dir, 'attempt.json'), { force: true });
       return listed;
     }
-    for (const [role, bytes] of repository.files) {
-      const hash = listed[role]!;
-      const path = this.objectPath(hash);
-      // Content-addressed: an object already there with its full length is this very file.
-      if ((await stat(path).catch(() => undefined))?.size === bytes.length) continue;
-      // Only root must survive a crash (it is the pin); everything else is fetched and verified again.
-      await writeFileAtomic(path, bytes, 0o644, { durable: role === 'root' });
-    }
+    // The objects are independent files, written side by side; state.json, which lists them, only
+    // once all of them are in place.
+    await Promise.all(
+      [...repository.files].map(async ([role, bytes]) => {
+        const path = this.objectPath(listed[role]!);
+        // Content-addressed: an object already there with its full length is this very file.
+        if ((await stat(path).catch(() => undefined))?.size === bytes.length) return;
+        // Only root must survive a crash (it is the pin); everything else is fetched and verified again.
+        await writeFileAtomic(path, bytes, 0o644, { durable: role === 'root' });
+      }),
+    );
     const state = { verifiedAt: repository.verifiedAt, versions: repository.versions, files: listed };
     await writeFileAtomic(join(this.dir, 'state.json'), JSON.stringify(state, null, 1), 0o644);
     await rm(join(this.dir, 'attempt.json'), { force: true });

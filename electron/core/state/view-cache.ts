@@ -33,6 +33,7 @@ const MAC_CONTEXT = 'countersign verified view v1';
 export class ViewCache {
   private readonly viewPath: string;
   private readonly macPath: string;
+  private files: Promise<[Buffer | undefined, string | undefined, Uint8Array | undefined]> | undefined;
 
   /** `dir` is the repository's cache folder (MetadataCache.dir); `server` and `gun` are bound into the MAC. */
   constructor(dir: string, private readonly server: string, private readonly gun: string, private readonly key: ViewCacheKey) {
@@ -45,9 +46,8 @@ export class ViewCache {
    * its window; otherwise undefined (and the caller verifies in full).
    */
   async read(files: Record<string, string>, now: Date): Promise<RepositoryView | undefined> {
-    const [bytes, mac] = await Promise.all([readFile(this.viewPath).catch(() => undefined), readFile(this.macPath, 'utf8').catch(() => undefined)]);
+    const [bytes, mac, key] = await this.prefetch();
     if (bytes === undefined || mac === undefined) return undefined;
-    const key = await this.key();
     if (!key) return undefined;
     const expected = this.mac(key, bytes);
     const given = Buffer.from(mac.trim(), 'hex');
@@ -59,6 +59,19 @@ export class ViewCache {
     if (!(time >= Date.parse(binding.from) && time < Date.parse(binding.until))) return undefined;
     if (view.gun !== this.gun || view.server !== this.server) return undefined;
     return view;
+  }
+
+  /**
+   * Starts reading the view, its MAC and the key, so that they are at hand when read() is called
+   * (e.g. while the timestamp is still on its way). Nothing is trusted before read() checked it.
+   */
+  prefetch(): Promise<[Buffer | undefined, string | undefined, Uint8Array | undefined]> {
+    this.files ??= Promise.all([
+      readFile(this.viewPath).catch(() => undefined),
+      readFile(this.macPath, 'utf8').catch(() => undefined),
+      this.key().catch(() => undefined),
+    ]);
+    return this.files;
   }
 
   /** Remembers a view verified in full. Never fails the refresh: a cache that cannot be written is no cache. */

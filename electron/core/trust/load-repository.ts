@@ -46,20 +46,26 @@ const UNREACHABLE = new Set(['server-unreachable', 'timeout']);
 
 export async function loadRepository(options: LoadOptions): Promise<LoadedRepository> {
   const cache = new MetadataCache(options.home, options.server, options.gun);
-  const stored = await cache.load();
+  // The timestamp depends on nothing local: it is asked for first, so that the connection's set-up
+  // and the server's answer overlap reading the cache (and the keychain). It is only compared or
+  // handed to the refresh, which verifies it like any other download.
+  const timestamp = earlyTimestamp(options);
   const viewCache = options.viewCacheKey ? new ViewCache(cache.dir, options.server, options.gun, options.viewCacheKey) : undefined;
+  viewCache?.prefetch();
+  const stored = await cache.load();
   const now = options.now ?? new Date();
-  let fetcher = options.fetcher;
   const listing = cache.loadedListing();
   if (stored && viewCache && listing) {
-    const early = await unchangedView(options, stored, listing, viewCache, now);
-    if (early.view) {
+    // A failed download is the refresh's to report: it knows what an unreachable server means.
+    const downloaded = await timestamp.catch(() => null);
+    const view = downloaded ? await unchangedView(stored, downloaded, listing, viewCache, now) : undefined;
+    if (view) {
       await cache.clearFailure();
-      return { view: { ...early.view, verifiedAt: now.toISOString() }, downloads: 1, fromViewCache: true };
+      return { view: { ...view, verifiedAt: now.toISOString() }, downloads: 1, fromViewCache: true };
     }
-    // The timestamp just downloaded is the one the full refresh starts from.
-    if (early.timestamp) fetcher = primed(options.fetcher, 'timestamp.json', early.timestamp);
   }
+  // The refresh starts from this very download (on first use, beside the root's).
+  const fetcher = primed(options.fetcher, 'timestamp.json', timestamp);
   let result: RefreshResult;
   const firstRoot: { pinnedBy: 'configured' | 'first-use' } = { pinnedBy: 'first-use' };
   let saved: Record<string, string>;
@@ -96,40 +102,37 @@ export async function loadRepository(options: LoadOptions): Promise<LoadedReposi
   return { view, downloads: result.downloads };
 }
 
+/** The timestamp's download, started now; its failure is reported by whoever uses it. */
+function earlyTimestamp(options: LoadOptions): Promise<Uint8Array | null> {
+  const download = options.fetcher.fetch('timestamp.json', LIMITS.timestampMaxBytes, options.signal);
+  download.catch(() => undefined);
+  return download;
+}
+
 /**
- * Asks for the timestamp; when it is byte for byte the verified one, the authenticated view of that
- * verification, if it is still inside its window. A failed download is left to the full refresh,
- * which knows what an unreachable server means.
+ * When the timestamp just downloaded is byte for byte the verified one, the authenticated view of
+ * that verification, if it is still inside its window.
  */
 async function unchangedView(
-  options: LoadOptions,
   stored: StoredRepository,
+  timestamp: Uint8Array,
   listing: Record<string, string>,
   viewCache: ViewCache,
   now: Date,
-): Promise<{ view?: RepositoryView; timestamp?: Uint8Array }> {
+): Promise<RepositoryView | undefined> {
   const verified = stored.files.get('timestamp');
-  if (!verified) return {};
-  let timestamp: Uint8Array | null;
-  try {
-    timestamp = await options.fetcher.fetch('timestamp.json', LIMITS.timestampMaxBytes, options.signal);
-  } catch {
-    return {};
-  }
-  if (!timestamp) return {};
-  if (!Buffer.from(timestamp).equals(Buffer.from(verified))) return { timestamp };
-  const view = await viewCache.read(listing, now);
-  return view ? { view } : { timestamp };
+  if (!verified || !Buffer.from(timestamp).equals(Buffer.from(verified))) return undefined;
+  return viewCache.read(listing, now);
 }
 
-/** Serves `bytes` for the first request of `name`, then asks `fetcher` as usual. */
-function primed(fetcher: MetadataFetcher, name: string, bytes: Uint8Array): MetadataFetcher {
+/** Serves `download` for the first request of `name`, then asks `fetcher` as usual. */
+function primed(fetcher: MetadataFetcher, name: string, download: Promise<Uint8Array | null>): MetadataFetcher {
   let served = false;
   return {
     fetch(requested, maxBytes, signal) {
       if (!served && requested === name) {
         served = true;
-        return Promise.resolve(bytes);
+        return download;
       }
       return fetcher.fetch(requested, maxBytes, signal);
     },

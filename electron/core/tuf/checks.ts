@@ -119,8 +119,13 @@ export function checkVersionNotBelow(version: number, trusted: number | undefine
   }
 }
 
-/** Mix-and-match: the bytes must be exactly those snapshot (or timestamp) vouched for. */
-export function checkFileMeta(bytes: Uint8Array, meta: FileMeta, roleName: string): void {
+/**
+ * Mix-and-match: the bytes must be exactly those snapshot (or timestamp) vouched for. `knownSha256`
+ * is the hex sha256 of these very bytes when it was computed already (by the cache, which hashed
+ * them as it read them), so that no byte is hashed twice. Returns the hex sha256 of the bytes when
+ * the parent lists one, for the cache to file them under.
+ */
+export function checkFileMeta(bytes: Uint8Array, meta: FileMeta, roleName: string, knownSha256?: string): string | undefined {
   if (bytes.length !== meta.length) {
     throw new CountersignError('length-mismatch', `${roleName} is ${bytes.length} bytes, but its parent says ${meta.length}`, {
       role: roleName,
@@ -133,12 +138,15 @@ export function checkFileMeta(bytes: Uint8Array, meta: FileMeta, roleName: strin
   if (expected.length === 0) {
     throw new CountersignError('hash-mismatch', `${roleName} has no sha256 or sha512 in its parent's metadata to check it against`, { role: roleName });
   }
+  let sha256: string | undefined;
   for (const [algorithm, want] of expected) {
-    const got = createHash(algorithm).update(bytes).digest('base64');
-    if (got !== want) {
+    const digest = algorithm === 'sha256' && knownSha256 !== undefined ? Buffer.from(knownSha256, 'hex') : createHash(algorithm).update(bytes).digest();
+    if (digest.toString('base64') !== want) {
       throw new CountersignError('hash-mismatch', `${roleName} does not match the ${algorithm} its parent's metadata lists`, { role: roleName });
     }
+    if (algorithm === 'sha256') sha256 = digest.toString('hex');
   }
+  return sha256;
 }
 
 /**

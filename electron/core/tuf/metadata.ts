@@ -1,98 +1,253 @@
-// Notary's flavour of TUF metadata, as typed views over untrusted JSON. Schemas are loose objects:
-// unknown fields are kept, so that re-signing a role we did not write leaves it byte-faithful.
-import { z } from 'zod';
+// Notary's flavour of TUF metadata, as typed views over untrusted JSON. Objects are loose: unknown
+// fields are kept, so that re-signing a role we did not write leaves it byte-faithful.
+//
+// The shapes are checked by small hand-written guards rather than a schema library: this runs on
+// every file of every refresh (a 15,000-target repository on each `inspect`), and a schema
+// library's generic walk and its load at start-up were a measurable part of that. Each guard
+// returns a fresh copy of what it checked (as a schema's parse did), never the parsed JSON itself,
+// so a caller editing a view cannot change `signedJson`, the object the signatures cover; the one
+// exception is a targets map, which is checked by a plain loop and shared, as it always was.
 import { CountersignError } from '../../../shared/errors';
 import { isDelegationName } from './role-names';
 import { parseStrictJsonWithMembers } from './strict-json';
 
 export { TOP_LEVEL_ROLES, type TopLevelRole } from './role-names';
 
-const keyTypeSchema = z.enum(['ecdsa', 'ecdsa-x509', 'ed25519', 'rsa', 'rsa-x509']);
+export type KeyType = 'ecdsa' | 'ecdsa-x509' | 'ed25519' | 'rsa' | 'rsa-x509';
+
+export interface PublicKeyJson {
+  keytype: KeyType;
+  keyval: { public: string; private?: string | null | undefined; [field: string]: unknown };
+  [field: string]: unknown;
+}
+
+export interface RoleKeys {
+  keyids: string[];
+  threshold: number;
+  [field: string]: unknown;
+}
+
+export interface Signature {
+  keyid: string;
+  method: string;
+  sig: string;
+  [field: string]: unknown;
+}
+
+export interface FileMeta {
+  hashes: { sha256?: string | undefined; sha512?: string | undefined; [algorithm: string]: unknown };
+  length: number;
+  custom?: unknown;
+  [field: string]: unknown;
+}
+
+interface SignedCommon {
+  _type: string;
+  version: number;
+  expires: string;
+  [field: string]: unknown;
+}
+
+export interface RootSigned extends SignedCommon {
+  consistent_snapshot?: boolean | undefined;
+  keys: Record<string, PublicKeyJson>;
+  roles: { root: RoleKeys; targets: RoleKeys; snapshot: RoleKeys; timestamp: RoleKeys; [role: string]: unknown };
+}
+
+export interface DelegatedRole extends RoleKeys {
+  /** Any string here: whether it is a valid role name is the named check checkDelegationsOf. */
+  name: string;
+  paths?: string[] | undefined;
+  path_hash_prefixes?: string[] | undefined;
+}
+
+export interface TargetsSigned extends SignedCommon {
+  targets: Record<string, FileMeta>;
+  delegations?: { keys: Record<string, PublicKeyJson>; roles: DelegatedRole[]; [field: string]: unknown } | undefined;
+}
+
+export interface SnapshotSigned extends SignedCommon {
+  meta: Record<string, FileMeta>;
+}
+
+export interface TimestampSigned extends SignedCommon {
+  meta: { snapshot: FileMeta; [file: string]: unknown };
+}
+
+/** A shape problem: where (a dotted path) and what. Caught by parseEnvelope and turned into metadata-malformed. */
+class Malformed extends Error {
+  constructor(
+    readonly at: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function fail(at: string, message: string): never {
+  throw new Malformed(at, message);
+}
+
+const within = (at: string, key: string | number): string => (at === '' ? String(key) : `${at}.${key}`);
+
+type Json = Record<string, unknown>;
+
+function object(value: unknown, at: string): Json {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(at, 'expected an object');
+  return value as Json;
+}
+
+function string(value: unknown, at: string): string {
+  if (typeof value !== 'string') fail(at, 'expected a string');
+  return value;
+}
+
+function matching(value: unknown, pattern: RegExp, what: string, at: string): string {
+  if (!pattern.test(string(value, at))) fail(at, `expected ${what}`);
+  return value as string;
+}
+
+function integer(value: unknown, min: number, at: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) fail(at, 'expected an integer');
+  if (value < min) fail(at, `expected at least ${min}`);
+  return value;
+}
+
+function array<T>(value: unknown, at: string, item: (element: unknown, at: string) => T): T[] {
+  if (!Array.isArray(value)) fail(at, 'expected an array');
+  return value.map((element, i) => item(element, within(at, i)));
+}
+
+/** A map with checked keys; built with fromEntries so that a key like "__proto__" stays a plain key. */
+function record<T>(value: unknown, at: string, key: (name: string, at: string) => void, item: (element: unknown, at: string) => T): Record<string, T> {
+  const entries = Object.entries(object(value, at)).map(([name, element]): [string, T] => {
+    key(name, at);
+    return [name, item(element, within(at, name))];
+  });
+  return Object.fromEntries(entries);
+}
+
+const KEY_TYPES: ReadonlySet<string> = new Set<KeyType>(['ecdsa', 'ecdsa-x509', 'ed25519', 'rsa', 'rsa-x509']);
 // RFC 3339 with a zone; Go writes a variable number of fractional digits.
-const rfc3339 = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/, 'RFC 3339 time');
-const hexKeyId = z.string().regex(/^[0-9a-f]{64}$/, 'hex SHA-256 key ID');
-const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
-const version = z.number().int().min(0);
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+const HEX_KEY_ID = /^[0-9a-f]{64}$/;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-export const publicKeySchema = z.looseObject({
-  keytype: keyTypeSchema,
-  keyval: z.looseObject({ public: base64, private: z.string().nullable().optional() }),
-});
+function hexKeyId(name: string, at: string): void {
+  if (!HEX_KEY_ID.test(name)) fail(within(at, name), 'expected a hex SHA-256 key ID');
+}
 
-const roleKeysSchema = z.looseObject({
-  keyids: z.array(hexKeyId),
-  threshold: z.number().int().min(1),
-});
+function anyKey(): void {}
 
-export const signatureSchema = z.looseObject({
-  keyid: hexKeyId,
-  method: z.string(),
-  sig: base64,
-});
+function publicKeyAt(value: unknown, at: string): PublicKeyJson {
+  const key = object(value, at);
+  if (typeof key['keytype'] !== 'string' || !KEY_TYPES.has(key['keytype'])) fail(within(at, 'keytype'), `expected one of ${[...KEY_TYPES].join(', ')}`);
+  const keyvalAt = within(at, 'keyval');
+  const keyval = { ...object(key['keyval'], keyvalAt) };
+  matching(keyval['public'], BASE64, 'base64', within(keyvalAt, 'public'));
+  const secret = keyval['private'];
+  if (secret !== undefined && secret !== null) string(secret, within(keyvalAt, 'private'));
+  return { ...key, keyval } as PublicKeyJson;
+}
 
-const fileMetaSchema = z.looseObject({
-  hashes: z.looseObject({ sha256: base64.optional(), sha512: base64.optional() }),
-  length: z.number().int().min(0),
-  custom: z.unknown().optional(),
-});
+/** A public key as notary serves and embeds it, or undefined when it is not one. */
+export function parsePublicKey(value: unknown): PublicKeyJson | undefined {
+  try {
+    return publicKeyAt(value, '');
+  } catch (error) {
+    if (error instanceof Malformed) return undefined;
+    throw error;
+  }
+}
 
-export const rootSignedSchema = z.looseObject({
-  _type: z.string(),
-  version,
-  expires: rfc3339,
-  consistent_snapshot: z.boolean().optional(),
-  keys: z.record(hexKeyId, publicKeySchema),
-  roles: z.looseObject({
-    root: roleKeysSchema,
-    targets: roleKeysSchema,
-    snapshot: roleKeysSchema,
-    timestamp: roleKeysSchema,
-  }),
-});
+function roleKeysAt(value: unknown, at: string): RoleKeys {
+  const role = object(value, at);
+  return {
+    ...role,
+    keyids: array(role['keyids'], within(at, 'keyids'), (id, idAt) => matching(id, HEX_KEY_ID, 'a hex SHA-256 key ID', idAt)),
+    threshold: integer(role['threshold'], 1, within(at, 'threshold')),
+  };
+}
 
-export const delegatedRoleSchema = roleKeysSchema.extend({
+function stringsAt(value: unknown, at: string): string[] {
+  return array(value, at, string);
+}
+
+function delegatedRoleAt(value: unknown, at: string): DelegatedRole {
+  const role = object(value, at);
   // notary writes a delegation whose last key was removed as "keyids": null (a nil Go slice). Such a
   // role has no keys, so nothing it signs can ever meet its threshold; docker still lists it as a signer.
-  keyids: z
-    .array(hexKeyId)
-    .nullable()
-    .transform((ids) => ids ?? []),
-  // Any string here: whether it is a valid role name is the named check checkDelegationsOf.
-  name: z.string(),
-  paths: z.array(z.string()).optional(),
-  path_hash_prefixes: z.array(z.string()).optional(),
-});
+  const keys = roleKeysAt(role['keyids'] === null ? { ...role, keyids: [] } : role, at);
+  const out: DelegatedRole = { ...keys, name: string(role['name'], within(at, 'name')) };
+  if (role['paths'] !== undefined) out.paths = stringsAt(role['paths'], within(at, 'paths'));
+  if (role['path_hash_prefixes'] !== undefined) out.path_hash_prefixes = stringsAt(role['path_hash_prefixes'], within(at, 'path_hash_prefixes'));
+  return out;
+}
 
-// A targets file may hold tens of thousands of entries: they are checked by a plain loop rather than
-// a schema per entry, which would copy every object and dominate the time of a large refresh.
-const targetMapSchema = z.custom<Record<string, FileMeta>>(isFileMetaMap, 'a map of target name to {hashes, length}');
+function fileMetaAt(value: unknown, at: string): FileMeta {
+  const meta = object(value, at);
+  const hashesAt = within(at, 'hashes');
+  const hashes = { ...object(meta['hashes'], hashesAt) };
+  for (const algorithm of ['sha256', 'sha512']) {
+    if (hashes[algorithm] !== undefined) matching(hashes[algorithm], BASE64, 'base64', within(hashesAt, algorithm));
+  }
+  return { ...meta, hashes, length: integer(meta['length'], 0, within(at, 'length')) } as FileMeta;
+}
 
-export const targetsSignedSchema = z.looseObject({
-  _type: z.string(),
-  version,
-  expires: rfc3339,
-  targets: targetMapSchema,
-  delegations: z
-    .looseObject({
-      keys: z.record(hexKeyId, publicKeySchema),
-      roles: z.array(delegatedRoleSchema),
-    })
-    .optional(),
-});
+/** The fields every role has: _type (compared by parseEnvelope), version and expiry. */
+function commonAt(signed: Json): SignedCommon {
+  return {
+    ...signed,
+    _type: string(signed['_type'], '_type'),
+    version: integer(signed['version'], 0, 'version'),
+    expires: matching(signed['expires'], RFC3339, 'an RFC 3339 time', 'expires'),
+  };
+}
 
-export const snapshotSignedSchema = z.looseObject({
-  _type: z.string(),
-  version,
-  expires: rfc3339,
-  meta: z.record(z.string(), fileMetaSchema),
-});
+function rootAt(signed: Json): RootSigned {
+  const common = commonAt(signed);
+  if (signed['consistent_snapshot'] !== undefined && typeof signed['consistent_snapshot'] !== 'boolean') fail('consistent_snapshot', 'expected a boolean');
+  const keys = record(signed['keys'], 'keys', hexKeyId, publicKeyAt);
+  const roles = object(signed['roles'], 'roles');
+  return {
+    ...common,
+    keys,
+    roles: {
+      ...roles,
+      root: roleKeysAt(roles['root'], 'roles.root'),
+      targets: roleKeysAt(roles['targets'], 'roles.targets'),
+      snapshot: roleKeysAt(roles['snapshot'], 'roles.snapshot'),
+      timestamp: roleKeysAt(roles['timestamp'], 'roles.timestamp'),
+    },
+  };
+}
 
-export const timestampSignedSchema = z.looseObject({
-  _type: z.string(),
-  version,
-  expires: rfc3339,
-  meta: z.looseObject({ snapshot: fileMetaSchema }),
-});
+function targetsAt(signed: Json): TargetsSigned {
+  const common = commonAt(signed);
+  // A targets file may hold tens of thousands of entries: they are checked by a plain loop, in place
+  // (no copy per entry, which would dominate the time of a large refresh).
+  if (!isFileMetaMap(signed['targets'])) fail('targets', 'expected a map of target name to {hashes, length}');
+  const out: TargetsSigned = { ...common, targets: signed['targets'] as Record<string, FileMeta> };
+  if (signed['delegations'] !== undefined) {
+    const delegations = object(signed['delegations'], 'delegations');
+    out.delegations = {
+      ...delegations,
+      keys: record(delegations['keys'], 'delegations.keys', hexKeyId, publicKeyAt),
+      roles: array(delegations['roles'], 'delegations.roles', delegatedRoleAt),
+    };
+  }
+  return out;
+}
+
+function snapshotAt(signed: Json): SnapshotSigned {
+  return { ...commonAt(signed), meta: record(signed['meta'], 'meta', anyKey, fileMetaAt) };
+}
+
+function timestampAt(signed: Json): TimestampSigned {
+  const common = commonAt(signed);
+  const meta = object(signed['meta'], 'meta');
+  return { ...common, meta: { ...meta, snapshot: fileMetaAt(meta['snapshot'], 'meta.snapshot') } };
+}
 
 function isFileMetaMap(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
@@ -106,16 +261,6 @@ function isFileMetaMap(value: unknown): boolean {
   return true;
 }
 
-export type PublicKeyJson = z.infer<typeof publicKeySchema>;
-export type RoleKeys = z.infer<typeof roleKeysSchema>;
-export type Signature = z.infer<typeof signatureSchema>;
-export type FileMeta = z.infer<typeof fileMetaSchema>;
-export type RootSigned = z.infer<typeof rootSignedSchema>;
-export type DelegatedRole = z.infer<typeof delegatedRoleSchema>;
-export type TargetsSigned = z.infer<typeof targetsSignedSchema>;
-export type SnapshotSigned = z.infer<typeof snapshotSignedSchema>;
-export type TimestampSigned = z.infer<typeof timestampSignedSchema>;
-
 export interface SignedByKind {
   root: RootSigned;
   targets: TargetsSigned;
@@ -124,11 +269,11 @@ export interface SignedByKind {
 }
 export type MetadataKind = keyof SignedByKind;
 
-const signedSchemas: { [K in MetadataKind]: z.ZodType<SignedByKind[K]> } = {
-  root: rootSignedSchema,
-  targets: targetsSignedSchema,
-  snapshot: snapshotSignedSchema,
-  timestamp: timestampSignedSchema,
+const signedGuards: { [K in MetadataKind]: (signed: Json) => SignedByKind[K] } = {
+  root: rootAt,
+  targets: targetsAt,
+  snapshot: snapshotAt,
+  timestamp: timestampAt,
 };
 
 /** A parsed metadata file: the exact `signed` object the signatures are checked against, and its bytes. */
@@ -143,7 +288,15 @@ export interface Envelope<S> {
   bytes: Uint8Array;
 }
 
-const envelopeSchema = z.object({ signed: z.record(z.string(), z.unknown()), signatures: z.array(signatureSchema) });
+function signatureAt(value: unknown, at: string): Signature {
+  const signature = object(value, at);
+  return {
+    ...signature,
+    keyid: matching(signature['keyid'], HEX_KEY_ID, 'a hex SHA-256 key ID', within(at, 'keyid')),
+    method: string(signature['method'], within(at, 'method')),
+    sig: matching(signature['sig'], BASE64, 'base64', within(at, 'sig')),
+  };
+}
 
 /** Delegated roles ("targets/x") are Targets metadata. */
 export function kindOfRole(role: string): MetadataKind {
@@ -158,30 +311,35 @@ export function kindOfRole(role: string): MetadataKind {
  */
 export function parseEnvelope<K extends MetadataKind>(role: string, kind: K, bytes: Uint8Array): Envelope<SignedByKind[K]> {
   const { value: json, memberBytes } = parseStrictJsonWithMembers(bytes, `${role}.json`, role);
-  const outer = envelopeSchema.safeParse(json);
-  if (!outer.success) {
-    throw new CountersignError('metadata-malformed', `${role}.json is not a signed metadata file: ${describe(outer.error)}`, { role });
+  let signedObject: Json;
+  let signatures: Signature[];
+  try {
+    const outer = object(json, '');
+    signedObject = object(outer['signed'], 'signed');
+    signatures = array(outer['signatures'], 'signatures', signatureAt);
+  } catch (error) {
+    throw new CountersignError('metadata-malformed', `${role}.json is not a signed metadata file: ${describe(error)}`, { role });
   }
-  // Checked before the full schema so that e.g. a snapshot served as timestamp says so plainly.
-  const type = outer.data.signed['_type'];
+  // Checked before the full shape so that e.g. a snapshot served as timestamp says so plainly.
+  const type = signedObject['_type'];
   // Exactly as notary writes and compares it (ValidTUFType): "Targets", never "targets" or "TARGETS".
   if (type !== capitalise(kind)) {
     throw new CountersignError('metadata-wrong-type', `${role}.json has _type ${JSON.stringify(type)}, expected ${capitalise(kind)}`, { role });
   }
-  const signed = signedSchemas[kind].safeParse(outer.data.signed);
-  if (!signed.success) {
-    throw new CountersignError('metadata-malformed', `${role}.json: ${describe(signed.error)}`, { role });
+  let signed: SignedByKind[K];
+  try {
+    signed = signedGuards[kind](signedObject);
+  } catch (error) {
+    throw new CountersignError('metadata-malformed', `${role}.json: ${describe(error)}`, { role });
   }
-  const signedJson = (json as { signed: unknown }).signed;
   const signedBytes = memberBytes.get('signed') ?? new Uint8Array();
-  return { role, signed: signed.data, signedJson, signedBytes, signatures: outer.data.signatures, bytes };
+  return { role, signed, signedJson: signedObject, signedBytes, signatures, bytes };
 }
 
-function describe(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'invalid';
-  const path = issue.path.length ? issue.path.join('.') : '(top)';
-  return `${path}: ${issue.message}`;
+/** "path: what" of a shape problem; anything else is a bug and propagates. */
+function describe(error: unknown): string {
+  if (!(error instanceof Malformed)) throw error;
+  return `${error.at === '' ? '(top)' : error.at}: ${error.message}`;
 }
 
 function capitalise(s: string): string {

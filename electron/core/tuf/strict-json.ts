@@ -70,7 +70,7 @@ interface Scan {
  * keys seen in each open object (null for arrays).
  */
 function scanJson(text: string): Scan {
-  const stack: (Set<string> | null)[] = [];
+  const stack: (ObjectKeys | null)[] = [];
   const members = new Map<string, [number, number]>();
   let expectKey = false;
   let lastTopKey: string | undefined;
@@ -84,15 +84,14 @@ function scanJson(text: string): Scan {
         const raw = text.slice(i, end + 1);
         // "\u0061" and "a" are the same key to JSON.parse; decode only when escapes are present.
         const key = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
-        if (top.has(key)) return { duplicate: key, members };
-        top.add(key);
+        if (!top.add(key)) return { duplicate: key, members };
         if (stack.length === 1) lastTopKey = key;
         expectKey = false;
       }
       i = end;
     } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
       if (stack.length === 1) memberStart = i;
-      stack.push(c === OPEN_OBJECT ? new Set() : null);
+      stack.push(c === OPEN_OBJECT ? new ObjectKeys() : null);
       expectKey = c === OPEN_OBJECT;
     } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
       stack.pop();
@@ -108,6 +107,32 @@ function scanJson(text: string): Scan {
   }
   return { members };
 }
+/**
+ * The keys seen so far in one object. Most objects of a metadata file are small (a target's
+ * {hashes, length}, its {sha256}): a short array is cheaper to make and search than a Set, which
+ * takes over only when an object grows (a targets map of thousands of names).
+ */
+class ObjectKeys {
+  private few: string[] | undefined = [];
+  private many: Set<string> | undefined;
+
+  /** False when the key was already there. */
+  add(key: string): boolean {
+    if (this.few) {
+      if (this.few.includes(key)) return false;
+      this.few.push(key);
+      if (this.few.length > 16) {
+        this.many = new Set(this.few);
+        this.few = undefined;
+      }
+      return true;
+    }
+    if (this.many!.has(key)) return false;
+    this.many!.add(key);
+    return true;
+  }
+}
+
 function endOfString(text: string, start: number): number {
   // indexOf runs natively; most of a metadata file is inside strings (hashes, names, keys).
   let quote = text.indexOf('"', start + 1);

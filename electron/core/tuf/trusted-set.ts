@@ -54,6 +54,8 @@ export interface TrustedSetOptions {
   now: Date;
   /** Versions trusted in earlier refreshes, per role (rollback protection across runs). */
   trustedVersions?: Readonly<Record<string, number>>;
+  /** Hex sha256 of byte arrays already hashed (by the cache as it read them), so none is hashed twice. */
+  knownDigests?: WeakMap<Uint8Array, string>;
 }
 
 /** A delegation as its parent grants it, with the path limits of all its ancestors. */
@@ -74,6 +76,9 @@ export class TrustedSet {
   private snapshotEnvelope: Envelope<SnapshotSigned> | undefined;
   private targetsEnvelope: Envelope<TargetsSigned> | undefined;
   private readonly delegationEnvelopes = new Map<string, Envelope<TargetsSigned>>();
+  private readonly knownDigests: WeakMap<Uint8Array, string> | undefined;
+  /** Hex sha256 of the byte arrays the hash checks computed, keyed by the array itself. */
+  private readonly digests = new WeakMap<Uint8Array, string>();
 
   /**
    * Starts from a root that is already trusted (a pin or a verified cache). It must still be
@@ -86,6 +91,7 @@ export class TrustedSet {
     this.gun = options.gun;
     this.now = options.now;
     this.trustedVersions = options.trustedVersions ?? {};
+    this.knownDigests = options.knownDigests;
     const root = parseEnvelope('root', 'root', trustedRootBytes);
     checkRootStructure(root.signed);
     checkKeyIds(root.signed.keys, Object.keys(root.signed.keys), 'root');
@@ -149,7 +155,7 @@ export class TrustedSet {
     const meta = this.requireSnapshot().signed.meta['root'];
     if (!meta) throw misuse('rootMatchesSnapshot with a snapshot that lists no root'); // updateSnapshot refuses those
     try {
-      checkFileMeta(this.rootEnvelope.bytes, meta, 'root');
+      this.checkBytes(this.rootEnvelope.bytes, meta, 'root');
       return true;
     } catch {
       return false;
@@ -238,7 +244,7 @@ export class TrustedSet {
     bytes: Uint8Array,
     trust: { role: RoleKeys; keys: Readonly<Record<string, PublicKeyJson>>; meta?: FileMeta },
   ): Envelope<SignedByKind[K]> {
-    if (trust.meta) checkFileMeta(bytes, trust.meta, name);
+    if (trust.meta) this.checkBytes(bytes, trust.meta, name);
     const envelope = parseEnvelope(name, kind, bytes);
     checkKeyIds(trust.keys, trust.role.keyids, name);
     checkThreshold(envelope, trust.role, trust.keys, name);
@@ -246,6 +252,16 @@ export class TrustedSet {
     checkVersionNotBelow(envelope.signed.version, this.trustedVersions[name], name);
     checkNotExpired(envelope.signed.expires, this.now, name);
     return envelope;
+  }
+
+  /** The hex sha256 of bytes this set checked against a parent's hashes (what the cache files them under). */
+  sha256Of(bytes: Uint8Array): string | undefined {
+    return this.digests.get(bytes) ?? this.knownDigests?.get(bytes);
+  }
+
+  private checkBytes(bytes: Uint8Array, meta: FileMeta, name: string): void {
+    const sha256 = checkFileMeta(bytes, meta, name, this.sha256Of(bytes));
+    if (sha256 !== undefined) this.digests.set(bytes, sha256);
   }
 
   private requireMeta(name: string): FileMeta {

@@ -73,7 +73,7 @@ export async function refreshRepository(options: RefreshOptions): Promise<Refres
     rootBytes = await root;
     firstUse = true;
   }
-  const setOptions = { gun: options.gun, now, trustedVersions: stored?.versions ?? {} };
+  const setOptions = { gun: options.gun, now, trustedVersions: stored?.versions ?? {}, knownDigests: stored?.digests };
   let set = new TrustedSet(rootBytes, setOptions);
   if (firstUse) options.acceptFirstRoot?.(set);
 
@@ -96,10 +96,16 @@ export async function refreshRepository(options: RefreshOptions): Promise<Refres
     if (envelope) files.set(role, envelope.bytes);
   }
   for (const [name, envelope] of set.delegations) files.set(name, envelope.bytes);
+  // The hashes the checks computed: the cache files the bytes under them without hashing again.
+  const digests = new WeakMap<Uint8Array, string>();
+  for (const bytes of files.values()) {
+    const sha256 = set.sha256Of(bytes);
+    if (sha256 !== undefined) digests.set(bytes, sha256);
+  }
   return {
     trusted: set,
     failedDelegations,
-    toStore: { files, versions: set.versions(), verifiedAt: now.toISOString() },
+    toStore: { files, versions: set.versions(), verifiedAt: now.toISOString(), digests },
     downloads: counting.count(),
   };
 }

@@ -132,9 +132,9 @@ describe('the view cache', () => {
   it('verifies in full when a cached object was damaged', async () => {
     const sim = releasedRepository();
     await load(sim);
-    const objects = join(dirOf(sim), 'objects');
-    const [first] = readdirSync(objects);
-    writeFileSync(join(objects, first!), 'damaged');
+    // targets', not root's: a damaged root is a lost pin, refused outright (root-pin-mismatch).
+    const state = JSON.parse(readFileSync(join(dirOf(sim), 'state.json'), 'utf8')) as { files: Record<string, string> };
+    writeFileSync(join(dirOf(sim), 'objects', `${state.files['targets']}.json`), 'damaged');
     assert.equal((await load(sim)).fromViewCache, undefined);
   });
 });
