@@ -4,13 +4,14 @@
 // Files are stored by content hash and listed in state.json, which is written last: a crash
 // mid-save leaves the previous state.json pointing at the previous, complete set of files.
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { isValidGun } from '../../../shared/reference';
 import { CountersignError, ERROR_CODES, type ErrorInfo } from '../../../shared/errors';
 import { writeFileAtomic } from './atomic-file';
 import { serverKey } from './home';
+import { readSmallFile } from './small-files';
 
 export interface StoredRepository {
   /** Role name -> the exact bytes that were verified. */
@@ -61,7 +62,7 @@ export class MetadataCache {
     const files = new Map<string, Uint8Array>();
     const digests = new WeakMap<Uint8Array, string>();
     const entries = Object.entries(state.files);
-    const objects = await Promise.all(entries.map(([, hash]) => readFile(this.objectPath(hash)).catch(() => undefined)));
+    const objects = await Promise.all(entries.map(([, hash]) => readSmallFile(this.objectPath(hash)).catch(() => undefined)));
     for (const [i, [role, hash]] of entries.entries()) {
       const bytes = objects[i];
       // A file that no longer matches its recorded hash is ignored: it will be fetched and verified again.
@@ -147,7 +148,7 @@ export class MetadataCache {
 async function readState(path: string, dir: string): Promise<z.infer<typeof stateSchema> | undefined> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = (await readSmallFile(path)).toString('utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw damagedState(path, dir, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
@@ -176,7 +177,7 @@ function damagedState(path: string, dir: string, what: string): CountersignError
 async function readJson<T>(path: string, schema: z.ZodType<T>): Promise<T | undefined> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = (await readSmallFile(path)).toString('utf8');
   } catch {
     return undefined;
   }

@@ -6,10 +6,11 @@
 // edited or copied on disk is refused; and a window, the earliest expiry of every role and root
 // certificate it rests on, outside which the full verification runs (and refuses what expired).
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RepositoryView } from '../../../shared/domain';
 import { writeFileAtomic } from './atomic-file';
+import { readSmallFile } from './small-files';
 
 /** The MAC key, or undefined when there is none to be had (no keychain): then nothing is cached. */
 export type ViewCacheKey = () => Promise<Uint8Array | undefined>;
@@ -45,7 +46,7 @@ export class ViewCache {
    * its window; otherwise undefined (and the caller verifies in full).
    */
   async read(files: Record<string, string>, now: Date): Promise<RepositoryView | undefined> {
-    const [bytes, mac] = await Promise.all([readFile(this.viewPath).catch(() => undefined), readFile(this.macPath, 'utf8').catch(() => undefined)]);
+    const [bytes, mac] = await Promise.all([readSmallFile(this.viewPath).catch(() => undefined), readSmallFile(this.macPath).then((bytes) => bytes.toString('utf8'), () => undefined)]);
     if (bytes === undefined || mac === undefined) return undefined;
     const key = await this.key();
     if (!key) return undefined;
