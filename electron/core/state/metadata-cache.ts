@@ -4,14 +4,14 @@
 // Files are stored by content hash and listed in state.json, which is written last: a crash
 // mid-save leaves the previous state.json pointing at the previous, complete set of files.
 import { createHash } from 'node:crypto';
-import { readdir, rm, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { isValidGun } from '../../../shared/reference';
 import { CountersignError, ERROR_CODES, type ErrorInfo } from '../../../shared/errors';
 import { writeFileAtomic } from './atomic-file';
 import { serverKey } from './home';
-import { readSmallFile } from './small-files';
+import { readSmallFile, removeFile } from './small-files';
 
 export interface StoredRepository {
   /** Role name -> the exact bytes that were verified. */
@@ -99,7 +99,7 @@ export class MetadataCache {
     // Bytes served from the cache are the very arrays load() hashed: no need to hash them again.
     for (const [role, bytes] of repository.files) listed[role] = this.loaded?.digests.get(bytes) ?? sha256(bytes);
     if (this.unchanged(listed, repository.versions)) {
-      await rm(join(this.dir, 'attempt.json'), { force: true });
+      await removeFile(join(this.dir, 'attempt.json'));
       return listed;
     }
     for (const [role, bytes] of repository.files) {
@@ -112,14 +112,14 @@ export class MetadataCache {
     }
     const state = { verifiedAt: repository.verifiedAt, versions: repository.versions, files: listed };
     await writeFileAtomic(join(this.dir, 'state.json'), JSON.stringify(state, null, 1), 0o644);
-    await rm(join(this.dir, 'attempt.json'), { force: true });
+    await removeFile(join(this.dir, 'attempt.json'));
     await this.collectGarbage(new Set(Object.values(listed)));
     return listed;
   }
 
   /** Forgets the note of a failed refresh (a refresh succeeded): nothing is written when there is none. */
   async clearFailure(): Promise<void> {
-    await rm(join(this.dir, 'attempt.json'), { force: true });
+    await removeFile(join(this.dir, 'attempt.json'));
   }
 
   /** Remembers why the last refresh failed, without touching the verified data. */
@@ -140,7 +140,7 @@ export class MetadataCache {
     await Promise.all(
       names
         .filter((name) => !keep.has(name.replace(/\.json$/, '')))
-        .map((name) => rm(join(this.dir, 'objects', name), { force: true })),
+        .map((name) => removeFile(join(this.dir, 'objects', name))),
     );
   }
 }

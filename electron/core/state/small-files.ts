@@ -2,7 +2,7 @@
 // CPU per call on a small file (a FileHandle per open, reads in chunks through more promises): an
 // audit reads and writes thousands of files of a few kilobytes, and measured, its readFile alone cost
 // 4x the CPU of the callback one. Same operations, same errors.
-import { close, fsync, mkdir, open, readFile, rename, write } from 'node:fs';
+import { close, fsync, mkdir, open, readFile, rename, unlink, write } from 'node:fs';
 import { promisify } from 'node:util';
 
 export const readSmallFile: (path: string) => Promise<Buffer> = promisify(readFile);
@@ -12,6 +12,7 @@ const syncFile = promisify(fsync);
 const closeFile = promisify(close);
 export const renameFile = promisify(rename);
 const makeDirectory = promisify(mkdir);
+const unlinkFile = promisify(unlink);
 
 /** Creates `path` (exclusively) with `data`, flushed to disk first when `durable`. */
 export async function writeNewFile(path: string, data: Uint8Array, mode: number, durable: boolean): Promise<void> {
@@ -27,4 +28,13 @@ export async function writeNewFile(path: string, data: Uint8Array, mode: number,
 
 export async function makeDirectories(path: string, mode: number): Promise<void> {
   await makeDirectory(path, { recursive: true, mode });
+}
+
+/** Removes a file, if there is one: `rm(path, { force: true })` for a file, without its lstat first. */
+export async function removeFile(path: string): Promise<void> {
+  try {
+    await unlinkFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
 }

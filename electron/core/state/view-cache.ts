@@ -6,11 +6,10 @@
 // edited or copied on disk is refused; and a window, the earliest expiry of every role and root
 // certificate it rests on, outside which the full verification runs (and refuses what expired).
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RepositoryView } from '../../../shared/domain';
 import { writeFileAtomic } from './atomic-file';
-import { readSmallFile } from './small-files';
+import { readSmallFile, removeFile } from './small-files';
 
 /** The MAC key, or undefined when there is none to be had (no keychain): then nothing is cached. */
 export type ViewCacheKey = () => Promise<Uint8Array | undefined>;
@@ -69,7 +68,7 @@ export class ViewCache {
       if (!key) return;
       const bytes = Buffer.from(JSON.stringify({ binding, view } satisfies ViewFile));
       // The MAC goes first: a crash between the two leaves a view whose MAC does not match, refused.
-      await rm(this.viewPath, { force: true });
+      await removeFile(this.viewPath);
       await writeFileAtomic(this.macPath, this.mac(key, bytes).toString('hex'), 0o644, { durable: false });
       await writeFileAtomic(this.viewPath, bytes, 0o644, { durable: false });
     } catch {
