@@ -11,7 +11,7 @@
 // large-repo.ts), one `notary publish` per repository.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpClient, mapLimit } from '../electron/core/net/http';
@@ -29,6 +29,20 @@ const NOTARY_PARALLEL = 8;
 const SETUP_NOTARY_PROCESSES = 6;
 const PUSH_CONCURRENCY = 16;
 const CLI = CLI_BUNDLE;
+/**
+ * Another build of the CLI to time beside this one in the same rounds (the before of a before/after):
+ * BENCH_AUDIT_BASELINE=path/to/countersign.js, e.g. a copy of dist/cli taken before a change.
+ */
+const BASELINE = process.env['BENCH_AUDIT_BASELINE'];
+/** BENCH_AUDIT_PROFILE=DIR: one cold and one warm audit more, under `node --cpu-prof`, profiles into DIR. */
+const PROFILE_DIR = process.env['BENCH_AUDIT_PROFILE'];
+/**
+ * BENCH_AUDIT_HOLD=FILE: once the fixture stands, writes FILE, a script running one audit against it
+ * (`sh FILE CLI HOME`), and waits until FILE is removed: for profiling and trying changes by hand.
+ */
+const HOLD = process.env['BENCH_AUDIT_HOLD'];
+/** The build profiled (default: the one timed); an unminified one (`build.mjs --dev`) names its functions. */
+const PROFILE_CLI = process.env['BENCH_AUDIT_PROFILE_CLI'] ?? CLI;
 const OCI = {
   manifest: 'application/vnd.oci.image.manifest.v1+json',
   config: 'application/vnd.oci.image.config.v1+json',
@@ -73,8 +87,8 @@ async function run(build: string): Promise<void> {
     console.log(`  signed them with notary (${SETUP_NOTARY_PROCESSES} processes at once) in ${seconds(started)}`);
 
     const guns = repositories.map((repository) => `${registry!.host}/${repository}`);
-    const auditArgs = (home: string): string[] => [
-      CLI, 'audit', '--registry', registry!.url, '--registry-ca', registry!.caFile,
+    const auditArgs = (home: string, cli = CLI): string[] => [
+      cli, 'audit', '--registry', registry!.url, '--registry-ca', registry!.caFile,
       '--server', notary.url, '--tls-ca', notary.caFile, '--home', home, '--json',
     ];
     const warmHome = temp('warm');
@@ -87,6 +101,20 @@ async function run(build: string): Promise<void> {
       { name: 'countersign audit (cold: fresh home)', run: () => timed(process.execPath, auditArgs(temp('cold'))) },
       { name: 'countersign audit (warm: pinned, cached)', run: () => timed(process.execPath, auditArgs(warmHome)) },
     ];
+    if (BASELINE !== undefined) {
+      const baselineWarm = temp('baseline-warm');
+      await timed(process.execPath, auditArgs(baselineWarm, BASELINE));
+      contenders.push(
+        { name: 'baseline audit (cold)', run: () => timed(process.execPath, auditArgs(temp('baseline-cold'), BASELINE)) },
+        { name: 'baseline audit (warm)', run: () => timed(process.execPath, auditArgs(baselineWarm, BASELINE)) },
+      );
+    }
+    if (HOLD !== undefined) await hold(HOLD, auditArgs, warmHome);
+    if (PROFILE_DIR !== undefined) {
+      await timed(process.execPath, ['--cpu-prof', '--cpu-prof-dir', join(PROFILE_DIR, 'cold'), ...auditArgs(temp('profile-cold'), PROFILE_CLI)]);
+      await timed(process.execPath, ['--cpu-prof', '--cpu-prof-dir', join(PROFILE_DIR, 'warm'), ...auditArgs(warmHome, PROFILE_CLI)]);
+      console.log(`  CPU profiles of a cold and a warm audit in ${PROFILE_DIR}`);
+    }
     const wall: Measured[] = contenders.map((c) => ({ name: c.name, samples: [] }));
     const cpu: Measured[] = contenders.map((c) => ({ name: c.name, samples: [] }));
     const loadBefore = loadAverage();
@@ -103,6 +131,7 @@ async function run(build: string): Promise<void> {
     const notaryWall = median(wall[0]!.samples);
     const ratio = (i: number) => (median(wall[i]!.samples) / notaryWall).toFixed(2);
     console.log(`audit cold / notary: ${ratio(1)} (goal <= 0.65); audit warm / notary: ${ratio(2)} (goal <= 0.55)`);
+    if (BASELINE !== undefined) console.log(`baseline (${BASELINE}) cold / notary: ${ratio(3)}; warm / notary: ${ratio(4)}`);
 
     await benchMemory(registry, repositories, notary, temp('memory'), build);
   } finally {
@@ -122,14 +151,17 @@ async function benchMemory(registry: Registry, signed: readonly string[], notary
   const started = Date.now();
   await pushImages(registry, extra, 1);
   console.log(`\n  pushed ${extra.length} unsigned repositories (1 tag each) in ${seconds(started)}`);
-  const args = [CLI, 'audit', '--registry', registry.url, '--registry-ca', registry.caFile, '--server', notary.url, '--tls-ca', notary.caFile, '--home', home, '--json'];
-  const run = await peakMemory(process.execPath, args);
-  const audited = (JSON.parse(run.stdout) as { repositories: unknown[] }).repositories.length;
-  if (audited !== signed.length + extra.length) throw new Error(`the memory audit saw ${audited} repositories, expected ${signed.length + extra.length}`);
-  console.log(
-    `Memory: countersign audit of ${audited} repositories (${signed.length} signed x ${TAGS} tags, ${extra.length} unsigned x 1; the ${build}): ` +
-      `peak RSS ${(run.maxRssKb / 1024).toFixed(0)} MB, ${(run.ms / 1000).toFixed(1)} s`,
-  );
+  const builds: [string, string][] = [[CLI, `the ${build}`], ...(BASELINE === undefined ? [] : [[BASELINE, `baseline ${BASELINE}`] as [string, string]])];
+  for (const [index, [cli, name]] of builds.entries()) {
+    const args = [cli, 'audit', '--registry', registry.url, '--registry-ca', registry.caFile, '--server', notary.url, '--tls-ca', notary.caFile, '--home', join(home, String(index)), '--json'];
+    const run = await peakMemory(process.execPath, args);
+    const audited = (JSON.parse(run.stdout) as { repositories: unknown[] }).repositories.length;
+    if (audited !== signed.length + extra.length) throw new Error(`the memory audit saw ${audited} repositories, expected ${signed.length + extra.length}`);
+    console.log(
+      `Memory: countersign audit of ${audited} repositories (${signed.length} signed x ${TAGS} tags, ${extra.length} unsigned x 1; ${name}): ` +
+        `peak RSS ${(run.maxRssKb / 1024).toFixed(0)} MB, ${(run.ms / 1000).toFixed(1)} s`,
+    );
+  }
 }
 
 /** Wall time and peak resident memory (GNU time's %M) of one command. */
@@ -270,6 +302,15 @@ function timed(command: string, args: readonly string[], env: NodeJS.ProcessEnv 
       else resolve({ ms, cpuMs: (Number(cpu[1]) + Number(cpu[2])) * 1000, stdout: Buffer.concat(stdout).toString() });
     });
   });
+}
+
+async function hold(file: string, auditArgs: (home: string, cli: string) => string[], warmHome: string): Promise<void> {
+  // The keychain of this run (scripts/with-keyring.sh) too, so that a warm audit finds its view-cache key.
+  const env = ['HOME', 'DBUS_SESSION_BUS_ADDRESS', 'COUNTERSIGN_KEYRING_HOME'].map((name) => `export ${name}='${process.env[name] ?? ''}'`);
+  const args = auditArgs('HOME_ARG', 'CLI_ARG').map((arg) => (arg === 'HOME_ARG' ? '"$2"' : arg === 'CLI_ARG' ? '"$1"' : `'${arg}'`));
+  writeFileSync(file, `# sh ${file} CLI HOME (NODE_FLAGS for node; a warm home: ${warmHome})\n${env.join('\n')}\nexec node $NODE_FLAGS ${args.join(' ')}\n`);
+  console.log(`  holding the fixture: sh ${file} CLI HOME runs an audit; rm ${file} goes on`);
+  while (existsSync(file)) await new Promise((resolve) => setTimeout(resolve, 1000));
 }
 
 /** The audit must have seen every tag as signed, or the timing means nothing. */

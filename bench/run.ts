@@ -23,11 +23,17 @@ const DELEGATIONS = 10;
 const DELEGATION_TARGETS = size(500, 100, 'BENCH_DELEGATION_TARGETS');
 const GUN = 'localhost/bench/large';
 const CLI = CLI_BUNDLE;
+/** `npm run bench -- --only=audit`: the audit part alone (its fixture takes minutes; the rest is not needed to time it). */
+const AUDIT_ONLY = process.argv.includes('--only=audit');
 
 async function main(): Promise<void> {
   const build = describeBuild();
   console.log(machineLoad('before the bench'));
   console.log(`Timing the ${build}${QUICK ? '\nREDUCED RUN (--quick): sizes and rounds below are not the full bench' : ''}`);
+  if (AUDIT_ONLY) {
+    await benchAudit(build);
+    return;
+  }
   benchHelp(build);
   const server = await startNotaryServer();
   const temps: string[] = [];

@@ -5,21 +5,24 @@ import type { AuditPolicyCategory, AuditProgress, AuditReport, RepositoryAudit }
 import { CountersignError } from '../../../shared/errors';
 import {
   auditRegistry,
+  auditRegistryStreamed,
+  csvReportWriter,
   DEFAULT_AUDIT_CONCURRENCY,
   DEFAULT_EXPIRING_WITHIN_DAYS,
+  jsonReportWriter,
   parsePolicy,
-  policyViolations,
-  reportToCsv,
-  reportToJson,
+  repositoryViolations,
+  type AuditOptions,
 } from '../../core/audit';
 import { readCaFile } from '../../core/connect';
-import { addCosignColumn, readCosignPublicKey } from '../../core/migrate';
+import { addCosignToRepositories, readCosignPublicKey } from '../../core/migrate';
 import { registryOrigin, type RegistryClient } from '../../core/registry';
 import { flag, stringOption, stringsOption, type ParsedArgs } from '../args';
 import type { Command } from '../command';
 import { auditSpec } from './specs';
 import { readTextFile, type CliContext, type Output } from '../context';
 import { formatTable } from '../table';
+import { cliViewCacheKey } from '../view-cache-key';
 import { REDRAW_LINE } from '../visible-output';
 
 const MAX_CONCURRENCY = 256;
@@ -42,10 +45,18 @@ export const auditCommand: Command = {
     const gunHost = stringOption(args, 'gun-host');
     const clients = auditClients(context, args, registryUrl, gunHost, concurrency);
     const progress = progressLine(context.err);
-    let report: AuditReport;
+    // Warnings go out as the repositories come; the progress line is redrawn after each.
+    const tally = new VerdictTally(policy, (text) => {
+      progress?.clear();
+      context.err.write(text);
+    });
+    const write = (text: string): void => context.out.write(text);
+    // JSON and CSV are written a repository at a time (memory stays flat however big the registry);
+    // the human table needs every row for its column widths.
+    const writer = context.json ? jsonReportWriter(write) : flag(args, 'csv') ? csvReportWriter(write, { cosign: cosignKey !== undefined }) : undefined;
     try {
       const listed = repositories.length > 0 ? repositories : await catalogOrHint(clients.registry);
-      report = await auditRegistry({
+      const options: AuditOptions = {
         registry: clients.registry,
         notary: clients.notary,
         gunHost: clients.gunHost,
@@ -53,18 +64,29 @@ export const auditCommand: Command = {
         concurrency,
         expiringWithinDays,
         repositories: listed,
+        viewCacheKey: cliViewCacheKey(),
         ...(progress ? { onProgress: progress.update } : {}),
-      });
-      if (cosignKey) await addCosignColumn(report, { registry: clients.registry, key: cosignKey });
+        ...(cosignKey ? { extend: (audit: RepositoryAudit, signal: AbortSignal) => addCosignToRepositories([audit], { registry: clients.registry, key: cosignKey, signal }) } : {}),
+      };
+      if (writer) {
+        const summary = await auditRegistryStreamed(options, {
+          begin: (header) => writer.begin(header),
+          repository(audit) {
+            tally.add(audit);
+            writer.repository(audit);
+          },
+        });
+        writer.end(summary);
+      } else {
+        const report = await auditRegistry(options);
+        for (const audit of report.repositories) tally.add(audit);
+        write(humanReport(report));
+      }
     } finally {
       progress?.clear();
       clients.close();
     }
-
-    if (context.json) context.out.write(reportToJson(report));
-    else if (flag(args, 'csv')) context.out.write(reportToCsv(report));
-    else context.out.write(humanReport(report));
-    return verdict(context, report, policy);
+    return tally.verdict(context.err);
   },
 };
 
@@ -120,25 +142,41 @@ export function progressLine(err: Output): { update: (progress: AuditProgress) =
   };
 }
 
-function verdict(context: CliContext, report: AuditReport, policy: ReadonlySet<AuditPolicyCategory>): number {
-  let code = 0;
-  for (const repository of report.repositories) {
+/** The exit code's facts, gathered a repository at a time: what could not be read, what the policy refuses. */
+class VerdictTally {
+  private incomplete = 0;
+  private violations = 0;
+  /** The first few refused tags, named in the message. */
+  private readonly shown: string[] = [];
+
+  constructor(private readonly policy: ReadonlySet<AuditPolicyCategory>, private readonly warn: (text: string) => void) {}
+
+  add(repository: RepositoryAudit): void {
     const problem = repositoryProblem(repository);
-    if (problem) context.err.write(`warning: ${repository.repository}: ${problem}\n`);
+    if (problem) this.warn(`warning: ${repository.repository}: ${problem}\n`);
+    if (repository.registryError !== undefined || repository.trust === 'unreachable') this.incomplete += 1;
+    for (const violation of repositoryViolations(repository, this.policy)) {
+      this.violations += 1;
+      if (this.shown.length < SHOWN_VIOLATIONS) this.shown.push(`${violation.repository}:${violation.tag} (${violation.status})`);
+    }
   }
-  if (report.incomplete > 0) {
-    context.err.write(`countersign: the audit is incomplete: ${report.incomplete} repositories could not be read\n`);
-    code = 1;
+
+  verdict(err: Output): number {
+    let code = 0;
+    if (this.incomplete > 0) {
+      err.write(`countersign: the audit is incomplete: ${this.incomplete} repositories could not be read\n`);
+      code = 1;
+    }
+    if (this.violations > 0) {
+      const more = this.violations > this.shown.length ? `, and ${this.violations - this.shown.length} more` : '';
+      err.write(`countersign: --fail-on ${[...this.policy].join(',')}: ${this.violations} tag(s) fail the policy: ${this.shown.join(', ')}${more}\n`);
+      code = 1;
+    }
+    return code;
   }
-  const violations = policyViolations(report, policy);
-  if (violations.length > 0) {
-    const shown = violations.slice(0, 10).map((v) => `${v.repository}:${v.tag} (${v.status})`);
-    const more = violations.length > shown.length ? `, and ${violations.length - shown.length} more` : '';
-    context.err.write(`countersign: --fail-on ${[...policy].join(',')}: ${violations.length} tag(s) fail the policy: ${shown.join(', ')}${more}\n`);
-    code = 1;
-  }
-  return code;
 }
+
+const SHOWN_VIOLATIONS = 10;
 
 function repositoryProblem(repository: RepositoryAudit): string | undefined {
   if (repository.registryError) return `the registry could not be read (${repository.registryError.code}: ${repository.registryError.message})`;

@@ -2,8 +2,6 @@
 import { CountersignError, toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import type { RepositoryView } from '../../../shared/domain';
 import { naturalCompare } from '../../../shared/reference';
-import { keychainSecretStore } from '../../core/keys/secret-store';
-import { storedViewCacheKey, VIEW_CACHE_SERVICE, type ViewCacheKey } from '../../core/state/view-cache';
 import { countersignExtras, formatDockerJson, toDockerInspect } from '../../core/trust/docker-inspect';
 import { loadRepository } from '../../core/trust/load-repository';
 import { REPO_ADMIN } from '../../core/trust/repository-view';
@@ -12,6 +10,7 @@ import type { Command } from '../command';
 import { inspectSpec } from './specs';
 import { gunOf, type CliContext } from '../context';
 import { formatTable } from '../table';
+import { cliViewCacheKey } from '../view-cache-key';
 
 export const inspectCommand: Command = {
   ...inspectSpec,
@@ -36,14 +35,10 @@ export const inspectCommand: Command = {
   },
 };
 
-/** The key that authenticates the cached verified views, from the OS keychain (read once). */
-let viewCacheKey: ViewCacheKey | undefined;
-
 async function verifiedView(context: CliContext, gun: string, strict: boolean): Promise<RepositoryView> {
   const server = context.serverFor(gun);
   const notary = context.notary(server);
-  viewCacheKey ??= storedViewCacheKey(keychainSecretStore(VIEW_CACHE_SERVICE));
-  const { view } = await loadRepository({ home: context.home, server: notary.serverUrl, gun, fetcher: notary.fetcher(gun), viewCacheKey });
+  const { view } = await loadRepository({ home: context.home, server: notary.serverUrl, gun, fetcher: notary.fetcher(gun), viewCacheKey: cliViewCacheKey() });
   for (const warning of view.warnings) context.err.write(`warning: ${gun}: ${describeWarning(warning)}\n`);
   if (view.stale) {
     context.err.write(`warning: ${gun}: ${view.stale.reason.message}; showing the data verified at ${view.verifiedAt}\n`);

@@ -12,6 +12,7 @@ import type { RegistryClient } from '../registry';
 import { isCosignAttachmentTag } from '../migrate/cosign-layout';
 import { loadRepository } from '../trust/load-repository';
 import type { TrustPinning } from '../trust/pinning';
+import type { ViewCacheKey } from '../state/view-cache';
 import { diagnoseFailures, RecordingFetcher, type FailedRole } from './failed-roles';
 import { keyAudits, roleAudits, signerAudits } from './repository-facts';
 import { RELEASES, TARGETS, tagAudits, type RegistryTag } from './tag-rules';
@@ -29,6 +30,11 @@ export interface RepositoryAuditContext {
   expiringWithinDays: number;
   /** Manifest lookups in flight for one repository. */
   tagConcurrency: number;
+  /**
+   * The key of the authenticated view cache (state/view-cache.ts): an unchanged repository is then
+   * served from the view its last full verification left, after one timestamp request.
+   */
+  viewCacheKey?: ViewCacheKey;
 }
 
 /** Failures that mean we could not read the trust data, not that it is bad; and what they come to. */
@@ -118,18 +124,13 @@ interface TrustSide {
 }
 
 async function trustOf(gun: string, context: RepositoryAuditContext, signal?: AbortSignal): Promise<TrustSide> {
-  const fetcher = new RecordingFetcher(context.notary.fetcher(gun));
   try {
-    const { view } = await loadRepository({
-      home: context.home,
-      server: context.notary.serverUrl,
-      gun,
-      fetcher,
-      now: context.now,
-      ...(context.pinning ? { pinning: context.pinning } : {}),
-      ...(signal ? { signal } : {}),
-    });
-    const failed = diagnoseFailures(view, fetcher);
+    let loaded = await verifiedView(gun, context, context.viewCacheKey, signal);
+    // A failed role is explained from the very bytes the refresh refused (failed-roles.ts), and a
+    // view served from the cache fetched none: such a repository is verified in full again.
+    if (loaded.fromCache && loaded.view.roles.some((role) => role.status === 'failed')) loaded = await verifiedView(gun, context, undefined, signal);
+    const { view } = loaded;
+    const failed = diagnoseFailures(view, loaded.fetcher);
     return view.stale ? { state: 'stale', view, failed, error: view.stale.reason } : { state: 'verified', view, failed };
   } catch (error) {
     rethrowCancel(error);
@@ -139,6 +140,22 @@ async function trustOf(gun: string, context: RepositoryAuditContext, signal?: Ab
     const unreadable = UNREADABLE_BECAUSE.get(info.code);
     return unreadable === undefined ? { state: 'failed', failed: new Map(), error: info } : { state: 'unreachable', failed: new Map(), error: info, unreadable };
   }
+}
+
+/** One load of the repository's trust data, through a fetcher that records what it downloads. */
+async function verifiedView(gun: string, context: RepositoryAuditContext, viewCacheKey: ViewCacheKey | undefined, signal: AbortSignal | undefined) {
+  const fetcher = new RecordingFetcher(context.notary.fetcher(gun));
+  const loaded = await loadRepository({
+    home: context.home,
+    server: context.notary.serverUrl,
+    gun,
+    fetcher,
+    now: context.now,
+    ...(context.pinning ? { pinning: context.pinning } : {}),
+    ...(signal ? { signal } : {}),
+    ...(viewCacheKey ? { viewCacheKey } : {}),
+  });
+  return { view: loaded.view, fromCache: loaded.fromViewCache === true, fetcher };
 }
 
 /** Tags of a repository without usable trust data: unsigned when there is none, else fail closed. */

@@ -1,5 +1,14 @@
 // The security review's public face: audit a registry against its trust data, export and judge the report.
-export { auditRegistry, DEFAULT_AUDIT_CONCURRENCY, DEFAULT_EXPIRING_WITHIN_DAYS, type AuditOptions } from './audit-registry';
+export {
+  auditRegistry,
+  auditRegistryStreamed,
+  DEFAULT_AUDIT_CONCURRENCY,
+  DEFAULT_EXPIRING_WITHIN_DAYS,
+  type AuditOptions,
+  type AuditReportHeader,
+  type AuditReportSummary,
+  type AuditSink,
+} from './audit-registry';
 export { auditRepository, type RepositoryAuditContext } from './audit-repository';
 export { RetryingHttpClient, DEFAULT_RETRY_POLICY, type RetryPolicy, type RetryingHttpClientOptions } from './retrying-http';
 export { tagAudits, type RegistryTag, type TagRulesContext } from './tag-rules';
@@ -7,6 +16,10 @@ export { diagnoseFailedRole, diagnoseFailures, RecordingFetcher, type FailedRole
 export {
   reportToJson,
   reportToCsv,
+  jsonReportWriter,
+  csvReportWriter,
+  repositoryViolations,
+  type ReportWriter,
   parsePolicy,
   policyViolations,
   POLICY_CATEGORIES,

@@ -1,10 +1,47 @@
 // The report as files a security team keeps or feeds elsewhere (JSON, CSV), and the pipeline policy
-// that turns it into a pass or a fail.
+// that turns it into a pass or a fail. Both formats are written as the audit goes (a writer is an
+// AuditSink), so the CLI never holds a report of 10,000 repositories; a whole report goes through
+// the same writers, so the app's export and the CLI's output are the same bytes.
 import type { AuditPolicyCategory, AuditReport, RepositoryAudit, TagAudit, TagStatus } from '../../../shared/audit';
 import { CountersignError } from '../../../shared/errors';
+import type { AuditReportSummary, AuditSink } from './audit-registry';
+
+/** A streamed report: the sink takes the header and the repositories, `end` the summary. */
+export interface ReportWriter extends AuditSink {
+  end(summary: AuditReportSummary): void;
+}
+
+/** Writes a report through a writer, whole. */
+function written(report: AuditReport, make: (write: (text: string) => void) => ReportWriter): string {
+  const parts: string[] = [];
+  const writer = make((text) => parts.push(text));
+  const { repositories, finishedAt, totals, incomplete, ...header } = report;
+  writer.begin(header);
+  for (const repository of repositories) writer.repository(repository);
+  writer.end({ finishedAt, totals, incomplete });
+  return parts.join('');
+}
 
 export function reportToJson(report: AuditReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return written(report, jsonReportWriter);
+}
+
+/**
+ * JSON.stringify(report, null, 2) as it would read, but for the order of the summary's keys, which
+ * come after the repositories (they are known only then): one object, written a repository at a time.
+ */
+export function jsonReportWriter(write: (text: string) => void): ReportWriter {
+  let count = 0;
+  // The members of an object as JSON.stringify(…, null, 2) writes them, without the braces.
+  const members = (value: object): string => JSON.stringify(value, null, 2).slice(2, -2);
+  return {
+    begin: (header) => write(`{\n${members(header)},\n  "repositories": [`),
+    repository(audit) {
+      write(`${count === 0 ? '' : ','}\n    ${JSON.stringify(audit, null, 2).replaceAll('\n', '\n    ')}`);
+      count += 1;
+    },
+    end: (summary) => write(`${count === 0 ? '' : '\n  '}],\n${members(summary)}\n}\n`),
+  };
 }
 
 const CSV_COLUMNS = [
@@ -37,19 +74,26 @@ function hasCosignColumn(report: AuditReport): boolean {
  * and no status, its reason saying why, so that it cannot vanish from a spreadsheet unnoticed.
  */
 export function reportToCsv(report: AuditReport): string {
-  const cosign = hasCosignColumn(report);
-  const extra = (cells: string[]): string[] => (cosign ? [...cells] : []);
-  const rows: string[][] = [[...CSV_COLUMNS, ...extra([...COSIGN_CSV_COLUMNS])]];
-  for (const repository of report.repositories) {
-    for (const tag of repository.tags) rows.push([...tagRow(repository, tag), ...extra([tag.cosign?.state ?? '', tag.cosign?.reason ?? ''])]);
-    if (repository.registryError) {
-      const { code, message } = repository.registryError;
-      rows.push([...repositoryRow(repository, `the registry could not be read: ${code}: ${message}`), ...extra(['', ''])]);
-    } else if (repository.tags.length === 0) {
-      rows.push([...repositoryRow(repository, 'the registry lists no tags'), ...extra(['', ''])]);
-    }
-  }
-  return rows.map((row) => `${row.map(csvCell).join(',')}\r\n`).join('');
+  return written(report, (write) => csvReportWriter(write, { cosign: hasCosignColumn(report) }));
+}
+
+/** The CSV a repository at a time; `cosign`: the two cosign columns (an audit given a cosign key). */
+export function csvReportWriter(write: (text: string) => void, options: { cosign: boolean }): ReportWriter {
+  const extra = (cells: string[]): string[] => (options.cosign ? [...cells] : []);
+  const writeRow = (row: string[]): void => write(`${row.map(csvCell).join(',')}\r\n`);
+  return {
+    begin: () => writeRow([...CSV_COLUMNS, ...extra([...COSIGN_CSV_COLUMNS])]),
+    repository(repository) {
+      for (const tag of repository.tags) writeRow([...tagRow(repository, tag), ...extra([tag.cosign?.state ?? '', tag.cosign?.reason ?? ''])]);
+      if (repository.registryError) {
+        const { code, message } = repository.registryError;
+        writeRow([...repositoryRow(repository, `the registry could not be read: ${code}: ${message}`), ...extra(['', ''])]);
+      } else if (repository.tags.length === 0) {
+        writeRow([...repositoryRow(repository, 'the registry lists no tags'), ...extra(['', ''])]);
+      }
+    },
+    end: () => undefined,
+  };
 }
 
 function tagRow(repository: RepositoryAudit, tag: TagAudit): string[] {
@@ -134,14 +178,17 @@ export interface PolicyViolation {
 }
 
 export function policyViolations(report: AuditReport, categories: ReadonlySet<AuditPolicyCategory>): PolicyViolation[] {
+  return report.repositories.flatMap((repository) => repositoryViolations(repository, categories));
+}
+
+/** The tags of one repository that the policy refuses (a streamed audit judges each as it comes). */
+export function repositoryViolations(repository: RepositoryAudit, categories: ReadonlySet<AuditPolicyCategory>): PolicyViolation[] {
   const refused = new Set([...categories].flatMap((category) => POLICY_STATUSES[category]));
   const requireCosign = categories.has('cosign');
-  return report.repositories.flatMap((repository) =>
-    repository.tags.flatMap((tag): PolicyViolation[] => {
-      if (refused.has(tag.status)) return [{ repository: repository.repository, tag: tag.tag, status: tag.status }];
-      // Without a cosign column there is nothing verified: the requirement fails closed.
-      if (requireCosign && tag.cosign?.state !== 'verified') return [{ repository: repository.repository, tag: tag.tag, status: `cosign ${tag.cosign?.state ?? 'not checked'}` }];
-      return [];
-    }),
-  );
+  return repository.tags.flatMap((tag): PolicyViolation[] => {
+    if (refused.has(tag.status)) return [{ repository: repository.repository, tag: tag.tag, status: tag.status }];
+    // Without a cosign column there is nothing verified: the requirement fails closed.
+    if (requireCosign && tag.cosign?.state !== 'verified') return [{ repository: repository.repository, tag: tag.tag, status: `cosign ${tag.cosign?.state ?? 'not checked'}` }];
+    return [];
+  });
 }

@@ -3,7 +3,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { CountersignError } from '../../../shared/errors';
 import { BoundedCache } from './bounded-cache';
 import { ED25519_PUBLIC_KEY_LENGTH, ed25519KeyObject } from './ed25519';
-import { bareKeyOf } from './key-id';
+import { bareKeyOf, isX509KeyType } from './key-id';
 import { checkNotaryCanUse } from './private-key';
 import type { TufPublicKey } from './types';
 
@@ -24,6 +24,9 @@ export function publicKeyFromTuf(key: TufPublicKey): KeyObject {
 export function verifyingKeyFor(key: TufPublicKey): VerifyingKey {
   const result = parsed.getOrCreate(`${key.keytype}\n${key.keyval.public}`, () => {
     try {
+      // A certificate's key is parsed once per key, not per certificate: notary signs every
+      // repository's root certificate with the same root key, one certificate per repository.
+      if (isX509KeyType(key.keytype)) return verifyingKeyFor(bareKeyOf(key));
       return parseVerifyingKey(key);
     } catch (cause) {
       return cause instanceof CountersignError && cause.code === 'key-unsupported'

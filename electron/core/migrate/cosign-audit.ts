@@ -4,7 +4,7 @@
 // signature manifest that cannot be read is "unreadable", never "none".
 import type { KeyObject } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import type { AuditReport, TagAudit } from '../../../shared/audit';
+import type { AuditReport, RepositoryAudit, TagAudit } from '../../../shared/audit';
 import { CountersignError, toErrorInfo } from '../../../shared/errors';
 import type { CosignTagStatus } from '../../../shared/migrate';
 import { mapLimit } from '../net/http';
@@ -20,7 +20,13 @@ export interface CosignColumnOptions {
 
 /** Adds `cosign` to every tag of the report (in place) and returns the report. */
 export async function addCosignColumn(report: AuditReport, options: CosignColumnOptions): Promise<AuditReport> {
-  const work = report.repositories.flatMap((repository) => repository.tags.map((tag) => ({ repository: repository.repository, identity: repository.gun, tag })));
+  await addCosignToRepositories(report.repositories, options);
+  return report;
+}
+
+/** Adds `cosign` to every tag of these repositories (in place): a streamed audit does it per repository. */
+export async function addCosignToRepositories(repositories: readonly RepositoryAudit[], options: CosignColumnOptions): Promise<void> {
+  const work = repositories.flatMap((repository) => repository.tags.map((tag) => ({ repository: repository.repository, identity: repository.gun, tag })));
   await mapLimit(
     work,
     options.concurrency ?? 8,
@@ -30,7 +36,6 @@ export async function addCosignColumn(report: AuditReport, options: CosignColumn
     },
     options.signal ? { signal: options.signal } : {},
   );
-  return report;
 }
 
 async function cosignStatus(registry: RegistryClient, repository: string, identity: string, tag: TagAudit, key: KeyObject, signal: AbortSignal): Promise<CosignTagStatus> {

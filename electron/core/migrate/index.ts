@@ -7,4 +7,4 @@ export { buildSignatureImage, readSignatureManifest, type SignatureManifest } fr
 export { appendSignatures, checkStoredSignature, findValidSignature, readStoredSignatures, type StoredSignature, type StoredSignatures } from './cosign-store';
 export { planMigration, type PlanKey } from './plan';
 export { runMigration, DEFAULT_MIGRATION_CONCURRENCY, type MigrationOptions } from './run-migration';
-export { addCosignColumn, type CosignColumnOptions } from './cosign-audit';
+export { addCosignColumn, addCosignToRepositories, type CosignColumnOptions } from './cosign-audit';

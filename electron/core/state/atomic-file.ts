@@ -1,10 +1,11 @@
 // Writes that are all or nothing: a crash mid-write must never leave half a metadata file that the
 // next run would treat as trusted, nor lose the previous good copy.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileStep } from './fs-errors';
 import { checkLocalPath } from './local-path';
+import { makeDirectories, renameFile, writeNewFile } from './small-files';
 
 /**
  * `durable: false` skips the fsync: the file is still all or nothing, but a crash may lose it. Right
@@ -16,17 +17,21 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, m
 }
 
 async function writeAtomically(path: string, data: Uint8Array | string, mode: number, options: { durable?: boolean }): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  const handle = await open(temp, 'w', mode);
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  const durable = options.durable !== false;
   try {
-    await handle.writeFile(data);
-    if (options.durable !== false) await handle.sync();
+    try {
+      await writeNewFile(temp, bytes, mode, durable);
+    } catch (error) {
+      // The folder is made only when it is missing: most writes go to one that exists.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await makeDirectories(dirname(path), 0o700);
+      await writeNewFile(temp, bytes, mode, durable);
+    }
   } catch (error) {
-    await handle.close();
     await rm(temp, { force: true });
     throw error;
   }
-  await handle.close();
-  await rename(temp, path);
+  await renameFile(temp, path);
 }

@@ -4,13 +4,14 @@
 // Files are stored by content hash and listed in state.json, which is written last: a crash
 // mid-save leaves the previous state.json pointing at the previous, complete set of files.
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { isValidGun } from '../../../shared/reference';
 import { CountersignError, ERROR_CODES, type ErrorInfo } from '../../../shared/errors';
 import { writeFileAtomic } from './atomic-file';
 import { serverKey } from './home';
+import { readSmallFile, removeFile } from './small-files';
 
 export interface StoredRepository {
   /** Role name -> the exact bytes that were verified. */
@@ -62,7 +63,7 @@ export class MetadataCache {
     const files = new Map<string, Uint8Array>();
     const digests = new WeakMap<Uint8Array, string>();
     const entries = Object.entries(state.files);
-    const objects = await Promise.all(entries.map(([, hash]) => readFile(this.objectPath(hash)).catch(() => undefined)));
+    const objects = await Promise.all(entries.map(([, hash]) => readSmallFile(this.objectPath(hash)).catch(() => undefined)));
     for (const [i, [role, hash]] of entries.entries()) {
       const bytes = objects[i];
       // A file that no longer matches its recorded hash is ignored: it will be fetched and verified again.
@@ -100,7 +101,7 @@ export class MetadataCache {
     // Bytes the refresh downloaded were hashed by its checks (repository.digests).
     for (const [role, bytes] of repository.files) listed[role] = this.loaded?.digests.get(bytes) ?? repository.digests?.get(bytes) ?? sha256(bytes);
     if (this.unchanged(listed, repository.versions)) {
-      await rm(join(this.dir, 'attempt.json'), { force: true });
+      await removeFile(join(this.dir, 'attempt.json'));
       return listed;
     }
     // The objects are independent files, written side by side; state.json, which lists them, only
@@ -116,14 +117,14 @@ export class MetadataCache {
     );
     const state = { verifiedAt: repository.verifiedAt, versions: repository.versions, files: listed };
     await writeFileAtomic(join(this.dir, 'state.json'), JSON.stringify(state, null, 1), 0o644);
-    await rm(join(this.dir, 'attempt.json'), { force: true });
+    await removeFile(join(this.dir, 'attempt.json'));
     await this.collectGarbage(new Set(Object.values(listed)));
     return listed;
   }
 
   /** Forgets the note of a failed refresh (a refresh succeeded): nothing is written when there is none. */
   async clearFailure(): Promise<void> {
-    await rm(join(this.dir, 'attempt.json'), { force: true });
+    await removeFile(join(this.dir, 'attempt.json'));
   }
 
   /** Remembers why the last refresh failed, without touching the verified data. */
@@ -144,7 +145,7 @@ export class MetadataCache {
     await Promise.all(
       names
         .filter((name) => !keep.has(name.replace(/\.json$/, '')))
-        .map((name) => rm(join(this.dir, 'objects', name), { force: true })),
+        .map((name) => removeFile(join(this.dir, 'objects', name))),
     );
   }
 }
@@ -152,7 +153,7 @@ export class MetadataCache {
 async function readState(path: string, dir: string): Promise<z.infer<typeof stateSchema> | undefined> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = (await readSmallFile(path)).toString('utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw damagedState(path, dir, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
@@ -181,7 +182,7 @@ function damagedState(path: string, dir: string, what: string): CountersignError
 async function readJson<T>(path: string, schema: z.ZodType<T>): Promise<T | undefined> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = (await readSmallFile(path)).toString('utf8');
   } catch {
     return undefined;
   }

@@ -6,10 +6,10 @@
 // edited or copied on disk is refused; and a window, the earliest expiry of every role and root
 // certificate it rests on, outside which the full verification runs (and refuses what expired).
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RepositoryView } from '../../../shared/domain';
 import { writeFileAtomic } from './atomic-file';
+import { readSmallFile, removeFile } from './small-files';
 
 /** The MAC key, or undefined when there is none to be had (no keychain): then nothing is cached. */
 export type ViewCacheKey = () => Promise<Uint8Array | undefined>;
@@ -67,8 +67,8 @@ export class ViewCache {
    */
   prefetch(): Promise<[Buffer | undefined, string | undefined, Uint8Array | undefined]> {
     this.files ??= Promise.all([
-      readFile(this.viewPath).catch(() => undefined),
-      readFile(this.macPath, 'utf8').catch(() => undefined),
+      readSmallFile(this.viewPath).catch(() => undefined),
+      readSmallFile(this.macPath).then((bytes) => bytes.toString('utf8'), () => undefined),
       this.key().catch(() => undefined),
     ]);
     return this.files;
@@ -81,7 +81,7 @@ export class ViewCache {
       if (!key) return;
       const bytes = Buffer.from(JSON.stringify({ binding, view } satisfies ViewFile));
       // The MAC goes first: a crash between the two leaves a view whose MAC does not match, refused.
-      await rm(this.viewPath, { force: true });
+      await removeFile(this.viewPath);
       await writeFileAtomic(this.macPath, this.mac(key, bytes).toString('hex'), 0o644, { durable: false });
       await writeFileAtomic(this.viewPath, bytes, 0o644, { durable: false });
     } catch {

@@ -82,7 +82,9 @@ export async function loadRepository(options: LoadOptions): Promise<LoadedReposi
       await cache.recordFailure({ at: since, error: info });
       return { view: await staleView(options, cache.dir, stored, { since, reason: info }), downloads: 0 };
     }
-    await cache.recordFailure({ at: failedAt, error: info }).catch(() => undefined);
+    // A repository the server has no trust data for, never verified here (an unsigned one): there is
+    // nothing a note could be beside, and an audit of thousands of them would write one each, every run.
+    if (stored || info.code !== 'repository-not-found') await cache.recordFailure({ at: failedAt, error: info }).catch(() => undefined);
     throw error;
   }
   const view = buildRepositoryView(result.trusted, result.failedDelegations, {

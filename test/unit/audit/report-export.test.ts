@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AuditReport, RepositoryAudit, TagAudit } from '../../../shared/audit';
 import { emptyCounts } from '../../../electron/core/audit/audit-repository';
-import { parsePolicy, policyViolations, reportToCsv, reportToJson } from '../../../electron/core/audit';
+import { csvReportWriter, jsonReportWriter, parsePolicy, policyViolations, reportToCsv, reportToJson } from '../../../electron/core/audit';
 
 function tag(name: string, status: TagAudit['status'], reason = 'why'): TagAudit {
   return { tag: name, status, registryDigest: `sha256:${'a'.repeat(64)}`, signers: [], roles: [], reason };
@@ -83,5 +83,35 @@ describe('JSON', () => {
   it('is the report itself, one object, parseable back', () => {
     const audit = report([repository('app', [tag('v1', 'signed')])]);
     assert.deepEqual(JSON.parse(reportToJson(audit)), audit);
+  });
+});
+
+describe('the report written as the audit goes', () => {
+  const repositories = [repository('app', [tag('v1', 'signed'), tag('v2', 'unsigned', 'a "quote"\nand a break')]), repository('empty', [])];
+
+  it('is JSON.stringify(report, null, 2) but for the summary, which comes after the repositories', () => {
+    for (const given of [[], repositories]) {
+      const { finishedAt, totals, incomplete, ...header } = report(given);
+      const parts: string[] = [];
+      const writer = jsonReportWriter((text) => parts.push(text));
+      writer.begin({ registry: header.registry, server: header.server, auditedAt: header.auditedAt, expiringWithinDays: header.expiringWithinDays });
+      for (const audit of given) writer.repository(audit);
+      assert.ok(parts.join('').length > 0, 'the header is written before the end');
+      writer.end({ finishedAt, totals, incomplete });
+      assert.equal(parts.join(''), `${JSON.stringify({ ...header, repositories: given, finishedAt, totals, incomplete }, null, 2)}\n`);
+    }
+  });
+
+  it('writes the same CSV rows as the whole report, with the cosign columns when asked for', () => {
+    const parts: string[] = [];
+    const writer = csvReportWriter((text) => parts.push(text), { cosign: true });
+    writer.begin(report([]));
+    const [header] = parts;
+    assert.match(header ?? '', /,reason,cosign,cosign_detail\r\n$/);
+    for (const audit of repositories) writer.repository(audit);
+    const whole = reportToCsv(report(repositories)).split('\r\n');
+    const streamed = parts.join('').split('\r\n');
+    assert.equal(streamed.length, whole.length);
+    assert.deepEqual(streamed.slice(1).map((row) => row.split(',').slice(0, 4)), whole.slice(1).map((row) => row.split(',').slice(0, 4)));
   });
 });
