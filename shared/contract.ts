@@ -16,6 +16,7 @@ import {
 } from './schemas/settings';
 import type {
   AppInfo,
+  ConnectionCheckProgress,
   ConnectionReport,
   ImportProgress,
   KeyImportReport,
@@ -88,7 +89,8 @@ export const contract = {
   'servers.setPassword': call(z.strictObject({ serverId: serverIdSchema, password: z.string().min(1).max(4096) })).returns<{ stored: true }>(),
   'servers.forgetPassword': call(z.strictObject({ serverId: serverIdSchema })).returns<{ forgotten: boolean }>(),
   /** Checks a server (saved or not) and explains a failure in plain words. */
-  'servers.check': call(z.strictObject({ server: serverInputSchema })).returns<ConnectionReport>(),
+  /** Streams the step the check is at, so a slow step is named while the user waits. */
+  'servers.check': operation(z.strictObject({ server: serverInputSchema })).returns<ConnectionReport, ConnectionCheckProgress>(),
 
   /** Fetches and verifies one repository from its server. */
   'repositories.inspect': call(repositoryRef).returns<RepositoryView>(),

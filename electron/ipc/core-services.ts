@@ -1,6 +1,7 @@
 // The core's notary client and TUF engine behind the handlers' TrustService and ServerProbe.
 import type { ServerInput } from '../../shared/schemas/settings';
 import { Connections, type Account, type ConnectOptions, type Endpoint } from '../core/connect';
+import { checkConnection, type CheckOptions, type ConnectionOutcome } from '../core/connect/connection-check';
 import type { NotaryClient } from '../core/notary/notary-client';
 import type { RegistryClient } from '../core/registry';
 import { loadRepository } from '../core/trust/load-repository';
@@ -50,6 +51,11 @@ export class AppConnections {
     return this.connections.registry(endpointOf(registry, this.registryCredentials, fallbackCa));
   }
 
+  /** The connection check, on a client of its own with this server's CA and sign-in. */
+  check(server: ServerInput, options: CheckOptions): Promise<ConnectionOutcome> {
+    return checkConnection(this.connections, endpointOf(server, this.serverCredentials), options);
+  }
+
   close(): void {
     this.connections.close();
   }
@@ -71,16 +77,6 @@ export function notaryTrustService(homeDir: string, clients: AppConnections): Tr
   };
 }
 
-/** A repository name nobody uses: asking for it shows whether the server lets us read at all. */
-const PROBE_GUN = 'countersign.invalid/connection-check';
-
 export function notaryProbe(clients: AppConnections): ServerProbe {
-  return {
-    async probe(server, { signal }) {
-      const notary = clients.get(server);
-      await notary.health(signal);
-      // 404 (no such repository) means reading is allowed; 401/403 surface as auth errors.
-      await notary.fetcher(PROBE_GUN).fetch('root.json', 64 * 1024, signal);
-    },
-  };
+  return { check: (server, options) => clients.check(server, options) };
 }

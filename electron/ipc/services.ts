@@ -1,5 +1,6 @@
 // What the handlers need from the rest of the app, as interfaces. The real implementations live in
 // electron/core and are wired in wire-services.ts; tests and the test host pass the same objects.
+import type { CheckOptions, ConnectionOutcome } from '../core/connect/connection-check';
 import type { PickedPaths } from './picked-paths';
 import type { RepositoryView } from '../../shared/domain';
 import type { ServerConfig, ServerInput } from '../../shared/schemas/settings';
@@ -35,10 +36,10 @@ export interface TrustService {
 
 export interface ServerProbe {
   /**
-   * Talks to the server as a notary client would and throws CountersignError on the first problem:
-   * server-unreachable, tls-failed, http-status, auth-required, auth-failed, timeout.
+   * Talks to the server as a notary client would, step by step (core/connect/connection-check.ts),
+   * and says which step failed or timed out; rejects only when cancelled.
    */
-  probe(server: ServerInput, options: Cancellable): Promise<void>;
+  check(server: ServerInput, options: CheckOptions): Promise<ConnectionOutcome>;
 }
 
 export interface KeyService {

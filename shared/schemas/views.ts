@@ -15,12 +15,24 @@ export interface AppInfo {
   firstStart: boolean;
 }
 
-export type ConnectionStep = 'address' | 'tls' | 'http' | 'notary' | 'auth';
+/**
+ * The steps of a connection check, in order: DNS (address), TCP (connect), TLS, an HTTP answer to
+ * GET /_notary_server/health, that answer being a notary server's, the sign-in token (only when the
+ * server asks for one), reading a repository's root.json (auth).
+ */
+export const CONNECTION_STEPS = ['address', 'connect', 'tls', 'http', 'notary', 'token', 'auth'] as const;
+export type ConnectionStep = (typeof CONNECTION_STEPS)[number];
 
 export interface ConnectionCheck {
   step: ConnectionStep;
-  status: 'passed' | 'failed' | 'skipped';
+  /** `skipped`: not reached because an earlier step failed; `not-applicable`: plain http's TLS, an unasked token. */
+  status: 'passed' | 'failed' | 'skipped' | 'not-applicable';
   detail: string;
+}
+
+/** The step a running check is at, streamed while it waits. */
+export interface ConnectionCheckProgress {
+  step: ConnectionStep;
 }
 
 /** A connection check gives up after this long, and the form says so while it waits. */
@@ -33,6 +45,8 @@ export interface ConnectionReport {
   /** One or two sentences a person can act on ("The certificate is not trusted: add the CA that issued it"). */
   explanation: string;
   error?: ErrorInfo;
+  /** Set when the check gave up waiting: at which step, after how long. */
+  timedOut?: { step: ConnectionStep; seconds: number };
   /** Things worth knowing even when the check passed (e.g. Docker Hub's notary shutting down). */
   notices: string[];
 }
