@@ -46,6 +46,7 @@ import {
   type StagedView,
 } from './schemas/flows';
 import type { ArchiveVerification, AuditProgress } from './audit';
+import type { ServedDigests, ServedDigestsProgress } from './registry-digests';
 import { auditRequests, type AuditRun, type RegistryCatalog, type RegistryCheck, type SavedFile } from './schemas/audit';
 import { evidenceRequests, type EvidenceExport, type EvidenceProgress } from './schemas/evidence';
 import type { MigrationProgress, MigrationReport } from './migrate';
@@ -98,6 +99,13 @@ export const contract = {
   'repositories.inspectCached': call(z.strictObject({ gun: gunSchema })).returns<RepositoryView>(),
   /** The user compared the pinned root's fingerprint (or read its change): the notice is not shown again. */
   'repositories.acknowledgeRoot': call(repositoryRef).returns<{ acknowledged: true }>(),
+  /**
+   * What the GUN's registry serves for signed tags (the audit's registry reads), one progress event
+   * per tag; a registry that cannot be read is answered with its error, never as a match.
+   */
+  'repositories.servedDigests': operation(
+    repositoryRef.extend({ tags: z.array(z.string().min(1).max(256)).min(1).max(100_000) }),
+  ).returns<ServedDigests, ServedDigestsProgress>(),
   /** Refreshes every watched repository; one progress event per repository. */
   'watch.refresh': operation(empty).returns<WatchStatus[], RefreshProgress>(),
   /** The last known status of each watched repository, without network. */
