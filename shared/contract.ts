@@ -47,7 +47,7 @@ import {
 } from './schemas/flows';
 import type { ArchiveVerification, AuditProgress } from './audit';
 import type { ServedDigests, ServedDigestsProgress } from './registry-digests';
-import { auditRequests, type AuditRun, type RegistryCatalog, type RegistryCheck, type SavedFile } from './schemas/audit';
+import { auditRequests, type AuditRun, type RegistryCatalog, type RegistryCheck, type ReportPreview, type SavedFile } from './schemas/audit';
 import { evidenceRequests, type EvidenceExport, type EvidenceProgress } from './schemas/evidence';
 import type { MigrationProgress, MigrationReport } from './migrate';
 import { migrateRequests, type MigrationPlanRun } from './schemas/migrate';
@@ -204,6 +204,8 @@ export const contract = {
   'audit.run': operation(auditRequests.run).returns<AuditRun, AuditProgress>(),
   /** Hands a finished report to the user as `countersign audit --json` / `--csv` writes it. */
   'audit.export': call(auditRequests.export).returns<SavedFile>(),
+  /** The very text `audit.export` saves (the same JSON or CSV), to read it on screen. */
+  'audit.preview': call(auditRequests.export).returns<ReportPreview>(),
   /** Takes repositories' complete verified trust data into one evidence archive the user saves. */
   'evidence.export': operation(evidenceRequests.export).returns<EvidenceExport, EvidenceProgress>(),
   /** Verifies an evidence archive offline: root chain, every signature and hash, the tag map. */
