@@ -99,6 +99,7 @@ describe('servers and repositories, on a real notary-server', () => {
       const progress = form.getByTestId('check-progress');
       await progress.filter({ hasText: 'TLS certificate' }).waitFor();
       assert.match((await progress.textContent()) ?? '', /Checking… TLS certificate: \d+ s \(gives up after 15 s, \d+ s left\)/);
+      await progress.scrollIntoViewIfNeeded();
       await screenshotsAtBothSizes(app, 'servers-check-waiting-at-tls');
       await progress.getByRole('button', { name: 'Cancel check' }).click();
       await progress.waitFor({ state: 'detached' });
@@ -113,6 +114,7 @@ describe('servers and repositories, on a real notary-server', () => {
       const steps = await report.locator('li.check').evaluateAll((items) => items.map((item) => `${item.querySelector('.check-step')?.textContent}: ${item.className.replace('check check-', '')}`));
       assert.deepEqual(steps, ['Address (DNS): passed', 'Connection (TCP): passed', 'TLS certificate: passed', 'HTTP answer: failed', 'Notary server: skipped', 'Sign-in token: skipped', 'Reading trust data: skipped']);
       assert.match((await report.textContent()) ?? '', /accepted the connection but did not answer GET \/_notary_server\/health/);
+      await report.scrollIntoViewIfNeeded();
       await screenshotsAtBothSizes(app, 'servers-check-timed-out-at-http');
 
       // The real notary-server passes every step; it asks for no sign-in, so no token is needed.
@@ -120,6 +122,7 @@ describe('servers and repositories, on a real notary-server', () => {
       const passed = await checkDraftConnection(page);
       assert.match(passed, /Connected/);
       assert.match(passed, /The server asked for no sign-in/);
+      await report.scrollIntoViewIfNeeded();
       await screenshotsAtBothSizes(app, 'servers-check-passed');
     } finally {
       for (const socket of sockets) socket.destroy();

@@ -93,7 +93,8 @@ export function connectionReport(server: ServerInput, outcome: ConnectionOutcome
       url: server.url,
       ok: false,
       checks,
-      explanation: `Timed out after ${CONNECTION_CHECK_TIMEOUT_SECONDS} s at step ${STEP_NAME[failure.step]}: ${WAITING_FOR[failure.step](host)}. ${TIMEOUT_ADVICE[failure.step]}`,
+      // The step and the time are said beside it (report.timedOut); this says what did not happen, and what to try.
+      explanation: `${capitalised(WAITING_FOR[failure.step](host))} (${STEP_NAME[failure.step]}). ${TIMEOUT_ADVICE[failure.step]}`,
       error: failure.error,
       timedOut: { step: failure.step, seconds: CONNECTION_CHECK_TIMEOUT_SECONDS },
       notices,
@@ -112,6 +113,10 @@ const TIMEOUT_ADVICE: Record<ConnectionStep, string> = {
   token: "The server's sign-in (token) service is not answering; ask its administrator.",
   auth: 'The server is overloaded or stuck; try again later.',
 };
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
 
 function hostOf(url: string): string {
   try {

@@ -228,7 +228,8 @@ describe('the security review dashboard, on a real registry and notary-server', 
     // Before the registry was asked, no tag claims to match it.
     await summary.filter({ hasText: 'Registry not checked' }).waitFor();
     const table = page.getByRole('table', { name: 'Signed tags' });
-    assert.deepEqual([...new Set(await table.locator('[role="row"] [role="cell"]:nth-child(3)').allTextContents())], ['registry not checked']);
+    assert.deepEqual([...new Set(await table.locator('[role="row"] [role="cell"]:last-child').allTextContents())], ['registry not checked']);
+    await check.scrollIntoViewIfNeeded();
     await screenshotsAtBothSizes(app, 'repository-registry-not-checked');
 
     await check.getByRole('button', { name: 'Check the registry' }).click();
@@ -242,11 +243,12 @@ describe('the security review dashboard, on a real registry and notary-server', 
     assert.equal(await mismatches.getByRole('button', { name: 'Copy signed digest' }).getAttribute('data-copy'), signedV2);
     assert.equal(await mismatches.evaluate((element) => getComputedStyle(element).color), await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--bad').trim()).then(hexToRgb));
     const cells = Object.fromEntries(
-      await table.locator('[role="row"]').filter({ has: page.locator('[role="cell"]') }).evaluateAll((rows) => rows.map((row) => [row.querySelector('[role="cell"]')?.textContent, row.querySelectorAll('[role="cell"]')[2]?.textContent])),
+      await table.locator('[role="row"]').filter({ has: page.locator('[role="cell"]') }).evaluateAll((rows) => rows.map((row) => [row.querySelector('[role="cell"]')?.textContent, row.querySelector('[role="cell"]:last-child')?.textContent])),
     ) as Record<string, string>;
     assert.equal(cells['v1'], '✓ serves the signed digest');
     assert.match(cells['v2'] ?? '', /^✕ serves sha256:[0-9a-f]{12}…$/);
     assert.equal(cells['v3'], 'not served by the registry');
+    await check.scrollIntoViewIfNeeded();
     await screenshotsAtBothSizes(app, 'repository-registry-mismatch');
     await page.goBack();
     await page.getByTestId('coverage-ring').waitFor();

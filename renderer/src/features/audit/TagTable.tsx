@@ -70,7 +70,7 @@ function columns(open: (row: TagRow) => void): Column<TagRow>[] {
           </span>
         ),
     },
-    { key: 'digest', header: 'Digest', width: 'minmax(8.5rem, 1fr)', render: (row) => <DigestCell row={row} /> },
+    { key: 'digest', header: 'Digest', width: 'minmax(10rem, 1fr)', render: (row) => <DigestCell row={row} /> },
     {
       key: 'reason',
       header: 'Why',

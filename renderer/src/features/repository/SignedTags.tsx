@@ -66,11 +66,10 @@ function ofRow(column: Column<SignedTagView>): Column<RegistryRow> {
   return { ...column, width: NARROWER[column.key] ?? column.width, render: (row) => column.render(row.tag) };
 }
 
-/** The signed tags' columns with the registry's answer beside each (tag and digest first). */
+/** The signed tags' columns with the registry's answer last (what is signed reads first, as without a check). */
 const REGISTRY_COLUMNS: Column<RegistryRow>[] = [
-  ...COLUMNS.slice(0, 2).map(ofRow),
+  ...COLUMNS.map(ofRow),
   { key: 'registry', header: 'Registry', width: 'minmax(9rem, 1.4fr)', render: (row) => <RegistryCell state={row.registry} /> },
-  ...COLUMNS.slice(2).map(ofRow),
 ];
 const COLUMNS_OF_ROWS = COLUMNS.map((column) => ({ ...column, render: (row: RegistryRow) => column.render(row.tag) }));
 
