@@ -4,7 +4,7 @@
 // object, so adding a feature is one entry here plus one handler line.
 import { z } from 'zod';
 import type { ErrorInfo } from './errors';
-import { isKeyRoleName } from './names';
+import { isKeyRoleName, TAG_PATTERN } from './names';
 import type { RepositoryView } from './domain';
 import {
   gunSchema,
@@ -104,7 +104,8 @@ export const contract = {
    * per tag; a registry that cannot be read is answered with its error, never as a match.
    */
   'repositories.servedDigests': operation(
-    repositoryRef.extend({ tags: z.array(z.string().min(1).max(256)).min(1).max(100_000) }),
+    // Only names a registry can serve: a signed target named otherwise stays "not checked".
+    repositoryRef.extend({ tags: z.array(z.string().regex(TAG_PATTERN)).min(1).max(100_000) }),
   ).returns<ServedDigests, ServedDigestsProgress>(),
   /** Refreshes every watched repository; one progress event per repository. */
   'watch.refresh': operation(empty).returns<WatchStatus[], RefreshProgress>(),

@@ -1,5 +1,6 @@
 import { useDeferredValue, useMemo, useState } from 'react';
 import type { SignedTagView } from '../../../../shared/domain';
+import { isTag } from '../../../../shared/names';
 import { CopyButton } from '../../components/CopyButton';
 import { FilterBox } from '../../components/common';
 import { formatBytes } from '../../components/format';
@@ -81,7 +82,8 @@ export function SignedTags(props: { tags: readonly SignedTagView[]; source?: { s
   const found = useAppStore((s) => (props.source === undefined ? undefined : s.servedDigestChecks[viewKey(props.source)]?.found));
   const allRows = useMemo(() => registryRows(props.tags, found), [props.tags, found]);
   const shownRows = useMemo(() => registryRows(rows, found), [rows, found]);
-  const tagNames = useMemo(() => [...new Set(props.tags.map((t) => t.tag))], [props.tags]);
+  // Only names a registry can serve are asked about; any other signed target stays "not checked".
+  const tagNames = useMemo(() => [...new Set(props.tags.map((t) => t.tag).filter(isTag))], [props.tags]);
   return (
     <div className="signed-tags">
       {props.source === undefined ? null : <RegistryCheck source={props.source} rows={allRows} tags={tagNames} />}
