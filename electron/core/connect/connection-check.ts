@@ -149,9 +149,12 @@ export async function checkConnection(connections: Connections, server: Endpoint
   if (signal.aborted) throw new CountersignError('cancelled', 'the connection check was cancelled');
   const tracker = new StepTracker(new URL(server.url), options.onStep);
   const deadline = AbortSignal.timeout(deadlineMs);
-  const { notary, close } = connections.checkedNotary(server, (event) => tracker.observe(event));
+  let close = (): void => undefined;
   try {
-    await probe(notary, tracker, AbortSignal.any([signal, deadline]));
+    // Inside the try: a CA that cannot be read is a failed check too, not an error of the call.
+    const checked = connections.checkedNotary(server, (event) => tracker.observe(event));
+    close = checked.close;
+    await probe(checked.notary, tracker, AbortSignal.any([signal, deadline]));
     return { steps: tracker.outcome() };
   } catch (error) {
     if (signal.aborted) throw new CountersignError('cancelled', 'the connection check was cancelled', { cause: error });
