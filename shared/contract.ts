@@ -4,7 +4,7 @@
 // object, so adding a feature is one entry here plus one handler line.
 import { z } from 'zod';
 import type { ErrorInfo } from './errors';
-import { isKeyRoleName } from './names';
+import { isKeyRoleName, TAG_PATTERN } from './names';
 import type { RepositoryView } from './domain';
 import {
   gunSchema,
@@ -16,6 +16,7 @@ import {
 } from './schemas/settings';
 import type {
   AppInfo,
+  ConnectionCheckProgress,
   ConnectionReport,
   ImportProgress,
   KeyImportReport,
@@ -48,7 +49,8 @@ import {
   type WritePlan,
 } from './schemas/flows';
 import type { ArchiveVerification, AuditProgress } from './audit';
-import { auditRequests, type AuditRun, type RegistryCatalog, type RegistryCheck, type SavedFile } from './schemas/audit';
+import type { ServedDigests, ServedDigestsProgress } from './registry-digests';
+import { auditRequests, type AuditRun, type RegistryCatalog, type RegistryCheck, type ReportPreview, type SavedFile } from './schemas/audit';
 import { evidenceRequests, type EvidenceExport, type EvidenceProgress } from './schemas/evidence';
 import type { MigrationProgress, MigrationReport } from './migrate';
 import { migrateRequests, type MigrationPlanRun } from './schemas/migrate';
@@ -97,7 +99,8 @@ export const contract = {
   'servers.setPassword': call(z.strictObject({ serverId: serverIdSchema, password: z.string().min(1).max(4096) })).returns<{ stored: true }>(),
   'servers.forgetPassword': call(z.strictObject({ serverId: serverIdSchema })).returns<{ forgotten: boolean }>(),
   /** Checks a server (saved or not) and explains a failure in plain words. */
-  'servers.check': call(z.strictObject({ server: serverInputSchema })).returns<ConnectionReport>(),
+  /** Streams the step the check is at, so a slow step is named while the user waits. */
+  'servers.check': operation(z.strictObject({ server: serverInputSchema })).returns<ConnectionReport, ConnectionCheckProgress>(),
 
   /** Fetches and verifies one repository from its server. */
   'repositories.inspect': call(repositoryRef).returns<RepositoryView>(),
@@ -105,6 +108,14 @@ export const contract = {
   'repositories.inspectCached': call(z.strictObject({ gun: gunSchema })).returns<RepositoryView>(),
   /** The user compared the pinned root's fingerprint (or read its change): the notice is not shown again. */
   'repositories.acknowledgeRoot': call(repositoryRef).returns<{ acknowledged: true }>(),
+  /**
+   * What the GUN's registry serves for signed tags (the audit's registry reads), one progress event
+   * per tag; a registry that cannot be read is answered with its error, never as a match.
+   */
+  'repositories.servedDigests': operation(
+    // Only names a registry can serve: a signed target named otherwise stays "not checked".
+    repositoryRef.extend({ tags: z.array(z.string().regex(TAG_PATTERN)).min(1).max(100_000) }),
+  ).returns<ServedDigests, ServedDigestsProgress>(),
   /** Refreshes every watched repository; one progress event per repository. */
   'watch.refresh': operation(empty).returns<WatchStatus[], RefreshProgress>(),
   /** The last known status of each watched repository, without network. */
@@ -226,6 +237,8 @@ export const contract = {
   'audit.run': operation(auditRequests.run).returns<AuditRun, AuditProgress>(),
   /** Hands a finished report to the user as `countersign audit --json` / `--csv` writes it. */
   'audit.export': call(auditRequests.export).returns<SavedFile>(),
+  /** The very text `audit.export` saves (the same JSON or CSV), to read it on screen. */
+  'audit.preview': call(auditRequests.export).returns<ReportPreview>(),
   /** Takes repositories' complete verified trust data into one evidence archive the user saves. */
   'evidence.export': operation(evidenceRequests.export).returns<EvidenceExport, EvidenceProgress>(),
   /** Verifies an evidence archive offline: root chain, every signature and hash, the tag map. */

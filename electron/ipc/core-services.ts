@@ -1,7 +1,7 @@
 // The core's notary client and TUF engine behind the handlers' TrustService and ServerProbe.
-import { CountersignError } from '../../shared/errors';
 import type { ServerInput } from '../../shared/schemas/settings';
 import { Connections, type Account, type ConnectOptions, type Endpoint } from '../core/connect';
+import { checkConnection, type CheckOptions, type ConnectionOutcome } from '../core/connect/connection-check';
 import type { NotaryClient } from '../core/notary/notary-client';
 import type { RegistryClient } from '../core/registry';
 import { loadRepository } from '../core/trust/load-repository';
@@ -51,6 +51,11 @@ export class AppConnections {
     return this.connections.registry(endpointOf(registry, this.registryCredentials, fallbackCa));
   }
 
+  /** The connection check, on a client of its own with this server's CA and sign-in. */
+  check(server: ServerInput, options: CheckOptions): Promise<ConnectionOutcome> {
+    return checkConnection(this.connections, endpointOf(server, this.serverCredentials), options);
+  }
+
   close(): void {
     this.connections.close();
   }
@@ -72,27 +77,6 @@ export function notaryTrustService(homeDir: string, clients: AppConnections): Tr
   };
 }
 
-/** A repository name nobody uses: asking for it shows whether the server lets us read at all. */
-const PROBE_GUN = 'countersign.invalid/connection-check';
-
 export function notaryProbe(clients: AppConnections): ServerProbe {
-  return {
-    async probe(server, { signal, guns = [] }) {
-      const notary = clients.get(server);
-      await notary.health(signal);
-      try {
-        // 404 (no such repository) means reading is allowed; 401/403 surface as auth errors.
-        await notary.fetcher(PROBE_GUN).fetch('root.json', 64 * 1024, signal);
-      } catch (error) {
-        // A token service (Harbor's core) accepted the sign-in and granted nothing for a name nobody
-        // uses: the sign-in is good, the rights are per repository (asked below).
-        if (!(error instanceof CountersignError && error.code === 'access-denied')) throw error;
-      }
-      const who = await notary.access(PROBE_GUN, signal);
-      if (who === undefined) return {};
-      const access = [];
-      for (const gun of guns) access.push({ gun, ...(await notary.access(gun, signal)) ?? { pull: false, push: false } });
-      return { signIn: { ...(who.subject === undefined || who.subject === '' ? {} : { account: who.subject }), access: access.map(({ gun, pull, push }) => ({ gun, pull, push })) } };
-    },
-  };
+  return { check: (server, options) => clients.check(server, options) };
 }

@@ -1,5 +1,6 @@
 // What the handlers need from the rest of the app, as interfaces. The real implementations live in
 // electron/core and are wired in wire-services.ts; tests and the test host pass the same objects.
+import type { CheckOptions, ConnectionOutcome } from '../core/connect/connection-check';
 import type { PickedPaths } from './picked-paths';
 import type { RepositoryView } from '../../shared/domain';
 import type { ServerConfig, ServerInput } from '../../shared/schemas/settings';
@@ -11,7 +12,6 @@ import type {
   MachineDiscovery,
   PerKeyImportReport,
   ScannedKey,
-  SignInReport,
 } from '../../shared/schemas/views';
 import type { KeySource } from '../core/keys/key-import';
 import type { AuditService, EvidenceService, FileSaver } from './audit-services';
@@ -37,17 +37,12 @@ export interface TrustService {
   inspectCached(input: { gun: string; trustDir: string }, options: Cancellable): Promise<RepositoryView>;
 }
 
-/** What a connection check learnt beyond "it answers": the sign-in a token service accepted, and its rights. */
-export interface ProbeResult {
-  signIn?: SignInReport;
-}
-
 export interface ServerProbe {
   /**
-   * Talks to the server as a notary client would and throws CountersignError on the first problem:
-   * server-unreachable, tls-failed, http-status, auth-required, auth-failed, timeout.
+   * Talks to the server as a notary client would, step by step (core/connect/connection-check.ts),
+   * and says which step failed or timed out; rejects only when cancelled.
    */
-  probe(server: ServerInput, options: Cancellable & { guns?: readonly string[] }): Promise<ProbeResult>;
+  check(server: ServerInput, options: CheckOptions): Promise<ConnectionOutcome>;
 }
 
 export interface KeyService {

@@ -60,6 +60,14 @@ export interface AuditRun {
  * A file handed to the user. In the app a save dialog chose `path` (or was cancelled: saved false); in
  * the test host the browser downloads it from `download`, a one-time address on the host.
  */
+/** A report as its export writes it, to be read on screen. */
+export interface ReportPreview {
+  format: 'json' | 'csv';
+  /** The file name the export suggests. */
+  name: string;
+  text: string;
+}
+
 export type SavedFile =
   | { saved: false }
   | { saved: true; name: string; bytes: number; path?: string; download?: string };

@@ -15,12 +15,24 @@ export interface AppInfo {
   firstStart: boolean;
 }
 
-export type ConnectionStep = 'address' | 'tls' | 'http' | 'notary' | 'auth';
+/**
+ * The steps of a connection check, in order: DNS (address), TCP (connect), TLS, an HTTP answer to
+ * GET /_notary_server/health, that answer being a notary server's, the sign-in token (only when the
+ * server asks for one), reading a repository's root.json (auth).
+ */
+export const CONNECTION_STEPS = ['address', 'connect', 'tls', 'http', 'notary', 'token', 'auth'] as const;
+export type ConnectionStep = (typeof CONNECTION_STEPS)[number];
 
 export interface ConnectionCheck {
   step: ConnectionStep;
-  status: 'passed' | 'failed' | 'skipped';
+  /** `skipped`: not reached because an earlier step failed; `not-applicable`: plain http's TLS, an unasked token. */
+  status: 'passed' | 'failed' | 'skipped' | 'not-applicable';
   detail: string;
+}
+
+/** The step a running check is at, streamed while it waits. */
+export interface ConnectionCheckProgress {
+  step: ConnectionStep;
 }
 
 /** A connection check gives up after this long, and the form says so while it waits. */
@@ -44,6 +56,8 @@ export interface ConnectionReport {
   error?: ErrorInfo;
   /** With a token service (Harbor, notary-server with token auth): who is signed in, and their rights. */
   signIn?: SignInReport;
+  /** Set when the check gave up waiting: at which step, after how long. */
+  timedOut?: { step: ConnectionStep; seconds: number };
   /** Things worth knowing even when the check passed (e.g. Docker Hub's notary shutting down). */
   notices: string[];
 }

@@ -1,6 +1,8 @@
 // The main flows on the real stack: a notary-server with a private CA, repositories made by the real
 // docker and notary CLIs, one of them served through a tampering proxy. What the app shows is
 // compared with `docker trust inspect`.
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -19,6 +21,7 @@ import { keychainSecretStore } from '../../electron/core/keys';
 import { SERVER_KEYCHAIN_SERVICE } from '../../electron/ipc/wire-services';
 import { keychainSkip, startApp, type RunningApp } from './support/app';
 import { addServer, checkDraftConnection, fillServerForm, openScreen, watchRepository } from './support/flows';
+import { screenshotsAtBothSizes } from './support/layout';
 
 const PASSWORD = 'correct-horse-battery-staple';
 
@@ -74,6 +77,58 @@ describe('servers and repositories, on a real notary-server', () => {
     await page.getByRole('article', { name: 'Team notary' }).waitFor();
     await addServer(page, { name: 'Through a tampering proxy', url: mitm.url, caFile: notary.caFile });
     await app.screenshot('servers');
+  });
+
+  it('names the step a server stalls at, counts down while waiting, and says where it timed out', async () => {
+    const { page } = app;
+    // Test-owned listeners that each stall at one step: one finishes TLS (the stack's certificate) and
+    // never answers HTTP; one accepts TCP and never starts TLS.
+    const sockets: Socket[] = [];
+    const keep = (socket: Socket) => {
+      sockets.push(socket);
+      socket.on('error', () => undefined);
+    };
+    const tlsThenSilence = createTlsServer({ key: notary.ca.serverKeyPem, cert: notary.ca.serverCertPem }, keep);
+    const silentTcp = createTcpServer(keep);
+    await Promise.all([tlsThenSilence, silentTcp].map((server) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))));
+    try {
+      const form = page.getByRole('form', { name: 'Add a notary server' });
+      await page.getByRole('button', { name: 'Add server' }).click();
+      await fillServerForm(page, { name: 'Stalls at TLS', url: `https://127.0.0.1:${(silentTcp.address() as AddressInfo).port}`, caFile: notary.caFile });
+      await form.getByRole('button', { name: 'Check connection' }).click();
+      const progress = form.getByTestId('check-progress');
+      await progress.filter({ hasText: 'TLS certificate' }).waitFor();
+      assert.match((await progress.textContent()) ?? '', /Checking… TLS certificate: \d+ s \(gives up after 15 s, \d+ s left\)/);
+      await progress.scrollIntoViewIfNeeded();
+      await screenshotsAtBothSizes(app, 'servers-check-waiting-at-tls');
+      await progress.getByRole('button', { name: 'Cancel check' }).click();
+      await progress.waitFor({ state: 'detached' });
+
+      await form.getByLabel('URL', { exact: true }).fill(`https://localhost:${(tlsThenSilence.address() as AddressInfo).port}`);
+      await form.getByRole('button', { name: 'Check connection' }).click();
+      await progress.filter({ hasText: 'HTTP answer' }).waitFor();
+      const timedOut = form.getByTestId('check-timed-out');
+      await timedOut.waitFor({ timeout: 25_000 });
+      assert.equal(await timedOut.textContent(), 'Timed out after 15 s at step “HTTP answer”');
+      const report = form.getByTestId('connection-report');
+      const steps = await report.locator('li.check').evaluateAll((items) => items.map((item) => `${item.querySelector('.check-step')?.textContent}: ${item.className.replace('check check-', '')}`));
+      assert.deepEqual(steps, ['Address (DNS): passed', 'Connection (TCP): passed', 'TLS certificate: passed', 'HTTP answer: failed', 'Notary server: skipped', 'Sign-in token: skipped', 'Reading trust data: skipped']);
+      assert.match((await report.textContent()) ?? '', /accepted the connection but did not answer GET \/_notary_server\/health/);
+      await report.scrollIntoViewIfNeeded();
+      await screenshotsAtBothSizes(app, 'servers-check-timed-out-at-http');
+
+      // The real notary-server passes every step; it asks for no sign-in, so no token is needed.
+      await form.getByLabel('URL', { exact: true }).fill(notary.url);
+      const passed = await checkDraftConnection(page);
+      assert.match(passed, /Connected/);
+      assert.match(passed, /The server asked for no sign-in/);
+      await report.scrollIntoViewIfNeeded();
+      await screenshotsAtBothSizes(app, 'servers-check-passed');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      tlsThenSilence.close();
+      silentTcp.close();
+    }
   });
 
   it('watches repositories and shows each one’s trust status and nearest expiry', async () => {

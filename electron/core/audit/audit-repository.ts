@@ -6,7 +6,6 @@ import type { RepositoryAudit, TagStatus, TrustState, UnreadableReason } from '.
 import type { RepositoryView } from '../../../shared/domain';
 import { CountersignError, toErrorInfo, type ErrorCode, type ErrorInfo } from '../../../shared/errors';
 import { sortNatural } from '../../../shared/reference';
-import { mapLimit } from '../net/http';
 import type { NotaryClient } from '../notary/notary-client';
 import type { RegistryClient } from '../registry';
 import { isCosignAttachmentTag } from '../migrate/cosign-layout';
@@ -14,6 +13,7 @@ import { loadRepository } from '../trust/load-repository';
 import type { TrustPinning } from '../trust/pinning';
 import type { ViewCacheKey } from '../state/view-cache';
 import { diagnoseFailures, RecordingFetcher, type FailedRole } from './failed-roles';
+import { servedDigests } from './served-digests';
 import { keyAudits, roleAudits, signerAudits } from './repository-facts';
 import { RELEASES, TARGETS, tagAudits, type RegistryTag } from './tag-rules';
 
@@ -94,16 +94,9 @@ async function registryTags(repository: string, context: RepositoryAuditContext,
   try {
     // cosign's "sha256-<hex>.sig" tags are signatures of other tags, not images to judge.
     const names = (await context.registry.tags(repository, signal ? { signal } : {})).filter((tag) => !isCosignAttachmentTag(tag));
-    const found = await mapLimit(
-      names,
-      context.tagConcurrency,
-      async (tag, _index, itemSignal) => {
-        const descriptor = await context.registry.manifestDescriptor(repository, tag, { signal: itemSignal });
-        // Listed but gone by the time we asked (deleted meanwhile): nothing to audit.
-        return descriptor === undefined ? undefined : { tag, digest: descriptor.digest };
-      },
-      signal ? { signal } : {},
-    );
+    const digests = await servedDigests(context.registry, repository, names, { concurrency: context.tagConcurrency, ...(signal ? { signal } : {}) });
+    // Listed but gone by the time we asked (deleted meanwhile): nothing to audit.
+    const found = names.map((tag, index) => (digests[index] === undefined ? undefined : { tag, digest: digests[index] }));
     const tags = found.filter((tag): tag is RegistryTag => tag !== undefined);
     return { tags: sortNatural(tags, (tag) => tag.tag) };
   } catch (error) {

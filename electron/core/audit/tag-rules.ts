@@ -16,6 +16,7 @@
 //    signer roles with their ancestors. The timestamp is left out: notary-server re-signs it itself.
 import type { ExpiryDependency, TagAudit } from '../../../shared/audit';
 import type { RepositoryView, RoleView, SignedTagView } from '../../../shared/domain';
+import { servesOtherDigest, signedDigestOf } from '../../../shared/registry-digests';
 import type { FailedRole } from './failed-roles';
 
 export const RELEASES = 'targets/releases';
@@ -59,11 +60,11 @@ function tagAudit(
 
   const signed = {
     ...base,
-    signedDigest: `sha256:${released.digest}`,
+    signedDigest: signedDigestOf(released.digest),
     signers: [...released.signers],
     roles: [...released.roles],
   };
-  if (signed.signedDigest !== tag.digest) {
+  if (servesOtherDigest(tag.digest, signed.signedDigest)) {
     return { ...signed, status: 'digest-mismatch', reason: `the registry serves ${tag.digest}, but the trust data signs ${signed.signedDigest}` };
   }
   const revoked = revokedSigners(tag.tag, released, context.failed);

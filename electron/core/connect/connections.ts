@@ -5,6 +5,7 @@
 // they expire) are reused.
 import { RetryingHttpClient, type RetryPolicy } from '../audit/retrying-http';
 import { HttpClient } from '../net/http';
+import type { NetTrace } from '../net/trace';
 import { NotaryClient } from '../notary/notary-client';
 import { dockerCredentialLookup, RegistryClient, registryOrigin } from '../registry';
 import { notaryCredentials, registryCredentials, type Account } from './credential-sources';
@@ -65,6 +66,16 @@ export class Connections {
     return client;
   }
 
+  /**
+   * A notary client of its own, outside the pool, with the same CAs and sign-in: a connection check
+   * must make its own DNS lookup, TCP connection and TLS handshake (a pooled socket would hide a
+   * broken one), and is told each step it gets through. The caller closes it.
+   */
+  checkedNotary(server: Endpoint, trace: NetTrace): { notary: NotaryClient; close(): void } {
+    const http = this.build('notary', server, { trace });
+    return { notary: new NotaryClient(server.url, http), close: () => http.close() };
+  }
+
   /** Closes every pooled connection; clients handed out fail afterwards. */
   close(): void {
     for (const http of this.https.values()) http.close();
@@ -76,14 +87,18 @@ export class Connections {
   private http(kind: EndpointKind, endpoint: Endpoint, key: string): HttpClient {
     let http = this.https.get(key);
     if (http !== undefined) return http;
+    http = this.build(kind, endpoint);
+    this.https.set(key, http);
+    return http;
+  }
+
+  private build(kind: EndpointKind, endpoint: Endpoint, extra: { trace?: NetTrace } = {}): HttpClient {
     const host = new URL(endpoint.url).host;
     const ca = trustedCertificates(kind, host, endpoint.caPem, this.options);
     const sources = { host, docker: this.docker, env: this.options.env, ...(endpoint.account ? { account: endpoint.account } : {}), ...(this.options.logins ? { logins: this.options.logins } : {}) };
     const credentials = kind === 'notary' ? notaryCredentials(sources) : registryCredentials(sources);
-    const common = { credentials, ...(ca === undefined ? {} : { ca }), ...(this.options.maxSockets === undefined ? {} : { maxSockets: this.options.maxSockets }) };
-    http = this.options.retry === undefined ? new HttpClient(common) : new RetryingHttpClient({ ...common, retry: this.options.retry });
-    this.https.set(key, http);
-    return http;
+    const common = { credentials, ...extra, ...(ca === undefined ? {} : { ca }), ...(this.options.maxSockets === undefined ? {} : { maxSockets: this.options.maxSockets }) };
+    return this.options.retry === undefined ? new HttpClient(common) : new RetryingHttpClient({ ...common, retry: this.options.retry });
   }
 }
 

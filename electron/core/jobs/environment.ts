@@ -2,7 +2,9 @@
 // servers and registries (electron/ipc/write-environment.ts); the command line from its options and
 // docker's configuration (electron/cli/job-environment.ts). A job never asks anything else of them:
 // every rule of how a job runs lives here, in the core, once.
-import { CountersignError } from '../../../shared/errors';
+import { CountersignError, toErrorInfo } from '../../../shared/errors';
+import type { ServedDigests, ServedDigestsProgress } from '../../../shared/registry-digests';
+import { servedDigests } from '../audit/served-digests';
 import type { RegistryDigest, RegistrySource, RepositoryRef } from '../../../shared/schemas/flows';
 import type { KeyVault } from '../keys';
 import type { NotaryClient } from '../notary/notary-client';
@@ -77,4 +79,39 @@ export function distinctRepositories<T extends RepositoryRef>(repositories: read
     seen.add(key);
   }
   return [...repositories];
+}
+
+/** Manifest lookups in flight for the repository screen's registry check (as many as the audit's per repository). */
+const SERVED_DIGEST_CONCURRENCY = 4;
+
+/**
+ * What the GUN's registry serves for the given tags, with the audit's registry reads. A registry that
+ * cannot be read is reported (every tag unchecked), not thrown; only a cancel throws.
+ */
+export async function readServedDigests(
+  env: JobEnvironment,
+  ref: RepositoryRef,
+  tags: readonly string[],
+  context: { signal: AbortSignal; progress(event: ServedDigestsProgress): void },
+): Promise<ServedDigests> {
+  const checkedAt = new Date().toISOString();
+  let access: RegistryAccess | undefined;
+  try {
+    access = env.registry(ref, {});
+    const { client, repository } = access;
+    const where = { registry: client.origin.origin, repository, checkedAt };
+    try {
+      context.progress({ done: 0, total: tags.length });
+      const digests = await servedDigests(client, repository, tags, { concurrency: SERVED_DIGEST_CONCURRENCY, signal: context.signal, onProgress: (done, total) => context.progress({ done, total }) });
+      return { ...where, served: Object.fromEntries(tags.map((tag, index) => [tag, digests[index] ?? null])) };
+    } catch (error) {
+      if (context.signal.aborted) throw error;
+      return { ...where, served: {}, error: toErrorInfo(error) };
+    }
+  } catch (error) {
+    if (context.signal.aborted || access !== undefined) throw error;
+    return { registry: '', repository: '', checkedAt, served: {}, error: toErrorInfo(error) };
+  } finally {
+    access?.close();
+  }
 }

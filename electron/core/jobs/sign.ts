@@ -5,7 +5,8 @@ import type { FlowSummary, RegistrySource, RepositoryRef } from '../../../shared
 import type { TargetMeta } from '../publish/changes';
 import { confirmRegistryServes, registryTarget } from '../publish/digest-guard';
 import { stageSignature } from '../publish/stage';
-import { readRegistryDigest, repositoryContext, type JobEnvironment } from './environment';
+import type { ServedDigestsProgress } from '../../../shared/registry-digests';
+import { readRegistryDigest, readServedDigests, repositoryContext, type JobContext, type JobEnvironment } from './environment';
 import { finishOwn, openForWrite, type EarlierStaged } from './open';
 import { publishEach, type FlowContext } from './run';
 
@@ -24,6 +25,8 @@ export interface SignRequest extends RepositoryRef {
 export function signJobs(env: JobEnvironment) {
   return {
     readDigest: (ref: RepositoryRef, tag: string, source: RegistrySource, signal: AbortSignal) => readRegistryDigest(env, ref, tag, source, signal),
+    /** What the registry serves for signed tags, so a re-pushed tag shows before anyone signs or pulls. */
+    servedDigests: (ref: RepositoryRef, tags: readonly string[], context: JobContext<ServedDigestsProgress>) => readServedDigests(env, ref, tags, context),
 
     tag(request: SignRequest, context: FlowContext): Promise<FlowSummary> {
       return publishEach(env, [request], context, async (ref, step) => {

@@ -5,6 +5,7 @@ import { createAgents, destroyAgents, type Agents } from './agents';
 import { Authenticator, type Authorization } from './authenticator';
 import type { TokenGrant } from './token-claims';
 import type { SendRaw } from './token-endpoint';
+import type { ExchangePurpose, NetTrace } from './trace';
 import { exchange } from './transport';
 import type { HttpClientOptions, HttpMethod, HttpResponse, RequestOptions } from './types';
 
@@ -50,12 +51,14 @@ export class HttpClient {
   private readonly authenticator: Authenticator;
   private readonly timeoutMs: number;
   private readonly userAgent: string;
+  private readonly trace: NetTrace | undefined;
 
   constructor(options: HttpClientOptions = {}) {
     this.agents = createAgents(options);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
-    const sendRaw: SendRaw = (url, init) => this.send(url, init, init.headers);
+    this.trace = options.trace;
+    const sendRaw: SendRaw = (url, init) => this.send(url, init, init.headers, 'token');
     this.authenticator = new Authenticator(options.credentials, sendRaw);
   }
 
@@ -115,6 +118,7 @@ export class HttpClient {
     url: URL,
     init: { method: HttpMethod; body?: Uint8Array; maxBytes: number; signal?: AbortSignal },
     headers: Record<string, string>,
+    purpose: ExchangePurpose = 'request',
   ): Promise<HttpResponse> {
     return exchange(this.agents, {
       url,
@@ -124,6 +128,7 @@ export class HttpClient {
       maxBytes: init.maxBytes,
       timeoutMs: this.timeoutMs,
       signal: init.signal,
+      ...(this.trace === undefined ? {} : { trace: this.trace, purpose }),
     });
   }
 }

@@ -2,9 +2,11 @@
 // exchange under a deadline and the caller's AbortSignal, so no server can hang us or fill our memory.
 import http from 'node:http';
 import https from 'node:https';
+import type { Socket } from 'node:net';
 import { CountersignError } from '../../../shared/errors';
 import { agentFor, type Agents } from './agents';
 import { describeNetworkError, tooLarge } from './network-errors';
+import type { ExchangePurpose, NetPhase, NetTrace } from './trace';
 import type { HttpMethod, HttpResponse } from './types';
 
 export interface Exchange {
@@ -15,6 +17,9 @@ export interface Exchange {
   maxBytes: number;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Told each phase the exchange gets through (the connection check's step attribution). */
+  trace?: NetTrace;
+  purpose?: ExchangePurpose;
 }
 
 function declaredLength(response: http.IncomingMessage): number | undefined {
@@ -71,6 +76,9 @@ function attempt(agents: Agents, request: Exchange): Promise<HttpResponse> {
 
     const transport = url.protocol === 'https:' ? https : http;
     const outgoing = transport.request(url, { method, headers: request.headers, agent: agentFor(agents, url) });
+    const report = traceReporter(request);
+    report('started');
+    if (request.trace !== undefined) outgoing.on('socket', (socket) => traceSocket(socket, url, outgoing.reusedSocket, report));
     let answered = false;
     outgoing.on('error', (error) => {
       const failure = describeNetworkError(error, url);
@@ -96,14 +104,15 @@ function attempt(agents: Agents, request: Exchange): Promise<HttpResponse> {
         else chunks.push(chunk);
       });
       incoming.on('error', (error) => settle(describeNetworkError(error, url)));
-      incoming.on('end', () =>
+      incoming.on('end', () => {
+        report('answered', incoming.statusCode ?? 0);
         settle(undefined, {
           status: incoming.statusCode ?? 0,
           headers: incoming.headers,
           body: Buffer.concat(chunks, received),
           url: url.href,
-        }),
-      );
+        });
+      });
       incoming.on('close', () => {
         if (!incoming.complete) {
           settle(new CountersignError('server-unreachable', `${url.host} closed the connection mid-response`));
@@ -112,4 +121,32 @@ function attempt(agents: Agents, request: Exchange): Promise<HttpResponse> {
     });
     outgoing.end(request.body);
   });
+}
+
+type Report = (phase: NetPhase, status?: number) => void;
+
+function traceReporter(request: Exchange): Report {
+  const { trace, url } = request;
+  const purpose = request.purpose ?? 'request';
+  if (trace === undefined) return () => undefined;
+  return (phase, status) => trace({ phase, purpose, url, ...(status === undefined ? {} : { status }) });
+}
+
+/**
+ * Reports the socket's own steps. A pooled socket (or one already connected when handed over) has
+ * been through them all before, so they are reported at once.
+ */
+function traceSocket(socket: Socket, url: URL, reused: boolean, report: Report): void {
+  const secure = url.protocol === 'https:';
+  const connected = reused || (!socket.connecting && socket.remoteAddress !== undefined);
+  if (connected) {
+    report('connected');
+    if (secure) report('secured');
+    return;
+  }
+  socket.once('lookup', (error: Error | null) => {
+    if (error === null) report('resolved');
+  });
+  socket.once('connect', () => report('connected'));
+  if (secure) socket.once('secureConnect', () => report('secured'));
 }

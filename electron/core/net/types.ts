@@ -1,4 +1,5 @@
 // The shape of the one HTTP client every server-facing module (notary, registry) goes through.
+import type { NetTrace } from './trace';
 
 export interface Credentials {
   username: string;
@@ -30,6 +31,8 @@ export interface HttpClientOptions {
   credentials?: CredentialLookup;
   /** Connections kept per host; requests beyond it queue for a free socket. */
   maxSockets?: number;
+  /** Told what each exchange gets through (DNS, TCP, TLS, answer), tokens' apart from requests'. */
+  trace?: NetTrace;
 }
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -48,6 +48,11 @@ function exportName(report: AuditReport, extension: string): string {
   return `audit-${host}-${report.auditedAt.slice(0, 10)}.${extension}`;
 }
 
+/** The one rendering of a report as a file: what is exported is what the screen shows. */
+function exported(report: AuditReport, format: 'json' | 'csv'): { name: string; text: string } {
+  return { name: exportName(report, format), text: format === 'json' ? reportToJson(report) : reportToCsv(report) };
+}
+
 export function auditHandlers(services: Services): DomainHandlers<'audit'> {
   const shelf = new ReportShelf();
   return {
@@ -73,9 +78,9 @@ export function auditHandlers(services: Services): DomainHandlers<'audit'> {
       return run;
     },
     'audit.export': ({ reportId, format }, { signal }) => {
-      const { report } = shelf.get(reportId);
-      const text = format === 'json' ? reportToJson(report) : reportToCsv(report);
-      return services.files.save({ suggestedName: exportName(report, format), bytes: Buffer.from(text, 'utf8'), kind: format }, { signal });
+      const { name, text } = exported(shelf.get(reportId).report, format);
+      return services.files.save({ suggestedName: name, bytes: Buffer.from(text, 'utf8'), kind: format }, { signal });
     },
+    'audit.preview': async ({ reportId, format }) => ({ format, ...exported(shelf.get(reportId).report, format) }),
   };
 }

@@ -33,6 +33,10 @@ export async function inspectAndRecord(
 export function repositoryHandlers(services: Services, book: WatchStatusBook): DomainHandlers<'repositories'> {
   return {
     'repositories.inspect': (repository, { signal }) => inspectAndRecord(services, book, repository, { signal }),
+    'repositories.servedDigests': ({ serverId, gun, tags }, context) => {
+      serverById(services.settings.read(), serverId);
+      return services.flows.sign.servedDigests({ serverId, gun }, tags, context);
+    },
     'repositories.acknowledgeRoot': async (repository) => {
       await services.trust.acknowledgeRoot({ gun: repository.gun, server: serverById(services.settings.read(), repository.serverId) });
       return { acknowledged: true };

@@ -1,4 +1,5 @@
-import { toErrorInfo, type ErrorCode, type ErrorInfo } from '../../../shared/errors';
+import type { ErrorInfo } from '../../../shared/errors';
+import type { ConnectionOutcome } from '../../core/connect/connection-check';
 import { DOCKER_HUB_NOTARY_SHUTDOWN, isDockerHubNotary, type ServerInput } from '../../../shared/schemas/settings';
 import { explainError } from '../../../shared/schemas/plain-words';
 import { CONNECTION_CHECK_TIMEOUT_SECONDS, type ConnectionCheck, type ConnectionReport, type ConnectionStep, type SignInReport } from '../../../shared/schemas/views';
@@ -9,37 +10,46 @@ import type { Services } from '../services';
 /** A check asks about at most this many watched repositories (one token request each). */
 const MAX_RIGHTS_SHOWN = 5;
 
-const STEPS: readonly ConnectionStep[] = ['address', 'tls', 'http', 'notary', 'auth'];
-
 const PASSED: Record<ConnectionStep, string> = {
-  address: 'The server answers at this address.',
+  address: 'The host name resolves (DNS).',
+  connect: 'The server accepts a TCP connection at this address.',
   tls: "The server's certificate is trusted and names this host.",
-  http: 'The server speaks HTTP.',
+  http: 'The server answers HTTP (GET /_notary_server/health).',
   notary: 'It is a notary server.',
-  auth: 'Access is allowed.',
+  token: 'The sign-in service gave a token.',
+  auth: 'Reading trust data is allowed.',
 };
 
-/** Which step of the check a failure belongs to. */
-function failedStep(code: ErrorCode): ConnectionStep {
-  switch (code) {
-    case 'server-unreachable':
-    case 'timeout':
-      return 'address';
-    case 'tls-failed':
-      return 'tls';
-    case 'auth-required':
-    case 'auth-failed':
-    case 'access-denied':
-      return 'auth';
-    case 'http-status':
-    case 'repository-not-found':
-    case 'not-notary-server':
-    case 'not-found':
-      return 'notary';
-    default:
-      return 'http';
-  }
-}
+const NOT_APPLICABLE: Record<ConnectionStep, string> = {
+  address: 'An IP address: no DNS lookup needed.',
+  connect: 'Not applicable.',
+  tls: 'Plain http: no TLS, the connection is not encrypted.',
+  http: 'Not applicable.',
+  notary: 'Not applicable.',
+  token: 'The server asked for no sign-in.',
+  auth: 'Not applicable.',
+};
+
+/** What the check was waiting for when it gave up at each step. */
+const WAITING_FOR: Record<ConnectionStep, (host: string) => string> = {
+  address: (host) => `the DNS lookup of ${host} got no answer`,
+  connect: (host) => `${host} accepted no TCP connection`,
+  tls: (host) => `the TLS handshake with ${host} did not finish`,
+  http: (host) => `${host} accepted the connection but did not answer GET /_notary_server/health`,
+  notary: (host) => `${host} did not finish its health answer`,
+  token: () => 'the sign-in service did not give a token',
+  auth: (host) => `${host} did not answer the read of a repository's root.json`,
+};
+
+const STEP_NAME: Record<ConnectionStep, string> = {
+  address: 'DNS',
+  connect: 'TCP connection',
+  tls: 'TLS',
+  http: 'HTTP',
+  notary: 'notary server',
+  token: 'sign-in token',
+  auth: 'reading trust data',
+};
 
 /** Plain words that take what the user typed into account. */
 function explainForServer(error: ErrorInfo, server: ServerInput): string {
@@ -82,20 +92,64 @@ export function describeSignIn(signIn: SignInReport): string {
   return `${who}, who ${each}.`;
 }
 
-export function connectionReport(server: ServerInput, failure?: ErrorInfo, signIn?: SignInReport): ConnectionReport {
-  const stop = failure === undefined ? STEPS.length : STEPS.indexOf(failedStep(failure.code));
-  const checks: ConnectionCheck[] = STEPS.map((step, index) => {
-    if (index < stop) return { step, status: 'passed', detail: step === 'auth' && signIn !== undefined ? describeSignIn(signIn) : PASSED[step] };
-    if (index === stop && failure !== undefined) return { step, status: 'failed', detail: failure.message };
-    return { step, status: 'skipped', detail: 'Not checked: an earlier step failed.' };
+export function connectionReport(server: ServerInput, outcome: ConnectionOutcome): ConnectionReport {
+  const { failure, signIn } = outcome;
+  const host = hostOf(server.url);
+  const checks: ConnectionCheck[] = outcome.steps.map(({ step, status }) => {
+    switch (status) {
+      case 'passed':
+        return { step, status, detail: step === 'auth' && signIn !== undefined ? describeSignIn(signIn) : PASSED[step] };
+      case 'not-applicable':
+        return { step, status, detail: NOT_APPLICABLE[step] };
+      case 'failed':
+        return { step, status, detail: failure?.timedOut ? `Timed out after ${CONNECTION_CHECK_TIMEOUT_SECONDS} s: ${WAITING_FOR[step](host)}.` : (failure?.error.message ?? '') };
+      case 'not-reached':
+        return { step, status: 'skipped', detail: 'Not checked: an earlier step failed.' };
+    }
   });
   const notices = isDockerHubNotary(server.url)
     ? [`Docker Hub's notary server (notary.docker.io) shuts down on ${DOCKER_HUB_NOTARY_SHUTDOWN}. Export the trust data you need to keep before then.`]
     : [];
-  const connected = signIn?.account === undefined ? 'Connected' : `Connected and signed in as ${signIn.account}`;
-  return failure === undefined
-    ? { url: server.url, ok: true, checks, explanation: `${connected}: this is a notary server Countersign can use.`, notices, ...(signIn === undefined ? {} : { signIn }) }
-    : { url: server.url, ok: false, checks, explanation: explainForServer(failure, server), error: failure, notices };
+  if (failure === undefined) {
+    const connected = signIn?.account === undefined ? 'Connected' : `Connected and signed in as ${signIn.account}`;
+    return { url: server.url, ok: true, checks, explanation: `${connected}: this is a notary server Countersign can use.`, notices, ...(signIn === undefined ? {} : { signIn }) };
+  }
+  if (failure.timedOut) {
+    return {
+      url: server.url,
+      ok: false,
+      checks,
+      // The step and the time are said beside it (report.timedOut); this says what did not happen, and what to try.
+      explanation: `${capitalised(WAITING_FOR[failure.step](host))} (${STEP_NAME[failure.step]}). ${TIMEOUT_ADVICE[failure.step]}`,
+      error: failure.error,
+      timedOut: { step: failure.step, seconds: CONNECTION_CHECK_TIMEOUT_SECONDS },
+      notices,
+    };
+  }
+  return { url: server.url, ok: false, checks, explanation: explainForServer(failure.error, server), error: failure.error, notices };
+}
+
+/** What to try when a step never answered. */
+const TIMEOUT_ADVICE: Record<ConnectionStep, string> = {
+  address: 'Check the host name and your DNS or VPN.',
+  connect: 'A firewall may be dropping the connection; check the port.',
+  tls: 'Something accepts connections there but does not finish TLS: check the port and whether the server expects http.',
+  http: 'Something accepts connections there but is not answering as a web server: check the port and the scheme (http or https).',
+  notary: 'The server is overloaded or stuck; try again later.',
+  token: "The server's sign-in (token) service is not answering; ask its administrator.",
+  auth: 'The server is overloaded or stuck; try again later.',
+};
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }
 
 export function serverHandlers(services: Services): DomainHandlers<'servers'> {
@@ -107,20 +161,13 @@ export function serverHandlers(services: Services): DomainHandlers<'servers'> {
       return { stored: true };
     },
     'servers.forgetPassword': async ({ serverId }) => ({ forgotten: await services.credentials.forget(serverId) }),
-    'servers.check': async ({ server }, { signal }) => {
+    'servers.check': async ({ server }, { signal, progress }) => {
       // A server that never answers is given up on after a time the form shows, not after the HTTP
-      // client's own (longer) timeout; a cancel from the user ends it at once.
-      const deadline = AbortSignal.timeout(CONNECTION_CHECK_TIMEOUT_SECONDS * 1000);
-      try {
-        // Rights are per repository: a saved server's check asks about the repositories watched on it.
-        const guns = server.id === undefined ? [] : services.settings.read().watched.filter((w) => w.serverId === server.id).map((w) => w.gun).slice(0, MAX_RIGHTS_SHOWN);
-        const { signIn } = await services.servers.probe(server, { signal: AbortSignal.any([signal, deadline]), guns });
-        return connectionReport(server, undefined, signIn);
-      } catch (error) {
-        if (signal.aborted) throw error;
-        if (deadline.aborted) return connectionReport(server, { code: 'timeout', message: `No answer within ${CONNECTION_CHECK_TIMEOUT_SECONDS} seconds.` });
-        return connectionReport(server, toErrorInfo(error));
-      }
+      // client's own (longer) timeout, naming the step it was at; a cancel from the user ends it at once.
+      // Rights are per repository: a saved server's check asks about the repositories watched on it.
+      const guns = server.id === undefined ? [] : services.settings.read().watched.filter((w) => w.serverId === server.id).map((w) => w.gun).slice(0, MAX_RIGHTS_SHOWN);
+      const outcome = await services.servers.check(server, { signal, guns, deadlineMs: CONNECTION_CHECK_TIMEOUT_SECONDS * 1000, onStep: (step) => progress({ step }) });
+      return connectionReport(server, outcome);
     },
   };
 }

@@ -1,6 +1,8 @@
 import type { RepositoryView } from '../../../shared/domain';
 import type { WatchedRepository } from '../../../shared/schemas/settings';
 import type { WatchStatus } from '../../../shared/schemas/views';
+import type { ErrorInfo } from '../../../shared/errors';
+import type { ServedDigests } from '../../../shared/registry-digests';
 import { cancelOperation, countersign, errorInfoOf, newOperationId } from '../bridge/client';
 import { fetchInto } from './fetch-into';
 import { idle, type Loadable } from './loadable';
@@ -23,8 +25,21 @@ export interface RepositoriesSlice {
   cancelRefresh: () => Promise<void>;
   openRepository: (repository: WatchedRepository) => Promise<void>;
   openCached: (gun: string) => Promise<void>;
+  /** The registry check of a repository's signed tags, by viewKey(): running (with progress) or its answer. */
+  servedDigestChecks: Record<string, ServedDigestCheck>;
+  checkServedDigests: (repository: WatchedRepository, tags: readonly string[]) => Promise<void>;
+  cancelServedDigests: (repository: WatchedRepository) => Promise<void>;
   /** The user compared the pinned root (or read its change); the view is read again. */
   acknowledgeRoot: (repository: WatchedRepository) => Promise<void>;
+}
+
+export interface ServedDigestCheck {
+  /** Set while the check runs. */
+  running?: { operationId: string; done: number; total: number };
+  /** What the registry served at the last check that finished. */
+  found?: ServedDigests;
+  /** The check itself failed (not the registry: that is found.error). */
+  error?: ErrorInfo;
 }
 
 export function viewKey(source: { serverId: string; gun: string } | { cached: true; gun: string }): string {
@@ -51,6 +66,7 @@ export const createRepositoriesSlice: Slice<RepositoriesSlice> = (set, get) => {
     statuses: idle,
     refresh: undefined,
     views: {},
+    servedDigestChecks: {},
     loadStatuses: async () => {
       await fetchInto(get().statuses, (statuses) => set({ statuses }), () => countersign().watch.status({}));
     },
@@ -93,6 +109,32 @@ export const createRepositoriesSlice: Slice<RepositoriesSlice> = (set, get) => {
     acknowledgeRoot: async (repository) => {
       const result = await countersign().repositories.acknowledgeRoot(repository);
       if (result.ok) await get().openRepository(repository);
+    },
+    checkServedDigests: async (repository, tags) => {
+      const key = viewKey(repository);
+      if (get().servedDigestChecks[key]?.running !== undefined) return;
+      const operationId = newOperationId();
+      // The last answer stays on screen while the registry is read again.
+      const update = (change: (check: ServedDigestCheck) => ServedDigestCheck) =>
+        set((state) => ({ servedDigestChecks: { ...state.servedDigestChecks, [key]: change(state.servedDigestChecks[key] ?? {}) } }));
+      update((check) => ({ ...check, running: { operationId, done: 0, total: tags.length } }));
+      try {
+        const result = await countersign().repositories.servedDigests(
+          { ...repository, tags: [...tags] },
+          { operationId, onProgress: ({ done, total }) => update((check) => (check.running?.operationId === operationId ? { ...check, running: { operationId, done, total } } : check)) },
+        );
+        update(({ running: _done, ...check }) => {
+          if (result.ok) return { found: result.value };
+          // A cancelled check leaves what an earlier one found; never a half answer.
+          return result.error.code === 'cancelled' ? check : { ...check, error: result.error };
+        });
+      } catch (error) {
+        update(({ running: _done, ...check }) => ({ ...check, error: errorInfoOf(error) }));
+      }
+    },
+    cancelServedDigests: async (repository) => {
+      const running = get().servedDigestChecks[viewKey(repository)]?.running;
+      if (running !== undefined) await cancelOperation(running.operationId);
     },
     openCached: async (gun) => {
       await loadView(viewKey({ cached: true, gun }), () => countersign().repositories.inspectCached({ gun }));

@@ -1,5 +1,5 @@
 import type { ServerInput } from '../../../shared/schemas/settings';
-import type { ConnectionReport } from '../../../shared/schemas/views';
+import type { ConnectionReport, ConnectionStep } from '../../../shared/schemas/views';
 import type { Result } from '../../../shared/contract';
 import { cancelOperation, countersign, errorInfoOf, newOperationId } from '../bridge/client';
 import { fetchInto } from './fetch-into';
@@ -10,8 +10,8 @@ export interface ServersSlice {
   /** Connection checks by a key the caller chooses (a server id, or 'draft' for the add form). */
   connectionChecks: Record<string, Loadable<ConnectionReport>>;
   checkServer: (key: string, server: ServerInput) => Promise<ConnectionReport | undefined>;
-  /** The operation of each running check (to cancel it) and when it started (to show the time waited). */
-  runningChecks: Record<string, { operationId: string; startedAt: number }>;
+  /** The operation of each running check (to cancel it), when it started (to show the time waited) and the step it is at. */
+  runningChecks: Record<string, { operationId: string; startedAt: number; step?: ConnectionStep }>;
   cancelCheck: (key: string) => Promise<void>;
   forgetCheck: (key: string) => void;
   /** Hands a sign-in password to the main process, which keeps it in the OS keychain. */
@@ -28,7 +28,18 @@ export const createServersSlice: Slice<ServersSlice> = (set, get) => ({
       return await fetchInto(
         get().connectionChecks[key],
         (check) => set((state) => ({ connectionChecks: { ...state.connectionChecks, [key]: check } })),
-        () => countersign().servers.check({ server }, { operationId }),
+        () =>
+          countersign().servers.check(
+            { server },
+            {
+              operationId,
+              onProgress: ({ step }) =>
+                set((state) => {
+                  const running = state.runningChecks[key];
+                  return running?.operationId === operationId ? { runningChecks: { ...state.runningChecks, [key]: { ...running, step } } } : {};
+                }),
+            },
+          ),
       );
     } finally {
       set((state) => {

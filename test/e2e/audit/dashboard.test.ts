@@ -15,10 +15,17 @@ import { REPOS } from '../../integration/audit/support/mixed-registry';
 import { startMitm, type MitmProxy } from '../../stack';
 import { keychainSkip, startApp, type RunningApp } from '../support/app';
 import { addServer } from '../support/flows';
+import { NARROW, screenshotsAtBothSizes, WIDE } from '../support/layout';
 import { downloadOf, fillRegistryForm, legendTotals, openReviewScreen, runAudit, saveRegistryForm, shownTags } from './support/dashboard';
 import { COUNTERSIGNED, startReviewFixture, timeless, type ReviewFixture } from './support/review-fixture';
 
 const REGISTRY_PASSWORD = 'registry-password-for-the-keychain';
+
+/** "#b42318" as getComputedStyle writes colours: "rgb(180, 35, 24)". */
+function hexToRgb(hex: string): string {
+  const [r, g, b] = [1, 3, 5].map((at) => Number.parseInt(hex.slice(at, at + 2), 16));
+  return `rgb(${r}, ${g}, ${b})`;
+}
 
 describe('the security review dashboard, on a real registry and notary-server', { skip: keychainSkip() }, () => {
   let fixture: ReviewFixture;
@@ -169,6 +176,82 @@ describe('the security review dashboard, on a real registry and notary-server', 
     const { registry } = fixture.mixed;
     const cliCsv = await fixture.cli(['audit', '--registry', registry.url, '--registry-ca', registry.caFile, '--csv']);
     assert.equal(csv.bytes.toString('utf8'), cliCsv.stdout);
+  });
+
+  it('shows the report on screen exactly as exported, and fits 1024 px with it open', async () => {
+    const { page } = app;
+    const { registry } = fixture.mixed;
+    const cliCsv = await fixture.cli(['audit', '--registry', registry.url, '--registry-ca', registry.caFile, '--csv']);
+    const section = page.getByRole('region', { name: 'Report' });
+    await section.getByRole('button', { name: 'Show CSV' }).click();
+    const text = section.getByTestId('report-text');
+    await text.waitFor();
+    assert.equal(await text.textContent(), cliCsv.stdout.replace(/\r\n$/, '').replace(/\r\n/g, '\n'));
+    assert.equal(await section.getByTestId('report-lines').textContent(), `${cliCsv.stdout.trimEnd().split('\r\n').length} lines`);
+    await section.scrollIntoViewIfNeeded();
+    await screenshotsAtBothSizes(app, 'audit-report-csv');
+
+    await section.getByRole('button', { name: 'Show JSON' }).click();
+    await text.filter({ hasText: '"repositories"' }).waitFor();
+    const shown = JSON.parse((await text.textContent()) ?? '') as AuditReport;
+    assert.deepEqual(timeless(shown), timeless(cli.report));
+    await screenshotsAtBothSizes(app, 'audit-report-json');
+
+    // The summary and the tag table at 1024 px: every column on screen, digests short with a copy button.
+    await page.setViewportSize(NARROW);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshotsAtBothSizes(app, 'audit-summary');
+    await page.getByRole('region', { name: 'Tags' }).scrollIntoViewIfNeeded();
+    await screenshotsAtBothSizes(app, 'audit-tags');
+    await page.setViewportSize(NARROW);
+    const table = page.getByRole('table', { name: 'Audited tags' });
+    const headers = await table.getByRole('columnheader').allTextContents();
+    assert.deepEqual(headers, ['Repository', 'Tag', 'Status', 'Signed by', 'Digest', 'Why']);
+    const v2 = table.getByRole('row').filter({ hasText: 'Digest mismatch' }).first();
+    const served = await fixture.mixed.registry.manifestDigest(REPOS.admin, 'v2');
+    assert.equal(await v2.getByRole('button', { name: 'Copy digest the registry serves' }).getAttribute('data-copy'), served);
+    for (const header of await table.getByRole('columnheader').all()) {
+      const box = await header.boundingBox();
+      assert.ok(box !== null && box.x + box.width <= NARROW.width, `${await header.textContent()} is on screen at 1024 px`);
+    }
+    await section.getByRole('button', { name: 'Hide JSON' }).click();
+    await page.setViewportSize(WIDE);
+  });
+
+  it('shows on the repository screen the tag the registry serves with another digest than signed', async () => {
+    const { page } = app;
+    const { registry } = fixture.mixed;
+    await page.getByRole('table', { name: 'Coverage by repository' }).getByRole('button', { name: REPOS.admin, exact: true }).click();
+    await page.getByRole('heading', { name: `${registry.host}/${REPOS.admin}` }).waitFor();
+    const check = page.getByTestId('registry-check');
+    const summary = check.getByTestId('registry-summary');
+    // Before the registry was asked, no tag claims to match it.
+    await summary.filter({ hasText: 'Registry not checked' }).waitFor();
+    const table = page.getByRole('table', { name: 'Signed tags' });
+    assert.deepEqual([...new Set(await table.locator('[role="row"] [role="cell"]:last-child').allTextContents())], ['registry not checked']);
+    await check.scrollIntoViewIfNeeded();
+    await screenshotsAtBothSizes(app, 'repository-registry-not-checked');
+
+    await check.getByRole('button', { name: 'Check the registry' }).click();
+    await summary.filter({ hasText: 'Registry checked' }).waitFor();
+    assert.match((await summary.textContent()) ?? '', /1 tag served with another digest than signed, 1 not served, 1 matches\.$/);
+    const served = await registry.manifestDigest(REPOS.admin, 'v2');
+    const signedV2 = cli.report.repositories.find((r) => r.repository === REPOS.admin)?.tags.find((t) => t.tag === 'v2')?.signedDigest;
+    const mismatches = check.getByRole('list', { name: 'Tags the registry serves differently' });
+    assert.equal(await mismatches.textContent(), `v2: registry serves ${served} but signed ${signedV2}`);
+    assert.equal(await mismatches.getByRole('button', { name: 'Copy digest the registry serves' }).getAttribute('data-copy'), served);
+    assert.equal(await mismatches.getByRole('button', { name: 'Copy signed digest' }).getAttribute('data-copy'), signedV2);
+    assert.equal(await mismatches.evaluate((element) => getComputedStyle(element).color), await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--bad').trim()).then(hexToRgb));
+    const cells = Object.fromEntries(
+      await table.locator('[role="row"]').filter({ has: page.locator('[role="cell"]') }).evaluateAll((rows) => rows.map((row) => [row.querySelector('[role="cell"]')?.textContent, row.querySelector('[role="cell"]:last-child')?.textContent])),
+    ) as Record<string, string>;
+    assert.equal(cells['v1'], '✓ serves the signed digest');
+    assert.match(cells['v2'] ?? '', /^✕ serves sha256:[0-9a-f]{12}…$/);
+    assert.equal(cells['v3'], 'not served by the registry');
+    await check.scrollIntoViewIfNeeded();
+    await screenshotsAtBothSizes(app, 'repository-registry-mismatch');
+    await page.goBack();
+    await page.getByTestId('coverage-ring').waitFor();
   });
 
   it("opens a repository's detail from the dashboard, and comes back to the same dashboard", async () => {

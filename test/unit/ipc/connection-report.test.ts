@@ -1,13 +1,26 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { CheckedStep, ConnectionOutcome } from '../../../electron/core/connect/connection-check';
 import { connectionReport, describeSignIn } from '../../../electron/ipc/handlers/servers';
+import { CONNECTION_STEPS, type ConnectionStep } from '../../../shared/schemas/views';
 
 const SERVER = { name: 'Harbor notary', url: 'https://notary.example.com', username: 'alice' };
 const GUN = 'registry.example.com/team/app';
 
+/** Every step passed, up to `failed` (which failed; those after it were not reached). */
+function steps(failed?: ConnectionStep, notApplicable: ConnectionStep[] = []): CheckedStep[] {
+  const stop = failed === undefined ? CONNECTION_STEPS.length : CONNECTION_STEPS.indexOf(failed);
+  return CONNECTION_STEPS.map((step, index) => ({
+    step,
+    status: notApplicable.includes(step) ? 'not-applicable' : index < stop ? 'passed' : index === stop ? 'failed' : 'not-reached',
+  }));
+}
+
+const passed = (signIn?: ConnectionOutcome['signIn']): ConnectionOutcome => ({ steps: steps(), ...(signIn === undefined ? {} : { signIn }) });
+
 describe('the connection check in words', () => {
   it('says who the token service signed in and what they may do with each watched repository', () => {
-    const report = connectionReport(SERVER, undefined, { account: 'alice', access: [{ gun: GUN, pull: true, push: true }] });
+    const report = connectionReport(SERVER, passed({ account: 'alice', access: [{ gun: GUN, pull: true, push: true }] }));
     assert.equal(report.ok, true);
     assert.match(report.explanation, /^Connected and signed in as alice:/);
     assert.equal(report.checks.find((check) => check.step === 'auth')?.detail, `Signed in as alice, who may pull and push ${GUN}.`);
@@ -25,18 +38,19 @@ describe('the connection check in words', () => {
   });
 
   it('a server without a token service keeps the plain words', () => {
-    const report = connectionReport({ name: 'n', url: 'https://notary.example.com' });
+    const report = connectionReport({ name: 'n', url: 'https://notary.example.com' }, { steps: steps(undefined, ['token']) });
     assert.match(report.explanation, /^Connected:/);
-    assert.equal(report.checks.find((check) => check.step === 'auth')?.detail, 'Access is allowed.');
+    assert.equal(report.checks.find((check) => check.step === 'auth')?.detail, 'Reading trust data is allowed.');
+    assert.equal(report.checks.find((check) => check.step === 'token')?.status, 'not-applicable');
     assert.equal(report.signIn, undefined);
   });
 
-  it('a refused sign-in fails the access step, names the user, and says the server stays saved', () => {
+  it('a refused sign-in fails the token step, names the user, and says the server stays saved', () => {
     const message = 'sign-in refused for alice at auth.example.com, the token service of notary.example.com (HTTP 401): wrong user name or password, or an expired token';
-    const report = connectionReport(SERVER, { code: 'auth-failed', message });
+    const report = connectionReport(SERVER, { steps: steps('token'), failure: { step: 'token', error: { code: 'auth-failed', message }, timedOut: false } });
     assert.equal(report.ok, false);
-    assert.deepEqual(report.checks.map((check) => check.status), ['passed', 'passed', 'passed', 'passed', 'failed']);
-    assert.equal(report.checks[4]?.detail, message);
+    assert.deepEqual(report.checks.map((check) => check.status), ['passed', 'passed', 'passed', 'passed', 'passed', 'failed', 'skipped']);
+    assert.equal(report.checks.find((check) => check.step === 'token')?.detail, message);
     assert.match(report.explanation, /Sign-in refused for alice: check the password .* The server stays saved\./);
   });
 });

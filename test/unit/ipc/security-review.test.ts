@@ -204,6 +204,17 @@ describe('audit.export', () => {
     assert.equal(Buffer.from(w.saved[1]!.bytes).toString('utf8'), reportToCsv(run.report));
   });
 
+  it('shows on screen (audit.preview) the very text and name the export saves, and saves nothing', async () => {
+    const w = world();
+    await withServerAndRegistry(w);
+    const run = await call<AuditRun>(w, 'audit.run', { registryId: 'team-registry' });
+    const csv = await call<{ format: string; name: string; text: string }>(w, 'audit.preview', { reportId: run.reportId, format: 'csv' });
+    assert.deepEqual(csv, { format: 'csv', name: 'audit-registry.example.test_5000-2026-05-01.csv', text: reportToCsv(run.report) });
+    const json = await call<{ text: string }>(w, 'audit.preview', { reportId: run.reportId, format: 'json' });
+    assert.equal(json.text, reportToJson(run.report));
+    assert.equal(w.saved.length, 0);
+  });
+
   it('refuses a report it no longer keeps', async () => {
     const result = await world().router.dispatch('audit.export', { request: { reportId: crypto.randomUUID(), format: 'json' } }, caller);
     assert.equal(!result.ok && result.error.code, 'not-found');

@@ -10,6 +10,7 @@ import type { ErrorInfo } from '../../../../shared/errors';
 import { useAppStore } from '../../store';
 import { archivable, countOf, repositoryProblem, signerNames, tagRows, toggleStatus, totalOf, type TagRow } from './audit-model';
 import { CoverageRing, StatusBar, StatusLegend } from './CoverageChart';
+import { ReportView } from './ReportView';
 import { TagTable } from './TagTable';
 import type { AuditRun } from '../../../../shared/schemas/audit';
 
@@ -233,6 +234,7 @@ export function AuditResults(props: { run: AuditRun }) {
         <TagTable rows={rows} filters={filters} repositories={repositoryNames} signers={signers} onFilters={setAuditFilters} onOpen={openRow} />
       </Section>
       <SignersAtRisk repositories={report.repositories} />
+      <ReportView reportId={run.reportId} />
     </>
   );
 }

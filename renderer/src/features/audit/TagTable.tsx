@@ -2,6 +2,7 @@
 // registry can have tens of thousands. A repository's name opens its detail screen.
 import { useDeferredValue, useMemo } from 'react';
 import type { TagStatus } from '../../../../shared/audit';
+import { CopyButton } from '../../components/CopyButton';
 import { VirtualTable, type Column } from '../../components/VirtualTable';
 import { shortId } from '../../components/format';
 import { countOf, filterRows, isFiltered, NO_FILTERS, STATUS_LABEL, toggleStatus, type AuditFilters, type TagRow } from './audit-model';
@@ -19,21 +20,25 @@ function DigestCell(props: { row: TagRow }) {
       <span className="digest-pair" title={`The registry serves ${tag.registryDigest}; the signed image is ${tag.signedDigest}`}>
         <span className="served">
           <code>{digestHex(tag.registryDigest)}</code> served,
+          <CopyButton value={tag.registryDigest} what="digest the registry serves" />
         </span>{' '}
         <span className="signed">
           <code>{digestHex(tag.signedDigest)}</code> signed
+          <CopyButton value={tag.signedDigest} what="signed digest" />
         </span>
       </span>
     );
   }
   return (
-    <code className="digest" title={tag.registryDigest}>
-      {digestHex(tag.registryDigest)}
-    </code>
+    <span className="copyable">
+      <code className="digest" title={tag.registryDigest}>
+        {digestHex(tag.registryDigest)}
+      </code>
+      <CopyButton value={tag.registryDigest} what="digest" />
+    </span>
   );
 }
 
-// The minimums add up to what fits beside the sidebar in a 1024 px window (about 730 px); the fr parts share the rest.
 function columns(open: (row: TagRow) => void): Column<TagRow>[] {
   return [
     {
@@ -47,11 +52,11 @@ function columns(open: (row: TagRow) => void): Column<TagRow>[] {
       ),
     },
     { key: 'tag', header: 'Tag', width: 'minmax(4rem, 0.7fr)', render: (row) => <span className="strong">{row.tag.tag}</span> },
-    { key: 'status', header: 'Status', width: '10.5rem', render: (row) => <StatusBadge status={row.tag.status} /> },
+    { key: 'status', header: 'Status', width: '9.5rem', render: (row) => <StatusBadge status={row.tag.status} /> },
     {
       key: 'signers',
       header: 'Signed by',
-      width: 'minmax(6rem, 1fr)',
+      width: 'minmax(5rem, 1fr)',
       render: (row) =>
         row.tag.signers.length === 0 ? (
           <span className="muted">—</span>
@@ -65,13 +70,14 @@ function columns(open: (row: TagRow) => void): Column<TagRow>[] {
           </span>
         ),
     },
-    { key: 'digest', header: 'Digest', width: 'minmax(7.5rem, 1fr)', render: (row) => <DigestCell row={row} /> },
+    { key: 'digest', header: 'Digest', width: 'minmax(10rem, 1fr)', render: (row) => <DigestCell row={row} /> },
     {
       key: 'reason',
       header: 'Why',
-      width: 'minmax(7rem, 2fr)',
+      width: 'minmax(6rem, 2fr)',
+      // Wraps to two lines and is cut there (the whole sentence is its title, and in the report below).
       render: (row) => (
-        <span className="muted small cell-text" title={row.tag.reason}>
+        <span className="muted small reason-text" title={row.tag.reason}>
           {row.tag.reason}
         </span>
       ),

@@ -4,7 +4,7 @@
 import type { AuditProgress } from '../../../../shared/audit';
 import type { RequestOf, Result } from '../../../../shared/contract';
 import type { ErrorInfo } from '../../../../shared/errors';
-import type { AuditRun, RegistryCheck, SavedFile } from '../../../../shared/schemas/audit';
+import type { AuditRun, RegistryCheck, ReportPreview, SavedFile } from '../../../../shared/schemas/audit';
 import type { RegistryInput, Settings } from '../../../../shared/schemas/settings';
 import { cancelOperation, countersign, errorInfoOf, newOperationId } from '../../bridge/client';
 import { deliverSavedFile } from '../../bridge/saved-file';
@@ -37,6 +37,8 @@ export interface AuditSlice {
   cancelAudit: () => Promise<void>;
   /** Saves the current report (a save dialog, or a download in the test host). */
   exportAudit: (format: 'json' | 'csv') => Promise<Result<SavedFile>>;
+  /** The text the export would save, to read on screen. */
+  previewAudit: (format: 'json' | 'csv') => Promise<Result<ReportPreview>>;
   setAuditFilters: (filters: AuditFilters) => void;
 }
 
@@ -114,6 +116,11 @@ export const createAuditSlice: Slice<AuditSlice> = (set, get) => {
       const result = await settled(() => countersign().audit.export({ reportId: report.reportId, format }));
       if (result.ok) deliverSavedFile(result.value);
       return result;
+    },
+    previewAudit: async (format) => {
+      const report = get().auditReport;
+      if (report === undefined) return { ok: false, error: { code: 'invalid-input', message: 'There is no report to show yet.' } };
+      return settled(() => countersign().audit.preview({ reportId: report.reportId, format }));
     },
     setAuditFilters: (auditFilters) => set({ auditFilters }),
   };

@@ -114,7 +114,7 @@ function RepositoryContent(props: { view: RepositoryView; source: RepositorySour
     <>
       <VerificationPanel view={view} source={props.source} />
       <Section title="Signed tags" id="tags" hint="What docker pull with content trust would use: tags in targets or targets/releases, with every role that signed them.">
-        <SignedTags tags={view.signedTags} />
+        <SignedTags tags={view.signedTags} {...('cached' in props.source ? {} : { source: props.source })} />
         <UnpulledTags tags={view.unpulledTags ?? []} />
       </Section>
       <div className="columns">

@@ -1,13 +1,26 @@
-import type { ConnectionReport } from '../../../../shared/schemas/views';
+import type { ConnectionReport, ConnectionStep } from '../../../../shared/schemas/views';
 import { Notice } from '../../components/common';
 
-const STEP_LABEL = { address: 'Address', tls: 'TLS certificate', http: 'HTTP', notary: 'Notary server', auth: 'Access' } as const;
-const MARK = { passed: '✓', failed: '✕', skipped: '·' } as const;
+export const STEP_LABEL: Record<ConnectionStep, string> = {
+  address: 'Address (DNS)',
+  connect: 'Connection (TCP)',
+  tls: 'TLS certificate',
+  http: 'HTTP answer',
+  notary: 'Notary server',
+  token: 'Sign-in token',
+  auth: 'Reading trust data',
+};
+const MARK = { passed: '✓', failed: '✕', skipped: '·', 'not-applicable': '–' } as const;
 
 export function ConnectionReportView(props: { report: ConnectionReport }) {
   const { report } = props;
   return (
     <div className={report.ok ? 'report ok' : 'report failed'} data-testid="connection-report">
+      {report.timedOut !== undefined && (
+        <p className="report-timeout" data-testid="check-timed-out">
+          Timed out after {report.timedOut.seconds} s at step “{STEP_LABEL[report.timedOut.step]}”
+        </p>
+      )}
       <p className="report-summary">{report.explanation}</p>
       <ul className="checks">
         {report.checks.map((check) => (
