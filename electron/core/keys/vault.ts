@@ -128,6 +128,11 @@ export class KeyVault {
     return this.transactions.recover();
   }
 
+  /** Other Countersign homes that hold or list this key (read-only; their copies are theirs). */
+  otherHomesWith(id: string): Promise<OtherHome[]> {
+    return this.secrets.otherHomesWith(id);
+  }
+
   /** A key by its full ID or an unambiguous prefix (as `notary key list` shows them). */
   async get(idOrPrefix: string): Promise<KeyRecord> {
     return recordOf(await this.index.all(), idOrPrefix);
