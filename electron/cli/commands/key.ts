@@ -78,7 +78,7 @@ const generateCommand: Command = {
     if (existsSync(publicKeyFile)) throw new CountersignError('invalid-input', `public key file already exists: ${publicKeyFile}`);
 
     const vault = openVault(context);
-    const record = await vault.generate({ role: name!, gun: stringOption(args, 'gun'), algorithm: algorithm as KeyAlgorithm, label: stringOption(args, 'label') });
+    const record = await vault.generate({ role: name!, gun: stringOption(args, 'gun'), algorithm: algorithm as KeyAlgorithm, label: stringOption(args, 'label'), signal: context.signal });
     try {
       await writeFile(publicKeyFile, publicKeyPemOf(record), { flag: 'wx', mode: 0o644 });
     } catch (error) {
@@ -97,7 +97,7 @@ const importCommand: Command = {
     const dirs = paths.filter((path) => existsSync(path) && statSync(path).isDirectory());
     if (dirs.length > 0 && paths.length > 1) throw new CountersignError('invalid-input', 'import one trust dir at a time, or only files');
     const vault = openVault(context);
-    const options = { role: stringOption(args, 'role'), gun: stringOption(args, 'gun') };
+    const options = { role: stringOption(args, 'role'), gun: stringOption(args, 'gun'), signal: context.signal };
     const imported = dirs.length === 1 ? await vault.importTrustDir(dirs[0]!, options) : await vault.importFiles(paths, options);
     return report(context, imported, importSummary(imported));
   },
@@ -179,7 +179,7 @@ const removeCommand: Command = {
     }
     const warning = record.role === 'root' ? ' Without it you cannot change this repository’s trust any more unless you hold an offline copy.' : '';
     await requireConfirmation(args, 'yes', `Delete ${describeKey(record)}?${warning}`, `not deleting ${record.id}`);
-    const { otherHomes } = await vault.remove(record.id);
+    const { otherHomes } = await vault.remove(record.id, { signal: context.signal });
     // Each home has its own keychain entries: removing here leaves the other homes' copies.
     const elsewhere = otherHomes.map((home) => `Another Countersign home still holds or lists this key and keeps its copy: ${home.path ?? `(home ${home.tag})`}\n`).join('');
     return report(context, { removed: record.id, otherHomes }, `Deleted ${describeKey(record)} from this home\n${elsewhere}`);
