@@ -9,14 +9,14 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { keyId } from '../../../electron/core/crypto/key-id';
 import { encodeEncryptedPrivateKey } from '../../../electron/core/crypto/key-file';
 import { generatePrivateKey, publicKeyOf } from '../../../electron/core/crypto/private-key';
 import type { KeyRecord } from '../../../electron/core/keys/key-index';
 import { LOCK_FILE } from '../../../electron/core/keys/vault-lock';
 import { JOURNAL_FILE } from '../../../electron/core/keys/vault-transaction';
-import { makeTempDir, removeTempDir } from '../../stack/process';
+import { tempDirsForThisFile } from '../../unit/keys/support/temp-dirs';
 import { keychainAccounts, requireKeyringSession } from './support/vault-fixture';
 
 const CLI = fileURLToPath(new URL('../../../electron/cli/bin.ts', import.meta.url));
@@ -25,13 +25,7 @@ const PASSPHRASE = 'stop-signal-test-pass';
 // Enough for the store loop to take a while on the Secret Service (each key a keychain write), few enough to
 // keep the rounds short on a shared machine.
 const KEYS_IN_FOLDER = 12;
-const dirs: string[] = [];
-
-function scratch(label: string): string {
-  const dir = makeTempDir(label);
-  dirs.push(dir);
-  return dir;
-}
+const scratch = tempDirsForThisFile('stop-signals');
 
 interface Exit {
   stdout: string;
@@ -78,7 +72,7 @@ function cli(home: string, args: string[], stop?: { signal: NodeJS.Signals; at?:
 
 /** A notary trust dir of `count` encrypted keys, as `docker trust` leaves it. */
 async function trustDir(count: number): Promise<{ dir: string; ids: string[] }> {
-  const dir = scratch('stop-trust');
+  const dir = scratch();
   await mkdir(join(dir, 'private'), { recursive: true });
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
@@ -117,16 +111,13 @@ function stoppedOutcome(result: Exit, label: string): 'finished' | 'cancelled' |
 }
 
 before(() => requireKeyringSession());
-after(async () => {
-  for (const dir of dirs) await removeTempDir(dir);
-});
 
 describe('SIGTERM during key import of a big trust dir', () => {
   it('keeps all of the import or none of it, over many rounds', async () => {
     const { dir, ids } = await trustDir(KEYS_IN_FOLDER);
     const outcomes: string[] = [];
     for (let round = 0; round < 8; round++) {
-      const home = scratch(`stop-import-${round}`);
+      const home = scratch();
       // Half the rounds stop at a random moment of the whole run, half inside the vault's transaction.
       const stop = round % 2 === 0 ? { signal: 'SIGTERM' as const, at: 300 + Math.floor(Math.random() * 3000) } : { signal: 'SIGTERM' as const, afterLock: Math.floor(Math.random() * 60) };
       const result = await cli(home, ['key', 'import', dir, '--json'], stop);
@@ -144,8 +135,8 @@ describe('SIGTERM during key import of a big trust dir', () => {
 
 describe('SIGTERM during key generate', () => {
   it('lists exactly the keys that were reported generated, over many rounds in one home', async () => {
-    const home = scratch('stop-generate');
-    const work = scratch('stop-generate-work');
+    const home = scratch();
+    const work = scratch();
     const reported: string[] = [];
     const outcomes: string[] = [];
     for (let round = 0; round < 10; round++) {
@@ -168,7 +159,7 @@ describe('SIGTERM during key generate', () => {
 describe('Ctrl-C (SIGINT)', () => {
   it('stops a key import inside its transaction with 130, keeping all of it or none', async () => {
     const { dir } = await trustDir(KEYS_IN_FOLDER);
-    const home = scratch('stop-sigint');
+    const home = scratch();
     const result = await cli(home, ['key', 'import', dir, '--json'], { signal: 'SIGINT', afterLock: 0 });
     if (result.code !== 0) {
       assert.equal(result.code, 130, result.stderr);
