@@ -29,6 +29,7 @@ import type {
   WatchStatus,
 } from './schemas/views';
 import { PICK_PURPOSES } from './schemas/views';
+import type { VaultNote } from './schemas/vault-notes';
 import {
   flowRequests,
   keyIdSchema as keyId,
@@ -167,6 +168,13 @@ export const contract = {
   'keys.label': call(z.strictObject({ id: keyId, label: z.string().trim().max(100) })).returns<KeySummary>(),
   /** Hands the key's .pub (public half only) to the user as a file. */
   'keys.savePublicKey': call(z.strictObject({ id: keyId })).returns<SavedFile>(),
+  /**
+   * What the vault's recovery found after a crash (an interrupted operation finished or rolled back,
+   * keychain entries adopted or left alone) and other homes that list those keys; dismissed ones are gone.
+   */
+  'keys.notes': call(empty).returns<VaultNote[]>(),
+  /** Dismisses the notes up to and including `through` (the last seq the user saw). */
+  'keys.dismissNotes': call(z.strictObject({ through: z.number().int().nonnegative() })).returns<{ dismissed: true }>(),
   /** Hands the keys to the user as one encrypted PEM file (notary key import / docker trust key load read it). */
   'keys.export': call(z.strictObject({ ids: z.array(keyId).min(1).max(100), passphrase: z.string().min(8).max(1024) })).returns<SavedFile>(),
 

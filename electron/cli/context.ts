@@ -28,6 +28,8 @@ export interface CliContext {
   logins: LoginStore;
   /** Where --password-stdin reads from; default the process's stdin (tests pass their own). */
   readPassword?: () => Promise<string>;
+  /** Aborted when the user stops the run (SIGTERM, Ctrl-C): long work passes it on and stops between steps. */
+  signal: AbortSignal;
   /** The notary server for a GUN: --server, $DOCKER_CONTENT_TRUST_SERVER, or https://<registry host>. */
   serverFor(gun: string): string;
   /** The notary server's client: --tls-ca and docker's CAs, docker's and the keychain's sign-in. */
@@ -39,7 +41,10 @@ export interface CliContext {
   close(): void;
 }
 
-export function createContext(args: ParsedArgs, io: { out: Output; err: Output; env: NodeJS.ProcessEnv; readPassword?: () => Promise<string> }): CliContext {
+export function createContext(
+  args: ParsedArgs,
+  io: { out: Output; err: Output; env: NodeJS.ProcessEnv; readPassword?: () => Promise<string>; signal?: AbortSignal },
+): CliContext {
   const explicitServer = stringOption(args, 'server') ?? (io.env['DOCKER_CONTENT_TRUST_SERVER'] || undefined);
   const explicitCa = stringOption(args, 'tls-ca');
   const logins = keychainLoginStore(keychainSecretStore(LOGIN_KEYCHAIN_SERVICE));
@@ -53,6 +58,8 @@ export function createContext(args: ParsedArgs, io: { out: Output; err: Output; 
   const plain = (): Connections => (shared ??= connections());
   return {
     ...io,
+    // In-process runs (tests) that pass no signal are never stopped.
+    signal: io.signal ?? new AbortController().signal,
     json: flag(args, 'json'),
     home: stringOption(args, 'home') ?? defaultHome(io.env),
     dockerConfigDir: dockerConfigDir(io.env),

@@ -1,7 +1,8 @@
 // The `countersign` command line: parse, find the command, run it over the core, map errors to a
 // one-line message and an exit code (0 ok, 1 failed, 2 usage).
 import { printError } from './outcome';
-import { toErrorInfo } from '../../shared/errors';
+import { toErrorInfo, type ErrorInfo } from '../../shared/errors';
+import { STOP_EXIT_CODES, stopOf, stoppedLine } from './stop-signals';
 import { LOGIN_KEYCHAIN_SERVICE, NOTARY_AUTH_ENV } from '../core/connect/constants';
 import { PASSPHRASE_ENV, ROLE_PASSPHRASE_ENV } from '../core/keys/passphrase';
 import { GLOBAL_OPTIONS, parseArgs, UsageError, type OptionSpec } from './args';
@@ -16,6 +17,8 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   /** What --password-stdin reads; default the process's stdin. */
   readPassword?: () => Promise<string>;
+  /** Aborted by SIGTERM / SIGINT (stop-signals.ts); the run then ends with 143 / 130. */
+  signal?: AbortSignal;
 }
 
 export async function runCli(argv: readonly string[], rawIo: Io, commands: readonly Command[] = COMMANDS): Promise<number> {
@@ -49,14 +52,22 @@ export async function runCli(argv: readonly string[], rawIo: Io, commands: reado
   // The context brings the HTTP, registry and notary clients: loaded only for a command that runs.
   const { createContext } = await import('./context');
   const context = createContext(args, io);
+  let code: number;
+  let failure: ErrorInfo | undefined;
   try {
-    return await command.run(context, args);
+    code = await command.run(context, args);
   } catch (error) {
-    printError(context, toErrorInfo(error));
-    return 1;
+    failure = toErrorInfo(error);
+    code = 1;
   } finally {
     context.close();
   }
+  const stop = stopOf(io.signal);
+  // A cancellation the stop caused is said once, in the stopped line.
+  if (failure !== undefined && !(stop !== undefined && failure.code === 'cancelled')) printError(context, failure);
+  if (stop === undefined) return code;
+  io.err.write(stoppedLine(stop, failure === undefined ? { code } : { code, failure }));
+  return STOP_EXIT_CODES[stop.signal];
 }
 
 /** The command whose words come first among the positionals (options may sit anywhere). */

@@ -4,6 +4,9 @@ import { keyUsage } from '../core/trust/key-usage';
 import type { KeyRecord, KeyVault, PassphraseProvider } from '../core/keys';
 import { publicKeyFileName, publicKeyPemOf } from '../core/keys/public-key-file';
 import type { KeySummary, KeyUsage } from '../../shared/schemas/views';
+import { CountersignError } from '../../shared/errors';
+import { vaultNotesSchema } from '../../shared/schemas/vault-notes';
+import { VaultNotes } from './vault-notes';
 import type { KeyService } from './services';
 
 function summary(record: KeyRecord, usage: readonly KeyUsage[]): KeySummary {
@@ -28,8 +31,11 @@ export function passphraseList(passphrases: readonly string[]): PassphraseProvid
   return { passphrase: async (request) => (request.kind === 'unlock' ? passphrases[request.attempt - 1] : undefined) };
 }
 
-/** `openVault` opens the vault with a passphrase source; the vault is cheap (an index and the keychain). */
-export function vaultKeyService(openVault: (passphrases: PassphraseProvider) => KeyVault, homeDir: string): KeyService {
+/**
+ * `openVault` opens the vault with a passphrase source; the vault is cheap (an index and the keychain).
+ * `notes` collects what every vault of this process recovered (default: this service's vault only).
+ */
+export function vaultKeyService(openVault: (passphrases: PassphraseProvider) => KeyVault, homeDir: string, notes = new VaultNotes()): KeyService {
   const vault = openVault(passphraseList([]));
   /** Which verified repositories trust each key, from the verified-metadata cache (no network). */
   const usageById = async (): Promise<Map<string, KeyUsage[]>> => {
@@ -66,5 +72,19 @@ export function vaultKeyService(openVault: (passphrases: PassphraseProvider) => 
     label: async (id, label) => (await summarise([await vault.setLabel(id, label)]))[0]!,
     get: async (id) => (await summarise([await vault.get(id)]))[0]!,
     exportKeys: (ids, passphrase) => vault.exportKeys(ids, { passphrase }),
+    notes: async () => {
+      // The first call is the app's start: the recovery runs now if nothing else has run it yet. A
+      // locked keychain recovers nothing (the Keys screen says the keychain is unavailable).
+      await vault.recover().catch((error: unknown) => {
+        if (!(error instanceof CountersignError && error.code === 'keychain-unavailable')) throw error;
+      });
+      const pending = notes.list();
+      const withHomes = await Promise.all(
+        pending.map(async (note) => ({ ...note, otherHomes: (await vault.otherHomesWith(note.keyId)).map((home) => home.path ?? `home ${home.tag}`) })),
+      );
+      // Parsed on the way out: only the schema's public fields can reach the renderer.
+      return vaultNotesSchema.parse(withHomes);
+    },
+    dismissNotes: (through) => notes.dismiss(through),
   };
 }

@@ -4,6 +4,7 @@ import type { CheckOptions, ConnectionOutcome } from '../core/connect/connection
 import type { PickedPaths } from './picked-paths';
 import type { RepositoryView } from '../../shared/domain';
 import type { ServerConfig, ServerInput } from '../../shared/schemas/settings';
+import type { VaultNote } from '../../shared/schemas/vault-notes';
 import type {
   AppInfo,
   ImportProgress,
@@ -66,6 +67,9 @@ export interface KeyService {
   get(id: string): Promise<KeySummary>;
   /** Encrypted PEM (notary / docker trust key load); the text goes to a file the user chooses, never to the renderer. */
   exportKeys(ids: readonly string[], passphrase: string): Promise<string>;
+  /** What the vault's recovery after a crash found and did, not yet dismissed (recovers first). */
+  notes(): Promise<VaultNote[]>;
+  dismissNotes(through: number): void;
 }
 
 /** Sign-in passwords of notary servers, in the OS keychain, by server id. */

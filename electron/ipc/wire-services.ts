@@ -1,6 +1,6 @@
 // The one place where the app's core is plugged into the handlers. The Electron main process and the
 // loopback test host both build their Services here, so they answer the contract identically.
-import { keychainSecretStore, openKeyVault, type SecretStore } from '../core/keys';
+import { keychainSecretStore, openKeyVault, type RecoveryEvent, type SecretStore } from '../core/keys';
 import type { ServerConfig } from '../../shared/schemas/settings';
 import type { AppInfo } from '../../shared/schemas/views';
 import { coreAuditService, coreEvidenceService, noFileSaver, type FileSaver } from './audit-services';
@@ -14,6 +14,7 @@ import { coreMigrateService } from './migrate-services';
 import { noPathChooser, PickedPaths, type PathChooser } from './picked-paths';
 import type { ServerCredentials, Services } from './services';
 import { SettingsStore, type KeyValueBackend } from './settings-store';
+import { VaultNotes } from './vault-notes';
 
 export interface ServiceOptions {
   runtime: AppInfo['runtime'];
@@ -49,9 +50,12 @@ export function secretCredentials(store: SecretStore): ServerCredentials {
   };
 }
 
-/** What the vault found and finished after a crash: the app's log says it (the CLI prints it). */
-function logRecovery(events: readonly { message: string }[]): void {
-  for (const event of events) console.warn(`[key vault] ${event.message}`);
+/** What the vault found and finished after a crash: the app's log says it and the Keys screen shows it (the CLI prints it). */
+function recoveryReporter(notes: VaultNotes): (events: readonly RecoveryEvent[]) => void {
+  return (events) => {
+    for (const event of events) console.warn(`[key vault] ${event.message}`);
+    notes.record(events);
+  };
 }
 
 /** Services plus what must be released when the app or the test host stops. */
@@ -71,6 +75,8 @@ export function createServices(options: ServiceOptions): RunningServices {
   const clients = new AppConnections(connect, credentials, registryCredentials);
   const review = { homeDir, connect, serverCredentials: credentials, registryCredentials, notary: (server: ServerConfig) => clients.get(server) };
   const audit = options.overrides?.audit ?? coreAuditService(review);
+  const notes = new VaultNotes();
+  const logRecovery = recoveryReporter(notes);
   return {
     close: () => clients.close(),
     app: { info: () => ({ name: 'Countersign', version, platform: process.platform, runtime, homeDir }) },
@@ -81,7 +87,7 @@ export function createServices(options: ServiceOptions): RunningServices {
     // The key index shares the settings file; passphrases come with each request (no prompts here).
     keys:
       options.overrides?.keys ??
-      vaultKeyService((passphrases) => openKeyVault({ homeDir, passphrases, backend: options.settingsBackend, onRecovery: logRecovery }), homeDir),
+      vaultKeyService((passphrases) => openKeyVault({ homeDir, passphrases, backend: options.settingsBackend, onRecovery: logRecovery }), homeDir, notes),
     discovery: { dockerConfigDir, scan: () => discoverMachine(dockerConfigDir) },
     flows: createJobs(appWriteEnvironment({
       homeDir,
@@ -97,7 +103,7 @@ export function createServices(options: ServiceOptions): RunningServices {
       audit,
       connect,
       registryCredentials,
-      vault: () => openKeyVault({ homeDir, passphrases: passphraseList([]), backend: options.settingsBackend }),
+      vault: () => openKeyVault({ homeDir, passphrases: passphraseList([]), backend: options.settingsBackend, onRecovery: logRecovery }),
     }),
     registryCredentials,
     files: options.files ?? noFileSaver,

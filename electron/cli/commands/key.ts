@@ -79,7 +79,7 @@ const generateCommand: Command = {
     if (existsSync(publicKeyFile)) throw new CountersignError('invalid-input', `public key file already exists: ${publicKeyFile}`);
 
     const vault = openVault(context);
-    const record = await vault.generate({ role: name!, gun: stringOption(args, 'gun'), algorithm: algorithm as KeyAlgorithm, label: stringOption(args, 'label') });
+    const record = await vault.generate({ role: name!, gun: stringOption(args, 'gun'), algorithm: algorithm as KeyAlgorithm, label: stringOption(args, 'label'), signal: context.signal });
     try {
       await writeFile(publicKeyFile, publicKeyPemOf(record), { flag: 'wx', mode: 0o644 });
     } catch (error) {
@@ -98,7 +98,7 @@ const importCommand: Command = {
     const dirs = paths.filter((path) => existsSync(path) && statSync(path).isDirectory());
     if (dirs.length > 0 && paths.length > 1) throw new CountersignError('invalid-input', 'import one trust dir at a time, or only files');
     const vault = openVault(context);
-    const options = { role: stringOption(args, 'role'), gun: stringOption(args, 'gun') };
+    const options = { role: stringOption(args, 'role'), gun: stringOption(args, 'gun'), signal: context.signal };
     if (dirs.length === 0) {
       const imported = await vault.importFiles(paths, options);
       return report(context, imported, importSummary(imported));
@@ -112,11 +112,17 @@ const importCommand: Command = {
  * terminal); a key without a passphrase, or with a wrong one, is reported and the rest imported. Exit
  * 1 only when keys were asked for and not one of them is in the vault afterwards.
  */
-async function importKeyByKey(context: CliContext, vault: KeyVault, dir: string, skipRoles: readonly string[], defaults: { role?: string | undefined; gun?: string | undefined }): Promise<number> {
-  const { keys } = await vault.scanKeys({ kind: 'dir', path: dir });
+async function importKeyByKey(
+  context: CliContext,
+  vault: KeyVault,
+  dir: string,
+  skipRoles: readonly string[],
+  { signal, ...defaults }: { role?: string | undefined; gun?: string | undefined; signal?: AbortSignal | undefined },
+): Promise<number> {
+  const { keys } = await vault.scanKeys({ kind: 'dir', path: dir }, signal === undefined ? {} : { signal });
   const skipped = new Set(skipRoles);
   const choices = keys.filter((key) => !skipped.has(key.role ?? '')).map((key) => ({ entry: key.entry, ask: true }));
-  const outcomes = await vault.importChosen({ kind: 'dir', path: dir }, choices, { defaults });
+  const outcomes = await vault.importChosen({ kind: 'dir', path: dir }, choices, { defaults, ...(signal === undefined ? {} : { signal }) });
   const requested = outcomes.filter((o) => choices.some((c) => c.entry === o.entry));
   const failed = requested.length > 0 && !requested.some((o) => o.status === 'imported' || o.status === 'already-present');
   const text = outcomes.length === 0 ? `No keys found in ${dir}.\n` : outcomes.map((o) => `${outcomeLine(o)}\n`).join('');
@@ -216,7 +222,7 @@ const removeCommand: Command = {
     }
     const warning = record.role === 'root' ? ' Without it you cannot change this repository’s trust any more unless you hold an offline copy.' : '';
     await requireConfirmation(args, 'yes', `Delete ${describeKey(record)}?${warning}`, `not deleting ${record.id}`);
-    const { otherHomes } = await vault.remove(record.id);
+    const { otherHomes } = await vault.remove(record.id, { signal: context.signal });
     // Each home has its own keychain entries: removing here leaves the other homes' copies.
     const elsewhere = otherHomes.map((home) => `Another Countersign home still holds or lists this key and keeps its copy: ${home.path ?? `(home ${home.tag})`}\n`).join('');
     return report(context, { removed: record.id, otherHomes }, `Deleted ${describeKey(record)} from this home\n${elsewhere}`);

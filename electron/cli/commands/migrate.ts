@@ -37,9 +37,6 @@ export const migrateCommand: Command = {
 
     const clients = auditClients(context, args, registryUrl, stringOption(args, 'gun-host'), 16);
     const progress = progressLine(context.err);
-    const controller = new AbortController();
-    const onSigint = (): void => controller.abort();
-    process.once('SIGINT', onSigint);
     let report: MigrationReport;
     try {
       const audit = await auditRegistry({
@@ -47,7 +44,8 @@ export const migrateCommand: Command = {
         notary: clients.notary,
         gunHost: clients.gunHost,
         home: context.home,
-        signal: controller.signal,
+        // Ctrl-C and SIGTERM abort it (stop-signals.ts): the run stops between images.
+        signal: context.signal,
         ...(repositories.length > 0 ? { repositories } : {}),
         ...(progress ? { onProgress: (p) => progress.update(p) } : {}),
       });
@@ -60,11 +58,10 @@ export const migrateCommand: Command = {
         signer,
         dryRun,
         concurrency,
-        signal: controller.signal,
+        signal: context.signal,
         ...(progress ? { onProgress: (p: MigrationProgress) => context.err.write(`\r\x1b[Kmigrate: ${p.done}/${p.total} images`) } : {}),
       });
     } finally {
-      process.off('SIGINT', onSigint);
       progress?.clear();
       clients.close();
     }

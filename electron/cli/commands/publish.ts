@@ -33,7 +33,7 @@ export function earlierStagedOption(args: ParsedArgs): EarlierStaged {
 /**
  * Runs a job; when it refuses because changes were staged earlier and the options said nothing, a
  * terminal user is shown them and asked (without a terminal the refusal stands, naming the options).
- * Ctrl-C cancels: the job then finds out what the server has before it answers.
+ * Ctrl-C or SIGTERM cancels: the job then finds out what the server has before it answers.
  */
 export async function runJob<S extends FlowSummary>(
   cli: CliContext,
@@ -41,24 +41,18 @@ export async function runJob<S extends FlowSummary>(
   job: (earlier: EarlierStaged, context: JobContext<FlowProgress>) => Promise<S>,
   extra: object | ((summary: S) => object) = {},
 ): Promise<number> {
-  const controller = new AbortController();
-  const cancel = () => controller.abort(new CountersignError('cancelled', 'Cancelled (Ctrl-C).'));
-  process.once('SIGINT', cancel);
-  try {
-    const context: JobContext<FlowProgress> = { signal: controller.signal, progress: (event) => progressLine(cli, event) };
-    const policy = earlierStagedOption(args);
-    let summary = await job(policy, context);
-    const pending = summary.outcomes.find((outcome) => outcome.error?.code === 'staged-changes-pending');
-    if (pending?.error !== undefined && policy === 'refuse' && process.stdin.isTTY) {
-      cli.err.write(`${pending.error.message}
+  // Ctrl-C and SIGTERM abort cli.signal (stop-signals.ts); the job then finds out what the server has.
+  const context: JobContext<FlowProgress> = { signal: cli.signal, progress: (event) => progressLine(cli, event) };
+  const policy = earlierStagedOption(args);
+  let summary = await job(policy, context);
+  const pending = summary.outcomes.find((outcome) => outcome.error?.code === 'staged-changes-pending');
+  if (pending?.error !== undefined && policy === 'refuse' && process.stdin.isTTY) {
+    cli.err.write(`${pending.error.message}
 `);
-      const include = await confirmOnTerminal('Publish them too? (yes: publish them with this change; no: leave them staged) ');
-      summary = await job(include ? 'include' : 'leave', context);
-    }
-    return printSummary(cli, summary, typeof extra === 'function' ? extra(summary) : extra);
-  } finally {
-    process.removeListener('SIGINT', cancel);
+    const include = await confirmOnTerminal('Publish them too? (yes: publish them with this change; no: leave them staged) ');
+    summary = await job(include ? 'include' : 'leave', context);
   }
+  return printSummary(cli, summary, typeof extra === 'function' ? extra(summary) : extra);
 }
 
 function progressLine(cli: CliContext, event: FlowProgress): void {

@@ -56,7 +56,7 @@ async function acquire(path: string, options: LockOptions): Promise<string> {
   const deadline = Date.now() + (options.waitMs ?? 30_000);
   await fileStep(dirname(path), () => mkdir(dirname(path), { recursive: true, mode: 0o700 }));
   for (let attempt = 0; ; attempt++) {
-    if (options.signal?.aborted) throw new CountersignError('cancelled', 'Cancelled while waiting for the key vault.');
+    if (options.signal?.aborted) throw new CountersignError('cancelled', 'Cancelled while waiting for the key vault; nothing was changed.');
     if (await tryCreate(path, owner)) {
       inProcessTokens.add(token);
       return token;

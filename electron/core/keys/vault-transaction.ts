@@ -13,6 +13,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { CountersignError } from '../../../shared/errors';
+import type { VaultNoteKind } from '../../../shared/schemas/vault-notes';
 import { keyId } from '../crypto/key-id';
 import { publicKeyOf } from '../crypto/private-key';
 import { writeFileAtomic } from '../state/atomic-file';
@@ -40,7 +41,8 @@ export type Intent = Pick<z.infer<typeof journalSchema>, 'operation' | 'put' | '
 
 /** What a recovery or reconciliation found and did, for the user to read. */
 export interface RecoveryEvent {
-  kind: 'finished' | 'adopted' | 'orphan' | 'missing' | 'migrated';
+  /** The kinds are shared/schemas/vault-notes.ts's: the app shows each event as a note. */
+  kind: VaultNoteKind;
   id: string;
   message: string;
 }
@@ -128,7 +130,9 @@ export class VaultTransactions {
     for (const record of journal.put) {
       if (record.location === 'keychain' && !(await this.holds(record.id))) {
         if (!records.has(record.id) || records.get(record.id)!.location === 'keychain') {
-          if (records.delete(record.id)) events.push({ kind: 'finished', id: record.id, message: `${interrupted} had not stored key ${record.id}; it is not listed.` });
+          records.delete(record.id);
+          // Said even when the index never listed it: the user asked for this key and does not have it.
+          events.push({ kind: 'rolled-back', id: record.id, message: `${interrupted} had not stored key ${record.id} (${record.role}); it was rolled back and the key is not listed.` });
         }
         continue;
       }

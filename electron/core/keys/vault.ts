@@ -45,6 +45,8 @@ export interface GenerateOptions {
   gun?: string;
   algorithm?: KeyAlgorithm;
   label?: string;
+  /** Cancels before the key reaches the keychain (while waiting for the vault, too); once it is there, the generate completes. */
+  signal?: AbortSignal;
 }
 
 export interface ImportOptions {
@@ -129,6 +131,11 @@ export class KeyVault {
     return this.transactions.recover();
   }
 
+  /** Other Countersign homes that hold or list this key (read-only; their copies are theirs). */
+  otherHomesWith(id: string): Promise<OtherHome[]> {
+    return this.secrets.otherHomesWith(id);
+  }
+
   /** A key by its full ID or an unambiguous prefix (as `notary key list` shows them). */
   async get(idOrPrefix: string): Promise<KeyRecord> {
     return recordOf(await this.index.all(), idOrPrefix);
@@ -144,7 +151,7 @@ export class KeyVault {
     if (options.role === 'root' && options.gun !== undefined) {
       record.certificates = [certificateRecord(createRootCertificateKey(material, options.gun, { notBefore: this.now() }), options.gun)];
     }
-    await this.store('generate', [{ record, secret: encodeStoredKey(material, record) }], { existing: 'refuse' });
+    await this.store('generate', [{ record, secret: encodeStoredKey(material, record) }], { existing: 'refuse', ...(options.signal === undefined ? {} : { signal: options.signal }) });
     return record;
   }
 
@@ -341,8 +348,9 @@ export class KeyVault {
    * Deletes a key from this home's keychain entries and index. Other homes keep their own copies;
    * the report names them. Callers warn first if published metadata trusts it.
    */
-  async remove(idOrPrefix: string): Promise<RemoveReport> {
+  async remove(idOrPrefix: string, options: { signal?: AbortSignal } = {}): Promise<RemoveReport> {
     return this.transactions.run(async (tx) => {
+      throwIfCancelled(options.signal, 'remove');
       const id = resolveId([...tx.records.values()], idOrPrefix, { allowUnindexed: true });
       const record = tx.records.get(id);
       const held = record?.location !== 'offline' && (await this.secrets.get(id)) !== null;
@@ -356,7 +364,7 @@ export class KeyVault {
       tx.records.delete(id);
       await tx.commit();
       return { id, otherHomes };
-    });
+    }, options.signal);
   }
 
   async setLabel(idOrPrefix: string, label: string | undefined): Promise<KeyRecord> {
@@ -435,7 +443,7 @@ export class KeyVault {
       const created: string[] = [];
       try {
         for (const { record, secret } of fresh) {
-          throwIfCancelled(options.signal);
+          throwIfCancelled(options.signal, operation);
           const before = await this.secrets.get(record.id);
           // An entry nobody indexes that holds this very key (left by a crash) is reused, not "created".
           if (before !== null && holdsKey(before, record.id) && options.existing !== 'replace') continue;
@@ -524,8 +532,14 @@ function recordOf(records: readonly KeyRecord[], idOrPrefix: string): KeyRecord 
   return records.find((record) => record.id === id)!;
 }
 
-function throwIfCancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new CountersignError('cancelled', 'The import was cancelled; nothing was imported.');
+/**
+ * Stops an operation between two steps. Said in the words a stopped run reports: nothing of it is
+ * kept (a store rolls back the keychain entries it made), and the vault is left unlocked.
+ */
+function throwIfCancelled(signal: AbortSignal | undefined, operation = 'import'): void {
+  if (!signal?.aborted) return;
+  const nothing = operation === 'import' ? 'nothing was imported' : operation === 'remove' ? 'the key was not removed' : 'no key was stored';
+  throw new CountersignError('cancelled', `The ${operation} was cancelled; ${nothing}. The key vault is as it was before, and unlocked.`);
 }
 
 function certificateRecord(key: TufPublicKey, gun: string): NonNullable<KeyRecord['certificates']>[number] {

@@ -17,6 +17,11 @@ export function keyHandlers(services: Services): DomainHandlers<'keys' | 'files'
     ...keyManagerHandlers(services),
     'keys.list': () => keys.list(),
     'keys.generate': (input) => keys.generate(input),
+    'keys.notes': () => keys.notes(),
+    'keys.dismissNotes': ({ through }) => {
+      keys.dismissNotes(through);
+      return { dismissed: true as const };
+    },
     'files.choose': ({ purpose, suggestedName }) => services.paths.pick(purpose, suggestedName === undefined ? {} : { suggestedName }),
     // The folder is docker's own trust dir, or one the user picked in the main process's dialog.
     'keys.importTrustDir': ({ dir, passphrases }, { signal, progress }) =>

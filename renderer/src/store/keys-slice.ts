@@ -1,6 +1,7 @@
 import type { Result } from '../../../shared/contract';
 import type { ImportProgress, KeyImportReport, KeyImportScan, KeySummary, PerKeyImportReport } from '../../../shared/schemas/views';
 import type { SavedFile } from '../../../shared/schemas/audit';
+import type { VaultNote } from '../../../shared/schemas/vault-notes';
 import { countersign, errorInfoOf, newOperationId } from '../bridge/client';
 import { deliverSavedFile } from '../bridge/saved-file';
 import { fetchInto } from './fetch-into';
@@ -10,7 +11,12 @@ import type { Slice } from './types';
 export interface KeysSlice {
   keys: Loadable<KeySummary[]>;
   importProgress: (ImportProgress & { operationId: string }) | undefined;
+  /** What the vault's recovery after a crash found and did, until the user dismisses it. */
+  vaultNotes: Loadable<VaultNote[]>;
+  /** Loads the key list and the vault's notes (the first load is when the recovery runs). */
   loadKeys: () => Promise<void>;
+  /** Dismisses the notes shown (a note that arrived since stays). */
+  dismissVaultNotes: () => Promise<Result<{ dismissed: true }>>;
   generateKey: (input: { role: string; gun?: string; algorithm: 'ecdsa' | 'ed25519'; label?: string }) => Promise<Result<KeySummary>>;
   removeKey: (id: string) => Promise<Result<{ removed: string }>>;
   importTrustDir: (input: { dir?: string; passphrases: string[] }) => Promise<Result<KeyImportReport>>;
@@ -50,8 +56,18 @@ export const createKeysSlice: Slice<KeysSlice> = (set, get) => {
   return {
     keys: idle,
     importProgress: undefined,
+    vaultNotes: idle,
     loadKeys: async () => {
       await fetchInto(get().keys, (keys) => set({ keys }), () => countersign().keys.list({}));
+      await fetchInto(get().vaultNotes, (vaultNotes) => set({ vaultNotes }), () => countersign().keys.notes({}));
+    },
+    dismissVaultNotes: async () => {
+      const shown = get().vaultNotes.value ?? [];
+      const last = shown.at(-1);
+      if (last === undefined) return { ok: true, value: { dismissed: true } };
+      const result = await safely(() => countersign().keys.dismissNotes({ through: last.seq }));
+      if (result.ok) await fetchInto(get().vaultNotes, (vaultNotes) => set({ vaultNotes }), () => countersign().keys.notes({}));
+      return result;
     },
     generateKey: (input) => changeKeys(() => countersign().keys.generate(input)),
     removeKey: (id) => changeKeys(() => countersign().keys.remove({ id, confirm: true })),

@@ -53,6 +53,8 @@ export interface StartOptions {
   viewport?: { width: number; height: number };
   /** Settings in <home>/settings.json, as electron-store keeps them in the app (default: in memory). */
   settingsFile?: boolean;
+  /** Sets up the app's home (join(dir, 'home')) before the services start, e.g. as a crash left it. */
+  prepareHome?: (homeDir: string) => Promise<void>;
 }
 
 export async function startApp(options: StartOptions = {}): Promise<RunningApp> {
@@ -61,12 +63,17 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
   const dockerConfigDir = options.dockerConfigDir ?? join(dir, 'docker');
   await mkdir(dockerConfigDir, { recursive: true });
   const { version } = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+  const homeDir = join(dir, 'home');
+  if (options.prepareHome !== undefined) {
+    await mkdir(homeDir, { recursive: true, mode: 0o700 });
+    await options.prepareHome(homeDir);
+  }
   const services = createServices({
     runtime: 'test-host',
     version,
-    homeDir: join(dir, 'home'),
+    homeDir,
     dockerConfigDir,
-    settingsBackend: options.settingsFile === true ? confBackend(join(dir, 'home')) : memoryBackend(),
+    settingsBackend: options.settingsFile === true ? confBackend(homeDir) : memoryBackend(),
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
   });
   const host = await startTestHost({ services, rendererDir });

@@ -171,7 +171,7 @@ describe('outcomes read back from the server', () => {
     removeDelay();
     const outcome = publishedJson(stdout);
     assert.equal(outcome.status, 'published', 'the server took the upload: that is what is reported');
-    assert.equal(code, 1, 'a cancelled command still exits non-zero');
+    assert.equal(code, 130, 'a command stopped by Ctrl-C exits 130, as a shell reports it, after saying what the server has');
     assert.deepEqual((await assertClientsAgree(proxied.world, home, outcome.view)).map((row) => row.name), ['v1']);
     assert.deepEqual(await stagedNames(home, gun), []);
   });

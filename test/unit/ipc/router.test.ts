@@ -87,6 +87,8 @@ describe('the IPC router', () => {
             label: async () => assert.fail(),
             get: async () => assert.fail(),
             exportKeys: async () => assert.fail(),
+            notes: async () => assert.fail(),
+            dismissNotes: () => assert.fail(),
           },
         }),
         { onInternalError: (_channel, error) => seen.push(error) },

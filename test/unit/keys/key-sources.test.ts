@@ -1,6 +1,7 @@
 // Finding keys in notary/docker trust dirs, old and new layouts, without touching the keychain.
 import assert from 'node:assert/strict';
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { keyId } from '../../../electron/core/crypto/key-id';
@@ -120,6 +121,19 @@ describe('paths the user names for key files', () => {
     }
     await assert.rejects(keyFilesOfTrustDir('/proc'), { code: 'invalid-input' });
     await assert.rejects(keyCandidatesOfFile('/tmp/a\u0000b'), { code: 'invalid-input' });
+  });
+
+  it('refuses a special file behind an ordinary name (a link to /dev/zero, a FIFO) at once, without reading it', async () => {
+    // Either would block or never end a read: the main process must answer, not spin.
+    const dir = tempDir();
+    await mkdir(join(dir, 'private'), { recursive: true });
+    await symlink('/dev/zero', join(dir, 'private', 'zero.key'));
+    execFileSync('mkfifo', [join(dir, 'private', 'pipe.key')]);
+    const started = Date.now();
+    await assert.rejects(keyCandidatesOfFile(join(dir, 'private', 'zero.key')), { code: 'invalid-input', message: /is not a file/ });
+    await assert.rejects(keyCandidatesOfFile(join(dir, 'private', 'pipe.key')), { code: 'invalid-input', message: /is not a file/ });
+    assert.deepEqual(await keyFilesOfTrustDir(dir), [], 'a trust dir lists neither');
+    assert.ok(Date.now() - started < 2000, 'answered at once');
   });
 
   it('reports an unreadable subfolder of a trust dir and lists the rest', async () => {

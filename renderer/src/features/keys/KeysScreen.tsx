@@ -6,6 +6,7 @@ import { formatDate } from '../../components/format';
 import { useAppStore } from '../../store';
 import { ImportKeys } from './ImportKeys';
 import { KeyManager } from './KeyManager';
+import { VaultNotesNotice } from './VaultNotes';
 
 function GenerateForm() {
   const generateKey = useAppStore((s) => s.generateKey);
@@ -95,6 +96,7 @@ export function KeysScreen() {
   return (
     <div className="screen">
       <PageHeader title="Keys" subtitle="Private keys in the system keychain. They never leave the main process; only their IDs are shown." />
+      <VaultNotesNotice />
       <Section title="Generate a signer key">
         <GenerateForm />
       </Section>
