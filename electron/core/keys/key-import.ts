@@ -57,7 +57,7 @@ export async function findKeys(source: KeySource, isPresent: (id: string) => boo
   }
   const seen = new Set<string>();
   for (const { file, legacy } of files) {
-    if (signal?.aborted) throw new CountersignError('cancelled', 'The scan was cancelled.');
+    if (signal?.aborted) throw new CountersignError('cancelled', 'The scan was cancelled; nothing was imported.');
     let candidates: KeyCandidate[];
     try {
       candidates = await keyCandidatesOfFile(file, legacy);
