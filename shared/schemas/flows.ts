@@ -397,6 +397,7 @@ export interface PlannedRole {
  * add-yourself-as-signer (delegations exist, none of their keys is yours), import-key (a role's key is
  * not in the keychain; the targets key most often), bring-key-online (it is in an offline file),
  * initialise-repository (the server has no such repository), already-initialised, nothing-to-revoke,
+ * nothing-to-resign (an expiring role no longer delegated, or never signed, since the list was read),
  * sign-in (the server wants a sign-in, or refused it), not-verified (the trust data could not be read
  * or did not verify: never taken for "unsigned"), not-publishable (the dry run refused it otherwise).
  */
@@ -407,6 +408,7 @@ export type PlanProblemCode =
   | 'initialise-repository'
   | 'already-initialised'
   | 'nothing-to-revoke'
+  | 'nothing-to-resign'
   | 'sign-in'
   | 'not-verified'
   | 'not-publishable';
