@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_DOCKER_PASSPHRASES, dockerSigners, versionOf, type DockerSignersFixture, type NotaryCli } from '../../stack';
 import { keychainSkip } from '../support/app';
+import { screenshotsAtBothSizes } from '../support/layout';
 import type { Page } from 'playwright-core';
 import { openJob, startFlowWorld, summaryText, type FlowWorld } from './support/world';
 
@@ -134,7 +135,8 @@ describe('re-signing what expires', { skip: keychainSkip() }, () => {
     // The last click is not offered.
     assert.equal(await page.getByRole('button', { name: /^Re-sign \d+ roles?$/ }).count(), 0);
     await page.getByText('Fix what is named above first').waitFor();
-    await world.shot('expiry-4-blocked');
+    // At 1440 and 1024 px, and no sideways scroll at 1024.
+    await screenshotsAtBothSizes(world.app, 'expiry-review-blocked', { fullPage: true });
     await problem.getByRole('button', { name: 'Open Keys' }).click();
     await page.locator('[data-screen="keys"]').waitFor();
 
