@@ -13,6 +13,7 @@ import type { JobEnvironment } from '../../../electron/core/jobs/environment';
 import { noPassphrases } from '../../../electron/core/keys/passphrase';
 import { HttpClient } from '../../../electron/core/net/http';
 import { NotaryClient } from '../../../electron/core/notary/notary-client';
+import { versionOf } from '../../stack';
 import { openTestVault } from '../keys/support/vault-fixture';
 import { startWorld, type World } from './support/world';
 
@@ -98,6 +99,27 @@ describe('the plan of a job, on the real notary-server', () => {
     const roots = (await openTestVault(noPassphrases, { home }).vault.list()).filter((key) => key.role === 'root' && key.certificates?.some((c) => c.gun === gun));
     assert.deepEqual(roots.map((key) => key.location), ['offline']);
     assert.equal((await (await world.docker()).inspect(gun)).code, 0);
+  });
+
+  it('renewing root with the root key offline: blocked "bring the root key online" naming its file, and the expiry job would indeed fail', async () => {
+    const gun = world.newGun('plan-expiry-root');
+    const file = join(world.work, `root-${Date.now()}.key`);
+    await jobs().init.repository({ ...ref(gun), serverManagedSnapshot: true, earlierStaged: 'refuse', rootOffline: { file, passphrase: 'correct horse battery' } }, flow);
+    const rootVersion = versionOf(await world.server.roleJson(gun, 'root'));
+
+    const blocked = await plan(gun, { kind: 'expiry', roles: ['root', 'targets'] });
+    assert.equal(blocked.ready, false);
+    assert.deepEqual(blocked.problems.map((p) => `${p.code}:${p.role ?? ''}`), ['bring-key-online:root']);
+    assert.ok(blocked.problems[0]?.message.includes(file), blocked.problems[0]?.message);
+    assert.deepEqual(blocked.roles.map((r) => `${r.role}:${r.signer}`), ['root:you', 'targets:you', 'snapshot:server', 'timestamp:server']);
+    // Targets alone is renewable with the keys here.
+    assert.equal((await plan(gun, { kind: 'expiry', roles: ['targets'] })).ready, true);
+
+    // What the job itself does at the last click: refused, root not re-signed.
+    const resigned = await jobs().expiry.resign([{ ...ref(gun), roles: ['root'] }], flow);
+    assert.equal(resigned.outcomes[0]?.status, 'failed');
+    assert.equal(resigned.outcomes[0]?.error?.code, 'key-not-found');
+    assert.equal(versionOf(await world.server.roleJson(gun, 'root')), rootVersion);
   });
 
   it('an unreachable server is "could not be read", never "initialise"', async () => {
