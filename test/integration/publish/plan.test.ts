@@ -177,6 +177,26 @@ describe('the plan of a job, on the real notary-server', () => {
       assert.equal(versionOf(await world.server.roleJson(gun, 'targets')), targetsVersion);
     });
 
+    it('signer add, witness and revoke --plan read the same plans as the app and change nothing on the server', async () => {
+      const gun = world.newGun('plan-cli-others');
+      await world.csOk(home, ['init', gun, '--server-managed-snapshot']);
+      const before = { targets: versionOf(await world.server.roleJson(gun, 'targets')), root: versionOf(await world.server.roleJson(gun, 'root')) };
+
+      const signer = await world.cs(home, ['signer', 'add', 'alice', gun, '--plan', '--json']);
+      assert.equal(signer.code, 0, signer.stdout);
+      assert.deepEqual(JSON.parse(signer.stdout), await plan(gun, { kind: 'delegate', name: 'alice' }));
+      const witness = await world.cs(home, ['witness', gun, 'root', 'targets', '--plan']);
+      assert.equal(witness.code, 0, witness.stdout);
+      assert.match(witness.stdout, /^Plan: witness \(renew\) .*: ready$/m);
+      assert.match(witness.stdout, /^ {2}root {7}signed by you, 1 of 1 key: [0-9a-f]{12} in the keychain$/m);
+      const revoke = await world.cs(home, ['revoke', `${gun}:${TAG}`, '--plan']);
+      assert.equal(revoke.code, 1);
+      assert.match(revoke.stdout, /^ {2}nothing-to-revoke: .* does not sign "v1"\.$/m);
+
+      assert.deepEqual({ targets: versionOf(await world.server.roleJson(gun, 'targets')), root: versionOf(await world.server.roleJson(gun, 'root')) }, before);
+      assert.match(await world.csOk(home, ['status', gun]), /^No staged changes/);
+    });
+
     it('init --plan on an unsigned repository is ready and makes nothing: no trust data on the server, no key in the vault', async () => {
       const gun = world.newGun('plan-cli-init');
       const fresh = world.newHome('plan-cli-init');

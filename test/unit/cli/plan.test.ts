@@ -3,6 +3,9 @@
 // makes it; exit 0 when ready, 1 when blocked. Names from a server, the vault or the staging area are
 // shown on their own line only, with control characters as \uXXXX, in text and in --json alike.
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Command } from '../../../electron/cli/command';
 import { runCli } from '../../../electron/cli/main';
@@ -177,5 +180,36 @@ describe('countersign --plan, in the help', () => {
     }
     for (const command of [['publish'], ['rotate'], ['delegation', 'add']]) assert.doesNotMatch((await help([...command, '--help'])).out, /--plan/);
     assert.match((await help(['--help'])).out, /init, sign, revoke, signer add and witness take --plan[\s\S]*exit 0 when the job is ready, 1 when it is blocked/);
+  });
+});
+
+describe('countersign --plan, refused before anything is read', () => {
+  /** Runs the real command with a home of its own and an address nothing listens on. */
+  async function planned(argv: string[]) {
+    const home = mkdtempSync(join(tmpdir(), 'cs-plan-'));
+    let err = '';
+    try {
+      const code = await runCli(['--home', home, '--server', 'https://127.0.0.1:9', ...argv], { out: { write: () => undefined }, err: { write: (t) => void (err += t) }, env: {} });
+      return { code, err, written: readdirSync(home) };
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  }
+
+  it('a role the job cannot sign into or renew is a usage error with the same rule as the app\'s request', async () => {
+    const sign = await planned(['sign', 'example.com/app:v1', '--role', 'releases', '--plan']);
+    assert.equal(sign.code, 1);
+    assert.match(sign.err, /^countersign: invalid-input: roles\.0: a targets role \("targets" or "targets\/NAME"\)$/m);
+    const witness = await planned(['witness', 'example.com/app', 'timestamp', '--plan']);
+    assert.match(witness.err, /invalid-input: roles\.0: root, snapshot, targets or targets\/NAME/);
+    assert.deepEqual(witness.written, []);
+  });
+
+  it('revoke --key and init --root-key have no plan, and say so instead of planning something else', async () => {
+    const revoke = await planned(['revoke', '--key', 'abcdef', 'example.com/app', '--plan']);
+    assert.equal(revoke.code, 1);
+    assert.match(revoke.err, /invalid-input: revoke --key has no --plan/);
+    const init = await planned(['init', 'example.com/app', '--root-key', 'abcdef', '--plan']);
+    assert.match(init.err, /invalid-input: init --plan plans a new root key: leave out --root-key/);
   });
 });
