@@ -147,6 +147,11 @@ describe('first start, on a machine where docker trust was used', () => {
   });
 
   it('never sent private key material to the renderer', () => {
+    const channels = new Set(app.host.transcript.map((entry) => entry.channel));
+    if (keychainSkip() === false) {
+      assert.ok(channels.has('keys.scanImport') && channels.has('keys.importChosen'), 'the keys came in key by key');
+      assert.ok(!channels.has('keys.importTrustDir'), 'not through the all-or-nothing import');
+    }
     for (const { channel, body } of app.host.transcript) {
       assert.doesNotMatch(body, /PRIVATE KEY|"private":"[^"]/, channel);
       assert.doesNotMatch(body, new RegExp(`${DEFAULT_DOCKER_PASSPHRASES.root}|${DEFAULT_DOCKER_PASSPHRASES.repository}`), channel);
