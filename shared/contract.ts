@@ -117,8 +117,11 @@ export const contract = {
     // Only names a registry can serve: a signed target named otherwise stays "not checked".
     repositoryRef.extend({ tags: z.array(z.string().regex(TAG_PATTERN)).min(1).max(100_000) }),
   ).returns<ServedDigests, ServedDigestsProgress>(),
-  /** Refreshes every watched repository; one progress event per repository. */
-  'watch.refresh': operation(empty).returns<WatchStatus[], RefreshProgress>(),
+  /**
+   * Refreshes every watched repository, or with `serverId` only those watched on that server (its
+   * sign-in was just fixed); one progress event per repository read. Answers every watched one's status.
+   */
+  'watch.refresh': operation(z.strictObject({ serverId: serverIdSchema.optional() })).returns<WatchStatus[], RefreshProgress>(),
   /** The last known status of each watched repository, without network. */
   'watch.status': call(empty).returns<WatchStatus[]>(),
 

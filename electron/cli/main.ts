@@ -108,11 +108,19 @@ function generalHelp(commands: readonly Command[]): string {
     ...commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}\n`),
     '\nGlobal options (before or after the command):\n',
     optionLines(GLOBAL_OPTIONS),
+    PLANS_HELP,
     SIGNING_IN_HELP,
     PASSPHRASES_HELP,
     '\nRun countersign COMMAND --help for a command\'s options.\n',
   ].join('');
 }
+
+const PLANS_HELP = [
+  '\nPlans (the app\'s review before the last click): init, sign, revoke, signer add and witness take --plan.\n',
+  '  It prints the roles that get a new version, the key that signs each and whether it is in the keychain,\n',
+  '  offline, missing or on the server, changes staged earlier, and what blocks the job with its fix.\n',
+  '  Nothing is signed, staged or sent; exit 0 when the job is ready, 1 when it is blocked (--json: the plan).\n',
+].join('');
 
 const SIGNING_IN_HELP = [
   '\nSigning in (the first that has a sign-in for the server wins):\n',

@@ -15,6 +15,11 @@ export const tagNameSchema = z.string().trim().regex(TAG_PATTERN, 'a tag: letter
 const digestSchema = z.string().trim().regex(DIGEST_PATTERN, '"sha256:" and 64 lower-case hex digits');
 export const keyIdSchema = z.string().regex(KEY_ID_PATTERN, 'a key ID is 64 lower-case hex digits');
 const targetsRoleSchema = z.string().max(255).regex(TARGETS_ROLE_PATTERN, 'a targets role ("targets" or "targets/NAME")');
+/** A role the expiry job re-signs: root, targets or a delegation, or the snapshot (renewed by re-signing targets). */
+const renewableRolesSchema = z
+  .array(z.string().max(255).refine((role) => role === 'root' || role === 'snapshot' || TARGETS_ROLE_PATTERN.test(role), 'root, snapshot, targets or targets/NAME'))
+  .min(1)
+  .max(100);
 const signerNameSchema = z.string().trim().regex(SIGNER_NAME_PATTERN, 'lower-case letters, digits, "-" and "_", starting with a letter or digit');
 const passphrase = z.string().min(1).max(1024);
 /** A file the user picked in the main process's dialog (files.choose), by the reference it answered. */
@@ -123,7 +128,7 @@ export const flowRequests = {
 
   expiryList: z.strictObject({ withinDays: z.number().int().min(1).max(3650).optional() }),
   expiryResign: z.strictObject({
-    items: z.array(z.strictObject({ ...repositoryRefSchema.shape, roles: z.array(z.string().regex(/^(root|snapshot|targets(\/[-a-z0-9_]+)*)$/)).min(1).max(100) })).min(1).max(500),
+    items: z.array(z.strictObject({ ...repositoryRefSchema.shape, roles: renewableRolesSchema })).min(1).max(500),
     earlierStaged,
   }),
 
@@ -137,7 +142,7 @@ export const flowRequests = {
       z.strictObject({ kind: z.literal('sign'), tag: tagNameSchema, roles: z.array(targetsRoleSchema).max(20).default([]) }),
       z.strictObject({ kind: z.literal('revoke'), tag: tagNameSchema.optional() }),
       z.strictObject({ kind: z.literal('delegate'), name: signerNameSchema }),
-      z.strictObject({ kind: z.literal('expiry'), roles: z.array(z.string().regex(/^(root|snapshot|targets(\/[-a-z0-9_]+)*)$/)).min(1).max(100) }),
+      z.strictObject({ kind: z.literal('expiry'), roles: renewableRolesSchema }),
       z.strictObject({ kind: z.literal('init'), serverManagedSnapshot: z.boolean().default(true) }),
     ]),
   }),
@@ -397,6 +402,7 @@ export interface PlannedRole {
  * add-yourself-as-signer (delegations exist, none of their keys is yours), import-key (a role's key is
  * not in the keychain; the targets key most often), bring-key-online (it is in an offline file),
  * initialise-repository (the server has no such repository), already-initialised, nothing-to-revoke,
+ * nothing-to-resign (an expiring role no longer delegated, or never signed, since the list was read),
  * sign-in (the server wants a sign-in, or refused it), not-verified (the trust data could not be read
  * or did not verify: never taken for "unsigned"), not-publishable (the dry run refused it otherwise).
  */
@@ -407,6 +413,7 @@ export type PlanProblemCode =
   | 'initialise-repository'
   | 'already-initialised'
   | 'nothing-to-revoke'
+  | 'nothing-to-resign'
   | 'sign-in'
   | 'not-verified'
   | 'not-publishable';

@@ -225,17 +225,23 @@ describe('trust states that separate, and the pinned root', () => {
   it('scrolls sideways on no screen at 1024 px', async () => {
     const { page } = app;
     await page.setViewportSize(NARROW);
-    const screens = ['#/start', '#/servers', '#/repositories', '#/keys', '#/audit', '#/evidence', '#/settings', '#/sign', '#/delegate', '#/revoke', '#/rotate', '#/expiry', '#/publish'];
+    const screens = ['#/start', '#/servers', '#/repositories', '#/keys', '#/audit', '#/evidence', '#/settings', '#/sign', '#/delegate', '#/revoke', '#/rotate', '#/expiry', '#/publish', '#/migrate', '#/init'];
     const repositories = [
       repositoryHash(signed.gun, 'Team notary'),
       repositoryHash(unsigned, 'Team notary'),
       repositoryHash(behindDownServer, 'Down'),
       repositoryHash(goesStale.gun, 'Through a proxy'),
+      // Initialising the unsigned one: the screen its "Initialise this repository" button opens.
+      `#/init/team-notary/${unsigned}`,
     ];
     const problems: string[] = [];
     for (const hash of [...screens, ...repositories]) {
       await page.evaluate((h) => (window.location.hash = h), hash);
-      await page.locator('main h1, .screen h1').first().waitFor();
+      const shown = await page.locator('main h1, .screen h1').first().waitFor({ timeout: 10_000 }).then(() => true, () => false);
+      if (!shown) {
+        problems.push(`${hash}: no screen heading within 10 s`);
+        continue;
+      }
       await page.waitForTimeout(300);
       for (const scroller of await sidewaysScrollers(page)) problems.push(`${hash}: ${scroller}`);
     }

@@ -28,8 +28,14 @@ export interface TokenIssuerOptions {
   /** Holds the signing key and certificate. */
   dir: string;
   users: Record<string, TokenUser>;
-  /** What anyone may do without signing in. */
+  /** What anyone may do without signing in (Harbor's public projects); anonymous tokens grant only this. */
   anonymous?: Rights;
+  /**
+   * Refuse every token request without a login (401), as a token service that demands a sign-in does
+   * (Harbor's anonymous access turned off, ACR without anonymous pull). By default anonymous requests
+   * get a token, as from Harbor, holding only the `anonymous` rights.
+   */
+  refuseAnonymous?: boolean;
   /** Identity (refresh) token -> the user it stands for. */
   refreshTokens?: Record<string, string>;
   /** Seconds a token lives (the spec's minimum is 60). */
@@ -138,9 +144,10 @@ export async function startTokenIssuer(options: TokenIssuerOptions): Promise<Tok
     void readBody(request).then((body) => {
       const login = loginOf(request, body, options);
       const scopes = scopesOf(request, body);
-      if (login === false) {
+      if (login === false || (login === undefined && options.refuseAnonymous === true)) {
         records.push({ account: undefined, scopes, status: 401 });
-        response.writeHead(401, { 'content-type': 'application/json' }).end('{"errors":[{"code":"UNAUTHORIZED","message":"bad login"}]}');
+        const message = login === false ? 'bad login' : 'authentication required';
+        response.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message }] }));
         return;
       }
       const user = login === undefined ? undefined : options.users[login];

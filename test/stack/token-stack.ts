@@ -19,6 +19,8 @@ export interface TokenStackOptions {
   /** user -> password of the htpasswd registry. */
   htpasswd: Record<string, string>;
   anonymous?: Rights;
+  /** The token service refuses anonymous token requests (see TokenIssuerOptions.refuseAnonymous). */
+  refuseAnonymous?: boolean;
   lifetimeSeconds?: number;
 }
 
@@ -44,6 +46,7 @@ export async function startTokenStack(options: TokenStackOptions): Promise<Token
     dir: options.dir,
     users: options.users,
     ...(options.anonymous === undefined ? {} : { anonymous: options.anonymous }),
+    ...(options.refuseAnonymous === undefined ? {} : { refuseAnonymous: options.refuseAnonymous }),
     ...(options.lifetimeSeconds === undefined ? {} : { lifetimeSeconds: options.lifetimeSeconds }),
   });
   const registry = await guardRegistry(storage, { token: tokenAuthOf(issuer, 'countersign-registry') });

@@ -21,6 +21,7 @@ import { cliJobEnvironment, cliRepositoryRef } from '../job-environment';
 import { printSummary } from '../outcome';
 import { formatTable } from '../table';
 import { confirmOnTerminal, requireConfirmation } from '../confirm';
+import { runPlan, wantsPlan } from '../plan';
 import { openVault } from './key';
 
 /** What the options say about changes staged earlier; at a terminal the job asks when they say nothing. */
@@ -107,6 +108,11 @@ const initCommand: Command = {
   async run(cli, args) {
     const repo = repositoryFor(cli, args, 'init', 'none');
     const rootKeyId = stringOption(args, 'root-key');
+    if (wantsPlan(args)) {
+      // The plan shows the root key the job makes; one picked from the vault is not planned (yet).
+      if (rootKeyId !== undefined) throw new CountersignError('invalid-input', 'init --plan plans a new root key: leave out --root-key');
+      return runPlan(cli, [repo.gun], { kind: 'init', serverManagedSnapshot: flag(args, 'server-managed-snapshot') });
+    }
     const jobs = createJobs(cliJobEnvironment(cli));
     return runJob(cli, args, (earlierStaged, context) =>
       jobs.init.repository(
@@ -121,6 +127,8 @@ const signCommand: Command = {
   ...signSpec,
   async run(cli, args) {
     const repo = repositoryFor(cli, args, 'sign', 'required');
+    // Which keys sign does not depend on the digest: the plan needs neither --digest nor the registry.
+    if (wantsPlan(args)) return runPlan(cli, [repo.gun], { kind: 'sign', tag: repo.tag!, roles: stringsOption(args, 'role') });
     const registryUrl = stringOption(args, 'registry');
     const target = stringOption(args, 'digest') === undefined && registryUrl !== undefined ? undefined : targetOption(args);
     const registryCa = stringOption(args, 'registry-ca');
@@ -147,9 +155,12 @@ const revokeCommand: Command = {
   ...revokeSpec,
   async run(cli, args) {
     const keyId = stringOption(args, 'key');
+    if (keyId !== undefined && wantsPlan(args)) throw new CountersignError('invalid-input', 'revoke --key has no --plan: without --yes it lists the tags that lose their signatures and asks first');
     const jobs = createJobs(cliJobEnvironment(cli));
     if (keyId !== undefined) return revokeKey(cli, args, keyId, jobs);
     const repo = repositoryFor(cli, args, 'revoke', 'optional');
+    // Nothing is removed by a plan, so revoking every tag needs no confirmation to be planned.
+    if (wantsPlan(args)) return runPlan(cli, [repo.gun], { kind: 'revoke', ...(repo.tag === undefined ? {} : { tag: repo.tag }) });
     if (repo.tag === undefined) await requireConfirmation(args, 'yes', `Remove all signature data for ${repo.gun}?`, `not revoking every tag of ${repo.gun}`);
     return runJob(cli, args, (earlierStaged, context) =>
       jobs.revoke.tags({ ...cliRepositoryRef(cli, repo.gun), ...(repo.tag === undefined ? {} : { tag: repo.tag }), confirmAll: true, earlierStaged, stageOnly: flag(args, 'stage') }, context),

@@ -13,12 +13,15 @@ import { signerAddSpec, signerRemoveSpec } from './specs';
 import type { CliContext } from '../context';
 import { requireConfirmation } from '../confirm';
 import { repositoryFor, stageAndFinish, type Repository } from './publish';
+import { runPlan, wantsPlan } from '../plan';
 
 const signerAddCommand: Command = {
   ...signerAddSpec,
   async run(cli, args) {
     const [name, ...guns] = namesAndRepositories(args.positionals, 'signer add');
     checkSignerName(name);
+    // The plan names the targets key that delegates to the signer; its keys are read only to add it.
+    if (wantsPlan(args)) return runPlan(cli, guns.map((input) => repositoryFor(cli, { ...args, positionals: [input] }, 'signer add', 'none').gun), { kind: 'delegate', name });
     const keys = await readDelegationKeyFiles(stringsOption(args, 'key').map((file) => resolve(file)));
     return forEachRepository(cli, args, guns, 'signer add', 'failed to add signer to', async (repo) => {
       progress(cli, `Adding signer "${name}" to ${repo.gun}...\n`);

@@ -12,6 +12,14 @@ export const STAGE_OPTION: Record<string, OptionSpec> = {
   'leave-staged': { type: 'boolean', description: 'publish only this change and leave changes staged earlier as they are' },
 };
 
+/** The plan the app shows before its last click (core/jobs/plan.ts), for the commands whose job has one. */
+export const PLAN_OPTION: Record<string, OptionSpec> = {
+  plan: {
+    type: 'boolean',
+    description: 'only show the plan: the roles that get a new version, the key that signs each and where it is, changes staged earlier, and what blocks the job with its fix; writes nothing; exit 1 when blocked',
+  },
+};
+
 /** --out FILE and --force, for the key commands that write one file and never replace it unasked. */
 function outFileOptions(file: string) {
   return {
@@ -179,13 +187,14 @@ export const initSpec = {
     'server-managed-snapshot': { type: 'boolean', description: 'let the server hold the snapshot key (as docker trust signer add does)' },
     'root-key': { type: 'string', value: 'KEYID', description: 'use this root key from the vault instead of making a new one' },
     ...STAGE_OPTION,
+    ...PLAN_OPTION,
   },
 } satisfies CommandSpec;
 
 export const signSpec = {
   name: 'sign',
   summary: 'Sign a tag: into targets, or every signer role of yours whose paths allow it (docker trust sign)',
-  usage: 'GUN:TAG (--digest sha256:HEX --size BYTES | --registry URL)',
+  usage: 'GUN:TAG (--digest sha256:HEX --size BYTES | --registry URL | --plan)',
   options: {
     digest: { type: 'string', value: 'sha256:HEX', description: "the manifest's digest (required without --registry)" },
     size: { type: 'string', value: 'BYTES', description: "the manifest's size in bytes (required with --digest)" },
@@ -193,6 +202,7 @@ export const signSpec = {
     'registry-ca': { type: 'string', value: 'FILE', description: 'CA bundle for the registry (default: ~/.docker/tls/<host:port>/*.crt)' },
     role: { type: 'strings', value: 'ROLE', description: 'sign into this role (repeatable) instead of the roles docker would choose' },
     ...STAGE_OPTION,
+    ...PLAN_OPTION,
   },
 } satisfies CommandSpec;
 
@@ -205,6 +215,7 @@ export const revokeSpec = {
     key: { type: 'string', value: 'ID', description: 'revoke a compromised key: remove it from every delegation of the repositories named (full ID or a unique prefix)' },
     resign: { type: 'string', value: 'ROLE', description: 'with --key: sign the tags that lose their signatures again into ROLE (targets or targets/releases)' },
     ...STAGE_OPTION,
+    ...PLAN_OPTION,
   },
 } satisfies CommandSpec;
 
@@ -242,10 +253,11 @@ export const rotateSpec = {
 export const signerAddSpec = {
   name: 'signer add',
   summary: 'Add a signer: targets/NAME and targets/releases with its public keys; creates the repository if needed (docker trust signer add)',
-  usage: 'NAME GUN... --key PUBFILE...',
+  usage: 'NAME GUN... (--key PUBFILE... | --plan)',
   options: {
     key: { type: 'strings', value: 'FILE', description: "the signer's public key: a .pub file (docker trust key generate) or a certificate; repeatable" },
     ...STAGE_OPTION,
+    ...PLAN_OPTION,
   },
 } satisfies CommandSpec;
 
@@ -263,7 +275,7 @@ export const witnessSpec = {
   name: 'witness',
   summary: 'Re-sign roles as they are, renewing their expiry (targets, targets/NAME, root)',
   usage: 'GUN ROLE...',
-  options: { ...STAGE_OPTION },
+  options: { ...STAGE_OPTION, ...PLAN_OPTION },
 } satisfies CommandSpec;
 
 export const loginSpec = {

@@ -7,6 +7,7 @@ import { stageWitness } from '../../core/publish/witness';
 import type { Command } from '../command';
 import { witnessSpec } from './specs';
 import { repositoryFor, stageAndFinish } from './publish';
+import { runPlan, wantsPlan } from '../plan';
 
 export const witnessCommand: Command = {
   ...witnessSpec,
@@ -14,6 +15,8 @@ export const witnessCommand: Command = {
     const [gun, ...roles] = args.positionals;
     if (gun === undefined || roles.length === 0) throw new CountersignError('invalid-input', 'witness takes a repository and the roles to re-sign');
     const repo = repositoryFor(cli, { ...args, positionals: [gun] }, 'witness', 'none');
+    // The app's expiry job re-signs the same way (witnessChange): its plan is this command's.
+    if (wantsPlan(args)) return runPlan(cli, [repo.gun], { kind: 'expiry', roles });
     return stageAndFinish(cli, args, repo, () => stageWitness(repo.context, roles));
   },
 };

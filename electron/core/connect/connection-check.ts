@@ -11,7 +11,10 @@ import type { NetEvent } from '../net/trace';
 import type { NotaryClient } from '../notary/notary-client';
 import type { Connections, Endpoint } from './connections';
 
-/** A repository name nobody uses: asking for its root shows whether the server lets us read at all. */
+/**
+ * A repository name nobody uses: asking for its root makes a server with sign-in name its token
+ * service (the 401 challenge) and shows whether it lets us in at all; no right is granted for it.
+ */
 export const CHECK_GUN = 'countersign.invalid/connection-check';
 
 export interface CheckedStep {
@@ -94,9 +97,14 @@ export class StepTracker {
     });
   }
 
+  /** A token service answered with a token (a refusal, 401 or 403, leaves the check at the token step). */
+  get tokenGranted(): boolean {
+    return this.passed.has('token');
+  }
+
   private tokenEvent(event: NetEvent): void {
     this.tokenAsked = true;
-    if (event.phase === 'answered') this.pass('token');
+    if (event.phase === 'answered' && event.status !== undefined && event.status >= 200 && event.status < 300) this.pass('token');
     else if (!this.passed.has('token')) this.moveTo('token');
   }
 
@@ -147,6 +155,20 @@ export interface CheckOptions {
   guns?: readonly string[];
 }
 
+/**
+ * Whether a refused read of CHECK_GUN still proves the sign-in good. Nobody uses that name, so a token
+ * service (Harbor's core) grants nothing for it, and the server refuses the read with that token:
+ * - signed in (`access-denied`): the token service accepted the login;
+ * - anonymous (`auth-required`): good only when the token service gave an anonymous token (Harbor
+ *   does, for its public projects); one that refused to (401/403, a server that demands a sign-in)
+ *   left no token, and the check fails at the token step.
+ * Anything else (a wrong password, no token service and no credentials) is a failure.
+ */
+export function refusalProvesSignIn(code: ErrorCode, tokenGranted: boolean): boolean {
+  if (code === 'access-denied') return true;
+  return code === 'auth-required' && tokenGranted;
+}
+
 /** Checks a notary server step by step. Resolves with the outcome; rejects only when cancelled. */
 export async function checkConnection(connections: Connections, server: Endpoint, options: CheckOptions): Promise<ConnectionOutcome> {
   const { signal, deadlineMs } = options;
@@ -178,9 +200,8 @@ async function probe(notary: NotaryClient, tracker: StepTracker, signal: AbortSi
     // 404 (no such repository) means reading is allowed; 401/403 surface as sign-in errors.
     await notary.fetcher(CHECK_GUN).fetch('root.json', 64 * 1024, signal);
   } catch (error) {
-    // A token service (Harbor's core) accepted the sign-in and granted nothing for a name nobody
-    // uses: the sign-in is good, the rights are per repository (asked below).
-    if (!(error instanceof CountersignError && error.code === 'access-denied')) throw error;
+    // The sign-in is good, the rights are per repository (asked below).
+    if (!(error instanceof CountersignError && refusalProvesSignIn(error.code, tracker.tokenGranted))) throw error;
   }
   tracker.pass('auth');
   const who = await notary.access(CHECK_GUN, signal);

@@ -6,7 +6,7 @@ import type { ExpiringRole, ExpiryReport, FlowSummary, RepositoryRef } from '../
 import { RepositoryDraft } from '../publish/draft';
 import { fetchVerified, viewOf } from '../publish/latest';
 import { holdsKeyFor } from '../publish/signing';
-import { stageWitness } from '../publish/witness';
+import { rolesToWitness, stageWitness } from '../publish/witness';
 import { distinctRepositories, repositoryContext, type JobEnvironment, type RepositoryContext } from './environment';
 import { finishOwn, openForWrite, type EarlierStaged } from './open';
 import { emptyOutcome, forEachRepository, publishEach, type FlowContext } from './run';
@@ -39,9 +39,7 @@ export function expiryJobs(env: JobEnvironment) {
         step('reading the repository');
         await openForWrite(repository, earlierStaged);
         step('re-signing');
-        // The snapshot is signed again with every publish: re-signing targets renews it.
-        const roles = [...new Set(item.roles.map((role) => (role === 'snapshot' ? 'targets' : role)))];
-        const own = await stageWitness(repository, roles);
+        const own = await stageWitness(repository, rolesToWitness(item.roles));
         const notes = item.roles.includes('snapshot') ? ['the snapshot was renewed by the same publish'] : [];
         return { result: await finishOwn(repository, own, step), notes };
       });

@@ -14,10 +14,10 @@ import type { Change } from '../publish/changes';
 import { describeChange } from '../publish/changes';
 import { checkPublishable } from '../publish/delegations';
 import type { RepositoryDraft, RoleKeyRequirement } from '../publish/draft';
-import { defaultExpiry } from '../publish/expiry';
 import { fetchVerified } from '../publish/latest';
 import { canonicalIdOrUndefined, holdsKeyFor } from '../publish/signing';
 import { plannedDraft, signatureCandidates, stagingArea, type StageContext } from '../publish/stage';
+import { rolesToWitness, witnessChange } from '../publish/witness';
 import { repositoryContext, type JobEnvironment } from './environment';
 
 /** What the plan needs to know of a key in the vault (public facts only). */
@@ -136,8 +136,28 @@ async function changedRoles(draft: RepositoryDraft, job: Exclude<PlannedJob, { k
       // docker trust signer add: targets/NAME and targets/releases, both delegated (and signed) by targets.
       return ['targets'];
     case 'expiry':
-      // The snapshot is renewed by every publish: re-signing targets renews it (expiry.ts does the same).
-      return [...new Set(job.roles.map((role) => (role === 'snapshot' ? 'targets' : role)))];
+      return rolesToWitness(job.roles).filter((role) => resignable(draft, role, context, problems));
+  }
+}
+
+/**
+ * Whether the expiry job can re-sign `role` as the server serves it now, by the job's own rule
+ * (witnessChange). The list may be older than the repository: a signer removed since, or a role that
+ * no longer verifies, is named here rather than at the last click.
+ */
+function resignable(draft: RepositoryDraft, role: string, context: StageContext, problems: PlanProblem[]): boolean {
+  try {
+    witnessChange(draft, role, context.now?.() ?? new Date());
+    return true;
+  } catch (error) {
+    const info = toErrorInfo(error);
+    if (info.code === 'role-missing' || info.code === 'not-found') {
+      problems.push({ code: 'nothing-to-resign', message: `${draft.gun}: ${info.message}.`, fix: 'Check the expiry list again: this role is not there to re-sign any more.', place: 'repository', role, error: info });
+    } else {
+      // It failed verification: never taken for a role that is simply not there.
+      problems.push({ code: 'not-verified', message: `${role} of ${draft.gun} did not verify: ${info.message}`, fix: 'Nothing can be re-signed in it until it verifies: open the repository to see why.', place: 'repository', role, error: info });
+    }
+    return false;
   }
 }
 
@@ -215,7 +235,7 @@ async function dryRun(context: StageContext, draft: RepositoryDraft, job: Exclud
       ? roles.map((role) => ({ kind: 'target-add', role, name: job.tag, meta: PLACEHOLDER_META }))
       : job.kind === 'revoke'
         ? roles.flatMap((role) => Object.keys(draft.existingTargets(role)?.targets ?? {}).filter((name) => job.tag === undefined || name === job.tag).map((name) => ({ kind: 'target-remove' as const, role, name })))
-        : roles.filter((role) => role !== 'snapshot' && role !== 'timestamp').map((role) => ({ kind: 'witness' as const, role, until: defaultExpiry(role, now) }));
+        : roles.map((role) => witnessChange(draft, role, now));
   try {
     await checkPublishable(context, changes);
   } catch (error) {

@@ -92,13 +92,22 @@ export function describeSignIn(signIn: SignInReport): string {
   return `${who}, who ${each}.`;
 }
 
+/** A passed step in words; with a token service, the token and reading steps say who it is for. */
+function passedDetail(step: ConnectionStep, signIn: SignInReport | undefined): string {
+  if (signIn === undefined) return PASSED[step];
+  if (step === 'auth') return describeSignIn(signIn);
+  // Harbor gives anonymous users a token too (its public projects): say so, not "signed in".
+  if (step === 'token' && signIn.account === undefined) return 'The sign-in service gave a token without a sign-in (anonymous).';
+  return PASSED[step];
+}
+
 export function connectionReport(server: ServerInput, outcome: ConnectionOutcome): ConnectionReport {
   const { failure, signIn } = outcome;
   const host = hostOf(server.url);
   const checks: ConnectionCheck[] = outcome.steps.map(({ step, status }) => {
     switch (status) {
       case 'passed':
-        return { step, status, detail: step === 'auth' && signIn !== undefined ? describeSignIn(signIn) : PASSED[step] };
+        return { step, status, detail: passedDetail(step, signIn) };
       case 'not-applicable':
         return { step, status, detail: NOT_APPLICABLE[step] };
       case 'failed':
@@ -111,7 +120,7 @@ export function connectionReport(server: ServerInput, outcome: ConnectionOutcome
     ? [`Docker Hub's notary server (notary.docker.io) shuts down on ${DOCKER_HUB_NOTARY_SHUTDOWN}. Export the trust data you need to keep before then.`]
     : [];
   if (failure === undefined) {
-    const connected = signIn?.account === undefined ? 'Connected' : `Connected and signed in as ${signIn.account}`;
+    const connected = signIn === undefined ? 'Connected' : signIn.account === undefined ? 'Connected, not signed in (anonymous)' : `Connected and signed in as ${signIn.account}`;
     return { url: server.url, ok: true, checks, explanation: `${connected}: this is a notary server Countersign can use.`, notices, ...(signIn === undefined ? {} : { signIn }) };
   }
   if (failure.timedOut) {

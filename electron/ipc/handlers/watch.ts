@@ -11,8 +11,9 @@ export const REFRESH_CONCURRENCY = 4;
 export function watchHandlers(services: Services, book: WatchStatusBook): DomainHandlers<'watch'> {
   return {
     'watch.status': () => book.statusOf(services.settings.read().watched),
-    'watch.refresh': async (_request, { signal, progress }) => {
-      const watched = services.settings.read().watched;
+    'watch.refresh': async ({ serverId }, { signal, progress }) => {
+      const all = services.settings.read().watched;
+      const watched = serverId === undefined ? all : all.filter((repository) => repository.serverId === serverId);
       let next = 0;
       let done = 0;
       const worker = async () => {
@@ -33,7 +34,7 @@ export function watchHandlers(services: Services, book: WatchStatusBook): Domain
       };
       await Promise.all(Array.from({ length: Math.min(REFRESH_CONCURRENCY, watched.length) }, worker));
       signal.throwIfAborted();
-      return book.statusOf(watched);
+      return book.statusOf(all);
     },
   };
 }

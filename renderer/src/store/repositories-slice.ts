@@ -22,6 +22,12 @@ export interface RepositoriesSlice {
   views: Record<string, Loadable<RepositoryView>>;
   loadStatuses: () => Promise<void>;
   refreshWatched: () => Promise<void>;
+  /**
+   * Reads again, at once, every repository watched on one server: its sign-in was just changed (a new
+   * password, user name or address), and statuses read with the old one ("Sign-in refused") are not
+   * true any more. Waits for a refresh already running, which may have read them with the old sign-in.
+   */
+  recheckServer: (serverId: string) => Promise<void>;
   cancelRefresh: () => Promise<void>;
   openRepository: (repository: WatchedRepository) => Promise<void>;
   openCached: (gun: string) => Promise<void>;
@@ -62,6 +68,40 @@ export const createRepositoriesSlice: Slice<RepositoriesSlice> = (set, get) => {
       call,
     );
 
+  /** The refresh in progress (of all, or of one server's repositories): one at a time. */
+  let inFlight: Promise<void> | undefined;
+
+  const runRefresh = (request: { serverId?: string }): Promise<void> => {
+    const operationId = newOperationId();
+    const watched = get().settings.value?.watched ?? [];
+    const total = request.serverId === undefined ? watched.length : watched.filter((repository) => repository.serverId === request.serverId).length;
+    set({ refresh: { operationId, done: 0, total } });
+    const refreshing = (async () => {
+      try {
+        const result = await countersign().watch.refresh(request, {
+          operationId,
+          onProgress: (event) =>
+            set((state) => ({
+              refresh: { operationId, done: event.done, total: event.total },
+              statuses:
+                event.status !== undefined && state.statuses.value !== undefined
+                  ? { status: 'ready', value: mergeStatus(state.statuses.value, event.status) }
+                  : state.statuses,
+            })),
+        });
+        if (result.ok) set({ statuses: { status: 'ready', value: result.value } });
+        else if (result.error.code !== 'cancelled') set((state) => ({ statuses: { status: 'error', error: result.error, ...(state.statuses.value ? { value: state.statuses.value } : {}) } }));
+      } catch (error) {
+        set({ statuses: { status: 'error', error: errorInfoOf(error) } });
+      } finally {
+        set({ refresh: undefined });
+        inFlight = undefined;
+      }
+    })();
+    inFlight = refreshing;
+    return refreshing;
+  };
+
   return {
     statuses: idle,
     refresh: undefined,
@@ -71,32 +111,13 @@ export const createRepositoriesSlice: Slice<RepositoriesSlice> = (set, get) => {
       await fetchInto(get().statuses, (statuses) => set({ statuses }), () => countersign().watch.status({}));
     },
     refreshWatched: async () => {
-      if (get().refresh !== undefined) return;
-      const operationId = newOperationId();
-      const total = get().settings.value?.watched.length ?? 0;
-      set({ refresh: { operationId, done: 0, total } });
-      try {
-        const result = await countersign().watch.refresh(
-          {},
-          {
-            operationId,
-            onProgress: (event) =>
-              set((state) => ({
-                refresh: { operationId, done: event.done, total: event.total },
-                statuses:
-                  event.status !== undefined && state.statuses.value !== undefined
-                    ? { status: 'ready', value: mergeStatus(state.statuses.value, event.status) }
-                    : state.statuses,
-              })),
-          },
-        );
-        if (result.ok) set({ statuses: { status: 'ready', value: result.value } });
-        else if (result.error.code !== 'cancelled') set((state) => ({ statuses: { status: 'error', error: result.error, ...(state.statuses.value ? { value: state.statuses.value } : {}) } }));
-      } catch (error) {
-        set({ statuses: { status: 'error', error: errorInfoOf(error) } });
-      } finally {
-        set({ refresh: undefined });
-      }
+      if (inFlight !== undefined) return;
+      await runRefresh({});
+    },
+    recheckServer: async (serverId) => {
+      while (inFlight !== undefined) await inFlight;
+      if (!(get().settings.value?.watched ?? []).some((repository) => repository.serverId === serverId)) return;
+      await runRefresh({ serverId });
     },
     cancelRefresh: async () => {
       const running = get().refresh;

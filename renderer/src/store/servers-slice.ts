@@ -14,7 +14,10 @@ export interface ServersSlice {
   runningChecks: Record<string, { operationId: string; startedAt: number; step?: ConnectionStep }>;
   cancelCheck: (key: string) => Promise<void>;
   forgetCheck: (key: string) => void;
-  /** Hands a sign-in password to the main process, which keeps it in the OS keychain. */
+  /**
+   * Hands a sign-in password to the main process, which keeps it in the OS keychain; once stored, the
+   * repositories watched on the server are read again with it (recheckServer).
+   */
   setServerPassword: (serverId: string, password: string) => Promise<Result<{ stored: true }>>;
 }
 
@@ -54,7 +57,9 @@ export const createServersSlice: Slice<ServersSlice> = (set, get) => ({
   },
   setServerPassword: async (serverId, password) => {
     try {
-      return await countersign().servers.setPassword({ serverId, password });
+      const stored = await countersign().servers.setPassword({ serverId, password });
+      if (stored.ok) void get().recheckServer(serverId);
+      return stored;
     } catch (error) {
       return { ok: false, error: errorInfoOf(error) };
     }

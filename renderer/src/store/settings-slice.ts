@@ -1,5 +1,5 @@
 import type { Result } from '../../../shared/contract';
-import type { ServerInput, Settings, UiPrefs, WatchedRepository } from '../../../shared/schemas/settings';
+import type { ServerConfig, ServerInput, Settings, UiPrefs, WatchedRepository } from '../../../shared/schemas/settings';
 import { countersign, errorInfoOf } from '../bridge/client';
 import { fetchInto } from './fetch-into';
 import { idle, type Loadable } from './loadable';
@@ -16,6 +16,11 @@ export interface SettingsSlice {
   setUi: (prefs: Partial<UiPrefs>) => Promise<Result<Settings>>;
 }
 
+/** What reaching and signing in to a server depends on (its name is only a label). */
+function signInChanged(before: ServerConfig, after: ServerConfig): boolean {
+  return before.url !== after.url || before.username !== after.username || before.caPem !== after.caPem;
+}
+
 export const createSettingsSlice: Slice<SettingsSlice> = (set, get) => {
   /** Applies a change and, when it worked, the settings it returned. */
   const change = async (call: () => Promise<Result<Settings>>): Promise<Result<Settings>> => {
@@ -30,7 +35,14 @@ export const createSettingsSlice: Slice<SettingsSlice> = (set, get) => {
   return {
     settings: idle,
     loadSettings: () => fetchInto(get().settings, (settings) => set({ settings }), () => countersign().settings.get({})),
-    saveServer: (server) => change(() => countersign().settings.saveServer({ server })),
+    saveServer: async (server) => {
+      const before = get().settings.value?.servers.find((saved) => saved.id === server.id);
+      const result = await change(() => countersign().settings.saveServer({ server }));
+      // A changed address, CA or user name makes what was read with the old one untrue: read again.
+      const after = result.ok ? result.value.servers.find((saved) => saved.id === server.id) : undefined;
+      if (before !== undefined && after !== undefined && signInChanged(before, after)) void get().recheckServer(before.id);
+      return result;
+    },
     removeServer: (id) => change(() => countersign().settings.removeServer({ id })),
     watch: async (repository) => {
       const result = await change(() => countersign().settings.watch(repository));

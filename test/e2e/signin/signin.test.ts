@@ -60,6 +60,8 @@ describe('the app against servers that need a sign-in (token auth, as Harbor)', 
   let v2: PushedImage;
   let v3: PushedImage;
   const aliceAuth = Buffer.from(`alice:${USERS.alice.password}`).toString('base64');
+  /** The issuer's request count when the right password was saved. */
+  let fixedAt = 0;
 
   const call = async <C extends ChannelName>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> => {
     const result = await app.host.router.dispatch(channel, { request }, { session: 'test-setup', emitProgress: () => undefined });
@@ -178,6 +180,7 @@ describe('the app against servers that need a sign-in (token auth, as Harbor)', 
     await screenshotsAtBothSizes(app, 'signin-2b-repository-refused', { fullPage: true });
 
     // Nothing was lost: the same saved server takes the right password.
+    fixedAt = issuer.requests().length;
     await savePassword(HARBOR, 'alice', USERS.alice.password);
     const signedIn = await checkSaved(HARBOR);
     assert.match(signedIn, /Connected and signed in as alice/);
@@ -188,12 +191,20 @@ describe('the app against servers that need a sign-in (token auth, as Harbor)', 
     await screenshotsAtBothSizes(app, 'signin-3-signed-in', { fullPage: true });
   });
 
-  it('shows the repository verified under sign-in, with its signed tags (one token per repository and scope)', async () => {
-    const before = issuer.requests().length;
+  it('re-reads the repository watched under the wrong password as soon as the right one is saved: verified, without Refresh all', async () => {
     await openScreen(page, 'Repositories');
-    // Fixing the password does not re-read what was watched under the wrong one: the user refreshes.
-    await page.getByRole('button', { name: 'Refresh all' }).click();
-    await rowOf(gun, HARBOR).locator('[data-trust="verified"]').waitFor();
+    // Nobody presses Refresh all: saving the password re-read the repositories watched on the server.
+    const row = rowOf(gun, HARBOR);
+    await row.locator('[data-trust="verified"]').waitFor();
+    assert.doesNotMatch((await row.textContent()) ?? '', /Sign-in refused/);
+    // What the row says came from that read, as alice, of this repository.
+    const reread = issuer.requests().slice(fixedAt);
+    assert.ok(reread.some((request) => request.account === 'alice' && request.status === 200 && request.scopes.includes(`repository:${gun}:pull`)), JSON.stringify(reread));
+    await screenshotsAtBothSizes(app, 'signin-3b-rechecked');
+  });
+
+  it('shows the repository verified under sign-in, with its signed tags (one token per repository and scope)', async () => {
+    const before = fixedAt;
     await rowOf(gun, HARBOR).getByRole('button', { name: gun, exact: true }).click();
     const tags = page.getByRole('table', { name: 'Signed tags' });
     await tags.waitFor();
@@ -206,8 +217,10 @@ describe('the app against servers that need a sign-in (token auth, as Harbor)', 
 
   it('without a sign-in the repository reads "Sign-in needed", not "Not signed"', async () => {
     await addServer(page, { name: ANONYMOUS, url: notary.url, caFile: ca.caCertFile });
+    // The token service gives anonymous users a token, as Harbor does: the check passes, not signed in.
     const report = await checkSaved(ANONYMOUS, { click: true });
-    assert.doesNotMatch(report, /Connected/);
+    assert.match(report, /Connected, not signed in \(anonymous\)/);
+    assert.match(report, /Not signed in \(anonymous\)\. Rights are per repository/);
     // The same repository on a second server: watched as watchRepository does, waiting for this row.
     await openScreen(page, 'Repositories');
     const watch = page.getByRole('form', { name: 'Watch a repository' });
@@ -220,6 +233,9 @@ describe('the app against servers that need a sign-in (token auth, as Harbor)', 
     assert.match(text, /Sign-in needed/);
     assert.doesNotMatch(text, /Not signed/);
     await screenshotsAtBothSizes(app, 'signin-5-sign-in-needed');
+    // The check says why: anonymous users may not read it.
+    const rights = await checkSaved(ANONYMOUS, { click: true });
+    assert.match(rights, new RegExp(`Not signed in \\(anonymous\\), who may neither pull nor push ${gun.replace(/[.]/g, '\\.')}`));
   });
 
   it('signs and revokes as alice; the summary is what the server has, and notary and docker trust see it', async () => {

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { checkConnection, type ConnectionOutcome } from '../../../electron/core/connect/connection-check';
@@ -20,6 +21,8 @@ let ca: TestCa;
 let notary: NotaryServer;
 let issuer: TokenIssuer;
 let signInNotary: NotaryServer;
+let closedIssuer: TokenIssuer;
+let closedNotary: NotaryServer;
 let stalledTokenNotary: NotaryServer;
 let connections: Connections;
 const listeners: Server[] = [];
@@ -51,11 +54,12 @@ async function listen(server: Server): Promise<number> {
 
 const ALICE = { id: 'alice-at-notary', username: 'alice', password: () => Promise.resolve('alice-password') };
 
-function check(url: string, options: { signal?: AbortSignal; steps?: ConnectionStep[]; account?: typeof ALICE } = {}): Promise<ConnectionOutcome> {
+function check(url: string, options: { signal?: AbortSignal; steps?: ConnectionStep[]; account?: typeof ALICE; guns?: string[] } = {}): Promise<ConnectionOutcome> {
   return checkConnection(connections, { url, caPem: ca.caPem, ...(options.account === undefined ? {} : { account: options.account }) }, {
     signal: options.signal ?? new AbortController().signal,
     deadlineMs: DEADLINE_MS,
     onStep: (step) => options.steps?.push(step),
+    ...(options.guns === undefined ? {} : { guns: options.guns }),
   });
 }
 
@@ -67,8 +71,13 @@ before(async () => {
   dir = makeTempDir('connection-check');
   ca = await makeTestCa(join(dir, 'ca'));
   notary = await startNotaryServer({ ca });
-  issuer = await startTokenIssuer({ ca, dir, users: { alice: { password: 'alice-password', rights: { '': ['pull'] } } } });
+  // As Harbor: anonymous users get a token, holding pull on the public project only.
+  issuer = await startTokenIssuer({ ca, dir, users: { alice: { password: 'alice-password', rights: { '': ['pull'] } } }, anonymous: { 'public/': ['pull'] } });
   signInNotary = await startNotaryServer({ ca, auth: { type: 'token', options: tokenAuthOf(issuer, 'countersign-notary') } });
+  // A token service that demands a sign-in: no token without a login.
+  mkdirSync(join(dir, 'closed'));
+  closedIssuer = await startTokenIssuer({ ca, dir: join(dir, 'closed'), users: {}, refuseAnonymous: true });
+  closedNotary = await startNotaryServer({ ca, auth: { type: 'token', options: tokenAuthOf(closedIssuer, 'countersign-notary') } });
   // The same notary-server, but its sign-in service is a listener that never answers.
   const silentRealm = `http://127.0.0.1:${await silentListener()}/token`;
   stalledTokenNotary = await startNotaryServer({ ca, auth: { type: 'token', options: { ...tokenAuthOf(issuer, 'countersign-notary'), realm: silentRealm } } });
@@ -79,7 +88,7 @@ after(async () => {
   connections.close();
   for (const socket of sockets) socket.destroy();
   for (const server of listeners) server.close();
-  await Promise.all([notary.stop(), signInNotary.stop(), stalledTokenNotary.stop(), issuer.stop()]);
+  await Promise.all([notary.stop(), signInNotary.stop(), stalledTokenNotary.stop(), closedNotary.stop(), issuer.stop(), closedIssuer.stop()]);
   removeTempDir(dir);
 });
 
@@ -98,10 +107,31 @@ describe('the connection check of a notary server', () => {
     assert.deepEqual(steps, ['connect', 'tls', 'http', 'notary', 'auth', 'token', 'auth']);
   });
 
-  it('says a token that does not allow reading failed at reading, after the token step passed', async () => {
-    const outcome = await check(signInNotary.url);
-    assert.deepEqual([outcome.failure?.step, outcome.failure?.error.code], ['auth', 'auth-required']);
-    assert.equal(statuses(outcome)['token'], 'passed');
+  it('passes an anonymous check the token service gave a token, not signed in, with the rights per repository', async () => {
+    const outcome = await check(signInNotary.url, { guns: ['localhost:5000/public/app', 'localhost:5000/team/app'] });
+    assert.equal(outcome.failure, undefined, JSON.stringify(outcome.failure));
+    assert.deepEqual([statuses(outcome)['token'], statuses(outcome)['auth']], ['passed', 'passed']);
+    assert.deepEqual(outcome.signIn, {
+      access: [
+        { gun: 'localhost:5000/public/app', pull: true, push: false },
+        { gun: 'localhost:5000/team/app', pull: false, push: false },
+      ],
+    });
+  });
+
+  it('fails an anonymous check at the token step when the token service demands a sign-in', async () => {
+    const outcome = await check(closedNotary.url);
+    assert.deepEqual([outcome.failure?.step, outcome.failure?.error.code, outcome.failure?.timedOut], ['token', 'auth-required', false]);
+    assert.match(outcome.failure?.error.message ?? '', /wants a login \(HTTP 401\)/);
+    assert.equal(statuses(outcome)['auth'], 'not-reached');
+    assert.equal(outcome.signIn, undefined);
+    assert.ok(closedIssuer.requests().every((request) => request.status === 401));
+  });
+
+  it('fails a wrong password at the token step, naming the refused user', async () => {
+    const outcome = await check(signInNotary.url, { account: { ...ALICE, id: 'alice-mistyped', password: () => Promise.resolve('mistyped') } });
+    assert.deepEqual([outcome.failure?.step, outcome.failure?.error.code], ['token', 'auth-failed']);
+    assert.match(outcome.failure?.error.message ?? '', /sign-in refused for alice/);
   });
 
   it('attributes the timeout of a sign-in service that never answers to the token step', async () => {

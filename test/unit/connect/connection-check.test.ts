@@ -2,14 +2,14 @@
 // report the app shows (the real servers are in test/integration/connect).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { failedStep, StepTracker } from '../../../electron/core/connect/connection-check';
+import { failedStep, refusalProvesSignIn, StepTracker } from '../../../electron/core/connect/connection-check';
 import type { ExchangePurpose, NetPhase } from '../../../electron/core/net/trace';
 import { connectionReport } from '../../../electron/ipc/handlers/servers';
 
 const HTTPS = new URL('https://notary.example.com:4443');
 
-function feed(tracker: StepTracker, ...events: [NetPhase, ExchangePurpose?][]): void {
-  for (const [phase, purpose = 'request'] of events) tracker.observe({ phase, purpose, url: HTTPS });
+function feed(tracker: StepTracker, ...events: [NetPhase, ExchangePurpose?, number?][]): void {
+  for (const [phase, purpose = 'request', status] of events) tracker.observe({ phase, purpose, url: HTTPS, ...(phase === 'answered' ? { status: status ?? 200 } : {}) });
 }
 
 describe('StepTracker', () => {
@@ -52,6 +52,27 @@ describe('StepTracker', () => {
     assert.equal(tracker.current, 'token');
     feed(tracker, ['answered', 'token']);
     assert.equal(tracker.current, 'auth');
+  });
+
+  it('stays at the token step when the token service refused (401, 403): the sign-in failed there, not at reading', () => {
+    for (const status of [401, 403]) {
+      const tracker = new StepTracker(HTTPS);
+      feed(tracker, ['resolved'], ['connected'], ['secured'], ['answered']);
+      tracker.pass('notary');
+      feed(tracker, ['answered', 'request', 401], ['started', 'token'], ['answered', 'token', status]);
+      assert.equal(tracker.current, 'token');
+      assert.equal(tracker.tokenGranted, false);
+      assert.equal(failedStep('auth-required', tracker.current), 'token');
+    }
+  });
+
+  it('counts a token as granted only once the token service answered with one', () => {
+    const tracker = new StepTracker(HTTPS);
+    feed(tracker, ['resolved'], ['connected'], ['secured'], ['answered']);
+    tracker.pass('notary');
+    assert.equal(tracker.tokenGranted, false);
+    feed(tracker, ['answered', 'request', 401], ['answered', 'token', 200]);
+    assert.equal(tracker.tokenGranted, true);
   });
 
   it('takes a pooled socket as connected and secured at once', () => {
@@ -97,6 +118,24 @@ describe('failedStep', () => {
     assert.equal(failedStep('server-unreachable', 'connect'), 'connect');
     assert.equal(failedStep('timeout', 'tls'), 'tls');
     assert.equal(failedStep('server-unreachable', 'http'), 'http');
+  });
+});
+
+describe('refusalProvesSignIn (the read of a name nobody uses, refused)', () => {
+  it('proves a signed-in user\'s sign-in: the token service accepted the login and granted nothing for the name', () => {
+    assert.equal(refusalProvesSignIn('access-denied', true), true);
+  });
+  it('proves an anonymous sign-in only when the token service gave an anonymous token (Harbor\'s public projects)', () => {
+    assert.equal(refusalProvesSignIn('auth-required', true), true);
+  });
+  it('fails an anonymous check where no token was given: the server demands a sign-in', () => {
+    assert.equal(refusalProvesSignIn('auth-required', false), false);
+  });
+  it('fails a refused login, and anything that is not a refusal', () => {
+    assert.equal(refusalProvesSignIn('auth-failed', true), false);
+    assert.equal(refusalProvesSignIn('auth-failed', false), false);
+    assert.equal(refusalProvesSignIn('server-unreachable', true), false);
+    assert.equal(refusalProvesSignIn('not-notary-server', true), false);
   });
 });
 

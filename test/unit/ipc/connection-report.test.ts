@@ -37,6 +37,26 @@ describe('the connection check in words', () => {
     assert.match(describeSignIn({ access: [] }), /^Not signed in \(anonymous\)/);
   });
 
+  it('an anonymous check that got a token passes, not signed in, with the rights per repository', () => {
+    const anonymous = { name: 'Harbor public', url: 'https://notary.example.com' };
+    const report = connectionReport(anonymous, passed({ access: [{ gun: GUN, pull: true, push: false }] }));
+    assert.equal(report.ok, true);
+    assert.match(report.explanation, /^Connected, not signed in \(anonymous\):/);
+    assert.equal(report.checks.find((check) => check.step === 'token')?.detail, 'The sign-in service gave a token without a sign-in (anonymous).');
+    assert.equal(report.checks.find((check) => check.step === 'auth')?.detail, `Not signed in (anonymous), who may pull but not push ${GUN}.`);
+    const nothingWatched = connectionReport(anonymous, passed({ access: [] }));
+    assert.equal(nothingWatched.checks.find((check) => check.step === 'auth')?.detail, 'Not signed in (anonymous). Rights are per repository: watch one on this server to see them here.');
+  });
+
+  it('a token service that demands a sign-in fails the token step and asks for a user name in plain words', () => {
+    const message = 'the token service of notary.example.com wants a login (HTTP 401); no credentials are stored for notary.example.com';
+    const report = connectionReport({ name: 'n', url: 'https://notary.example.com' }, { steps: steps('token'), failure: { step: 'token', error: { code: 'auth-required', message }, timedOut: false } });
+    assert.equal(report.ok, false);
+    assert.equal(report.checks.find((check) => check.step === 'token')?.status, 'failed');
+    assert.equal(report.explanation, 'The server wants you to sign in: add your user name, and your password when asked.');
+    assert.equal(report.signIn, undefined);
+  });
+
   it('a server without a token service keeps the plain words', () => {
     const report = connectionReport({ name: 'n', url: 'https://notary.example.com' }, { steps: steps(undefined, ['token']) });
     assert.match(report.explanation, /^Connected:/);

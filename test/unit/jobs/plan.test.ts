@@ -178,9 +178,94 @@ describe('revoking and delegating', () => {
     assert.deepEqual(codes(await plan({ kind: 'delegate', name: 'alice' }, [])), ['import-key']);
   });
 
-  it('re-signing root with the root key offline: "bring the root key online"', async () => {
-    const result = await plan({ kind: 'expiry', roles: ['root'] }, simKeysOf(sim, 'snapshot'), simKeysOf(sim, 'root'));
+});
+
+describe('renewing what expires', () => {
+  const expiry = (...roles: string[]): PlannedJob => ({ kind: 'expiry', roles });
+
+  it('re-signing targets with its key: targets and snapshot signed here, the timestamp by the server', async () => {
+    const result = await plan(expiry('targets', 'snapshot'), simKeysOf(sim, 'targets', 'snapshot'));
+    assert.equal(result.ready, true);
+    assert.equal(result.job, 'expiry');
+    assert.deepEqual(roleNames(result), ['targets (you)', 'snapshot (you)', 'timestamp (server)']);
+    assert.deepEqual(result.roles[0]!.keys.map((key) => key.presence), ['keychain']);
+  });
+
+  it('a snapshot alone is renewed by re-signing targets, so it needs the targets key: without it, "import the targets key"', async () => {
+    // The list offers the snapshot when its key is here; the publish that renews it re-signs targets.
+    const result = await plan(expiry('snapshot'), simKeysOf(sim, 'snapshot'));
+    assert.equal(result.ready, false);
+    assert.deepEqual(codes(result), ['import-key']);
+    assert.equal(result.problems[0]!.role, 'targets');
+    assert.equal(result.problems[0]!.place, 'keys');
+    assert.match(result.problems[0]!.fix, /Import the targets key/);
+    assert.deepEqual(result.roles[0]!.keys.map((key) => key.presence), ['missing']);
+  });
+
+  it('re-signing root with the root key offline: "bring the root key online", naming its file', async () => {
+    const result = await plan(expiry('root'), simKeysOf(sim, 'snapshot'), simKeysOf(sim, 'root'));
     assert.deepEqual(codes(result), ['bring-key-online']);
+    assert.equal(result.problems[0]!.place, 'keys');
     assert.match(result.problems[0]!.message, /\/media\/usb\/root\.key/);
+    assert.match(result.problems[0]!.fix, /Bring the root key online/);
+    assert.equal(result.roles[0]!.keys[0]!.presence, 'offline');
+  });
+
+  it('re-signing root with no root key anywhere here: "import the root key"', async () => {
+    const result = await plan(expiry('root', 'targets'), simKeysOf(sim, 'targets', 'snapshot'));
+    assert.deepEqual(codes(result), ['import-key']);
+    assert.equal(result.problems[0]!.role, 'root');
+    assert.deepEqual(roleNames(result), ['root (you)', 'targets (you)', 'snapshot (you)', 'timestamp (server)']);
+  });
+
+  it('re-signing root and targets with both keys: ready, root named first', async () => {
+    const result = await plan(expiry('root', 'targets'), simKeysOf(sim, 'root', 'targets', 'snapshot'));
+    assert.equal(result.ready, true);
+    assert.deepEqual(roleNames(result), ['root (you)', 'targets (you)', 'snapshot (you)', 'timestamp (server)']);
+  });
+
+  it("a signer role with the signer's key: only that role and the snapshot are signed here", async () => {
+    const mine = sim.addDelegation('targets/releases');
+    sim.addTarget('targets/releases', 'v2').publish();
+    const result = await plan(expiry('targets/releases'), [...mine, ...simKeysOf(sim, 'snapshot')]);
+    assert.equal(result.ready, true);
+    assert.deepEqual(roleNames(result), ['targets/releases (you)', 'snapshot (you)', 'timestamp (server)']);
+  });
+
+  it("a signer role whose key is not here: \"import the targets/releases key\", not \"add yourself as a signer\"", async () => {
+    sim.addDelegation('targets/releases');
+    sim.addTarget('targets/releases', 'v2').publish();
+    const result = await plan(expiry('targets/releases'), simKeysOf(sim, 'targets', 'snapshot'));
+    assert.deepEqual(codes(result), ['import-key']);
+    assert.equal(result.problems[0]!.role, 'targets/releases');
+  });
+
+  it('a signer removed since the list was read: "nothing to re-sign", never a click that fails', async () => {
+    const mine = sim.addDelegation('targets/releases');
+    sim.addTarget('targets/releases', 'v2').publish();
+    sim.removeDelegation('targets/releases').publish();
+    const result = await plan(expiry('targets/releases'), [...mine, ...simKeysOf(sim, 'targets', 'snapshot')]);
+    assert.equal(result.ready, false);
+    assert.deepEqual(codes(result), ['nothing-to-resign']);
+    assert.equal(result.problems[0]!.role, 'targets/releases');
+    assert.deepEqual(result.roles, []);
+  });
+
+  it('a signer role that does not verify is "did not verify", not "nothing to re-sign"', async () => {
+    const mine = sim.addDelegation('targets/releases');
+    sim.addTarget('targets/releases', 'v2').publish();
+    fetcher.tamper('targets/releases', (bytes) => new TextEncoder().encode(new TextDecoder().decode(bytes).replace('"v2"', '"v9"')));
+    const result = await plan(expiry('targets/releases'), [...mine, ...simKeysOf(sim, 'snapshot')]);
+    assert.equal(result.ready, false);
+    assert.deepEqual(codes(result), ['not-verified']);
+    assert.equal(result.problems[0]!.role, 'targets/releases');
+  });
+
+  it('an unreachable server is "could not be read", never a plan with no problems', async () => {
+    fetcher.unreachable();
+    const result = await plan(expiry('targets'), simKeysOf(sim, 'targets', 'snapshot'));
+    assert.equal(result.repository, 'unreadable');
+    assert.deepEqual(codes(result), ['not-verified']);
+    assert.equal(result.problems[0]!.error?.code, 'server-unreachable');
   });
 });

@@ -9,12 +9,13 @@ import type { ProgressMessage } from '../../../shared/contract';
 import { buildApi } from '../../../electron/preload/api-builder';
 import { createAppState, type AppState } from '../../../renderer/src/store';
 import type { TrustService } from '../../../electron/ipc/services';
-import { routerFor, servicesFor, untilAborted } from '../ipc/support';
+import type { SecretStore } from '../../../electron/core/keys';
+import { memorySecretStore, routerFor, servicesFor, untilAborted } from '../ipc/support';
 
 const SERVER = { name: 'Team notary', url: 'https://notary.example.test' };
 
-function installBridge(trust: TrustService | undefined) {
-  const router = routerFor(servicesFor(trust === undefined ? {} : { trust }));
+function installBridge(trust: TrustService | undefined, serverSecrets: SecretStore = memorySecretStore()) {
+  const router = routerFor(servicesFor(trust === undefined ? {} : { trust }, undefined, serverSecrets));
   let deliver: ((message: ProgressMessage) => void) | undefined;
   const api = buildApi({
     invoke: (channel, envelope) =>
@@ -48,6 +49,99 @@ async function withWatched(store: StoreApi<AppState>, guns: string[]) {
   for (const gun of guns) assert.equal((await store.getState().watch({ gun, serverId: 'team-notary' })).ok, true);
   await store.getState().loadStatuses();
 }
+
+/** Waits (briefly) until the store shows what `shown` looks for. */
+async function until(store: StoreApi<AppState>, shown: (state: AppState) => boolean): Promise<void> {
+  for (let waited = 0; !shown(store.getState()); waited++) {
+    if (waited > 2000) assert.fail('the store never showed it');
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
+const stateOf = (store: StoreApi<AppState>) => Object.fromEntries((store.getState().statuses.value ?? []).map((s) => [`${s.serverId} ${s.gun}`, s.state]));
+
+describe('the renderer store after a sign-in is fixed', () => {
+  const HARBOR = { name: 'Harbor', url: 'https://harbor.example.test', username: 'alice' };
+  const OTHER = { name: 'Other', url: 'https://other.example.test' };
+  let store: StoreApi<AppState>;
+  let secrets: ReturnType<typeof memorySecretStore>;
+  let reads: string[];
+  /** While set, every read waits for it (a refresh still running). */
+  let hold: Promise<void> | undefined;
+
+  beforeEach(async () => {
+    store = createStore<AppState>()(createAppState);
+    secrets = memorySecretStore();
+    reads = [];
+    hold = undefined;
+    // The server as a token service judges it: Harbor takes "<user>-password" for its user, the other needs no sign-in.
+    installBridge(
+      {
+        inspect: async ({ gun, server }) => {
+          reads.push(`${server.id} ${gun}`);
+          await hold;
+          const password = await secrets.get(server.id);
+          if (server.username !== undefined && password !== `${server.username}-password`) throw new CountersignError('auth-failed', `sign-in refused for ${server.username}`);
+          return view(gun);
+        },
+        acknowledgeRoot: async () => undefined,
+        inspectCached: async () => assert.fail(),
+      },
+      secrets,
+    );
+    await store.getState().loadSettings();
+    for (const server of [HARBOR, OTHER]) assert.equal((await store.getState().saveServer(server)).ok, true);
+    for (const serverId of ['harbor', 'other']) assert.equal((await store.getState().watch({ gun: 'example.test/app', serverId })).ok, true);
+    await store.getState().loadStatuses();
+    assert.equal((await store.getState().setServerPassword('harbor', 'mistyped')).ok, true);
+    await until(store, (state) => state.refresh === undefined && stateOf(store)['harbor example.test/app'] === 'failed');
+    reads = [];
+  });
+
+  it('reads the server\'s watched repositories again once a new password is stored, and shows what that read found', async () => {
+    assert.equal((await store.getState().setServerPassword('harbor', 'alice-password')).ok, true);
+    await until(store, (state) => state.refresh === undefined && stateOf(store)['harbor example.test/app'] === 'verified');
+    assert.deepEqual(reads, ['harbor example.test/app'], 'only the repositories watched on that server');
+    assert.equal(stateOf(store)['other example.test/app'], 'not-checked', 'the other server\'s repository is not read or assumed');
+  });
+
+  it('shows a still-wrong password as refused again, from the new read, never as verified', async () => {
+    assert.equal((await store.getState().setServerPassword('harbor', 'mistyped-again')).ok, true);
+    await until(store, (state) => state.refresh === undefined && reads.length === 1);
+    assert.equal(stateOf(store)['harbor example.test/app'], 'failed');
+    assert.equal(store.getState().statuses.value?.find((s) => s.serverId === 'harbor')?.error?.code, 'auth-failed');
+  });
+
+  it('reads again after an edit of the user name, not after a rename', async () => {
+    await secrets.set('harbor', 'bob-password');
+    assert.equal((await store.getState().saveServer({ ...HARBOR, id: 'harbor', name: 'Harbor (team)' })).ok, true);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(reads, [], 'a new name changes nothing the server sees');
+    assert.equal((await store.getState().saveServer({ ...HARBOR, id: 'harbor', username: 'bob' })).ok, true);
+    await until(store, (state) => state.refresh === undefined && stateOf(store)['harbor example.test/app'] === 'verified');
+    assert.deepEqual(reads, ['harbor example.test/app']);
+  });
+
+  it('waits for a refresh already running (it may have read with the old password), then reads again', async () => {
+    let release = (): void => undefined;
+    hold = new Promise((resolve) => (release = resolve));
+    const refreshing = store.getState().refreshWatched();
+    await until(store, () => reads.length === 2);
+    assert.equal((await store.getState().setServerPassword('harbor', 'alice-password')).ok, true);
+    release();
+    await refreshing;
+    await until(store, (state) => state.refresh === undefined && reads.length === 3);
+    assert.deepEqual(reads.slice(2), ['harbor example.test/app']);
+    await until(store, () => stateOf(store)['harbor example.test/app'] === 'verified');
+  });
+
+  it('reads nothing again when the password was not stored', async () => {
+    const refused = await store.getState().setServerPassword('no-such-server', 'alice-password');
+    assert.equal(refused.ok, false);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(reads, []);
+  });
+});
 
 describe('the renderer store', () => {
   let store: StoreApi<AppState>;

@@ -1,5 +1,7 @@
 // Expiry across the watch list: every role that expires within the warning window, in one list, and
 // re-signed in one action (each repository published once). The server renews the timestamp itself.
+// Before that action, Review shows each repository's plan (issue 13): the roles re-signed and the key
+// for each; a key not in the keychain, or offline, stops it there with the fix.
 import { useEffect, useState } from 'react';
 import type { ExpiringRole, RepositoryRef } from '../../../../shared/schemas/flows';
 import type { ErrorInfo } from '../../../../shared/errors';
@@ -9,7 +11,8 @@ import { TrustBadge, TrustExplanation } from '../../components/TrustStatusView';
 import { formatDate } from '../../components/format';
 import { countersign } from '../../bridge/client';
 import { useAppStore } from '../../store';
-import { FlowRunPanel, FlowSummaryView, useFlowResult, useFlowRunning } from '../publish/components';
+import { FlowRunPanel, FlowSummaryView, StepPanel, useFlowResult, useFlowRunning } from '../publish/components';
+import { PlanFor, PlanGate, planReady, type PlanState } from '../publish/PlanReview';
 
 /** A repository left out of the list, in the same words and colour as the watch list. */
 function FailedRepository(props: { gun: string; error: ErrorInfo }) {
@@ -25,22 +28,62 @@ function FailedRepository(props: { gun: string; error: ErrorInfo }) {
 }
 
 const rowKey = (role: ExpiringRole) => `${role.serverId} ${role.gun} ${role.role}`;
+const repositoryKey = (ref: RepositoryRef) => `${ref.serverId} ${ref.gun}`;
 
 /** Rows grouped by repository, the repository whose role expires first on top (the report is sorted by expiry). */
 function byRepository(roles: readonly ExpiringRole[]): ExpiringRole[][] {
   const groups = new Map<string, ExpiringRole[]>();
   for (const role of roles) {
-    const key = `${role.serverId} ${role.gun}`;
+    const key = repositoryKey(role);
     groups.set(key, [...(groups.get(key) ?? []), role]);
   }
   return [...groups.values()];
+}
+
+/**
+ * Review: one plan per repository, each read with the job's own verified read. The re-signing is
+ * offered only when every plan is ready: the job would fail at a repository whose plan is blocked.
+ */
+function ExpiryReview(props: { items: readonly (RepositoryRef & { roles: string[] })[]; busy: boolean; onBack: () => void; onResign: () => void }) {
+  const [states, setStates] = useState<Readonly<Record<string, PlanState>>>({});
+  const current = props.items.map((item): PlanState => states[repositoryKey(item)] ?? { status: 'loading' });
+  const count = props.items.reduce((n, item) => n + item.roles.length, 0);
+  return (
+    <StepPanel
+      title="Review"
+      hint="What each repository's publish re-signs, and with which key. Nothing is signed until you re-sign."
+      actions={
+        <>
+          <button type="button" className="button" onClick={props.onBack}>
+            Back
+          </button>
+          <PlanGate state={current}>
+            <button type="button" className="button primary" disabled={!planReady(current) || props.busy} onClick={props.onResign}>
+              Re-sign {count} {count === 1 ? 'role' : 'roles'}
+            </button>
+          </PlanGate>
+        </>
+      }
+    >
+      {props.items.map((item) => (
+        <section key={repositoryKey(item)} className="plan-repository" aria-label={`Plan for ${item.gun}`}>
+          <h3 className="mono">{item.gun}</h3>
+          <p className="small muted">
+            Chosen: {item.roles.join(', ')}
+            {item.roles.includes('snapshot') ? ' (the snapshot is renewed by re-signing targets: every publish signs it again)' : ''}
+          </p>
+          <PlanFor repository={{ gun: item.gun, serverId: item.serverId }} job={{ kind: 'expiry', roles: item.roles }} onState={(state) => setStates((all) => ({ ...all, [repositoryKey(item)]: state }))} />
+        </section>
+      ))}
+    </StepPanel>
+  );
 }
 
 /** The chosen roles, one request item per repository. */
 function resignItems(roles: readonly ExpiringRole[]): (RepositoryRef & { roles: string[] })[] {
   const byRepository = new Map<string, RepositoryRef & { roles: string[] }>();
   for (const role of roles) {
-    const key = `${role.serverId} ${role.gun}`;
+    const key = repositoryKey(role);
     const item = byRepository.get(key) ?? { gun: role.gun, serverId: role.serverId, roles: [] };
     item.roles.push(role.role);
     byRepository.set(key, item);
@@ -52,6 +95,7 @@ export function ExpiryScreen() {
   const warningDays = useAppStore((s) => s.settings.value?.ui.expiryWarningDays ?? 30);
   const [days, setDays] = useState(String(warningDays));
   const [unchosen, setUnchosen] = useState<ReadonlySet<string>>(new Set());
+  const [reviewing, setReviewing] = useState(false);
   const runFlow = useAppStore((s) => s.runFlow);
   const clearFlow = useAppStore((s) => s.clearFlow);
   const report = useFlowResult('expiryList');
@@ -62,6 +106,7 @@ export function ExpiryScreen() {
 
   const check = async () => {
     setUnchosen(new Set());
+    setReviewing(false);
     await runFlow('expiryList', (options) => countersign().expiry.list({ withinDays: Number(days) }, options));
   };
   useEffect(() => {
@@ -71,6 +116,7 @@ export function ExpiryScreen() {
   const roles = report?.roles ?? [];
   const chosen = roles.filter((r) => r.canResign && !unchosen.has(rowKey(r)));
   const resign = async () => {
+    setReviewing(false);
     const result = await runFlow('expiryResign', (options) => countersign().expiry.resign({ items: resignItems(chosen) }, options));
     if (result.ok) await check();
   };
@@ -81,21 +127,26 @@ export function ExpiryScreen() {
         title="Expiring"
         subtitle="Roles of the watched repositories that expire soon. Re-signing gives each its full lifetime again (3 years for targets roles, 10 for root)."
         actions={
-          <button type="button" className="button primary" disabled={chosen.length === 0 || resigning || checking} onClick={() => void resign()}>
-            Re-sign {chosen.length} {chosen.length === 1 ? 'role' : 'roles'}
-          </button>
+          reviewing ? null : (
+            <button type="button" className="button primary" disabled={chosen.length === 0 || resigning || checking} onClick={() => setReviewing(true)}>
+              Review re-signing {chosen.length} {chosen.length === 1 ? 'role' : 'roles'}
+            </button>
+          )
         }
       />
-      <div className="toolbar">
-        <label className="inline-form">
-          <span className="muted">Expiring within</span>
-          <input className="input" aria-label="Days ahead" inputMode="numeric" size={5} value={days} onChange={(e) => setDays(e.target.value)} />
-          <span className="muted">days</span>
-        </label>
-        <button type="button" className="button" disabled={!daysOk || checking} onClick={() => void check()}>
-          Check again
-        </button>
-      </div>
+      {reviewing ? <ExpiryReview items={resignItems(chosen)} busy={resigning || checking} onBack={() => setReviewing(false)} onResign={() => void resign()} /> : null}
+      {reviewing ? null : (
+        <div className="toolbar">
+          <label className="inline-form">
+            <span className="muted">Expiring within</span>
+            <input className="input" aria-label="Days ahead" inputMode="numeric" size={5} value={days} onChange={(e) => setDays(e.target.value)} />
+            <span className="muted">days</span>
+          </label>
+          <button type="button" className="button" disabled={!daysOk || checking} onClick={() => void check()}>
+            Check again
+          </button>
+        </div>
+      )}
       <FlowRunPanel flow="expiryList" title="Checking expiry" />
       <FlowRunPanel flow="expiryResign" title="Re-signing" />
       {summary === undefined ? null : (
@@ -107,7 +158,7 @@ export function ExpiryScreen() {
           </div>
         </FlowSummaryView>
       )}
-      {report === undefined ? null : (
+      {report === undefined || reviewing ? null : (
         <>
           {report.failed.map((f) => (
             <FailedRepository key={`${f.serverId} ${f.gun}`} gun={f.gun} error={f.error} />

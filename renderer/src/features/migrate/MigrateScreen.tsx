@@ -122,10 +122,14 @@ export function MigrateScreen() {
   const run = useAppStore((s) => s.migrateRun);
   const { planMigration, runMigration, cancelMigration, navigate } = useAppStore.getState();
   if (scope === undefined) {
+    // The screen keeps its heading when empty: it is where the sidebar and the audit lead.
     return (
-      <EmptyState title="Nothing to migrate yet" action={<button type="button" className="button" onClick={() => navigate({ screen: 'audit' })}>Open the audit</button>}>
-        Audit a registry first, then choose “Migrate to cosign” there.
-      </EmptyState>
+      <>
+        <PageHeader title="Migrate to cosign" subtitle="Carry verified DCT signatures over to cosign signatures in the registry." />
+        <EmptyState title="Nothing to migrate yet" action={<button type="button" className="button" onClick={() => navigate({ screen: 'audit' })}>Open the audit</button>}>
+          Audit a registry first, then choose “Migrate to cosign” there.
+        </EmptyState>
+      </>
     );
   }
   const registry = registries.find((r) => r.id === scope.registryId);

@@ -33,15 +33,25 @@ export function usePlan(repository: RepositoryRef | undefined, job: PlannedJob |
   return { ...state, reload: () => setRound((n) => n + 1) };
 }
 
-/** The job's last button, offered only while nothing named in the plan stops the job (it may still be loading: disable it with planReady). */
-export function PlanGate(props: { state: PlanState; children: ReactNode }) {
-  if (props.state.status === 'done' && !props.state.plan.ready) return <span className="hint">Fix what is named above first: going on now could only fail.</span>;
+/**
+ * The job's last button, offered only while nothing named in the plan stops the job (it may still be
+ * loading: disable it with planReady). A job over several repositories passes every plan: one blocked
+ * repository keeps the button away, since the job would fail there.
+ */
+export function PlanGate(props: { state: PlanState | readonly PlanState[]; children: ReactNode }) {
+  const blocked = statesOf(props.state).some((state) => state.status === 'done' && !state.plan.ready);
+  if (blocked) return <span className="hint">Fix what is named above first: going on now could only fail.</span>;
   return <>{props.children}</>;
 }
 
-/** True only for a plan that was read and has nothing in its way. */
-export function planReady(state: PlanState): boolean {
-  return state.status === 'done' && state.plan.ready;
+/** True only for plans that were all read and have nothing in their way. */
+export function planReady(state: PlanState | readonly PlanState[]): boolean {
+  const states = statesOf(state);
+  return states.length > 0 && states.every((one) => one.status === 'done' && one.plan.ready);
+}
+
+function statesOf(state: PlanState | readonly PlanState[]): readonly PlanState[] {
+  return 'status' in state ? [state] : state;
 }
 
 const PRESENCE_WORDS: Record<PlannedKey['presence'], string> = {
@@ -158,8 +168,12 @@ export function PlanView(props: { repository: RepositoryRef; state: PlanState & 
   );
 }
 
-/** One repository's plan, asked for on its own (a job over many repositories shows one each). */
-export function PlanFor(props: { repository: RepositoryRef; job: PlannedJob }) {
+/** One repository's plan, asked for on its own (a job over many repositories shows one each, and gates on them through onState). */
+export function PlanFor(props: { repository: RepositoryRef; job: PlannedJob; onState?: (state: PlanState) => void }) {
   const state = usePlan(props.repository, props.job);
+  const { onState } = props;
+  useEffect(() => {
+    onState?.(state.status === 'done' ? { status: 'done', plan: state.plan } : state.status === 'failed' ? { status: 'failed', error: state.error } : { status: 'loading' });
+  }, [state.status, state.status === 'done' ? state.plan : state.status === 'failed' ? state.error : undefined]);
   return <PlanView repository={props.repository} state={state} />;
 }
