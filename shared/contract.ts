@@ -145,7 +145,8 @@ export const contract = {
   /**
    * Moves the keys of a docker/notary trust dir (default: docker's; else one chosen with files.choose) into the keychain. Each
    * encrypted key is tried with these passphrases in turn (docker uses one for root keys and one
-   * for repository keys).
+   * for repository keys). No screen uses it (This machine and Keys import key by key, below); the E2E
+   * flows use it to set up keys in one request.
    */
   'keys.importTrustDir': operation(
     z.strictObject({ dir: pickedPathRef.optional(), passphrases: z.array(passphrase).max(8).default([]) }),

@@ -101,13 +101,43 @@ describe('first start, on a machine where docker trust was used', () => {
     await app.screenshot('cached-repository');
   });
 
-  it('moves the docker trust keys into the keychain with the passphrases docker asked for', { skip: keychainSkip() }, async () => {
+  const found = () => app.page.getByRole('table', { name: 'Keys found' });
+
+  it('moves the docker trust keys into the keychain with the passphrases docker asked for, root left offline', { skip: keychainSkip() }, async () => {
     const { page } = app;
     await openScreen(page, 'This machine');
-    await page.getByLabel('Root key passphrase').fill(DEFAULT_DOCKER_PASSPHRASES.root);
-    await page.getByLabel('Repository key passphrase').fill(DEFAULT_DOCKER_PASSPHRASES.repository);
-    await page.getByRole('button', { name: 'Move into the keychain' }).click();
-    await page.getByText(/Moved 2 keys into the keychain/).waitFor();
+    await page.getByRole('button', { name: 'Choose keys to move into the keychain…' }).click();
+    await found().waitFor();
+    const files = readdirSync(join(repo.admin.trustDir, 'private')).filter((f) => f.endsWith('.key'));
+    assert.equal(await found().locator('tbody tr').count(), files.length, "every key in docker's trust dir is listed");
+    const root = found().getByRole('checkbox', { name: /^Import root / });
+    assert.equal(await root.isChecked(), false, 'root stays offline unless ticked');
+    assert.equal(await found().getByLabel(/^Passphrase of root /).count(), 0, 'no field for a key left out');
+    await page.getByLabel('Same passphrase for all remaining').fill(DEFAULT_DOCKER_PASSPHRASES.repository);
+    await page.getByRole('button', { name: 'Use for the empty ones' }).click();
+    const others = files.length - 1;
+    await page.getByRole('button', { name: others === 1 ? 'Import 1 key' : `Import ${others} keys` }).click();
+    const summary = page.getByTestId('import-summary');
+    await summary.waitFor();
+    assert.match((await summary.getByRole('status').textContent()) ?? '', new RegExp(`${others === 1 ? '1 key' : `${others} keys`} imported, 1 skipped\\.`));
+    const results = summary.getByRole('table', { name: 'Import results' });
+    assert.equal(await results.locator('tr[data-status="skipped"]').count(), 1);
+    assert.equal(await results.locator('tr[data-status="skipped"]').getByText('root', { exact: true }).count(), 1, 'the skipped key is root');
+    await app.screenshot('first-start-import-without-root');
+    await summary.getByRole('button', { name: 'Done' }).click();
+  });
+
+  it('brings root in afterwards with its own passphrase, leaving the keys already moved', { skip: keychainSkip() }, async () => {
+    const { page } = app;
+    await page.getByRole('button', { name: 'Choose keys to move into the keychain…' }).click();
+    await found().waitFor();
+    assert.ok((await found().getByText('already in the keychain: will be left').count()) >= 1, 'the repository key is already moved');
+    await found().getByRole('checkbox', { name: /^Import root / }).check();
+    await found().getByLabel(/^Passphrase of root /).fill(DEFAULT_DOCKER_PASSPHRASES.root);
+    await page.getByRole('button', { name: 'Import 1 key' }).click();
+    const summary = page.getByTestId('import-summary');
+    await summary.waitFor();
+    assert.match((await summary.getByRole('status').textContent()) ?? '', /1 key imported, \d+ already in the keychain\./);
     await openScreen(page, 'Keys');
     const keys = page.getByRole('table', { name: 'Keys' });
     for (const file of readdirSync(join(repo.admin.trustDir, 'private')).filter((f) => f.endsWith('.key'))) {
@@ -117,6 +147,11 @@ describe('first start, on a machine where docker trust was used', () => {
   });
 
   it('never sent private key material to the renderer', () => {
+    const channels = new Set(app.host.transcript.map((entry) => entry.channel));
+    if (keychainSkip() === false) {
+      assert.ok(channels.has('keys.scanImport') && channels.has('keys.importChosen'), 'the keys came in key by key');
+      assert.ok(!channels.has('keys.importTrustDir'), 'not through the all-or-nothing import');
+    }
     for (const { channel, body } of app.host.transcript) {
       assert.doesNotMatch(body, /PRIVATE KEY|"private":"[^"]/, channel);
       assert.doesNotMatch(body, new RegExp(`${DEFAULT_DOCKER_PASSPHRASES.root}|${DEFAULT_DOCKER_PASSPHRASES.repository}`), channel);

@@ -1,5 +1,5 @@
 import type { Result } from '../../../shared/contract';
-import type { ImportProgress, KeyImportReport, KeyImportScan, KeySummary, PerKeyImportReport } from '../../../shared/schemas/views';
+import type { ImportProgress, KeyImportScan, KeySummary, PerKeyImportReport } from '../../../shared/schemas/views';
 import type { SavedFile } from '../../../shared/schemas/audit';
 import type { VaultNote } from '../../../shared/schemas/vault-notes';
 import { countersign, errorInfoOf, newOperationId } from '../bridge/client';
@@ -19,7 +19,6 @@ export interface KeysSlice {
   dismissVaultNotes: () => Promise<Result<{ dismissed: true }>>;
   generateKey: (input: { role: string; gun?: string; algorithm: 'ecdsa' | 'ed25519'; label?: string }) => Promise<Result<KeySummary>>;
   removeKey: (id: string) => Promise<Result<{ removed: string }>>;
-  importTrustDir: (input: { dir?: string; passphrases: string[] }) => Promise<Result<KeyImportReport>>;
   /** Step 1 of a key-by-key import: what the chosen folder or file holds (no passphrase). */
   scanImport: (source: KeyImportScan['source']) => Promise<Result<KeyImportScan>>;
   /** Step 2: the chosen keys, each with its passphrase (sent to the main process, never kept here). */
@@ -84,21 +83,6 @@ export const createKeysSlice: Slice<KeysSlice> = (set, get) => {
         );
       } finally {
         set({ importProgress: undefined });
-      }
-    },
-    importTrustDir: async (input) => {
-      const operationId = newOperationId();
-      set({ importProgress: { operationId, done: 0, total: 0, file: '' } });
-      try {
-        return await changeKeys(() =>
-          countersign().keys.importTrustDir(input, {
-            operationId,
-            onProgress: (event) => set({ importProgress: { ...event, operationId } }),
-          }),
-        );
-      } finally {
-        set({ importProgress: undefined });
-        void get().scanMachine();
       }
     },
   };

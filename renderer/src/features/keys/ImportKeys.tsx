@@ -3,6 +3,8 @@
 // passphrase; the user ticks keys and types a passphrase per key; each key's outcome is shown. Root
 // is unticked by default: leaving it offline is the normal case. Passphrases live only in this form's
 // state and the one request that uses them, and are cleared as soon as it is sent.
+// The This machine screen uses the same form on docker's own trust dir: that folder is the one the
+// main process found, named by an empty source (the renderer never names a path).
 import { useState, type FormEvent } from 'react';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { explainError } from '../../../../shared/schemas/plain-words';
@@ -125,7 +127,12 @@ function reasonWords(outcome: KeyImportOutcome): string {
   return outcome.status === 'unreadable' ? `${outcome.reason.code}: ${outcome.reason.message}` : summary;
 }
 
-export function ImportKeys() {
+export interface ImportKeysProps {
+  /** Import from docker's trust dir as the main process found it, instead of a folder or file the user picks. */
+  dockerTrustDir?: boolean;
+}
+
+export function ImportKeys(props: ImportKeysProps) {
   const scanImport = useAppStore((s) => s.scanImport);
   const importChosen = useAppStore((s) => s.importChosen);
   const progress = useAppStore((s) => s.importProgress);
@@ -144,22 +151,32 @@ export function ImportKeys() {
     setError(undefined);
   };
 
+  /** Lists what the source holds; an empty source is docker's own trust dir. */
+  const scanSource = async (source: KeyImportScan['source']) => {
+    setBusy(true);
+    const result = await scanImport(source);
+    setBusy(false);
+    if (!result.ok) return setError(result.error);
+    setScan(result.value);
+    setRows(initialRows(result.value.keys));
+  };
+
   const choose = async (purpose: PickPurpose) => {
     reset();
     try {
       const picked = await countersign().files.choose({ purpose });
       if (!picked.ok) return setError(picked.error);
       if (!picked.value.chosen) return;
-      setBusy(true);
-      const result = await scanImport(purpose === 'open-trust-dir' ? { dir: picked.value.ref } : { file: picked.value.ref });
-      setBusy(false);
-      if (!result.ok) return setError(result.error);
-      setScan(result.value);
-      setRows(initialRows(result.value.keys));
+      await scanSource(purpose === 'open-trust-dir' ? { dir: picked.value.ref } : { file: picked.value.ref });
     } catch (caught) {
       setBusy(false);
       setError(errorInfoOf(caught));
     }
+  };
+
+  const chooseDockerKeys = () => {
+    reset();
+    void scanSource({});
   };
 
   const update = (entry: string, change: Partial<Row>) => setRows((current) => ({ ...current, [entry]: { ...current[entry]!, ...change } }));
@@ -193,7 +210,14 @@ export function ImportKeys() {
     else setError(result.error);
   };
 
-  const choosers = (
+  const choosers = props.dockerTrustDir ? (
+    <div className="form-actions">
+      <button type="button" className="button primary" disabled={busy} onClick={chooseDockerKeys}>
+        Choose keys to move into the keychain…
+      </button>
+      <span className="hint">Each key gets the passphrase docker trust asked for when it made it; root stays offline unless you tick it.</span>
+    </div>
+  ) : (
     <div className="form-actions">
       <button type="button" className="button" disabled={busy} onClick={() => void choose('open-trust-dir')}>
         Choose a trust folder…

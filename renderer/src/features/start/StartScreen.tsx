@@ -1,30 +1,13 @@
 // This machine: what docker trust already left here, useful before any server is configured.
-import { useEffect, useState } from 'react';
-import type { KeyImportReport } from '../../../../shared/schemas/views';
-import { EmptyState, ErrorNote, KeyId, Notice, PageHeader, PassphraseInput, ProgressBar, Section, Spinner } from '../../components/common';
+import { useEffect } from 'react';
+import { EmptyState, ErrorNote, KeyId, Notice, PageHeader, Section, Spinner } from '../../components/common';
 import { formatDateTime } from '../../components/format';
 import { useAppStore } from '../../store';
+import { ImportKeys } from '../keys/ImportKeys';
 
 function DockerKeys() {
   const discovery = useAppStore((s) => s.discovery);
-  const progress = useAppStore((s) => s.importProgress);
-  const importTrustDir = useAppStore((s) => s.importTrustDir);
-  const [rootPassphrase, setRootPassphrase] = useState('');
-  const [repositoryPassphrase, setRepositoryPassphrase] = useState('');
-  const [outcome, setOutcome] = useState<KeyImportReport | undefined>();
-  const [error, setError] = useState<Parameters<typeof ErrorNote>[0]['error'] | undefined>();
   const keys = discovery.value?.keys ?? [];
-
-  const moveKeys = async () => {
-    // docker asks for one passphrase for root keys and one for repository keys; each key tries both.
-    const result = await importTrustDir({ passphrases: [rootPassphrase, repositoryPassphrase].filter((p) => p !== '') });
-    setRootPassphrase('');
-    setRepositoryPassphrase('');
-    if (result.ok) {
-      setOutcome(result.value);
-      setError(undefined);
-    } else setError(result.error);
-  };
 
   if (keys.length === 0) {
     return (
@@ -57,22 +40,8 @@ function DockerKeys() {
           ))}
         </tbody>
       </table>
-      <div className="inline-form">
-        <PassphraseInput label="Root key passphrase" value={rootPassphrase} onChange={setRootPassphrase} />
-        <PassphraseInput label="Repository key passphrase" value={repositoryPassphrase} onChange={setRepositoryPassphrase} />
-        <button type="button" className="button primary" disabled={progress !== undefined} onClick={() => void moveKeys()}>
-          Move into the keychain
-        </button>
-      </div>
-      <p className="hint">The passphrases docker trust asked for when it made the keys. Each key is decrypted in the main process and stored in the system keychain; the files stay until you delete them.</p>
-      {progress === undefined ? null : <ProgressBar done={progress.done} total={progress.total} label="Imported" />}
-      {error === undefined ? null : <ErrorNote error={error} />}
-      {outcome === undefined ? null : (
-        <Notice>
-          Moved {outcome.imported.length} key{outcome.imported.length === 1 ? '' : 's'} into the keychain
-          {outcome.skipped.length === 0 ? '.' : `; ${outcome.skipped.length} skipped (${outcome.skipped.map((s) => s.reason.message).join('; ')}).`}
-        </Notice>
-      )}
+      {/* The Keys screen's key-by-key import, on the trust dir the main process found. */}
+      <ImportKeys dockerTrustDir />
     </>
   );
 }
