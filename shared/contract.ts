@@ -19,7 +19,6 @@ import type {
   ConnectionCheckProgress,
   ConnectionReport,
   ImportProgress,
-  KeyImportReport,
   KeyImportScan,
   KeySummary,
   PerKeyImportReport,
@@ -127,7 +126,7 @@ export const contract = {
 
   /**
    * Opens the main process's file dialog; the answer's `ref` stands for the chosen path in one later
-   * request (keys.importTrustDir, keys.scanImport, rotation.takeKeyOffline, rotation.bringKeyOnline). The renderer never names a path.
+   * request (keys.scanImport, keys.importChosen, rotation.takeKeyOffline, rotation.bringKeyOnline). The renderer never names a path.
    */
   'files.choose': call(
     z.strictObject({ purpose: z.enum(PICK_PURPOSES), suggestedName: z.string().max(255).regex(/^[\w.-]*$/, 'a plain file name').optional() }),
@@ -142,15 +141,6 @@ export const contract = {
       label: z.string().trim().max(100).optional(),
     }),
   ).returns<KeySummary>(),
-  /**
-   * Moves the keys of a docker/notary trust dir (default: docker's; else one chosen with files.choose) into the keychain. Each
-   * encrypted key is tried with these passphrases in turn (docker uses one for root keys and one
-   * for repository keys). No screen uses it (This machine and Keys import key by key, below); the E2E
-   * flows use it to set up keys in one request.
-   */
-  'keys.importTrustDir': operation(
-    z.strictObject({ dir: pickedPathRef.optional(), passphrases: z.array(passphrase).max(8).default([]) }),
-  ).returns<KeyImportReport, ImportProgress>(),
   /**
    * Step 1 of a key-by-key import: the keys a trust dir (`dir`) or key file (`file`), chosen with
    * files.choose, holds — default docker's trust dir. Needs no passphrase and changes nothing.

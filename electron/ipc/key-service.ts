@@ -51,14 +51,6 @@ export function vaultKeyService(openVault: (passphrases: PassphraseProvider) => 
   return {
     list: async () => summarise(await vault.list()),
     generate: async (input) => (await summarise([await vault.generate(input)]))[0]!,
-    importTrustDir: async ({ dir, passphrases }, { signal, progress }) => {
-      // Every passphrase offered is tried on every key (not one per attempt, which stopped at three).
-      const report = await vault.importTrustDir(dir, { passphrases, signal, progress });
-      return {
-        imported: await summarise(report.imported),
-        skipped: report.skipped.map((s) => ({ file: s.file, reason: s.reason })),
-      };
-    },
     scanImport: async (source) => (await vault.scanKeys(source)).keys,
     importChosen: async (source, choices, { signal, progress }) => ({
       // One passphrase per key, and only for that key: the renderer's table says which goes where.

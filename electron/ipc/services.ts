@@ -8,7 +8,6 @@ import type { VaultNote } from '../../shared/schemas/vault-notes';
 import type {
   AppInfo,
   ImportProgress,
-  KeyImportReport,
   KeySummary,
   MachineDiscovery,
   PerKeyImportReport,
@@ -49,10 +48,6 @@ export interface ServerProbe {
 export interface KeyService {
   list(): Promise<KeySummary[]>;
   generate(input: { role: string; gun?: string; algorithm: 'ecdsa' | 'ed25519'; label?: string }): Promise<KeySummary>;
-  importTrustDir(
-    input: { dir: string; passphrases: readonly string[] },
-    options: Cancellable & { progress: (event: ImportProgress) => void },
-  ): Promise<KeyImportReport>;
   /** Step 1 of a key-by-key import: what the folder or files hold (no passphrase, no change). */
   scanImport(source: KeySource): Promise<ScannedKey[]>;
   /** Step 2: the chosen keys, each with its own passphrase; an outcome per key found. */

@@ -110,11 +110,6 @@ export interface KeySummary {
   publicKeyFileName: string;
 }
 
-export interface KeyImportReport {
-  imported: KeySummary[];
-  skipped: { file: string; reason: ErrorInfo }[];
-}
-
 /**
  * One key (or unreadable file) found by a scan before a key-by-key import: what its file's name and
  * headers say, never its content. `entry` names it in the import's choices: its key ID when known

@@ -23,12 +23,6 @@ export function keyHandlers(services: Services): DomainHandlers<'keys' | 'files'
       return { dismissed: true as const };
     },
     'files.choose': ({ purpose, suggestedName }) => services.paths.pick(purpose, suggestedName === undefined ? {} : { suggestedName }),
-    // The folder is docker's own trust dir, or one the user picked in the main process's dialog.
-    'keys.importTrustDir': ({ dir, passphrases }, { signal, progress }) =>
-      keys.importTrustDir(
-        { dir: dir === undefined ? dockerTrustDir() : services.paths.take(dir, 'open-trust-dir'), passphrases },
-        { signal, progress },
-      ),
     'keys.scanImport': async (source) => {
       // The choice is read now and named by a fresh reference for the import that follows.
       const renewed =

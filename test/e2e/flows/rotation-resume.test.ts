@@ -25,6 +25,7 @@ import {
 } from '../../stack';
 import { buildRendererOnce, keychainSkip, SCREENSHOT_DIR } from '../support/app';
 import { launchChromium } from '../support/browser';
+import { importEveryKey, type CallMain } from '../support/import-keys';
 import { startChildHost, type ChildHost } from './support/child-app';
 import { chooseOnly, openJob, summaryText } from './support/world';
 
@@ -80,20 +81,32 @@ describe('an interrupted root rotation', { skip: keychainSkip() }, () => {
     // The user picks the notary trust dir in the file dialog.
     await host!.choose(admin.trustDir);
     await page.evaluate(
-      async ({ url, caPem, passphrases, name }) => {
+      async ({ url, caPem, name }) => {
         const api = window.countersign!;
         const saved = await api.settings.saveServer({ server: { name: 'Team notary', url, caPem } });
         if (!saved.ok) throw new Error(saved.error.message);
         const serverId = (saved.value as Settings).servers[0]!.id;
-        const chosen = await api.files.choose({ purpose: 'open-trust-dir' });
-        if (!chosen.ok || !chosen.value.chosen) throw new Error('the trust dir was not chosen');
-        const imported = await api.keys.importTrustDir({ dir: chosen.value.ref, passphrases });
-        if (!imported.ok) throw new Error(imported.error.message);
         const watched = await api.settings.watch({ gun: name, serverId });
         if (!watched.ok) throw new Error(watched.error.message);
       },
-      { url: proxy.url, caPem: notary.caPem, passphrases: Object.values(admin.passphrases), name: gun },
+      { url: proxy.url, caPem: notary.caPem, name: gun },
     );
+    // The keys through the page's own bridge too, one request per evaluate: the chosen file's
+    // reference belongs to the page's session.
+    const call: CallMain = (channel, request) =>
+      page.evaluate(
+        async ({ channel, request }) => {
+          const [domain, method] = channel.split('.') as [string, string];
+          const bridge = window.countersign as unknown as Record<string, Record<string, (r: unknown) => Promise<{ ok: true; value: unknown } | { ok: false; error: { message: string } }>>>;
+          const result = await bridge[domain]![method]!(request);
+          if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
+          return result.value;
+        },
+        { channel, request },
+      ) as never;
+    const chosen = await call('files.choose', { purpose: 'open-trust-dir' });
+    if (!chosen.chosen) throw new Error('the trust dir was not chosen');
+    await importEveryKey(call, chosen.ref, Object.values(admin.passphrases));
     await page.reload();
   });
 

@@ -80,7 +80,6 @@ describe('the IPC router', () => {
               throw new TypeError('boom');
             },
             generate: async () => assert.fail(),
-            importTrustDir: async () => assert.fail(),
             scanImport: async () => assert.fail(),
             importChosen: async () => assert.fail(),
             remove: async () => assert.fail(),

@@ -19,6 +19,7 @@ import {
   type Registry,
 } from '../../../stack';
 import { startApp, type RunningApp } from '../../support/app';
+import { importEveryKey } from '../../support/import-keys';
 
 const VIEWPORT = { width: 1280, height: 900 };
 
@@ -84,8 +85,8 @@ export async function startFlowWorld(options: { registry?: boolean; proxy?: bool
       app.host.chooser.answer(trustDir);
       const chosen = await call('files.choose', { purpose: 'open-trust-dir' });
       if (!chosen.chosen) throw new Error('the trust dir was not chosen');
-      const report = await call('keys.importTrustDir', { dir: chosen.ref, passphrases: [...passphrases] });
-      if (report.imported.length === 0) throw new Error(`no key imported from ${trustDir}: ${JSON.stringify(report.skipped)}`);
+      const imported = await importEveryKey(call, chosen.ref, passphrases);
+      if (imported.length === 0) throw new Error(`no key imported from ${trustDir}`);
     },
     async watch(...guns) {
       for (const gun of guns) await call('settings.watch', { gun, serverId });
