@@ -25,7 +25,7 @@ import {
 } from '../../stack';
 import { buildRendererOnce, keychainSkip, SCREENSHOT_DIR } from '../support/app';
 import { launchChromium } from '../support/browser';
-import { importEveryKey, type CallMain } from '../support/import-keys';
+import { chooserOf, importEveryKey, type CallMain } from '../support/import-keys';
 import { startChildHost, type ChildHost } from './support/child-app';
 import { chooseOnly, openJob, summaryText } from './support/world';
 
@@ -77,9 +77,8 @@ describe('an interrupted root rotation', { skip: keychainSkip() }, () => {
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     page.setDefaultTimeout(20_000);
     await start();
-    // Setup through the page's own bridge: the server (through the proxy), the keys, the watch list.
-    // The user picks the notary trust dir in the file dialog.
-    await host!.choose(admin.trustDir);
+    // Setup through the page's own bridge: the server (through the proxy) and the watch list, then
+    // the keys from the notary trust dir the user picks in the file dialog.
     await page.evaluate(
       async ({ url, caPem, name }) => {
         const api = window.countersign!;
@@ -104,9 +103,7 @@ describe('an interrupted root rotation', { skip: keychainSkip() }, () => {
         },
         { channel, request },
       ) as never;
-    const chosen = await call('files.choose', { purpose: 'open-trust-dir' });
-    if (!chosen.chosen) throw new Error('the trust dir was not chosen');
-    await importEveryKey(call, chosen.ref, Object.values(admin.passphrases));
+    await importEveryKey(call, chooserOf(call, () => host!.choose(admin.trustDir)), Object.values(admin.passphrases));
     await page.reload();
   });
 

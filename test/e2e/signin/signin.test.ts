@@ -30,7 +30,7 @@ import {
   type TokenStack,
 } from '../../stack';
 import { keychainSkip, startApp, type RunningApp } from '../support/app';
-import { importEveryKey } from '../support/import-keys';
+import { chooserOf, importEveryKey } from '../support/import-keys';
 import { addServer, openScreen, watchRepository } from '../support/flows';
 import { screenshotsAtBothSizes } from '../support/layout';
 import { fillRegistryForm, openReviewScreen, runAudit, saveRegistryForm, shownTags } from '../audit/support/dashboard';
@@ -141,10 +141,7 @@ describe('the app against servers that need a sign-in (token auth, as Harbor)', 
     // No docker login on the app's side: every sign-in the app uses is typed into it.
     app = await startApp({ settingsFile: true });
     page = app.page;
-    app.host.chooser.answer(admin.trustDir);
-    const chosen = await call('files.choose', { purpose: 'open-trust-dir' });
-    assert.ok(chosen.chosen);
-    const imported = await importEveryKey(call, chosen.ref, Object.values(DEFAULT_NOTARY_PASSPHRASES));
+    const imported = await importEveryKey(call, chooserOf(call, () => app.host.chooser.answer(admin.trustDir)), Object.values(DEFAULT_NOTARY_PASSPHRASES));
     assert.ok(imported.length >= 2, JSON.stringify(imported));
   });
 

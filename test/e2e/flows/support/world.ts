@@ -19,7 +19,7 @@ import {
   type Registry,
 } from '../../../stack';
 import { startApp, type RunningApp } from '../../support/app';
-import { importEveryKey } from '../../support/import-keys';
+import { chooserOf, importEveryKey } from '../../support/import-keys';
 
 const VIEWPORT = { width: 1280, height: 900 };
 
@@ -82,10 +82,7 @@ export async function startFlowWorld(options: { registry?: boolean; proxy?: bool
     call,
     async importKeys(trustDir, passphrases) {
       // The user picks the trust dir in the main process's dialog; the request names only that choice.
-      app.host.chooser.answer(trustDir);
-      const chosen = await call('files.choose', { purpose: 'open-trust-dir' });
-      if (!chosen.chosen) throw new Error('the trust dir was not chosen');
-      const imported = await importEveryKey(call, chosen.ref, passphrases);
+      const imported = await importEveryKey(call, chooserOf(call, () => app.host.chooser.answer(trustDir)), passphrases);
       if (imported.length === 0) throw new Error(`no key imported from ${trustDir}`);
     },
     async watch(...guns) {
