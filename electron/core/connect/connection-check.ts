@@ -206,10 +206,12 @@ async function probe(notary: NotaryClient, tracker: StepTracker, signal: AbortSi
   tracker.pass('auth');
   const who = await notary.access(CHECK_GUN, signal);
   if (who === undefined) return undefined;
-  const access: SignInReport['access'] = [];
-  for (const gun of guns) {
-    const rights = await notary.access(gun, signal);
-    access.push({ gun, pull: rights?.pull ?? false, push: rights?.push ?? false });
-  }
+  // One token request per repository, side by side: they are independent, and all inside the deadline.
+  const access = await Promise.all(
+    guns.map(async (gun) => {
+      const rights = await notary.access(gun, signal);
+      return { gun, pull: rights?.pull ?? false, push: rights?.push ?? false };
+    }),
+  );
   return { ...(who.subject === undefined || who.subject === '' ? {} : { account: who.subject }), access };
 }
