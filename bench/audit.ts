@@ -16,7 +16,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpClient, mapLimit } from '../electron/core/net/http';
 import { notaryCli, startNotaryServer, startRegistry, type NotaryCli, type NotaryServer, type Registry } from '../test/stack';
-import { CLI_BUNDLE, size } from './build-info';
+import { CLI_BIN, size } from './build-info';
 import { stageTargets } from './large-repo';
 import { median, report, type Measured } from './stats';
 
@@ -28,10 +28,10 @@ const MEMORY_REPOSITORIES = size(10_000, 1_000, 'BENCH_MEMORY_REPOSITORIES');
 const NOTARY_PARALLEL = 8;
 const SETUP_NOTARY_PROCESSES = 6;
 const PUSH_CONCURRENCY = 16;
-const CLI = CLI_BUNDLE;
+const CLI = CLI_BIN;
 /**
  * Another build of the CLI to time beside this one in the same rounds (the before of a before/after):
- * BENCH_AUDIT_BASELINE=path/to/countersign.js, e.g. a copy of dist/cli taken before a change.
+ * BENCH_AUDIT_BASELINE=path/to/bin/countersign.cjs, e.g. of a checkout of the commit before a change.
  */
 const BASELINE = process.env['BENCH_AUDIT_BASELINE'];
 /** BENCH_AUDIT_PROFILE=DIR: one cold and one warm audit more, under `node --cpu-prof`, profiles into DIR. */

@@ -23,6 +23,7 @@ import { vaultSigningKeys } from '../electron/core/publish/signing';
 import { stageInit, stagingArea } from '../electron/core/publish/stage';
 import { notaryCli, startNotaryServer, type NotaryCli } from '../test/stack';
 import { stageTargets, syntheticTargets } from './large-repo';
+import { CLI_BIN, CLI_BUNDLE } from './build-info';
 import { report, timeCommand, type Measured } from './stats';
 
 const BATCH = 1000;
@@ -41,9 +42,9 @@ async function main(rounds: number): Promise<void> {
   const server = await startNotaryServer();
   const http = new HttpClient({ ca: server.caPem });
   try {
-    // The bundle `npm run bench` just built (it needs the repository's node_modules beside it).
-    const cli = join(process.cwd(), 'dist', 'cli', 'countersign.js');
-    if (!existsSync(cli)) timeCommand(process.execPath, ['scripts/build.mjs', '--only=cli']);
+    // The bin over the bundle `npm run bench` just built (it needs the repository's node_modules beside it).
+    const cli = CLI_BIN;
+    if (!existsSync(CLI_BUNDLE)) timeCommand(process.execPath, ['scripts/build.mjs', '--only=cli']);
     const home = join(temp, 'home');
     const vault = openKeyVault({ homeDir: home, passphrases: noPassphrases });
     const notaryServer = new NotaryClient(server.url, http);

@@ -2,7 +2,7 @@
 //   dist/renderer/            index.html + app.js + app.css (browser, ESM)
 //   dist/electron/main/       main.js (Node ESM; node builtins, electron and the native keyring external)
 //   dist/electron/preload/    preload.cjs (the sandboxed preload must be one CommonJS file)
-//   dist/cli/                 countersign.js (entry electron/cli/bin.ts, the CLI's process entry) + chunks/
+//   dist/cli/                 countersign.cjs (the CLI, entry electron/cli/start.ts) + launch.cjs (its launcher)
 // `--dev` keeps React's development build and skips minifying; `--only=renderer,main` builds a subset.
 import { build } from 'esbuild';
 import { copyFile, mkdir, rm } from 'node:fs/promises';
@@ -72,24 +72,22 @@ async function buildPreload() {
 }
 
 async function buildCli() {
-  const entry = join(root, 'electron', 'cli', 'bin.ts');
+  const entry = join(root, 'electron', 'cli', 'start.ts');
   if (!existsSync(entry)) return false;
-  // Stale chunks of an earlier build must not linger next to the new ones.
+  // Stale bundles and their code caches must not linger next to the new ones.
   await rm(out('cli'), { recursive: true, force: true });
   await mkdir(out('cli'), { recursive: true });
-  await build({
+  const cli = {
     ...nodeTarget,
-    entryPoints: { countersign: entry },
-    outdir: out('cli'),
-    format: 'esm',
-    // Split at the commands' dynamic imports: `--help` evaluates only the entry chunk, and each
-    // command only the chunks it imports (zod, the keychain, conf stay unloaded until needed).
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
-    banner: { js: esmRequireBanner },
-    // Every CLI run parses what it loads first; smaller chunks start measurably faster.
+    format: 'cjs',
+    // Every CLI run parses what it loads first; smaller code starts measurably faster.
     minify: !dev,
-  });
+  };
+  // One CommonJS file: the launcher compiles it from V8's code cache (electron/cli/launch.ts),
+  // which Node 20 offers for scripts, not for ES modules. esbuild turns each command's dynamic
+  // import into a module evaluated on first use, so `--help` still evaluates none of them.
+  await build({ ...cli, entryPoints: [entry], outfile: out('cli', 'countersign.cjs') });
+  await build({ ...cli, entryPoints: ['electron/cli/launch.ts'], outfile: out('cli', 'launch.cjs') });
   return true;
 }
 

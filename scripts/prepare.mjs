@@ -1,5 +1,5 @@
 // npm's `prepare` step (npm ci and npm install run it after installing): builds the CLI bundle, so
-// that `npx countersign` runs dist/cli/countersign.js and never the TypeScript fallback. An install
+// that `npx countersign` runs dist/cli/countersign.cjs and never the TypeScript fallback. An install
 // without devDependencies (--omit=dev) has no esbuild: that is not an install failure, the fallback
 // then says how to build.
 import { createRequire } from 'node:module';

@@ -56,6 +56,20 @@ function splitOnce(s: string, sep: string): [string, string | undefined] {
   return at === -1 ? [s, undefined] : [s.slice(0, at), s.slice(at + 1)];
 }
 
+/**
+ * The words of argv that can name a command, in order: what is not an option, nor the value of a
+ * global option given before the command (`--home DIR inspect`: DIR is no command word).
+ */
+export function commandWords(argv: readonly string[]): string[] {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('-')) words.push(arg);
+    else if (!arg.includes('=') && GLOBAL_OPTIONS[arg.replace(/^--?/, '')]?.type === 'string') i++;
+  }
+  return words;
+}
+
 export function stringOption(args: ParsedArgs, name: string): string | undefined {
   const value = args.options[name];
   return typeof value === 'string' ? value : undefined;

@@ -5,7 +5,7 @@ import { toErrorInfo, type ErrorInfo } from '../../shared/errors';
 import { STOP_EXIT_CODES, stopOf, stoppedLine } from './stop-signals';
 import { LOGIN_KEYCHAIN_SERVICE, NOTARY_AUTH_ENV } from '../core/connect/constants';
 import { PASSPHRASE_ENV, ROLE_PASSPHRASE_ENV } from '../core/keys/passphrase';
-import { GLOBAL_OPTIONS, parseArgs, UsageError, type OptionSpec } from './args';
+import { commandWords, GLOBAL_OPTIONS, parseArgs, UsageError, type OptionSpec } from './args';
 import type { Command } from './command';
 import { COMMANDS } from './commands';
 import type { Output } from './context';
@@ -19,6 +19,8 @@ export interface Io {
   readPassword?: () => Promise<string>;
   /** Aborted by SIGTERM / SIGINT (stop-signals.ts); the run then ends with 143 / 130. */
   signal?: AbortSignal;
+  /** Told the name of the command about to run ("inspect", "key generate"); the launcher's code cache is per command. */
+  onCommand?: (name: string) => void;
 }
 
 export async function runCli(argv: readonly string[], rawIo: Io, commands: readonly Command[] = COMMANDS): Promise<number> {
@@ -49,6 +51,7 @@ export async function runCli(argv: readonly string[], rawIo: Io, commands: reado
     return 0;
   }
   args.positionals = args.positionals.slice(command.name.split(' ').length);
+  rawIo.onCommand?.(command.name);
   // The context brings the HTTP, registry and notary clients: loaded only for a command that runs.
   const { createContext } = await import('./context');
   const context = createContext(args, io);
@@ -72,13 +75,7 @@ export async function runCli(argv: readonly string[], rawIo: Io, commands: reado
 
 /** The command whose words come first among the positionals (options may sit anywhere). */
 function findCommand(argv: readonly string[], commands: readonly Command[]): Command | undefined {
-  const words: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('-')) words.push(arg);
-    // The value of a global option given before the command is not a command word.
-    else if (!arg.includes('=') && GLOBAL_OPTIONS[arg.replace(/^--?/, '')]?.type === 'string') i++;
-  }
+  const words = commandWords(argv);
   const matches = commands.filter((c) => {
     const parts = c.name.split(' ');
     return parts.every((part, i) => words[i] === part);

@@ -325,7 +325,7 @@ describe('countersign inspect matches docker trust inspect', () => {
     });
   });
 
-  describe('the real bin/countersign.mjs', () => {
+  describe('the real bin/countersign.cjs', () => {
     it('prints the same JSON as docker and exits 1 when one repository is missing', async () => {
       const refs = [fixtures.cosigned.gun, MISSING];
       const ours = await countersignBin(['inspect', ...refs, '--server', notary.url, '--tls-ca', notary.caFile, '--json'], {

@@ -1,5 +1,5 @@
 // Runs `countersign` for integration tests: in process through runCli (fast, and the same code the
-// bin runs), or through the real bin/countersign.mjs as a child process, with captured output.
+// bin runs), or through the real bin/countersign.cjs as a child process, with captured output.
 import { join } from 'node:path';
 import { runCli } from '../../../electron/cli/main';
 import { runCommand, toolEnv } from '../../stack';
@@ -22,9 +22,9 @@ export async function countersign(argv: readonly string[], env: NodeJS.ProcessEn
   return { code, stdout, stderr };
 }
 
-const BIN = join(import.meta.dirname, '..', '..', '..', 'bin', 'countersign.mjs');
+const BIN = join(import.meta.dirname, '..', '..', '..', 'bin', 'countersign.cjs');
 
-/** `node bin/countersign.mjs ARGV...` as a child process, the way a user runs it. */
+/** `node bin/countersign.cjs ARGV...` as a child process, the way a user runs it. */
 export function countersignBin(argv: readonly string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
   return runCommand(process.execPath, [BIN, ...argv], { env: toolEnv({ COUNTERSIGN_HOME: undefined, ...env }), timeoutMs: 60_000 });
 }

@@ -1,0 +1,25 @@
+// The CLI's process: real stdout/stderr/env, the stop signals, and the exit code. The bundle
+// (dist/cli/countersign.cjs) exports start() for the launcher (launch.ts); bin.ts calls it when
+// the TypeScript sources run directly.
+import { runCli } from './main';
+import { listenForStop } from './stop-signals';
+
+export interface StartHooks {
+  /** Told the command about to run, e.g. so that the launcher knows which code cache it was. */
+  onCommand?: (name: string) => void;
+}
+
+export function start(hooks: StartHooks = {}): void {
+  const write = (stream: NodeJS.WriteStream) => ({ write: (text: string) => void stream.write(text), isTTY: stream.isTTY });
+  const stop = listenForStop(process, (text) => void process.stderr.write(text));
+  const io = { out: write(process.stdout), err: write(process.stderr), env: process.env, signal: stop.signal, ...hooks };
+  runCli(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`countersign: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  ).finally(() => stop.dispose());
+}
