@@ -22,6 +22,10 @@ export interface CertificateInfo {
   publicKey: KeyObject;
   /** Dotted OID of the algorithm the issuer signed with (notary refuses SHA-1 based ones). */
   signatureAlgorithmOid: string;
+  /** SHA-256 of the DER, colon-separated hex pairs, as node's X509Certificate gives it: for people to compare. */
+  fingerprint256: string;
+  /** The subject as OpenSSL prints it, one attribute a line: for people to read, never for a check. */
+  subject: string;
 }
 
 const OID = {
@@ -78,6 +82,8 @@ function parseCertificate(pemCert: string): CertificateInfo {
       publicKeySpkiDer: Uint8Array.from(spkiDer(certificate.publicKey)),
       publicKey: certificate.publicKey,
       signatureAlgorithmOid: der.readOid(der.children(der.expectTagOf(signatureAlgorithm, der.TAG.sequence))[0]),
+      fingerprint256: certificate.fingerprint256,
+      subject: certificate.subject,
     };
   } catch (cause) {
     if (cause instanceof CountersignError) throw cause;
