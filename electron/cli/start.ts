@@ -10,7 +10,16 @@ export interface StartHooks {
 }
 
 export function start(hooks: StartHooks = {}): void {
-  const write = (stream: NodeJS.WriteStream) => ({ write: (text: string) => void stream.write(text), isTTY: stream.isTTY });
+  const write = (stream: NodeJS.WriteStream) => {
+    // A reader that went away (`countersign inspect ... | head`) is no reason to stop a command
+    // halfway, least of all one that writes to the vault: what it prints from then on is dropped.
+    let readerGone = false;
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      readerGone = true;
+    });
+    return { write: (text: string) => void (readerGone || stream.write(text)), isTTY: stream.isTTY };
+  };
   const stop = listenForStop(process, (text) => void process.stderr.write(text));
   const io = { out: write(process.stdout), err: write(process.stderr), env: process.env, signal: stop.signal, ...hooks };
   runCli(process.argv.slice(2), io).then(

@@ -2,7 +2,7 @@
 // code cache beside the bundle, later runs compile from it, and a cache that does not fit (damaged,
 // or from another V8) is rejected by V8, compiled over and replaced, with the same output each time.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -54,6 +54,16 @@ describe('the CLI launcher and its code cache', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^Countersign: keys and trust/);
     assert.notDeepEqual(readFileSync(cache), Buffer.alloc(4096, 0x41), 'the damaged cache was replaced');
+  });
+
+  it('finishes quietly when the reader of its output goes away (countersign ... | head)', async () => {
+    const child = spawn(process.execPath, [RUNNER, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 0, stderr);
+    assert.equal(stderr, '');
   });
 
   it('keeps one cache per command group, and none for a word that named no command or a failed run', () => {
