@@ -81,9 +81,10 @@ function scanJson(text: string): Scan {
       const end = endOfString(text, i);
       const top = stack[stack.length - 1];
       if (top && expectKey) {
-        const raw = text.slice(i, end + 1);
         // "\u0061" and "a" are the same key to JSON.parse; decode only when escapes are present.
-        const key = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+        // One slice per key (not the quoted string and then its inside): a targets file has tens of thousands.
+        const inside = text.slice(i + 1, end);
+        const key = inside.includes('\\') ? (JSON.parse(text.slice(i, end + 1)) as string) : inside;
         if (!top.add(key)) return { duplicate: key, members };
         if (stack.length === 1) lastTopKey = key;
         expectKey = false;
