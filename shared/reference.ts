@@ -63,41 +63,65 @@ export function sortNatural<T>(items: readonly T[], key: (item: T) => string): T
     .map(({ item }) => item);
 }
 
-const RUNS = /\d+|\D+/g;
-/** Ends a run of non-digits: below every encoded character, so a shorter run comes first. */
-const END_OF_TEXT = 1;
-/** The first unit of a digit run: a digit's own pair (2, '0'), so it compares with text as any digit would. */
-const DIGITS = [2, 48];
+/** Ends a run of non-digits: below every other unit a run can start with, so a shorter run comes first. */
+const END_OF_TEXT = '\u0000';
+/** Prefixes the two characters that would collide with the end of a run (0 as 1 0, 1 as 1 1). */
+const ESCAPE = 1;
+/** Starts a digit run: the code of '0', so a number compares with text as any digit would. */
+const NUMBER = '0';
+/** Count fields below this take one unit; from it on, this unit and the count in two more. */
+const WIDE_FIELD = 0xffff;
+/** The count fields of the short digit runs tags are made of, made once instead of per run. */
+const FIELDS = Array.from({ length: 64 }, (_, n) => String.fromCharCode(n));
 
 /**
  * A string whose code-unit order is the natural order of `key` (and equal only for equal keys).
- * Every other character c becomes the pair ((c >> 8) + 2, c & 0xff), so units 0 and 1 are free
- * for the end of a run. A run of digits becomes (2, '0'), its number of significant digits in two
- * units, those digits, and its full length in two units: the pair ranks it against text exactly as
- * its first digit would (no other character has a digit's pair), the rest is only ever compared
- * with another number, field by field.
+ * A run of non-digits is copied as it is (characters 0 and 1, which a tag never has, escaped as
+ * (1, 0) and (1, 1)), then END_OF_TEXT. A run of digits becomes '0', its number of significant
+ * digits, those digits, and its full length: the '0' ranks it against text exactly as its first
+ * digit would (text runs hold no digit), the rest is only ever compared with another number, field
+ * by field. Each count is one unit below 0xffff and three from it on, so the fields keep their
+ * order and no encoding is the beginning of another.
  */
 function collationKey(key: string): string {
-  const units: number[] = [];
-  for (const run of key.match(RUNS) ?? []) {
-    const first = run.charCodeAt(0);
-    if (first >= 48 && first <= 57) {
-      let start = 0;
-      while (start < run.length && run.charCodeAt(start) === 48) start++;
-      const significant = run.length - start;
-      units.push(...DIGITS, significant >>> 16, significant & 0xffff);
-      for (let i = start; i < run.length; i++) units.push(run.charCodeAt(i));
-      units.push(run.length >>> 16, run.length & 0xffff);
+  // One loop with the character tests inline: this runs once per tag of a cold `inspect` (tens of
+  // thousands), mostly before the engine optimises it, where every call and every extra
+  // comparison per character is paid in full.
+  let out = '';
+  let i = 0;
+  let c = 0;
+  const length = key.length;
+  while (i < length) {
+    const start = i;
+    c = key.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      while (i < length && key.charCodeAt(i) === 48) i++;
+      const significant = i;
+      while (i < length && (c = key.charCodeAt(i)) >= 48 && c <= 57) i++;
+      out += NUMBER + (FIELDS[i - significant] ?? longCountField(i - significant)) + key.slice(significant, i) + (FIELDS[i - start] ?? longCountField(i - start));
     } else {
-      for (let i = 0; i < run.length; i++) {
-        const c = run.charCodeAt(i);
-        units.push((c >>> 8) + 2, c & 0xff);
+      let plain = true;
+      while (i < length && ((c = key.charCodeAt(i)) < 48 || c > 57)) {
+        if (c <= ESCAPE) plain = false;
+        i++;
       }
-      units.push(END_OF_TEXT);
+      out += (plain ? key.slice(start, i) : escaped(key.slice(start, i))) + END_OF_TEXT;
     }
   }
+  return out;
+}
+
+/** The count field of a run of 64 digits or more (FIELDS has the shorter ones). */
+function longCountField(n: number): string {
+  return n < WIDE_FIELD ? String.fromCharCode(n) : String.fromCharCode(WIDE_FIELD, n >>> 16, n & 0xffff);
+}
+
+/** A text run with characters 0 and 1 made two units each, so that none reads as END_OF_TEXT. */
+function escaped(run: string): string {
   let out = '';
-  // In slices: an argument list has a limit, a key (in general) does not.
-  for (let i = 0; i < units.length; i += 8192) out += String.fromCharCode(...units.slice(i, i + 8192));
+  for (let i = 0; i < run.length; i++) {
+    const c = run.charCodeAt(i);
+    out += c > ESCAPE ? run[i]! : String.fromCharCode(ESCAPE, c);
+  }
   return out;
 }

@@ -256,7 +256,8 @@ function isFileMetaMap(value: unknown): boolean {
     const { length, hashes } = meta as { length?: unknown; hashes?: unknown };
     if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0) return false;
     if (typeof hashes !== 'object' || hashes === null || Array.isArray(hashes)) return false;
-    for (const hash of Object.values(hashes as Record<string, unknown>)) if (typeof hash !== 'string') return false;
+    // for-in, not Object.values: no array per target (tens of thousands of them in a large targets file).
+    for (const algorithm in hashes) if (typeof (hashes as Record<string, unknown>)[algorithm] !== 'string') return false;
   }
   return true;
 }

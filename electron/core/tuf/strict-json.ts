@@ -66,11 +66,11 @@ interface Scan {
 }
 
 /**
- * Walks text that JSON.parse already accepted, so it only has to track structure: a stack of the
- * keys seen in each open object (null for arrays).
+ * Walks text that JSON.parse already accepted, so it only has to track structure: the keys seen in
+ * each open object (OpenContainers).
  */
 function scanJson(text: string): Scan {
-  const stack: (ObjectKeys | null)[] = [];
+  const stack = new OpenContainers();
   const members = new Map<string, [number, number]>();
   let expectKey = false;
   let lastTopKey: string | undefined;
@@ -79,56 +79,93 @@ function scanJson(text: string): Scan {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
       const end = endOfString(text, i);
-      const top = stack[stack.length - 1];
-      if (top && expectKey) {
-        const raw = text.slice(i, end + 1);
+      if (expectKey && stack.innermostIsObject()) {
         // "\u0061" and "a" are the same key to JSON.parse; decode only when escapes are present.
-        const key = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
-        if (!top.add(key)) return { duplicate: key, members };
-        if (stack.length === 1) lastTopKey = key;
+        // One slice per key (not the quoted string and then its inside): a targets file has tens of thousands.
+        const inside = text.slice(i + 1, end);
+        const key = inside.includes('\\') ? (JSON.parse(text.slice(i, end + 1)) as string) : inside;
+        if (!stack.addKey(key)) return { duplicate: key, members };
+        if (stack.depth === 1) lastTopKey = key;
         expectKey = false;
       }
       i = end;
     } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-      if (stack.length === 1) memberStart = i;
-      stack.push(c === OPEN_OBJECT ? new ObjectKeys() : null);
+      if (stack.depth === 1) memberStart = i;
+      stack.open(c === OPEN_OBJECT);
       expectKey = c === OPEN_OBJECT;
     } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
-      stack.pop();
-      if (stack.length === 1 && lastTopKey !== undefined && memberStart >= 0) {
+      stack.close();
+      if (stack.depth === 1 && lastTopKey !== undefined && memberStart >= 0) {
         members.set(lastTopKey, [memberStart, i + 1]);
         memberStart = -1;
       }
     } else if (c === 0x2c /* , */) {
-      expectKey = stack[stack.length - 1] != null;
+      expectKey = stack.innermostIsObject();
     } else if (c === COLON) {
       expectKey = false;
     }
   }
   return { members };
 }
-/**
- * The keys seen so far in one object. Most objects of a metadata file are small (a target's
- * {hashes, length}, its {sha256}): a short array is cheaper to make and search than a Set, which
- * takes over only when an object grows (a targets map of thousands of names).
- */
-class ObjectKeys {
-  private few: string[] | undefined = [];
-  private many: Set<string> | undefined;
+const ARRAY = -1;
+/** An object's keys are searched in a list up to this many; past it, a Set takes over. */
+const FEW_KEYS = 16;
 
-  /** False when the key was already there. */
-  add(key: string): boolean {
-    if (this.few) {
-      if (this.few.includes(key)) return false;
-      this.few.push(key);
-      if (this.few.length > 16) {
-        this.many = new Set(this.few);
-        this.few = undefined;
-      }
+/**
+ * The open objects and arrays, innermost last, with the keys seen so far in each open object. Most
+ * objects of a metadata file are small (a target's {hashes, length}, its {sha256}): their keys sit
+ * side by side in one list, searched from where the object's own keys begin and cut back when it
+ * closes, so opening one allocates nothing. An object that grows past FEW_KEYS (a targets map of
+ * thousands of names) moves its keys into a Set of its own.
+ */
+class OpenContainers {
+  /** Per open container, where its keys begin in `keys` (ARRAY for an array). */
+  private readonly starts: number[] = [];
+  /** The keys of the open small objects; only the first `used` count (the list is reused, never cut). */
+  private readonly keys: string[] = [];
+  private used = 0;
+  /**
+   * The Sets of the open objects that grew past FEW_KEYS, by depth (0 is outside everything). Made
+   * with a null in it so the list never changes its kind of elements: that would throw the
+   * optimised scan away in the middle of a large file (measured).
+   */
+  private readonly large: (Set<string> | null)[] = [null];
+
+  get depth(): number {
+    return this.starts.length;
+  }
+
+  innermostIsObject(): boolean {
+    return this.starts.length > 0 && this.starts[this.starts.length - 1] !== ARRAY;
+  }
+
+  open(isObject: boolean): void {
+    this.starts.push(isObject ? this.used : ARRAY);
+    this.large.push(null);
+  }
+
+  close(): void {
+    const start = this.starts.pop();
+    this.large.pop();
+    if (start !== undefined && start !== ARRAY) this.used = start;
+  }
+
+  /** Adds a key to the innermost object; false when that object already has it. */
+  addKey(key: string): boolean {
+    const depth = this.starts.length;
+    const set = this.large[depth];
+    if (set) {
+      if (set.has(key)) return false;
+      set.add(key);
       return true;
     }
-    if (this.many!.has(key)) return false;
-    this.many!.add(key);
+    const start = this.starts[depth - 1]!;
+    for (let k = start; k < this.used; k++) if (this.keys[k] === key) return false;
+    this.keys[this.used++] = key;
+    if (this.used - start > FEW_KEYS) {
+      this.large[depth] = new Set(this.keys.slice(start, this.used));
+      this.used = start;
+    }
     return true;
   }
 }
