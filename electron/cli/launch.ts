@@ -23,7 +23,8 @@ interface Bundle {
 /** Runs the bundle's start() for this process's argv, compiled from the command's code cache when there is one. */
 export function launch(bundleFile: string, argv: readonly string[] = process.argv.slice(2)): void {
   const source = readFileSync(bundleFile, 'utf8');
-  const cacheFile = codeCacheFile(bundleFile, argv);
+  const name = cacheNameOf(argv);
+  const cacheFile = name === undefined ? undefined : codeCacheFile(bundleFile, name);
   const cachedData = cacheFile === undefined ? undefined : readIfThere(cacheFile);
   const script = new Script(Module.wrap(source), { filename: bundleFile, ...(cachedData ? { cachedData } : {}) });
   const bundle = { exports: {} as Partial<Bundle> };
@@ -37,18 +38,15 @@ export function launch(bundleFile: string, argv: readonly string[] = process.arg
   // Only a command that ran to success and is the one the cache was chosen for: its functions are
   // the ones compiled, and a word that named no command leaves nothing behind.
   process.once('exit', (code) => {
-    if (code === 0 && cacheName(ran ?? HELP) === cacheNameOf(argv)) writeCodeCache(cacheFile, script);
+    if (code === 0 && cacheName(ran ?? HELP) === name) writeCodeCache(cacheFile, script);
   });
 }
 
 /**
- * `<bundle dir>/code-cache/<command>.<size>.<mtime>.bin` for the command argv names, or undefined
- * when it names none. Size and time tie the data to this very bundle file even if it was replaced
- * in place.
+ * `<bundle dir>/code-cache/<name>.<size>.<mtime>.bin`: size and time tie the data to this very
+ * bundle file even if it was replaced in place.
  */
-export function codeCacheFile(bundleFile: string, argv: readonly string[]): string | undefined {
-  const name = cacheNameOf(argv);
-  if (name === undefined) return undefined;
+function codeCacheFile(bundleFile: string, name: string): string {
   const { size, mtimeMs } = statSync(bundleFile);
   return join(dirname(bundleFile), 'code-cache', `${name}.${size}.${Math.trunc(mtimeMs)}.bin`);
 }
