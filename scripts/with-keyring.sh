@@ -31,31 +31,69 @@ shift # --inside-session
 # A daemon inherited from an outer session (when COUNTERSIGN_KEYRING_SESSION was cleared on purpose)
 # must not be reused: with GNOME_KEYRING_CONTROL set, gnome-keyring-daemon talks to that one instead.
 unset GNOME_KEYRING_CONTROL
-# The daemon prints shell assignments (GNOME_KEYRING_CONTROL=...); export them for the command.
-# The login keyring is created on first unlock with this throwaway password.
-eval "$(printf '%s' 'countersign-test' | gnome-keyring-daemon --daemonize --unlock --components=secrets)"
-export GNOME_KEYRING_CONTROL
+# Nor may a machine-wide runtime dir join this daemon to others: with XDG_RUNTIME_DIR set, every
+# gnome-keyring-daemon of the user finds the others through $XDG_RUNTIME_DIR/keyring.
+export XDG_RUNTIME_DIR="$COUNTERSIGN_KEYRING_HOME/runtime"
+mkdir -m 700 -p "$XDG_RUNTIME_DIR"
 
-# The daemon may claim its bus name only after the line above returns. A client that calls the
-# Secret Service before that makes D-Bus activate a second daemon, whose keyring is not the one
-# unlocked here; so wait until the name has an owner.
+# The login keyring is created on first unlock with this throwaway password.
+readonly KEYRING_PASSWORD='countersign-test'
+# Starts the daemon (secrets component) unlocked; with --replace, in place of one already running.
+# It prints shell assignments (GNOME_KEYRING_CONTROL=...); they are exported for the command.
+start_keyring() {
+  eval "$(printf '%s' "$KEYRING_PASSWORD" | gnome-keyring-daemon "$@" --daemonize --unlock --components=secrets)"
+  export GNOME_KEYRING_CONTROL
+}
+
 has_secret_service() {
   local reply
   reply="$(dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
     org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null)" || return 1
   [[ "$reply" == *"boolean true"* ]]
 }
-for _ in $(seq 200); do
-  has_secret_service && break
-  sleep 0.05
-done
-if ! has_secret_service; then
+# The daemon may claim its bus name only after start_keyring returns. A client that calls the
+# Secret Service before that makes D-Bus activate a second daemon, whose keyring is not the one
+# unlocked here; so wait until the name has an owner.
+wait_for_secret_service() {
+  for _ in $(seq 200); do
+    has_secret_service && return 0
+    sleep 0.05
+  done
   echo "with-keyring: gnome-keyring-daemon did not register the Secret Service on the session bus" >&2
-  exit 1
-fi
+  return 1
+}
+# The process that owns the Secret Service's name (asking the bus does not activate anything).
+secret_service_pid() {
+  dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets 2>/dev/null | awk '/uint32/ { print $2 }' || true
+}
+
+# If the daemon goes away mid-run, the next client makes D-Bus activate a new one, whose login
+# keyring is locked; with no one to answer its unlock prompt, every keychain call then fails with
+# "unlock prompt was dismissed" (seen once in CI, during one test file). This stands in for a
+# desktop session, whose keyring stays unlocked while the user is logged in: it notices, says so,
+# and replaces whatever owns the name with an unlocked daemon again.
+watch_keyring() {
+  local expected="$1" now
+  while sleep 0.5; do
+    now="$(secret_service_pid)"
+    [ -n "$now" ] && [ "$now" = "$expected" ] && continue
+    echo "with-keyring: the Secret Service daemon (pid $expected) is gone (its name is now owned by: ${now:-nobody}); starting an unlocked one in its place" >&2
+    start_keyring --replace >/dev/null 2>&1 || true
+    wait_for_secret_service || true
+    expected="$(secret_service_pid)"
+  done
+}
+
+start_keyring
+wait_for_secret_service
 export COUNTERSIGN_KEYRING_SESSION=1
+watch_keyring "$(secret_service_pid)" &
+watcher=$!
 
 # The command runs as a child (not exec) so that the daemon is shut down with the bus afterwards.
 status=0
 "$@" || status=$?
+kill "$watcher" 2>/dev/null || true
+wait "$watcher" 2>/dev/null || true
 exit "$status"

@@ -350,5 +350,27 @@ describe('the test stack', () => {
       assert.match(home ?? '', /countersign-keyring\./);
       assert.equal(existsSync(home ?? '/'), false, 'the keyring HOME is removed afterwards');
     });
+
+    it('replaces a daemon that went away with an unlocked one, and says so', async () => {
+      const script = join(import.meta.dirname, '../../scripts/with-keyring.sh');
+      const ownerPid =
+        'dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus ' +
+        "org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets | awk '/uint32/ { print $2 }'";
+      const result = await runCommand(
+        'bash',
+        [
+          script,
+          'sh',
+          '-c',
+          // Without the watcher, the next client would make D-Bus start a daemon whose keyring is locked.
+          `kill $(${ownerPid}) && sleep 2 && printf again | secret-tool store --label=t service countersign-stack account b && ` +
+            'secret-tool lookup service countersign-stack account b',
+        ],
+        { env: toolEnv({ COUNTERSIGN_KEYRING_SESSION: undefined }) },
+      );
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stdout, 'again');
+      assert.match(result.stderr, /the Secret Service daemon \(pid \d+\) is gone .* starting an unlocked one in its place/);
+    });
   });
 });

@@ -294,14 +294,34 @@ describe('a keychain that is not there', () => {
     assert.match((result['error'] as { message: string }).message, /keychain is not available/);
   });
 
-  it('reports keychain-unavailable when the keyring is locked', async () => {
-    const home = scratch('vault-home');
-    const lockedHome = scratch('locked-keyring');
-    const env = toolEnv({ HOME: lockedHome, COUNTERSIGN_KEYRING_SESSION: undefined, DBUS_SESSION_BUS_ADDRESS: undefined });
-    // A daemon that was started but never unlocked: it has no usable collection.
-    const result = await inChild([home, 'generate', 'targets/x'], env, [
-      'dbus-run-session', '--', 'sh', '-c', 'gnome-keyring-daemon --start --components=secrets >/dev/null 2>&1; exec "$@"', 'sh',
-    ]);
+  // A daemon of its own, whose keyring nobody unlocks, on a bus of its own. Nothing may lead it to
+  // this session's daemon (GNOME_KEYRING_CONTROL, a shared runtime dir), or its --start would only
+  // talk to that one.
+  function ownDaemon(keyringHome: string): { env: NodeJS.ProcessEnv; wrap: string[] } {
+    return {
+      env: toolEnv({ HOME: keyringHome, COUNTERSIGN_KEYRING_SESSION: undefined, DBUS_SESSION_BUS_ADDRESS: undefined, GNOME_KEYRING_CONTROL: undefined, XDG_RUNTIME_DIR: undefined }),
+      wrap: ['dbus-run-session', '--', 'sh', '-c', 'gnome-keyring-daemon --start --components=secrets >/dev/null 2>&1; exec "$@"', 'sh'],
+    };
+  }
+
+  it('reports keychain-unavailable when the keyring is locked (no one answers its unlock prompt)', async () => {
+    const keyringHome = scratch('locked-keyring');
+    // A login keyring with a secret in it, as a desktop leaves it when the daemon stops.
+    const made = await runCommand(
+      'dbus-run-session',
+      ['--', 'sh', '-c', 'printf pw | gnome-keyring-daemon --daemonize --unlock --components=secrets >/dev/null && sleep 0.5 && printf s | secret-tool store --label=l service countersign-test account a'],
+      { env: ownDaemon(keyringHome).env },
+    );
+    assert.equal(made.code, 0, made.stderr);
+    const { env, wrap } = ownDaemon(keyringHome);
+    const result = await inChild([scratch('vault-home'), 'generate', 'targets/x'], env, wrap);
+    assert.equal((result['error'] as { code: string }).code, 'keychain-unavailable');
+    assert.match((result['error'] as { message: string }).message, /unlock prompt was dismissed/);
+  });
+
+  it('reports keychain-unavailable when the daemon has no keyring at all (never unlocked, so never made)', async () => {
+    const { env, wrap } = ownDaemon(scratch('no-keyring'));
+    const result = await inChild([scratch('vault-home'), 'generate', 'targets/x'], env, wrap);
     assert.equal((result['error'] as { code: string }).code, 'keychain-unavailable');
   });
 });
