@@ -9,7 +9,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
 import type { RepositoryView } from '../../../shared/domain';
 import { writeFileAtomic } from './atomic-file';
-import { readSmallFile, removeFile } from './small-files';
+import { readSmallFile } from './small-files';
 
 /** The MAC key, or undefined when there is none to be had (no keychain): then nothing is cached. */
 export type ViewCacheKey = () => Promise<Uint8Array | undefined>;
@@ -30,15 +30,21 @@ interface ViewFile {
 
 const MAC_CONTEXT = 'countersign verified view v1';
 
+/**
+ * One file: the MAC (hex) on the first line, then the view. One file is one read and one atomic
+ * write (a crash leaves the old file or the new one, each with its own MAC), where a view and a MAC
+ * apart took two of each and a removal.
+ */
+const FILE_NAME = 'view.cache';
+const MAC_HEX_LENGTH = 64;
+
 export class ViewCache {
-  private readonly viewPath: string;
-  private readonly macPath: string;
-  private files: Promise<[Buffer | undefined, string | undefined, Uint8Array | undefined]> | undefined;
+  private readonly path: string;
+  private files: Promise<[Buffer | undefined, Uint8Array | undefined]> | undefined;
 
   /** `dir` is the repository's cache folder (MetadataCache.dir); `server` and `gun` are bound into the MAC. */
   constructor(dir: string, private readonly server: string, private readonly gun: string, private readonly key: ViewCacheKey) {
-    this.viewPath = join(dir, 'view.json');
-    this.macPath = join(dir, 'view.mac');
+    this.path = join(dir, FILE_NAME);
   }
 
   /**
@@ -46,14 +52,14 @@ export class ViewCache {
    * its window; otherwise undefined (and the caller verifies in full).
    */
   async read(files: Record<string, string>, now: Date): Promise<RepositoryView | undefined> {
-    const [bytes, mac, key] = await this.prefetch();
-    if (bytes === undefined || mac === undefined) return undefined;
-    if (!key) return undefined;
-    const expected = this.mac(key, bytes);
-    const given = Buffer.from(mac.trim(), 'hex');
+    const [bytes, key] = await this.prefetch();
+    if (bytes === undefined || !key) return undefined;
+    if (bytes.length <= MAC_HEX_LENGTH || bytes[MAC_HEX_LENGTH] !== 0x0a) return undefined;
+    const body = bytes.subarray(MAC_HEX_LENGTH + 1);
+    const given = Buffer.from(bytes.toString('latin1', 0, MAC_HEX_LENGTH), 'hex');
+    const expected = this.mac(key, body);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-    const parsed = JSON.parse(bytes.toString('utf8')) as ViewFile;
-    const { binding, view } = parsed;
+    const { binding, view } = JSON.parse(body.toString('utf8')) as ViewFile;
     if (!sameListing(binding.files, files)) return undefined;
     const time = now.getTime();
     if (!(time >= Date.parse(binding.from) && time < Date.parse(binding.until))) return undefined;
@@ -62,15 +68,11 @@ export class ViewCache {
   }
 
   /**
-   * Starts reading the view, its MAC and the key, so that they are at hand when read() is called
-   * (e.g. while the timestamp is still on its way). Nothing is trusted before read() checked it.
+   * Starts reading the view and the key, so that they are at hand when read() is called (e.g.
+   * while the timestamp is still on its way). Nothing is trusted before read() checked it.
    */
-  prefetch(): Promise<[Buffer | undefined, string | undefined, Uint8Array | undefined]> {
-    this.files ??= Promise.all([
-      readSmallFile(this.viewPath).catch(() => undefined),
-      readSmallFile(this.macPath).then((bytes) => bytes.toString('utf8'), () => undefined),
-      this.key().catch(() => undefined),
-    ]);
+  prefetch(): Promise<[Buffer | undefined, Uint8Array | undefined]> {
+    this.files ??= Promise.all([readSmallFile(this.path).catch(() => undefined), this.key().catch(() => undefined)]);
     return this.files;
   }
 
@@ -79,11 +81,9 @@ export class ViewCache {
     try {
       const key = await this.key();
       if (!key) return;
-      const bytes = Buffer.from(JSON.stringify({ binding, view } satisfies ViewFile));
-      // The MAC goes first: a crash between the two leaves a view whose MAC does not match, refused.
-      await removeFile(this.viewPath);
-      await writeFileAtomic(this.macPath, this.mac(key, bytes).toString('hex'), 0o644, { durable: false });
-      await writeFileAtomic(this.viewPath, bytes, 0o644, { durable: false });
+      const body = Buffer.from(JSON.stringify({ binding, view } satisfies ViewFile));
+      const file = Buffer.concat([Buffer.from(`${this.mac(key, body).toString('hex')}\n`, 'latin1'), body]);
+      await writeFileAtomic(this.path, file, 0o644, { durable: false });
     } catch {
       // e.g. a read-only home: the next refresh verifies in full, which is always correct.
     }

@@ -70,7 +70,7 @@ describe('the view cache', () => {
   it('refuses a view edited on disk and verifies in full instead', async () => {
     const sim = releasedRepository();
     await load(sim);
-    const viewPath = join(dirOf(sim), 'view.json');
+    const viewPath = join(dirOf(sim), 'view.cache');
     const forged = readFileSync(viewPath, 'utf8').replace('"v1"', '"forged"');
     assert.notEqual(forged, readFileSync(viewPath, 'utf8'));
     writeFileSync(viewPath, forged);
@@ -85,10 +85,23 @@ describe('the view cache', () => {
     b.addTarget('targets', 'only-in-b').publish();
     await load(a);
     await load(b);
-    for (const name of ['view.json', 'view.mac']) copyFileSync(join(dirOf(b), name), join(dirOf(a), name));
+    copyFileSync(join(dirOf(b), 'view.cache'), join(dirOf(a), 'view.cache'));
     const warm = await load(a);
     assert.equal(warm.fromViewCache, undefined);
     assert.deepEqual(warm.view.signedTags.map((t) => t.tag), ['v1']);
+  });
+
+  it('refuses a cache file cut short, or whose MAC line was damaged', async () => {
+    const sim = releasedRepository();
+    await load(sim);
+    const viewPath = join(dirOf(sim), 'view.cache');
+    const whole = readFileSync(viewPath);
+    for (const damaged of [whole.subarray(0, 64), whole.subarray(0, whole.length - 1), Buffer.concat([Buffer.from('0'.repeat(64)), whole.subarray(64)]), whole.subarray(1)]) {
+      writeFileSync(viewPath, damaged);
+      assert.equal((await load(sim)).fromViewCache, undefined);
+      writeFileSync(viewPath, whole);
+    }
+    assert.equal((await load(sim)).fromViewCache, true, 'the whole file still serves');
   });
 
   it('refuses a view whose MAC was made with another key', async () => {
@@ -125,7 +138,7 @@ describe('the view cache', () => {
   it('caches nothing without a key (no keychain)', async () => {
     const sim = releasedRepository();
     await load(sim, { viewCacheKey: () => Promise.resolve(undefined) });
-    assert.ok(!readdirSync(dirOf(sim)).includes('view.json'));
+    assert.ok(!readdirSync(dirOf(sim)).includes('view.cache'));
     assert.equal((await load(sim, { viewCacheKey: () => Promise.resolve(undefined) })).fromViewCache, undefined);
   });
 
