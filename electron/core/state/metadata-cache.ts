@@ -11,7 +11,7 @@ import { isValidGun } from '../../../shared/reference';
 import { CountersignError, ERROR_CODES, type ErrorInfo } from '../../../shared/errors';
 import { writeFileAtomic } from './atomic-file';
 import { serverKey } from './home';
-import { readSmallFile, removeFile } from './small-files';
+import { makeDirectories, readSmallFile, removeFile } from './small-files';
 
 export interface StoredRepository {
   /** Role name -> the exact bytes that were verified. */
@@ -104,21 +104,28 @@ export class MetadataCache {
       await removeFile(join(this.dir, 'attempt.json'));
       return listed;
     }
+    // A repository met for the first time has no folder yet. It is made here, once: otherwise each
+    // object's write finds it missing and makes it, four racing `mkdir -p` per repository of an audit.
+    // What was made tells what cannot be there yet: objects to keep or collect, a note of a failure.
+    const objects = join(this.dir, 'objects');
+    const made = this.loaded ? undefined : await makeDirectories(objects, 0o700);
+    const newObjects = made !== undefined;
+    const newFolder = newObjects && made !== objects;
     // The objects are independent files, written side by side; state.json, which lists them, only
     // once all of them are in place.
     await Promise.all(
       [...repository.files].map(async ([role, bytes]) => {
         const path = this.objectPath(listed[role]!);
         // Content-addressed: an object already there with its full length is this very file.
-        if ((await stat(path).catch(() => undefined))?.size === bytes.length) return;
+        if (!newObjects && (await stat(path).catch(() => undefined))?.size === bytes.length) return;
         // Only root must survive a crash (it is the pin); everything else is fetched and verified again.
         await writeFileAtomic(path, bytes, 0o644, { durable: role === 'root' });
       }),
     );
     const state = { verifiedAt: repository.verifiedAt, versions: repository.versions, files: listed };
     await writeFileAtomic(join(this.dir, 'state.json'), JSON.stringify(state, null, 1), 0o644);
-    await removeFile(join(this.dir, 'attempt.json'));
-    await this.collectGarbage(new Set(Object.values(listed)));
+    if (!newFolder) await removeFile(join(this.dir, 'attempt.json'));
+    if (!newObjects) await this.collectGarbage(new Set(Object.values(listed)));
     return listed;
   }
 

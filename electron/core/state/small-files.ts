@@ -26,8 +26,9 @@ export async function writeNewFile(path: string, data: Uint8Array, mode: number,
   }
 }
 
-export async function makeDirectories(path: string, mode: number): Promise<void> {
-  await makeDirectory(path, { recursive: true, mode });
+/** `mkdir -p`: the first folder it had to make, or undefined when `path` was there already. */
+export async function makeDirectories(path: string, mode: number): Promise<string | undefined> {
+  return makeDirectory(path, { recursive: true, mode });
 }
 
 /** Removes a file, if there is one: `rm(path, { force: true })` for a file, without its lstat first. */
