@@ -23,8 +23,8 @@ export const inspectCommand: Command = {
     for (const input of args.positionals) {
       try {
         const { gun, tag } = gunOf(input);
-        const view = await verifiedView(context, gun, strict);
-        items.push({ ...toDockerInspect(input, view, tag), ...countersignExtras(view) });
+        const { view, signedTagsJson } = await verifiedView(context, gun, strict);
+        items.push({ ...toDockerInspect(input, view, tag, signedTagsJson), ...countersignExtras(view) });
       } catch (error) {
         failed = true;
         reportError(context, input, toErrorInfo(error));
@@ -35,10 +35,19 @@ export const inspectCommand: Command = {
   },
 };
 
-async function verifiedView(context: CliContext, gun: string, strict: boolean): Promise<RepositoryView> {
+/** The verified view, and docker's SignedTags of it as printed when asked for (JSON output). */
+async function verifiedView(context: CliContext, gun: string, strict: boolean, printed = true): Promise<{ view: RepositoryView; signedTagsJson?: string }> {
   const server = context.serverFor(gun);
   const notary = context.notary(server);
-  const { view } = await loadRepository({ home: context.home, server: notary.serverUrl, gun, fetcher: notary.fetcher(gun), viewCacheKey: cliViewCacheKey() });
+  const loaded = await loadRepository({
+    home: context.home,
+    server: notary.serverUrl,
+    gun,
+    fetcher: notary.fetcher(gun),
+    viewCacheKey: cliViewCacheKey(),
+    withSignedTagsJson: printed,
+  });
+  const { view } = loaded;
   for (const warning of view.warnings) context.err.write(`warning: ${gun}: ${describeWarning(warning)}\n`);
   if (view.stale) {
     context.err.write(`warning: ${gun}: ${view.stale.reason.message}; showing the data verified at ${view.verifiedAt}\n`);
@@ -48,7 +57,7 @@ async function verifiedView(context: CliContext, gun: string, strict: boolean): 
     throw new CountersignError(first.code, `--strict: ${describeWarning(first)}`, first.role ? { role: first.role } : {});
   }
   if (strict && view.stale) throw new CountersignError(view.stale.reason.code, `--strict: the server could not be reached: ${view.stale.reason.message}`);
-  return view;
+  return loaded.signedTagsJson === undefined ? { view } : { view, signedTagsJson: loaded.signedTagsJson };
 }
 
 /** A failed delegation is left out whole; a target without a sha256 is left out of the signed tags. */
@@ -70,7 +79,7 @@ async function inspectPretty(context: CliContext, inputs: string[], strict: bool
     try {
       const parsed = gunOf(input);
       tag = parsed.tag;
-      view = await verifiedView(context, parsed.gun, strict);
+      ({ view } = await verifiedView(context, parsed.gun, strict, false));
     } catch (error) {
       reportError(context, input, toErrorInfo(error));
       return 1;

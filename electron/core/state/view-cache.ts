@@ -23,20 +23,33 @@ export interface ViewBinding {
   until: string;
 }
 
-interface ViewFile {
-  binding: ViewBinding;
+/** What a read gives: the view, and the text that was kept beside it, if any. */
+export interface CachedView {
   view: RepositoryView;
+  /** docker trust inspect's SignedTags of this view, as printed (trust/docker-inspect.ts). */
+  signedTagsJson?: string;
 }
+
+/** What the file holds first: everything but the tag rows, which only some readers need. */
+interface ViewHead {
+  binding: ViewBinding;
+  view: Omit<RepositoryView, 'signedTags' | 'unpulledTags'>;
+  unpulled: boolean;
+}
+type ViewRows = Pick<RepositoryView, 'signedTags' | 'unpulledTags'>;
 
 const MAC_CONTEXT = 'countersign verified view v1';
 
 /**
- * One file: the MAC (hex) on the first line, then the view. One file is one read and one atomic
- * write (a crash leaves the old file or the new one, each with its own MAC), where a view and a MAC
- * apart took two of each and a removal.
+ * One file: the MAC (hex) on the first line, then the view's head, its tag rows and the text kept
+ * beside it, a line each (JSON.stringify without indentation writes no raw newline). One file is one
+ * read and one atomic write: a crash leaves the old file or the new one, each with its own MAC.
+ * The rows are parsed only when a reader asks for them: `countersign inspect` prints the kept text
+ * instead, and a repository of 10,000 tags is then served without parsing 10,000 rows.
  */
 const FILE_NAME = 'view.cache';
 const MAC_HEX_LENGTH = 64;
+const NEWLINE = 0x0a;
 
 export class ViewCache {
   private readonly path: string;
@@ -51,20 +64,26 @@ export class ViewCache {
    * The cached view when its MAC is good, it was built from exactly `files`, and `now` is inside
    * its window; otherwise undefined (and the caller verifies in full).
    */
-  async read(files: Record<string, string>, now: Date): Promise<RepositoryView | undefined> {
+  async read(files: Record<string, string>, now: Date): Promise<CachedView | undefined> {
     const [bytes, key] = await this.prefetch();
     if (bytes === undefined || !key) return undefined;
-    if (bytes.length <= MAC_HEX_LENGTH || bytes[MAC_HEX_LENGTH] !== 0x0a) return undefined;
+    if (bytes.length <= MAC_HEX_LENGTH || bytes[MAC_HEX_LENGTH] !== NEWLINE) return undefined;
     const body = bytes.subarray(MAC_HEX_LENGTH + 1);
     const given = Buffer.from(bytes.toString('latin1', 0, MAC_HEX_LENGTH), 'hex');
     const expected = this.mac(key, body);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-    const { binding, view } = JSON.parse(body.toString('utf8')) as ViewFile;
+    // Past the MAC, the file is what write() wrote: three lines.
+    const headEnd = body.indexOf(NEWLINE);
+    const rowsEnd = body.indexOf(NEWLINE, headEnd + 1);
+    if (headEnd < 0 || rowsEnd < 0) return undefined;
+    const { binding, view: head, unpulled } = JSON.parse(body.toString('utf8', 0, headEnd)) as ViewHead;
     if (!sameListing(binding.files, files)) return undefined;
     const time = now.getTime();
     if (!(time >= Date.parse(binding.from) && time < Date.parse(binding.until))) return undefined;
-    if (view.gun !== this.gun || view.server !== this.server) return undefined;
-    return view;
+    if (head.gun !== this.gun || head.server !== this.server) return undefined;
+    const view = withRowsOnDemand(head, () => JSON.parse(body.toString('utf8', headEnd + 1, rowsEnd)) as ViewRows, unpulled);
+    const text = body.toString('utf8', rowsEnd + 1);
+    return text === '' ? { view } : { view, signedTagsJson: text };
   }
 
   /**
@@ -76,12 +95,18 @@ export class ViewCache {
     return this.files;
   }
 
-  /** Remembers a view verified in full. Never fails the refresh: a cache that cannot be written is no cache. */
-  async write(view: RepositoryView, binding: ViewBinding): Promise<void> {
+  /**
+   * Remembers a view verified in full, and `signedTagsJson` beside it when given. Never fails the
+   * refresh: a cache that cannot be written is no cache.
+   */
+  async write(view: RepositoryView, binding: ViewBinding, signedTagsJson = ''): Promise<void> {
     try {
       const key = await this.key();
       if (!key) return;
-      const body = Buffer.from(JSON.stringify({ binding, view } satisfies ViewFile));
+      const { signedTags, unpulledTags, ...rest } = view;
+      const head: ViewHead = { binding, view: rest, unpulled: unpulledTags !== undefined };
+      const rows: ViewRows = unpulledTags === undefined ? { signedTags } : { signedTags, unpulledTags };
+      const body = Buffer.from(`${JSON.stringify(head)}\n${JSON.stringify(rows)}\n${signedTagsJson}`);
       const file = Buffer.concat([Buffer.from(`${this.mac(key, body).toString('hex')}\n`, 'latin1'), body]);
       await writeFileAtomic(this.path, file, 0o644, { durable: false });
     } catch {
@@ -92,6 +117,25 @@ export class ViewCache {
   private mac(key: Uint8Array, bytes: Uint8Array): Buffer {
     return createHmac('sha256', key).update(`${MAC_CONTEXT}\n${this.server}\n${this.gun}\n`).update(bytes).digest();
   }
+}
+
+/**
+ * The view with its tag rows parsed on first use (from bytes the MAC already covered). Reading a row
+ * property parses them all once; setting one replaces it, as on any object.
+ */
+function withRowsOnDemand(head: ViewHead['view'], parseRows: () => ViewRows, unpulled: boolean): RepositoryView {
+  const view = head as RepositoryView;
+  let rows: ViewRows | undefined;
+  const names: (keyof ViewRows)[] = unpulled ? ['signedTags', 'unpulledTags'] : ['signedTags'];
+  for (const name of names) {
+    Object.defineProperty(view, name, {
+      enumerable: true,
+      configurable: true,
+      get: () => (rows ??= parseRows())[name],
+      set: (value: unknown) => Object.defineProperty(view, name, { value, enumerable: true, configurable: true, writable: true }),
+    });
+  }
+  return view;
 }
 
 function sameListing(a: Record<string, string>, b: Record<string, string>): boolean {

@@ -1,5 +1,6 @@
 // `docker trust inspect` output from a verified RepositoryView: the same schema and content, field
 // for field, so scripts written for docker keep working. Extra fields are added after docker's.
+import { randomBytes } from 'node:crypto';
 import type { RepositoryView } from '../../../shared/domain';
 
 export interface DockerTrustKey {
@@ -29,14 +30,38 @@ export interface CountersignExtras {
   };
 }
 
-export function toDockerInspect(name: string, view: RepositoryView, tag?: string): DockerTrustInspect {
-  const rows = tag === undefined ? view.signedTags : view.signedTags.filter((row) => row.tag === tag);
+/**
+ * JSON text printed as is where a value goes: docker's SignedTags rendered once (renderSignedTags)
+ * and kept in the view cache, instead of 10,000 rows rendered again on every run.
+ */
+export class PrintedJson {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * `toDockerInspect`'s item, with its SignedTags as `printed` when given (the whole list: only when
+ * no tag is asked for) instead of rendered from the view's rows.
+ */
+export function toDockerInspect(name: string, view: RepositoryView, tag?: string, printed?: string): Omit<DockerTrustInspect, 'SignedTags'> & { SignedTags: DockerTrustInspect['SignedTags'] | PrintedJson } {
   return {
     Name: name,
-    SignedTags: rows.map((row) => ({ SignedTag: row.tag, Digest: row.digest, Signers: [...row.signers] })),
+    SignedTags: printed !== undefined && tag === undefined ? new PrintedJson(printed) : dockerSignedTags(view, tag),
     Signers: view.signers.map((signer) => signerEntry(signer.name, signer.keyIds)),
     AdministrativeKeys: [signerEntry('Root', view.administrativeKeys.root), signerEntry('Repository', view.administrativeKeys.repository)],
   };
+}
+
+function dockerSignedTags(view: RepositoryView, tag?: string): DockerTrustInspect['SignedTags'] {
+  const rows = tag === undefined ? view.signedTags : view.signedTags.filter((row) => row.tag === tag);
+  return rows.map((row) => ({ SignedTag: row.tag, Digest: row.digest, Signers: [...row.signers] }));
+}
+
+/** Where SignedTags sits in `formatDockerJson`'s output: array, item, member (four spaces each). */
+const SIGNED_TAGS_INDENT = ' '.repeat(8);
+
+/** Every SignedTag of the view as formatDockerJson prints it, for PrintedJson. */
+export function renderSignedTags(view: RepositoryView): string {
+  return JSON.stringify(dockerSignedTags(view), null, 4).replaceAll('\n', `\n${SIGNED_TAGS_INDENT}`);
 }
 
 /** A signer as docker marshals it: a delegation left without keys prints no "Keys" at all, not []. */
@@ -62,7 +87,20 @@ export function countersignExtras(view: RepositoryView): CountersignExtras {
   return { Countersign: extras };
 }
 
-/** docker prints inspect results as a JSON array indented by four spaces. */
+/**
+ * docker prints inspect results as a JSON array indented by four spaces. A PrintedJson member is
+ * printed as its text: a placeholder string stands in for it, then the text replaces the
+ * placeholder's JSON (a string starting with NUL, which no real value here holds).
+ */
 export function formatDockerJson(items: readonly object[]): string {
-  return `${JSON.stringify(items, null, 4)}\n`;
+  if (!items.some((item) => Object.values(item).some((value) => value instanceof PrintedJson))) return `${JSON.stringify(items, null, 4)}\n`;
+  // Unguessable, so that no value of the items (an error text a server sent, say) can be taken for one.
+  const nonce = randomBytes(12).toString('hex');
+  const printed: string[] = [];
+  const placeholders = items.map((item) =>
+    Object.fromEntries(Object.entries(item).map(([key, value]) => [key, value instanceof PrintedJson ? `\u0000${nonce} ${printed.push(value.text) - 1}` : value])),
+  );
+  let text = JSON.stringify(placeholders, null, 4);
+  for (const [index, json] of printed.entries()) text = text.replace(JSON.stringify(`\u0000${nonce} ${index}`), () => json);
+  return `${text}\n`;
 }

@@ -11,7 +11,8 @@ import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import type { RepositoryView } from '../../../shared/domain';
 import { certificateInfo } from '../crypto/certificate';
 import { MetadataCache, type StoredRepository } from '../state/metadata-cache';
-import { ViewCache, type ViewCacheKey } from '../state/view-cache';
+import { ViewCache, type CachedView, type ViewCacheKey } from '../state/view-cache';
+import { renderSignedTags } from './docker-inspect';
 import { LIMITS } from '../tuf/limits';
 import type { TrustedSet } from '../tuf/trusted-set';
 import { refreshRepository, type MetadataFetcher, type RefreshResult } from '../tuf/updater';
@@ -31,6 +32,11 @@ export interface LoadOptions {
   now?: Date;
   /** The key of the authenticated view cache; without one, every refresh verifies in full. */
   viewCacheKey?: ViewCacheKey;
+  /**
+   * Also give docker trust inspect's SignedTags as printed (`countersign inspect`), kept in the view
+   * cache beside the view, so that an unchanged repository is printed without rendering it again.
+   */
+  withSignedTagsJson?: boolean;
 }
 
 export interface LoadedRepository {
@@ -39,6 +45,8 @@ export interface LoadedRepository {
   downloads: number;
   /** True when the unchanged timestamp let the authenticated view of the last verification serve. */
   fromViewCache?: boolean;
+  /** docker trust inspect's SignedTags of `view`, as printed: when asked for and the view is the server's. */
+  signedTagsJson?: string;
 }
 
 /** Failures that mean "we could not ask", not "the server said something wrong". */
@@ -58,10 +66,13 @@ export async function loadRepository(options: LoadOptions): Promise<LoadedReposi
   if (stored && viewCache && listing) {
     // A failed download is the refresh's to report: it knows what an unreachable server means.
     const downloaded = await timestamp.catch(() => null);
-    const view = downloaded ? await unchangedView(stored, downloaded, listing, viewCache, now) : undefined;
-    if (view) {
+    const cached = downloaded ? await unchangedView(stored, downloaded, listing, viewCache, now) : undefined;
+    if (cached) {
       await cache.clearFailure();
-      return { view: { ...view, verifiedAt: now.toISOString() }, downloads: 1, fromViewCache: true };
+      // Set, not spread: a spread would read (and so parse) the tag rows the view holds on demand.
+      cached.view.verifiedAt = now.toISOString();
+      const text = options.withSignedTagsJson ? (cached.signedTagsJson ?? renderSignedTags(cached.view)) : undefined;
+      return { view: cached.view, downloads: 1, fromViewCache: true, ...(text === undefined ? {} : { signedTagsJson: text }) };
     }
   }
   // The refresh starts from this very download (on first use, beside the root's).
@@ -100,8 +111,9 @@ export async function loadRepository(options: LoadOptions): Promise<LoadedReposi
     now: new Date(result.toStore.verifiedAt),
     record: true,
   });
-  await viewCache?.write(view, { files: saved, from: now.toISOString(), until: validUntil(result.trusted, options.gun).toISOString() });
-  return { view, downloads: result.downloads };
+  const text = options.withSignedTagsJson ? renderSignedTags(view) : undefined;
+  await viewCache?.write(view, { files: saved, from: now.toISOString(), until: validUntil(result.trusted, options.gun).toISOString() }, text);
+  return { view, downloads: result.downloads, ...(text === undefined ? {} : { signedTagsJson: text }) };
 }
 
 /** The timestamp's download, started now; its failure is reported by whoever uses it. */
@@ -121,7 +133,7 @@ async function unchangedView(
   listing: Record<string, string>,
   viewCache: ViewCache,
   now: Date,
-): Promise<RepositoryView | undefined> {
+): Promise<CachedView | undefined> {
   const verified = stored.files.get('timestamp');
   if (!verified || !Buffer.from(timestamp).equals(Buffer.from(verified))) return undefined;
   return viewCache.read(listing, now);

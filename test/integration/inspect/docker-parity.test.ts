@@ -4,7 +4,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { serverKey } from '../../../electron/core/state/home';
 import {
   dockerSigners,
   dockerTrust,
@@ -200,6 +202,17 @@ describe('countersign inspect matches docker trust inspect', () => {
         const [theirs] = await assertJsonParity([repo().gun]);
         // docker shows the keys the fixture made, so equal outputs are also right outputs.
         assert.deepEqual(theirs?.AdministrativeKeys.map((k) => k.Keys.map((key) => key.ID)), [[repo().rootKeyId], [repo().targetsKeyId]]);
+      });
+
+      it('prints the same bytes again from the view cache (the SignedTags kept as printed), but for the time of verification', async () => {
+        const fresh = makeTempDir('countersign-home');
+        const run = () => countersign(['--server', notary.url, '--tls-ca', notary.caFile, '--home', fresh, 'inspect', '--json', repo().gun]);
+        const [verified, cached] = [await run(), await run()];
+        assert.equal(cached.code, 0, cached.stderr);
+        assert.match(readFileSync(join(fresh, 'trust', serverKey(notary.url), ...repo().gun.split('/'), 'view.cache'), 'utf8'), /\n {12}\{\n {16}"SignedTag"|\n\[\]$/, 'the SignedTags were kept as printed');
+        const untimed = (stdout: string) => stdout.replace(/"VerifiedAt": "[^"]+"/, '"VerifiedAt": ""');
+        assert.equal(untimed(cached.stdout), untimed(verified.stdout));
+        assert.deepEqual(dockerFieldsOf(cached.stdout), JSON.parse((await docker([repo().gun])).stdout));
       });
 
       it('prints the same --pretty text as docker trust inspect --pretty, byte for byte', async () => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { MetadataCache } from '../../../electron/core/state/metadata-cache';
 import { storedViewCacheKey, type ViewCacheKey } from '../../../electron/core/state/view-cache';
+import { renderSignedTags } from '../../../electron/core/trust/docker-inspect';
 import { loadRepository } from '../../../electron/core/trust/load-repository';
 import { releasedRepository } from '../../helpers/tamper';
 import { daysFrom, tempDir } from '../../helpers/tuf-harness';
@@ -25,7 +26,7 @@ afterEach(() => home.remove());
 const secret = randomBytes(32);
 const key: ViewCacheKey = () => Promise.resolve(secret);
 
-function load(sim: RepoSimulator, options: { fetcher?: SimFetcher; now?: Date; viewCacheKey?: ViewCacheKey } = {}) {
+function load(sim: RepoSimulator, options: { fetcher?: SimFetcher; now?: Date; viewCacheKey?: ViewCacheKey; withSignedTagsJson?: boolean } = {}) {
   return loadRepository({
     home: home.dir,
     server: SERVER,
@@ -33,6 +34,7 @@ function load(sim: RepoSimulator, options: { fetcher?: SimFetcher; now?: Date; v
     fetcher: options.fetcher ?? sim.fetcher(),
     viewCacheKey: 'viewCacheKey' in options ? options.viewCacheKey : key,
     ...(options.now ? { now: options.now } : {}),
+    ...(options.withSignedTagsJson ? { withSignedTagsJson: true } : {}),
   });
 }
 
@@ -65,6 +67,28 @@ describe('the view cache', () => {
     assert.deepEqual(warm.view.signedTags, first.view.signedTags);
     assert.deepEqual({ ...warm.view, verifiedAt: '' }, { ...first.view, verifiedAt: '' });
     assert.deepEqual(mtimes(), before);
+  });
+
+  it("keeps docker's SignedTags as printed beside the view, and serves the view's rows only when read", async () => {
+    const sim = releasedRepository();
+    const first = await load(sim, { withSignedTagsJson: true });
+    assert.equal(first.signedTagsJson, renderSignedTags(first.view));
+    const warm = await load(sim, { withSignedTagsJson: true });
+    assert.equal(warm.fromViewCache, true);
+    assert.equal(warm.signedTagsJson, first.signedTagsJson);
+    assert.equal(typeof Object.getOwnPropertyDescriptor(warm.view, 'signedTags')?.get, 'function', 'not parsed yet');
+    assert.deepEqual(warm.view.signedTags, first.view.signedTags);
+    warm.view.signedTags = [];
+    assert.deepEqual(warm.view.signedTags, [], 'a row property can be set like any other');
+  });
+
+  it('renders the SignedTags from the rows when the view was kept without them (by an audit, say)', async () => {
+    const sim = releasedRepository();
+    const first = await load(sim);
+    assert.equal(first.signedTagsJson, undefined);
+    const warm = await load(sim, { withSignedTagsJson: true });
+    assert.equal(warm.fromViewCache, true);
+    assert.equal(warm.signedTagsJson, renderSignedTags(first.view));
   });
 
   it('refuses a view edited on disk and verifies in full instead', async () => {
