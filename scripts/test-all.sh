@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The one command that runs every test (README: `npm test`). It installs what the tests drive for
 # real (Debian packages: notary, docker-registry, gnome-keyring, chromium, ...), checks types, builds
-# the bundles the E2E tests load, then runs unit, integration and E2E tests inside a private Secret
-# Service session.
+# the bundles the E2E tests load, then runs unit, integration and E2E tests, each test file inside a
+# private Secret Service session of its own (scripts/run-tests.mjs --keyring says why).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,4 +19,4 @@ node scripts/build.mjs
 suites=(test/unit test/integration)
 [ -d test/e2e ] && suites+=(test/e2e)
 echo "== tests: ${suites[*]}"
-bash scripts/with-keyring.sh node scripts/run-tests.mjs "${suites[@]}"
+node scripts/run-tests.mjs --keyring "${suites[@]}"
