@@ -106,16 +106,20 @@ export class ViewCache {
       const { signedTags, unpulledTags, ...rest } = view;
       const head: ViewHead = { binding, view: rest, unpulled: unpulledTags !== undefined };
       const rows: ViewRows = unpulledTags === undefined ? { signedTags } : { signedTags, unpulledTags };
-      const body = Buffer.from(`${JSON.stringify(head)}\n${JSON.stringify(rows)}\n${signedTagsJson}`);
-      const file = Buffer.concat([Buffer.from(`${this.mac(key, body).toString('hex')}\n`, 'latin1'), body]);
+      // Encoded part by part: one 3 MB string made of them would be flattened before it is encoded.
+      const body = [JSON.stringify(head), '\n', JSON.stringify(rows), '\n', signedTagsJson].map((part) => Buffer.from(part));
+      const file = Buffer.concat([Buffer.from(`${this.mac(key, ...body).toString('hex')}\n`, 'latin1'), ...body]);
       await writeFileAtomic(this.path, file, 0o644, { durable: false });
     } catch {
       // e.g. a read-only home: the next refresh verifies in full, which is always correct.
     }
   }
 
-  private mac(key: Uint8Array, bytes: Uint8Array): Buffer {
-    return createHmac('sha256', key).update(`${MAC_CONTEXT}\n${this.server}\n${this.gun}\n`).update(bytes).digest();
+  /** The MAC of the bytes that follow the MAC line, given whole or in their parts. */
+  private mac(key: Uint8Array, ...body: Uint8Array[]): Buffer {
+    const hmac = createHmac('sha256', key).update(`${MAC_CONTEXT}\n${this.server}\n${this.gun}\n`);
+    for (const part of body) hmac.update(part);
+    return hmac.digest();
   }
 }
 

@@ -56,13 +56,17 @@ function dockerSignedTags(view: RepositoryView, tag?: string): DockerTrustInspec
   return rows.map((row) => ({ SignedTag: row.tag, Digest: row.digest, Signers: [...row.signers] }));
 }
 
-/** Where SignedTags sits in `formatDockerJson`'s output: array, item, member (four spaces each). */
-const SIGNED_TAGS_INDENT = ' '.repeat(8);
-
-/** Every SignedTag of the view as formatDockerJson prints it, for PrintedJson. */
+/**
+ * Every SignedTag of the view as formatDockerJson prints it, for PrintedJson: rendered where
+ * formatDockerJson puts it (array, item, member), so that JSON.stringify itself indents it, and cut
+ * out of that.
+ */
 export function renderSignedTags(view: RepositoryView): string {
-  return JSON.stringify(dockerSignedTags(view), null, 4).replaceAll('\n', `\n${SIGNED_TAGS_INDENT}`);
+  const text = JSON.stringify([{ SignedTags: dockerSignedTags(view) }], null, 4);
+  return text.slice(SIGNED_TAGS_PREFIX.length, text.length - SIGNED_TAGS_SUFFIX.length);
 }
+const SIGNED_TAGS_PREFIX = '[\n    {\n        "SignedTags": ';
+const SIGNED_TAGS_SUFFIX = '\n    }\n]';
 
 /** A signer as docker marshals it: a delegation left without keys prints no "Keys" at all, not []. */
 function signerEntry(name: string, keyIds: readonly string[]): DockerTrustSigner {
