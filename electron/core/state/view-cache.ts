@@ -38,7 +38,9 @@ interface ViewHead {
 }
 type ViewRows = Pick<RepositoryView, 'signedTags' | 'unpulledTags'>;
 
-const MAC_CONTEXT = 'countersign verified view v1';
+// v2: the file of three parts below (v1 was a view.json beside a view.mac); a file of another layout
+// never authenticates as this one.
+const MAC_CONTEXT = 'countersign verified view v2';
 
 /**
  * One file: the MAC (hex) on the first line, then the view's head, its tag rows and the text kept
