@@ -45,34 +45,29 @@ start_keyring() {
   export GNOME_KEYRING_CONTROL
 }
 
-has_secret_service() {
-  local reply
-  reply="$(dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-    org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null)" || return 1
-  [[ "$reply" == *"boolean true"* ]]
+# The process that owns the Secret Service's name, if any (asking the bus does not activate anything).
+secret_service_pid() {
+  dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets 2>/dev/null | awk '/uint32/ { print $2 }' || true
 }
 # The daemon may claim its bus name only after start_keyring returns. A client that calls the
 # Secret Service before that makes D-Bus activate a second daemon, whose keyring is not the one
 # unlocked here; so wait until the name has an owner.
 wait_for_secret_service() {
   for _ in $(seq 200); do
-    has_secret_service && return 0
+    [ -n "$(secret_service_pid)" ] && return 0
     sleep 0.05
   done
   echo "with-keyring: gnome-keyring-daemon did not register the Secret Service on the session bus" >&2
   return 1
 }
-# The process that owns the Secret Service's name (asking the bus does not activate anything).
-secret_service_pid() {
-  dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-    org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets 2>/dev/null | awk '/uint32/ { print $2 }' || true
-}
 
-# If the daemon goes away mid-run, the next client makes D-Bus activate a new one, whose login
-# keyring is locked; with no one to answer its unlock prompt, every keychain call then fails with
-# "unlock prompt was dismissed" (seen once in CI, during one test file). This stands in for a
-# desktop session, whose keyring stays unlocked while the user is logged in: it notices, says so,
-# and replaces whatever owns the name with an unlocked daemon again.
+# If the daemon goes away mid-run (gnome-keyring 42 dies after some thousands of sessions: see
+# run-tests.mjs, which therefore gives each test file a session of its own), the next client makes
+# D-Bus activate a new one, whose login keyring is locked; with no one to answer its unlock prompt,
+# every keychain call then fails with "unlock prompt was dismissed". As a desktop session keeps its
+# keyring unlocked while the user is logged in, this notices, says so, and replaces whatever owns
+# the name with an unlocked daemon again: a backstop, since calls made in between still fail.
 watch_keyring() {
   local expected="$1" now
   while sleep 0.5; do

@@ -3,7 +3,7 @@ import { CountersignError, toErrorInfo, type ErrorInfo } from '../../../shared/e
 import type { RepositoryView } from '../../../shared/domain';
 import { naturalCompare } from '../../../shared/reference';
 import { countersignExtras, formatDockerJson, toDockerInspect } from '../../core/trust/docker-inspect';
-import { loadRepository } from '../../core/trust/load-repository';
+import { loadRepository, type LoadedRepository } from '../../core/trust/load-repository';
 import { REPO_ADMIN } from '../../core/trust/repository-view';
 import { flag } from '../args';
 import type { Command } from '../command';
@@ -36,7 +36,7 @@ export const inspectCommand: Command = {
 };
 
 /** The verified view, and docker's SignedTags of it as printed when asked for (JSON output). */
-async function verifiedView(context: CliContext, gun: string, strict: boolean, printed = true): Promise<{ view: RepositoryView; signedTagsJson?: string }> {
+async function verifiedView(context: CliContext, gun: string, strict: boolean, printed = true): Promise<Pick<LoadedRepository, 'view' | 'signedTagsJson'>> {
   const server = context.serverFor(gun);
   const notary = context.notary(server);
   const loaded = await loadRepository({
@@ -57,7 +57,7 @@ async function verifiedView(context: CliContext, gun: string, strict: boolean, p
     throw new CountersignError(first.code, `--strict: ${describeWarning(first)}`, first.role ? { role: first.role } : {});
   }
   if (strict && view.stale) throw new CountersignError(view.stale.reason.code, `--strict: the server could not be reached: ${view.stale.reason.message}`);
-  return loaded.signedTagsJson === undefined ? { view } : { view, signedTagsJson: loaded.signedTagsJson };
+  return loaded;
 }
 
 /** A failed delegation is left out whole; a target without a sha256 is left out of the signed tags. */

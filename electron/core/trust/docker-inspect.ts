@@ -94,7 +94,7 @@ export function countersignExtras(view: RepositoryView): CountersignExtras {
 /**
  * docker prints inspect results as a JSON array indented by four spaces. A PrintedJson member is
  * printed as its text: a placeholder string stands in for it, then the text replaces the
- * placeholder's JSON (a string starting with NUL, which no real value here holds).
+ * placeholder's JSON.
  */
 export function formatDockerJson(items: readonly object[]): string {
   if (!items.some((item) => Object.values(item).some((value) => value instanceof PrintedJson))) return `${JSON.stringify(items, null, 4)}\n`;
