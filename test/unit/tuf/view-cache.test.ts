@@ -91,6 +91,17 @@ describe('the view cache', () => {
     assert.equal(warm.signedTagsJson, renderSignedTags(first.view));
   });
 
+  it('keeps one whole cache when two refreshes of a new repository write it at once', async () => {
+    const sim = releasedRepository();
+    const [a, b] = await Promise.all([load(sim, { withSignedTagsJson: true }), load(sim, { withSignedTagsJson: true })]);
+    assert.deepEqual(a.view.signedTags, b.view.signedTags);
+    assert.ok(!readdirSync(dirOf(sim)).some((name) => name.endsWith('.tmp')), 'no temporary file is left');
+    const warm = await load(sim, { withSignedTagsJson: true });
+    assert.equal(warm.fromViewCache, true);
+    assert.equal(warm.signedTagsJson, a.signedTagsJson);
+    assert.deepEqual(warm.view.signedTags, a.view.signedTags);
+  });
+
   it('refuses a view edited on disk and verifies in full instead', async () => {
     const sim = releasedRepository();
     await load(sim);
