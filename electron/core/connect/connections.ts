@@ -7,7 +7,10 @@ import { RetryingHttpClient, type RetryPolicy } from '../audit/retrying-http';
 import { HttpClient } from '../net/http';
 import type { NetTrace } from '../net/trace';
 import { NotaryClient } from '../notary/notary-client';
-import { dockerCredentialLookup, RegistryClient, registryOrigin } from '../registry';
+import type { CredentialLookup } from '../net/http';
+// Not through registry/index.ts: that would evaluate docker's credential lookup (its config and
+// helper schemas) for every run, and it is needed only once a server asks for a sign-in.
+import { RegistryClient, registryOrigin } from '../registry/registry-client';
 import { notaryCredentials, registryCredentials, type Account } from './credential-sources';
 import type { LoginStore } from './login-store';
 import { trustedCertificates, type EndpointKind } from './tls-roots';
@@ -41,7 +44,7 @@ export class Connections {
   private readonly docker;
 
   constructor(private readonly options: ConnectOptions) {
-    this.docker = dockerCredentialLookup({ configDir: options.dockerConfigDir, env: options.env });
+    this.docker = dockerOnFirstUse({ configDir: options.dockerConfigDir, env: options.env });
   }
 
   notary(server: Endpoint): NotaryClient {
@@ -100,6 +103,15 @@ export class Connections {
     const common = { credentials, ...extra, ...(ca === undefined ? {} : { ca }), ...(this.options.maxSockets === undefined ? {} : { maxSockets: this.options.maxSockets }) };
     return this.options.retry === undefined ? new HttpClient(common) : new RetryingHttpClient({ ...common, retry: this.options.retry });
   }
+}
+
+/** docker's credential lookup (config.json, credential helpers), loaded on its first question. */
+function dockerOnFirstUse(options: { configDir: string; env: NodeJS.ProcessEnv }): CredentialLookup {
+  let lookup: Promise<CredentialLookup> | undefined;
+  return async (host, request) => {
+    lookup ??= import('../registry/docker-credentials').then(({ dockerCredentialLookup }) => dockerCredentialLookup(options));
+    return (await lookup)(host, request);
+  };
 }
 
 function endpointKey(kind: EndpointKind, endpoint: Endpoint): string {

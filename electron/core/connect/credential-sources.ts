@@ -8,7 +8,7 @@
 // Every source answers only for the endpoint's own host: credentials never follow a redirect.
 import { CountersignError } from '../../../shared/errors';
 import type { CredentialLookup, CredentialRequest, Credentials } from '../net/http';
-import { repositoryOfScope } from '../net/token-claims';
+import { repositoryOfScope } from '../net/scope';
 import type { LoginStore } from './login-store';
 
 import { NOTARY_AUTH_ENV } from './constants';

@@ -2,7 +2,7 @@
 // given (and no others), so that only a sign-in the server accepted is kept in the keychain.
 import { CountersignError } from '../../../shared/errors';
 import { HttpClient, type Credentials } from '../net/http';
-import { registryOrigin } from '../registry';
+import { registryOrigin } from '../registry/registry-client';
 import { loginHost } from './login-store';
 import { trustedCertificates, type TlsRootOptions } from './tls-roots';
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { CountersignError } from '../../../shared/errors';
 import type { SecretStore } from '../keys/secret-store';
 import type { Credentials } from '../net/http';
-import { registryOrigin } from '../registry';
+import { registryOrigin } from '../registry/registry-client';
 
 /** The keychain service of these sign-ins (apart from private keys and the app's per-server passwords). */
 import { LOGIN_KEYCHAIN_SERVICE } from './constants';

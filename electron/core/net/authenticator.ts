@@ -3,9 +3,9 @@
 import { CountersignError } from '../../../shared/errors';
 import { abortable } from './abortable';
 import { basicAuthorization, mayCarryCredentials } from './credential-policy';
-import { describeMissingAccess, tokenGrant, type TokenGrant } from './token-claims';
+import type { TokenGrant } from './token-claims';
 import { TokenCache } from './token-cache';
-import { requestToken, type SendRaw } from './token-endpoint';
+import type { SendRaw } from './token-endpoint';
 import { IDENTITY_TOKEN_USERNAME, type CredentialLookup, type Credentials } from './types';
 import { parseChallenges, type Challenge } from './www-authenticate';
 
@@ -21,6 +21,11 @@ export interface Authorization {
 // Scopes learnt per URL directory (…/manifests/, …/_trust/tuf/): bounded, because an audit visits
 // thousands of repositories and the map only saves a round trip.
 const MAX_REMEMBERED_DIRECTORIES = 10_000;
+
+// The token endpoint and the claims are loaded when a server first asks for a sign-in: a run
+// against a server that never does (a warm `inspect` of a lab server) does not evaluate their schemas.
+const tokenEndpoint = () => import('./token-endpoint');
+const tokenClaims = () => import('./token-claims');
 
 function directoryOf(url: URL): string {
   return url.origin + url.pathname.slice(0, url.pathname.lastIndexOf('/') + 1);
@@ -93,6 +98,7 @@ export class Authenticator {
     const scope = refused?.scope ?? authScope;
     const credentials = await this.credentialsFor(url, scope);
     const what = `${url.host} refused access to ${url.pathname}`;
+    const { describeMissingAccess } = await tokenClaims();
     const missing = describeMissingAccess(scope, refused?.grant, credentials?.username === IDENTITY_TOKEN_USERNAME ? 'the identity token\'s user' : credentials?.username);
     if (credentials === undefined) {
       const reason = missing ?? 'it needs a login (or does not exist)';
@@ -125,11 +131,11 @@ export class Authenticator {
     // wrong guess for this URL stays good for its own scope.
     if (refused?.tokenKey === tokenKey) await this.tokens.forget(tokenKey, refused.header.slice('Bearer '.length));
     // The token request is shared by every caller that needs it, so it must not die with one caller's signal.
-    const shared = this.tokens.get(tokenKey, () =>
-      requestToken(this.send, { realm, service, scope, host: url.host, credentials, signal: undefined }),
+    const shared = this.tokens.get(tokenKey, async () =>
+      (await tokenEndpoint()).requestToken(this.send, { realm, service, scope, host: url.host, credentials, signal: undefined }),
     );
     const token = await abortable(shared, signal, `the token request for ${url.host}`);
-    const grant = tokenGrant(token.value);
+    const grant = (await tokenClaims()).tokenGrant(token.value);
     return { header: `Bearer ${token.value}`, tokenKey, ...(scope === undefined ? {} : { scope }), ...(grant === undefined ? {} : { grant }) };
   }
 

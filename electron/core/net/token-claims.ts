@@ -2,6 +2,7 @@
 // specification. Read only to explain a refusal in words ("signed in as bob, who may pull but not
 // push"); the servers verify tokens, we never rely on these claims for any decision.
 import { z } from 'zod';
+import { parseScope } from './scope';
 
 const accessSchema = z.array(z.looseObject({ type: z.string(), name: z.string(), actions: z.array(z.string()) }));
 const claimsSchema = z.looseObject({ sub: z.string().optional(), access: accessSchema.optional() });
@@ -24,29 +25,6 @@ export function tokenGrant(token: string): TokenGrant | undefined {
   const parsed = claimsSchema.safeParse(json);
   if (!parsed.success) return undefined;
   return { ...(parsed.data.sub ? { subject: parsed.data.sub } : {}), access: parsed.data.access ?? [] };
-}
-
-export interface ScopeParts {
-  type: string;
-  name: string;
-  actions: string[];
-}
-
-/** "repository:host/team/app:push,pull" -> its parts (names may hold colons: a port). */
-export function parseScope(scope: string): ScopeParts | undefined {
-  const first = scope.indexOf(':');
-  const last = scope.lastIndexOf(':');
-  if (first <= 0 || last <= first) return undefined;
-  return { type: scope.slice(0, first), name: scope.slice(first + 1, last), actions: scope.slice(last + 1).split(',').filter(Boolean) };
-}
-
-/** The repository a scope (or the first of several, space-separated) is about. */
-export function repositoryOfScope(scope: string | undefined): string | undefined {
-  for (const one of (scope ?? '').split(' ')) {
-    const parts = parseScope(one);
-    if (parts?.type === 'repository') return parts.name;
-  }
-  return undefined;
 }
 
 function words(actions: readonly string[]): string {

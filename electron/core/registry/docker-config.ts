@@ -1,7 +1,6 @@
 // Reads docker's client config ($DOCKER_CONFIG/config.json, else ~/.docker/config.json): which
 // credentials it holds inline (`auths`) and which credential helpers hold the others.
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { CountersignError } from '../../../shared/errors';
@@ -39,10 +38,7 @@ export function credentialKey(hostOrUrl: string): string {
   return DOCKER_HUB_HOSTS.has(host) ? DOCKER_HUB_KEY : host;
 }
 
-export function dockerConfigDir(env: NodeJS.ProcessEnv = process.env): string {
-  const configured = env.DOCKER_CONFIG;
-  return configured !== undefined && configured !== '' ? configured : join(homedir(), '.docker');
-}
+export { dockerConfigDir } from './docker-config-dir';
 
 const EMPTY: DockerConfig = { auths: new Map(), credsStore: undefined, credHelpers: new Map() };
 

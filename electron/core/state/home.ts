@@ -15,7 +15,7 @@ export function defaultHome(env: NodeJS.ProcessEnv = process.env, platform: Node
 }
 
 /** Docker's config dir has one owner: the registry module, which also reads its credentials. */
-export { dockerConfigDir } from '../registry/docker-config';
+export { dockerConfigDir } from '../registry/docker-config-dir';
 
 /** The server's folder name under the home: the naming rules own it. */
 export { serverKey } from '../../../shared/names';

@@ -1,7 +1,8 @@
 // A refusal says what was missing: the token's access claim against the scope the request needed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeMissingAccess, parseScope, repositoryOfScope, tokenGrant } from '../../../electron/core/net/token-claims';
+import { describeMissingAccess, tokenGrant } from '../../../electron/core/net/token-claims';
+import { parseScope, repositoryOfScope } from '../../../electron/core/net/scope';
 
 function token(claims: object): string {
   const part = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
