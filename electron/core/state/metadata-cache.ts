@@ -45,6 +45,7 @@ export class MetadataCache {
   readonly dir: string;
   /** What load() read: save() writes nothing when a refresh changed none of it. */
   private loaded: { listed: Record<string, string>; versions: Record<string, number>; digests: WeakMap<Uint8Array, string> } | undefined;
+  private stateRead: Promise<State | undefined> | undefined;
 
   constructor(home: string, serverUrl: string, readonly gun: string) {
     if (!isValidGun(gun)) throw new CountersignError('invalid-input', `"${gun}" is not a valid repository name`);
@@ -57,17 +58,16 @@ export class MetadataCache {
    * damage as a first use would trust whatever root the server offers now.
    */
   async load(): Promise<StoredRepository | undefined> {
-    const statePath = join(this.dir, 'state.json');
-    const state = await readState(statePath, this.dir);
+    const state = await this.state();
     if (!state) return undefined;
     const files = new Map<string, Uint8Array>();
     const digests = new WeakMap<Uint8Array, string>();
     const entries = Object.entries(state.files);
-    const objects = await Promise.all(entries.map(([, hash]) => readSmallFile(this.objectPath(hash)).catch(() => undefined)));
+    // A file that no longer matches its recorded hash is left out: it will be fetched and verified again.
+    const objects = await Promise.all(entries.map(([, hash]) => this.storedObject(hash)));
     for (const [i, [role, hash]] of entries.entries()) {
       const bytes = objects[i];
-      // A file that no longer matches its recorded hash is ignored: it will be fetched and verified again.
-      if (bytes && sha256(bytes) === hash) {
+      if (bytes) {
         const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
         files.set(role, view);
         digests.set(view, hash);
@@ -76,6 +76,33 @@ export class MetadataCache {
     // A damaged object was dropped above and will be fetched again: the next save must rewrite it.
     if (files.size === entries.length) this.loaded = { listed: state.files, versions: state.versions, digests };
     return { files, versions: state.versions, verifiedAt: state.verifiedAt, digests };
+  }
+
+  /**
+   * What tells whether a refresh changed anything, read without the bulk of the files: state.json's
+   * listing and the stored timestamp's bytes. Undefined unless the timestamp and the root (the pin)
+   * are there and match their hash: a damaged pin is for load() and the full refresh to refuse.
+   * Damage to another file does not matter while nothing changed (the view verified from them is
+   * bound to their hashes); once something does, load() drops it and the refresh fetches it again.
+   */
+  async storedTimestamp(): Promise<{ listing: Record<string, string>; bytes: Uint8Array } | undefined> {
+    const state = await this.state();
+    if (state === undefined) return undefined;
+    const [timestamp, root] = await Promise.all(['timestamp', 'root'].map((role) => this.storedObject(state.files[role])));
+    return timestamp !== undefined && root !== undefined ? { listing: state.files, bytes: timestamp } : undefined;
+  }
+
+  /** The object filed under `hash`, when it is there and still has that hash. */
+  private async storedObject(hash: string | undefined): Promise<Uint8Array | undefined> {
+    if (hash === undefined) return undefined;
+    const bytes = await readSmallFile(this.objectPath(hash)).catch(() => undefined);
+    return bytes !== undefined && sha256(bytes) === hash ? bytes : undefined;
+  }
+
+  /** state.json, read once for this cache object (load() and storedTimestamp() share the read). */
+  private state(): Promise<State | undefined> {
+    this.stateRead ??= readState(join(this.dir, 'state.json'), this.dir);
+    return this.stateRead;
   }
 
   /** Role -> sha256 (hex) of every file load() read, when it read all that state.json lists. */
@@ -100,6 +127,7 @@ export class MetadataCache {
     // Bytes served from the cache are the very arrays load() hashed: no need to hash them again.
     // Bytes the refresh downloaded were hashed by its checks (repository.digests).
     for (const [role, bytes] of repository.files) listed[role] = this.loaded?.digests.get(bytes) ?? repository.digests?.get(bytes) ?? sha256(bytes);
+    this.stateRead = undefined;
     if (this.unchanged(listed, repository.versions)) {
       await removeFile(join(this.dir, 'attempt.json'));
       return listed;
@@ -157,7 +185,9 @@ export class MetadataCache {
   }
 }
 
-async function readState(path: string, dir: string): Promise<z.infer<typeof stateSchema> | undefined> {
+type State = z.infer<typeof stateSchema>;
+
+async function readState(path: string, dir: string): Promise<State | undefined> {
   let text: string;
   try {
     text = (await readSmallFile(path)).toString('utf8');

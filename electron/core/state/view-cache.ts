@@ -55,7 +55,7 @@ const NEWLINE = 0x0a;
 
 export class ViewCache {
   private readonly path: string;
-  private files: Promise<[Buffer | undefined, Uint8Array | undefined]> | undefined;
+  private authenticated: Promise<Buffer | undefined> | undefined;
 
   /** `dir` is the repository's cache folder (MetadataCache.dir); `server` and `gun` are bound into the MAC. */
   constructor(dir: string, private readonly server: string, private readonly gun: string, private readonly key: ViewCacheKey) {
@@ -67,13 +67,8 @@ export class ViewCache {
    * its window; otherwise undefined (and the caller verifies in full).
    */
   async read(files: Record<string, string>, now: Date): Promise<CachedView | undefined> {
-    const [bytes, key] = await this.prefetch();
-    if (bytes === undefined || !key) return undefined;
-    if (bytes.length <= MAC_HEX_LENGTH || bytes[MAC_HEX_LENGTH] !== NEWLINE) return undefined;
-    const body = bytes.subarray(MAC_HEX_LENGTH + 1);
-    const given = Buffer.from(bytes.toString('latin1', 0, MAC_HEX_LENGTH), 'hex');
-    const expected = this.mac(key, body);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    const body = await this.prefetch();
+    if (body === undefined) return undefined;
     // Past the MAC, the file is what write() wrote: three lines.
     const headEnd = body.indexOf(NEWLINE);
     const rowsEnd = body.indexOf(NEWLINE, headEnd + 1);
@@ -89,12 +84,23 @@ export class ViewCache {
   }
 
   /**
-   * Starts reading the view and the key, so that they are at hand when read() is called (e.g.
-   * while the timestamp is still on its way). Nothing is trusted before read() checked it.
+   * Starts reading the file and the key and checking the MAC, so that this is done by the time
+   * read() is called (e.g. while the timestamp is still on its way): the bytes after the MAC line
+   * when the MAC is good, else undefined. What they say is read() to judge.
    */
-  prefetch(): Promise<[Buffer | undefined, Uint8Array | undefined]> {
-    this.files ??= Promise.all([readSmallFile(this.path).catch(() => undefined), this.key().catch(() => undefined)]);
-    return this.files;
+  prefetch(): Promise<Buffer | undefined> {
+    this.authenticated ??= Promise.all([readSmallFile(this.path).catch(() => undefined), this.key().catch(() => undefined)]).then(([bytes, key]) =>
+      bytes === undefined || !key ? undefined : this.authenticate(bytes, key),
+    );
+    return this.authenticated;
+  }
+
+  private authenticate(bytes: Buffer, key: Uint8Array): Buffer | undefined {
+    if (bytes.length <= MAC_HEX_LENGTH || bytes[MAC_HEX_LENGTH] !== NEWLINE) return undefined;
+    const body = bytes.subarray(MAC_HEX_LENGTH + 1);
+    const given = Buffer.from(bytes.toString('latin1', 0, MAC_HEX_LENGTH), 'hex');
+    const expected = this.mac(key, body);
+    return given.length === expected.length && timingSafeEqual(given, expected) ? body : undefined;
   }
 
   /**

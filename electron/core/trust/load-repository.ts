@@ -11,7 +11,7 @@ import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import type { RepositoryView } from '../../../shared/domain';
 import { certificateInfo } from '../crypto/certificate';
 import { MetadataCache, type StoredRepository } from '../state/metadata-cache';
-import { ViewCache, type CachedView, type ViewCacheKey } from '../state/view-cache';
+import { ViewCache, type ViewCacheKey } from '../state/view-cache';
 import { renderSignedTags } from './docker-inspect';
 import { LIMITS } from '../tuf/limits';
 import type { TrustedSet } from '../tuf/trusted-set';
@@ -59,22 +59,12 @@ export async function loadRepository(options: LoadOptions): Promise<LoadedReposi
   // handed to the refresh, which verifies it like any other download.
   const timestamp = earlyTimestamp(options);
   const viewCache = options.viewCacheKey ? new ViewCache(cache.dir, options.server, options.gun, options.viewCacheKey) : undefined;
-  viewCache?.prefetch();
-  const stored = await cache.load();
   const now = options.now ?? new Date();
-  const listing = cache.loadedListing();
-  if (stored && viewCache && listing) {
-    // A failed download is the refresh's to report: it knows what an unreachable server means.
-    const downloaded = await timestamp.catch(() => null);
-    const cached = downloaded ? await unchangedView(stored, downloaded, listing, viewCache, now) : undefined;
-    if (cached) {
-      await cache.clearFailure();
-      // Set, not spread: a spread would read (and so parse) the tag rows the view holds on demand.
-      cached.view.verifiedAt = now.toISOString();
-      const text = options.withSignedTagsJson ? (cached.signedTagsJson ?? renderSignedTags(cached.view)) : undefined;
-      return { view: cached.view, downloads: 1, fromViewCache: true, ...(text === undefined ? {} : { signedTagsJson: text }) };
-    }
+  if (viewCache) {
+    const served = await servedFromViewCache(cache, viewCache, timestamp, now, options.withSignedTagsJson === true);
+    if (served) return served;
   }
+  const stored = await cache.load();
   // The refresh starts from this very download (on first use, beside the root's).
   const fetcher = primed(options.fetcher, 'timestamp.json', timestamp);
   let result: RefreshResult;
@@ -124,21 +114,31 @@ function earlyTimestamp(options: LoadOptions): Promise<Uint8Array | null> {
 }
 
 /**
- * When the timestamp just downloaded is byte for byte the verified one, the authenticated view of
- * that verification, if it is still inside its window.
+ * The load, when the timestamp just downloaded is byte for byte the verified one and the
+ * authenticated view of that verification is still inside its window. Only state.json and the
+ * stored timestamp are read for it: the other files matter only when something changed.
  */
-async function unchangedView(
-  stored: StoredRepository,
-  timestamp: Uint8Array,
-  listing: Record<string, string>,
+async function servedFromViewCache(
+  cache: MetadataCache,
   viewCache: ViewCache,
+  timestamp: Promise<Uint8Array | null>,
   now: Date,
-): Promise<CachedView | undefined> {
-  const verified = stored.files.get('timestamp');
-  if (!verified || !Buffer.from(timestamp).equals(Buffer.from(verified))) return undefined;
-  return viewCache.read(listing, now);
+  withSignedTagsJson: boolean,
+): Promise<LoadedRepository | undefined> {
+  viewCache.prefetch();
+  const verified = await cache.storedTimestamp();
+  if (verified === undefined) return undefined;
+  // A failed download is the refresh's to report: it knows what an unreachable server means.
+  const downloaded = await timestamp.catch(() => null);
+  if (!downloaded || !Buffer.from(downloaded).equals(Buffer.from(verified.bytes))) return undefined;
+  const cached = await viewCache.read(verified.listing, now);
+  if (!cached) return undefined;
+  await cache.clearFailure();
+  // Set, not spread: a spread would read (and so parse) the tag rows the view holds on demand.
+  cached.view.verifiedAt = now.toISOString();
+  const text = withSignedTagsJson ? (cached.signedTagsJson ?? renderSignedTags(cached.view)) : undefined;
+  return { view: cached.view, downloads: 1, fromViewCache: true, ...(text === undefined ? {} : { signedTagsJson: text }) };
 }
-
 /** Serves `download` for the first request of `name`, then asks `fetcher` as usual. */
 function primed(fetcher: MetadataFetcher, name: string, download: Promise<Uint8Array | null>): MetadataFetcher {
   let served = false;

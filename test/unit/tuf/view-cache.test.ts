@@ -177,13 +177,26 @@ describe('the view cache', () => {
     assert.equal((await load(sim, { viewCacheKey: () => Promise.resolve(undefined) })).fromViewCache, undefined);
   });
 
-  it('verifies in full when a cached object was damaged', async () => {
+  it('serves an unchanged repository though a cached targets file was damaged, and fetches that file again once something changes', async () => {
     const sim = releasedRepository();
     await load(sim);
-    // targets', not root's: a damaged root is a lost pin, refused outright (root-pin-mismatch).
     const state = JSON.parse(readFileSync(join(dirOf(sim), 'state.json'), 'utf8')) as { files: Record<string, string> };
     writeFileSync(join(dirOf(sim), 'objects', `${state.files['targets']}.json`), 'damaged');
-    assert.equal((await load(sim)).fromViewCache, undefined);
+    // The view is bound to the hash of the targets file it was verified from, not to the copy on disk.
+    assert.equal((await load(sim)).fromViewCache, true);
+    sim.publishTimestamp();
+    const fetcher = sim.fetcher();
+    const changed = await load(sim, { fetcher });
+    assert.equal(changed.fromViewCache, undefined);
+    assert.ok(fetcher.requests.some((name) => name.startsWith('targets.')), `the damaged file is downloaded and verified again: ${fetcher.requests.join(', ')}`);
+  });
+
+  it('refuses a repository whose pinned root was damaged on disk, though nothing changed on the server', async () => {
+    const sim = releasedRepository();
+    await load(sim);
+    const state = JSON.parse(readFileSync(join(dirOf(sim), 'state.json'), 'utf8')) as { files: Record<string, string> };
+    writeFileSync(join(dirOf(sim), 'objects', `${state.files['root']}.json`), 'damaged');
+    await assert.rejects(load(sim), { code: 'root-pin-mismatch' });
   });
 });
 
