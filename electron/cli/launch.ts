@@ -22,7 +22,8 @@ interface Bundle {
 
 /** Runs the bundle's start() for this process's argv, compiled from the command's code cache when there is one. */
 export function launch(bundleFile: string, argv: readonly string[] = process.argv.slice(2)): void {
-  const source = readFileSync(bundleFile, 'utf8');
+  // The bundle is ASCII (scripts/build.mjs asks esbuild for it): latin1 reads it as it is.
+  const source = readFileSync(bundleFile, 'latin1');
   const name = cacheNameOf(argv);
   const cacheFile = name === undefined ? undefined : codeCacheFile(bundleFile, name);
   const cachedData = cacheFile === undefined ? undefined : readIfThere(cacheFile);
