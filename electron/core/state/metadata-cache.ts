@@ -4,6 +4,7 @@
 // Files are stored by content hash and listed in state.json, which is written last: a crash
 // mid-save leaves the previous state.json pointing at the previous, complete set of files.
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -97,6 +98,14 @@ export class MetadataCache {
     if (hash === undefined) return undefined;
     const bytes = await readSmallFile(this.objectPath(hash)).catch(() => undefined);
     return bytes !== undefined && sha256(bytes) === hash ? bytes : undefined;
+  }
+
+  /**
+   * True when this repository has no state.json here. Synchronous on purpose: the caller decides
+   * with it, before anything else, whether to ask the server for its root right away.
+   */
+  neverVerified(): boolean {
+    return !existsSync(join(this.dir, 'state.json'));
   }
 
   /** state.json, read once for this cache object (load() and storedTimestamp() share the read). */

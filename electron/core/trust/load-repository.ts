@@ -57,7 +57,11 @@ export async function loadRepository(options: LoadOptions): Promise<LoadedReposi
   // The timestamp depends on nothing local: it is asked for first, so that the connection's set-up
   // and the server's answer overlap reading the cache (and the keychain). It is only compared or
   // handed to the refresh, which verifies it like any other download.
-  const timestamp = earlyTimestamp(options);
+  const timestamp = earlyDownload(options, 'timestamp.json', LIMITS.timestampMaxBytes);
+  const early = new Map([['timestamp.json', timestamp]]);
+  // A repository never verified here starts from the server's root: asked for beside the timestamp,
+  // not after the keychain and the cache have been read.
+  if (cache.neverVerified()) early.set('root.json', earlyDownload(options, 'root.json', LIMITS.rootMaxBytes));
   const viewCache = options.viewCacheKey ? new ViewCache(cache.dir, options.server, options.gun, options.viewCacheKey) : undefined;
   const now = options.now ?? new Date();
   if (viewCache) {
@@ -66,7 +70,7 @@ export async function loadRepository(options: LoadOptions): Promise<LoadedReposi
   }
   const stored = await cache.load();
   // The refresh starts from this very download (on first use, beside the root's).
-  const fetcher = primed(options.fetcher, 'timestamp.json', timestamp);
+  const fetcher = primed(options.fetcher, early);
   let result: RefreshResult;
   const firstRoot: { pinnedBy: 'configured' | 'first-use' } = { pinnedBy: 'first-use' };
   let saved: Record<string, string>;
@@ -106,9 +110,9 @@ export async function loadRepository(options: LoadOptions): Promise<LoadedReposi
   return { view, downloads: result.downloads, ...(text === undefined ? {} : { signedTagsJson: text }) };
 }
 
-/** The timestamp's download, started now; its failure is reported by whoever uses it. */
-function earlyTimestamp(options: LoadOptions): Promise<Uint8Array | null> {
-  const download = options.fetcher.fetch('timestamp.json', LIMITS.timestampMaxBytes, options.signal);
+/** A download started now; its failure is reported by whoever uses it. */
+function earlyDownload(options: LoadOptions, name: string, maxBytes: number): Promise<Uint8Array | null> {
+  const download = options.fetcher.fetch(name, maxBytes, options.signal);
   download.catch(() => undefined);
   return download;
 }
@@ -139,16 +143,14 @@ async function servedFromViewCache(
   const text = withSignedTagsJson ? (cached.signedTagsJson ?? renderSignedTags(cached.view)) : undefined;
   return { view: cached.view, downloads: 1, fromViewCache: true, ...(text === undefined ? {} : { signedTagsJson: text }) };
 }
-/** Serves `download` for the first request of `name`, then asks `fetcher` as usual. */
-function primed(fetcher: MetadataFetcher, name: string, download: Promise<Uint8Array | null>): MetadataFetcher {
-  let served = false;
+/** Serves each early download for the first request of its name, then asks `fetcher` as usual. */
+function primed(fetcher: MetadataFetcher, early: Map<string, Promise<Uint8Array | null>>): MetadataFetcher {
   return {
     fetch(requested, maxBytes, signal) {
-      if (!served && requested === name) {
-        served = true;
-        return download;
-      }
-      return fetcher.fetch(requested, maxBytes, signal);
+      const download = early.get(requested);
+      if (download === undefined) return fetcher.fetch(requested, maxBytes, signal);
+      early.delete(requested);
+      return download;
     },
   };
 }

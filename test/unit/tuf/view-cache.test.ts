@@ -170,6 +170,18 @@ describe('the view cache', () => {
     await assert.rejects(load(sim, { now: daysFrom(new Date(), -3) }), { code: 'root-certificate' });
   });
 
+  it('asks the server for the root of a repository never verified here at once, beside the timestamp, not after the keychain answers', async () => {
+    const sim = releasedRepository();
+    const fetcher = sim.fetcher();
+    let answer: () => void = () => undefined;
+    const keyOnceAnswered = new Promise<Uint8Array>((resolve) => (answer = () => resolve(secret)));
+    const slowKeychain: ViewCacheKey = () => keyOnceAnswered;
+    const loading = load(sim, { fetcher, viewCacheKey: slowKeychain });
+    assert.deepEqual(fetcher.requests, ['timestamp.json', 'root.json']);
+    answer();
+    assert.equal((await loading).downloads, fetcher.requests.length, 'each early download is used, none is asked for twice');
+  });
+
   it('caches nothing without a key (no keychain)', async () => {
     const sim = releasedRepository();
     await load(sim, { viewCacheKey: () => Promise.resolve(undefined) });
