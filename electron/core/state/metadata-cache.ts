@@ -86,11 +86,11 @@ export class MetadataCache {
    * Damage to another file does not matter while nothing changed (the view verified from them is
    * bound to their hashes); once something does, load() drops it and the refresh fetches it again.
    */
-  async storedTimestamp(): Promise<{ listing: Record<string, string>; bytes: Uint8Array } | undefined> {
+  async storedTimestamp(): Promise<{ listing: Record<string, string>; timestamp: Uint8Array; root: Uint8Array } | undefined> {
     const state = await this.state();
     if (state === undefined) return undefined;
     const [timestamp, root] = await Promise.all(['timestamp', 'root'].map((role) => this.storedObject(state.files[role])));
-    return timestamp !== undefined && root !== undefined ? { listing: state.files, bytes: timestamp } : undefined;
+    return timestamp !== undefined && root !== undefined ? { listing: state.files, timestamp, root } : undefined;
   }
 
   /** The object filed under `hash`, when it is there and still has that hash. */

@@ -33,7 +33,7 @@ export interface CachedView {
 /** What the file holds first: everything but the tag rows, which only some readers need. */
 interface ViewHead {
   binding: ViewBinding;
-  view: Omit<RepositoryView, 'signedTags' | 'unpulledTags'>;
+  view: Omit<RepositoryView, 'signedTags' | 'unpulledTags' | 'trustAnchor'>;
   unpulled: boolean;
 }
 type ViewRows = Pick<RepositoryView, 'signedTags' | 'unpulledTags'>;
@@ -111,7 +111,9 @@ export class ViewCache {
     try {
       const key = await this.key();
       if (!key) return;
-      const { signedTags, unpulledTags, ...rest } = view;
+      // The anchor is not kept: it can change without the server's data changing (acknowledged, or
+      // no longer a first use), so a served view gets it as it is then (load-repository.ts).
+      const { signedTags, unpulledTags, trustAnchor: _anchor, ...rest } = view;
       const head: ViewHead = { binding, view: rest, unpulled: unpulledTags !== undefined };
       const rows: ViewRows = unpulledTags === undefined ? { signedTags } : { signedTags, unpulledTags };
       // Encoded part by part: one 3 MB string made of them would be flattened before it is encoded.

@@ -8,12 +8,13 @@
 // parsing, nothing written.
 import { Buffer } from 'node:buffer';
 import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
-import type { RepositoryView } from '../../../shared/domain';
+import type { RepositoryView, TrustAnchorView } from '../../../shared/domain';
 import { certificateInfo } from '../crypto/certificate';
 import { MetadataCache, type StoredRepository } from '../state/metadata-cache';
 import { ViewCache, type ViewCacheKey } from '../state/view-cache';
 import { renderSignedTags } from './docker-inspect';
 import { LIMITS } from '../tuf/limits';
+import { parseEnvelope } from '../tuf/metadata';
 import type { TrustedSet } from '../tuf/trusted-set';
 import { refreshRepository, type MetadataFetcher, type RefreshResult } from '../tuf/updater';
 import type { TrustPinning } from './pinning';
@@ -92,12 +93,9 @@ export async function loadRepository(options: LoadOptions): Promise<LoadedReposi
     if (stored || info.code !== 'repository-not-found') await cache.recordFailure({ at: failedAt, error: info }).catch(() => undefined);
     throw error;
   }
-  const view = buildRepositoryView(result.trusted, result.failedDelegations, {
-    server: options.server,
-    source: 'server',
-    verifiedAt: result.toStore.verifiedAt,
-  });
-  view.trustAnchor = await updateAnchor({
+  // The anchor's durable write (an fsync) goes on while the view is built and cached: the cached
+  // view holds no anchor (a served one gets the anchor as it is then), so neither waits for the other.
+  const anchoring = updateAnchor({
     dir: cache.dir,
     root: result.trusted.root,
     previousRootBytes: stored?.files.get('root'),
@@ -105,8 +103,16 @@ export async function loadRepository(options: LoadOptions): Promise<LoadedReposi
     now: new Date(result.toStore.verifiedAt),
     record: true,
   });
+  // Awaited below; should building the view throw first, its failure is not left unhandled.
+  anchoring.catch(() => undefined);
+  const view = buildRepositoryView(result.trusted, result.failedDelegations, {
+    server: options.server,
+    source: 'server',
+    verifiedAt: result.toStore.verifiedAt,
+  });
   const text = options.withSignedTagsJson ? renderSignedTags(view) : undefined;
-  await viewCache?.write(view, { files: saved, from: now.toISOString(), until: validUntil(result.trusted, options.gun).toISOString() }, text);
+  const binding = { files: saved, from: now.toISOString(), until: validUntil(result.trusted, options.gun).toISOString() };
+  [view.trustAnchor] = await Promise.all([anchoring, viewCache?.write(view, binding, text)]);
   return { view, downloads: result.downloads, ...(text === undefined ? {} : { signedTagsJson: text }) };
 }
 
@@ -134,12 +140,13 @@ async function servedFromViewCache(
   if (verified === undefined) return undefined;
   // A failed download is the refresh's to report: it knows what an unreachable server means.
   const downloaded = await timestamp.catch(() => null);
-  if (!downloaded || !Buffer.from(downloaded).equals(Buffer.from(verified.bytes))) return undefined;
+  if (!downloaded || !Buffer.from(downloaded).equals(Buffer.from(verified.timestamp))) return undefined;
   const cached = await viewCache.read(verified.listing, now);
   if (!cached) return undefined;
-  await cache.clearFailure();
+  const [trustAnchor] = await Promise.all([anchorOfPinned(cache.dir, verified.root, now), cache.clearFailure()]);
   // Set, not spread: a spread would read (and so parse) the tag rows the view holds on demand.
   cached.view.verifiedAt = now.toISOString();
+  cached.view.trustAnchor = trustAnchor;
   const text = withSignedTagsJson ? (cached.signedTagsJson ?? renderSignedTags(cached.view)) : undefined;
   return { view: cached.view, downloads: 1, fromViewCache: true, ...(text === undefined ? {} : { signedTagsJson: text }) };
 }
@@ -192,8 +199,17 @@ async function staleView(options: LoadOptions, dir: string, stored: StoredReposi
     verifiedAt: stored.verifiedAt,
     stale,
   });
-  view.trustAnchor = await updateAnchor({ dir, root: result.trusted.root, previousRootBytes: stored.files.get('root'), configured: false, now: new Date(stored.verifiedAt), record: false });
+  view.trustAnchor = await anchorOfPinned(dir, stored.files.get('root')!, new Date(stored.verifiedAt));
   return view;
+}
+
+/**
+ * The anchor of a repository whose pinned root is `rootBytes` and stays so (nothing new learnt):
+ * read from anchor.json as it is now, e.g. acknowledged since the view was cached, and never a
+ * first use.
+ */
+function anchorOfPinned(dir: string, rootBytes: Uint8Array, now: Date): Promise<TrustAnchorView> {
+  return updateAnchor({ dir, root: parseEnvelope('root', 'root', rootBytes), previousRootBytes: rootBytes, configured: false, now, record: false });
 }
 
 /** Serves only what an earlier refresh verified: "<role>.json" by role name, nothing else. */

@@ -11,6 +11,7 @@ import { MetadataCache } from '../../../electron/core/state/metadata-cache';
 import { storedViewCacheKey, type ViewCacheKey } from '../../../electron/core/state/view-cache';
 import { renderSignedTags } from '../../../electron/core/trust/docker-inspect';
 import { loadRepository } from '../../../electron/core/trust/load-repository';
+import { acknowledgeAnchor } from '../../../electron/core/trust/root-anchor';
 import { releasedRepository } from '../../helpers/tamper';
 import { daysFrom, tempDir } from '../../helpers/tuf-harness';
 import { RepoSimulator, type SimFetcher } from '../../helpers/repo-simulator';
@@ -65,8 +66,24 @@ describe('the view cache', () => {
     assert.equal(warm.fromViewCache, true);
     assert.deepEqual(fetcher.requests, ['timestamp.json']);
     assert.deepEqual(warm.view.signedTags, first.view.signedTags);
-    assert.deepEqual({ ...warm.view, verifiedAt: '' }, { ...first.view, verifiedAt: '' });
     assert.deepEqual(mtimes(), before);
+    // What a full verification of the unchanged repository says now: no longer a first use.
+    const full = await load(sim, { viewCacheKey: undefined });
+    assert.equal(full.view.trustAnchor?.firstUse, false);
+    assert.deepEqual({ ...warm.view, verifiedAt: '' }, { ...full.view, verifiedAt: '' });
+  });
+
+  it('serves the trust anchor as it is now, not as it was when the view was cached', async () => {
+    const sim = releasedRepository();
+    const first = await load(sim);
+    assert.equal(first.view.trustAnchor?.firstUse, true);
+    assert.equal(first.view.trustAnchor?.acknowledged, false);
+    await acknowledgeAnchor(dirOf(sim));
+    const warm = await load(sim);
+    assert.equal(warm.fromViewCache, true);
+    assert.equal(warm.view.trustAnchor?.firstUse, false);
+    assert.equal(warm.view.trustAnchor?.acknowledged, true);
+    assert.equal(warm.view.trustAnchor?.pinnedAt, first.view.trustAnchor?.pinnedAt);
   });
 
   it("keeps docker's SignedTags as printed beside the view, and serves the view's rows only when read", async () => {
