@@ -46,6 +46,8 @@ async function verifiedView(context: CliContext, gun: string, strict: boolean, p
     fetcher: notary.fetcher(gun),
     viewCacheKey: cliViewCacheKey(),
     withSignedTagsJson: printed,
+    // Neither docker's JSON nor --pretty shows it.
+    withTrustAnchor: false,
   });
   const { view } = loaded;
   for (const warning of view.warnings) context.err.write(`warning: ${gun}: ${describeWarning(warning)}\n`);

@@ -144,6 +144,7 @@ async function verifiedView(gun: string, context: RepositoryAuditContext, viewCa
     gun,
     fetcher,
     now: context.now,
+    withTrustAnchor: false,
     ...(context.pinning ? { pinning: context.pinning } : {}),
     ...(signal ? { signal } : {}),
     ...(viewCacheKey ? { viewCacheKey } : {}),

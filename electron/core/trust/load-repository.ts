@@ -38,6 +38,12 @@ export interface LoadOptions {
    * cache beside the view, so that an unchanged repository is printed without rendering it again.
    */
   withSignedTagsJson?: boolean;
+  /**
+   * Default true: the view says what its trust rests on (view.trustAnchor). A view served from the
+   * view cache reads it from disk for that; an audit of thousands of repositories, which never shows
+   * it, passes false (a full verification records and gives it all the same).
+   */
+  withTrustAnchor?: boolean;
 }
 
 export interface LoadedRepository {
@@ -66,7 +72,7 @@ export async function loadRepository(options: LoadOptions): Promise<LoadedReposi
   const viewCache = options.viewCacheKey ? new ViewCache(cache.dir, options.server, options.gun, options.viewCacheKey) : undefined;
   const now = options.now ?? new Date();
   if (viewCache) {
-    const served = await servedFromViewCache(cache, viewCache, timestamp, now, options.withSignedTagsJson === true);
+    const served = await servedFromViewCache(cache, viewCache, timestamp, now, { signedTagsJson: options.withSignedTagsJson === true, trustAnchor: options.withTrustAnchor !== false });
     if (served) return served;
   }
   const stored = await cache.load();
@@ -133,7 +139,7 @@ async function servedFromViewCache(
   viewCache: ViewCache,
   timestamp: Promise<Uint8Array | null>,
   now: Date,
-  withSignedTagsJson: boolean,
+  wanted: { signedTagsJson: boolean; trustAnchor: boolean },
 ): Promise<LoadedRepository | undefined> {
   viewCache.prefetch();
   const verified = await cache.storedTimestamp();
@@ -143,11 +149,11 @@ async function servedFromViewCache(
   if (!downloaded || !Buffer.from(downloaded).equals(Buffer.from(verified.timestamp))) return undefined;
   const cached = await viewCache.read(verified.listing, now);
   if (!cached) return undefined;
-  const [trustAnchor] = await Promise.all([anchorOfPinned(cache.dir, verified.root, now), cache.clearFailure()]);
+  const [trustAnchor] = await Promise.all([wanted.trustAnchor ? anchorOfPinned(cache.dir, verified.root, now) : undefined, cache.clearFailure()]);
   // Set, not spread: a spread would read (and so parse) the tag rows the view holds on demand.
   cached.view.verifiedAt = now.toISOString();
-  cached.view.trustAnchor = trustAnchor;
-  const text = withSignedTagsJson ? (cached.signedTagsJson ?? renderSignedTags(cached.view)) : undefined;
+  if (trustAnchor) cached.view.trustAnchor = trustAnchor;
+  const text = wanted.signedTagsJson ? (cached.signedTagsJson ?? renderSignedTags(cached.view)) : undefined;
   return { view: cached.view, downloads: 1, fromViewCache: true, ...(text === undefined ? {} : { signedTagsJson: text }) };
 }
 /** Serves each early download for the first request of its name, then asks `fetcher` as usual. */

@@ -27,7 +27,7 @@ afterEach(() => home.remove());
 const secret = randomBytes(32);
 const key: ViewCacheKey = () => Promise.resolve(secret);
 
-function load(sim: RepoSimulator, options: { fetcher?: SimFetcher; now?: Date; viewCacheKey?: ViewCacheKey; withSignedTagsJson?: boolean } = {}) {
+function load(sim: RepoSimulator, options: { fetcher?: SimFetcher; now?: Date; viewCacheKey?: ViewCacheKey; withSignedTagsJson?: boolean; withTrustAnchor?: boolean } = {}) {
   return loadRepository({
     home: home.dir,
     server: SERVER,
@@ -36,6 +36,7 @@ function load(sim: RepoSimulator, options: { fetcher?: SimFetcher; now?: Date; v
     viewCacheKey: 'viewCacheKey' in options ? options.viewCacheKey : key,
     ...(options.now ? { now: options.now } : {}),
     ...(options.withSignedTagsJson ? { withSignedTagsJson: true } : {}),
+    ...(options.withTrustAnchor === undefined ? {} : { withTrustAnchor: options.withTrustAnchor }),
   });
 }
 
@@ -84,6 +85,14 @@ describe('the view cache', () => {
     assert.equal(warm.view.trustAnchor?.firstUse, false);
     assert.equal(warm.view.trustAnchor?.acknowledged, true);
     assert.equal(warm.view.trustAnchor?.pinnedAt, first.view.trustAnchor?.pinnedAt);
+  });
+
+  it('serves without the anchor a reader that does not show it (an audit)', async () => {
+    const sim = releasedRepository();
+    await load(sim);
+    const warm = await load(sim, { withTrustAnchor: false });
+    assert.equal(warm.fromViewCache, true);
+    assert.equal(warm.view.trustAnchor, undefined);
   });
 
   it("keeps docker's SignedTags as printed beside the view, and serves the view's rows only when read", async () => {
