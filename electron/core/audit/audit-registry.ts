@@ -12,6 +12,7 @@ import type { NotaryClient } from '../notary/notary-client';
 import type { RegistryClient } from '../registry';
 import type { ViewCacheKey } from '../state/view-cache';
 import type { TrustPinning } from '../trust/pinning';
+import { readTrustPinning } from '../trust/pinning-config';
 import { auditRepository, emptyCounts, type RepositoryAuditContext } from './audit-repository';
 import { DEFAULT_AUDIT_CONCURRENCY, DEFAULT_EXPIRING_WITHIN_DAYS } from './defaults';
 import { InOrder } from './in-order';
@@ -90,7 +91,9 @@ export async function auditRegistryStreamed(options: AuditOptions, sink: AuditSi
     now,
     expiringWithinDays,
     tagConcurrency: TAG_CONCURRENCY,
-    ...(options.pinning ? { pinning: options.pinning } : {}),
+    // Read once for the whole audit, not at each repository met for the first time (500 reads of a
+    // file that is usually not there); a broken one stops the audit before it starts.
+    pinning: options.pinning ?? (await readTrustPinning(options.home)) ?? {},
     ...(options.viewCacheKey ? { viewCacheKey: options.viewCacheKey } : {}),
   };
   sink.begin({ registry: options.registry.origin.origin, server: options.notary.serverUrl, auditedAt: now.toISOString(), expiringWithinDays });

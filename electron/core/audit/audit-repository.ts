@@ -24,7 +24,8 @@ export interface RepositoryAuditContext {
   gunHost: string;
   /** Countersign's state dir: pinned roots and verified metadata, shared with inspect and the app. */
   home: string;
-  pinning?: TrustPinning;
+  /** The home's trust pinning, read once for the audit (empty: trust on first use). */
+  pinning: TrustPinning;
   /** The one clock of the whole audit. */
   now: Date;
   expiringWithinDays: number;
@@ -145,7 +146,7 @@ async function verifiedView(gun: string, context: RepositoryAuditContext, viewCa
     fetcher,
     now: context.now,
     withTrustAnchor: false,
-    ...(context.pinning ? { pinning: context.pinning } : {}),
+    pinning: context.pinning,
     ...(signal ? { signal } : {}),
     ...(viewCacheKey ? { viewCacheKey } : {}),
   });

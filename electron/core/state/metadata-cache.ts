@@ -105,7 +105,10 @@ export class MetadataCache {
    * with it, before anything else, whether to ask the server for its root right away.
    */
   neverVerified(): boolean {
-    return !existsSync(join(this.dir, 'state.json'));
+    if (existsSync(join(this.dir, 'state.json'))) return false;
+    // Nothing to read then: load() and storedTimestamp() do not try (an audit meets hundreds at once).
+    this.stateRead ??= Promise.resolve(undefined);
+    return true;
   }
 
   /** state.json, read once for this cache object (load() and storedTimestamp() share the read). */

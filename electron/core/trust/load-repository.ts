@@ -68,10 +68,13 @@ export async function loadRepository(options: LoadOptions): Promise<LoadedReposi
   const early = new Map([['timestamp.json', timestamp]]);
   // A repository never verified here starts from the server's root: asked for beside the timestamp,
   // not after the keychain and the cache have been read.
-  if (cache.neverVerified()) early.set('root.json', earlyDownload(options, 'root.json', LIMITS.rootMaxBytes));
+  const firstUse = cache.neverVerified();
+  if (firstUse) early.set('root.json', earlyDownload(options, 'root.json', LIMITS.rootMaxBytes));
   const viewCache = options.viewCacheKey ? new ViewCache(cache.dir, options.server, options.gun, options.viewCacheKey) : undefined;
   const now = options.now ?? new Date();
-  if (viewCache) {
+  // Nothing verified, nothing cached: only the key is asked for now, for the view written at the end.
+  if (viewCache && firstUse) options.viewCacheKey?.().catch(() => undefined);
+  else if (viewCache) {
     const served = await servedFromViewCache(cache, viewCache, timestamp, now, { signedTagsJson: options.withSignedTagsJson === true, trustAnchor: options.withTrustAnchor !== false });
     if (served) return served;
   }

@@ -108,12 +108,12 @@ export interface AnchorUpdate {
 export async function updateAnchor(update: AnchorUpdate): Promise<TrustAnchorView> {
   const at = update.now.toISOString();
   const firstUse = update.previousRootBytes === undefined;
-  let anchor = (await readAnchor(update.dir)) ?? { pinnedBy: update.configured ? 'configured' : 'first-use', acknowledged: update.configured };
-  let changed = false;
-  if (firstUse) {
-    anchor = { pinnedBy: update.configured ? 'configured' : 'first-use', pinnedAt: at, acknowledged: update.configured };
-    changed = true;
-  } else if (update.previousRootBytes !== undefined) {
+  // A first pin replaces whatever anchor.json says (a leftover of a removed pin): no need to read it.
+  let anchor: AnchorFile = firstUse
+    ? { pinnedBy: update.configured ? 'configured' : 'first-use', pinnedAt: at, acknowledged: update.configured }
+    : ((await readAnchor(update.dir)) ?? { pinnedBy: 'first-use', acknowledged: false });
+  let changed = firstUse;
+  if (update.previousRootBytes !== undefined) {
     const previous = parseEnvelope('root', 'root', update.previousRootBytes).signed;
     if (previous.version < update.root.signed.version) {
       anchor = { ...anchor, change: { at, from: rootFacts(previous), signedBy: rootSigners(update.root, previous), acknowledged: false } };

@@ -3,6 +3,8 @@
 // Countersign with a short expiry), changed the ways real life changes them. The audit must name
 // each tag's status as the fixture says it is; the CLI's exit code must follow --fail-on.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { AuditProgress, AuditReport, RepositoryAudit } from '../../../shared/audit';
 import { auditRegistry, RetryingHttpClient, type AuditOptions } from '../../../electron/core/audit';
@@ -103,6 +105,23 @@ describe('the audit of a mixed registry', () => {
     assert.ok(rootKey?.notBefore && Date.parse(rootKey.notBefore) <= Date.now());
     const releasesKey = expiring.keys.find((k) => k.roles.includes('targets/releases'));
     assert.equal(releasesKey?.ageDays, undefined, 'a bare key carries no date');
+  });
+
+  it("applies the home's trust pinning to every repository it meets first: disable_tofu refuses them all, a broken file stops it before it starts", async () => {
+    const pinnedHome = await makeTempDir('audit-pinning');
+    try {
+      writeFileSync(join(pinnedHome, 'trust-pinning.json'), JSON.stringify({ disable_tofu: true }));
+      const report = await audit({ home: pinnedHome, repositories: [REPOS.team, REPOS.admin] });
+      for (const audited of report.repositories) {
+        assert.ok(audited.tags.every((tag) => tag.status !== 'signed'), `${audited.repository}: no tag is signed under disable_tofu`);
+      }
+      writeFileSync(join(pinnedHome, 'trust-pinning.json'), '{ broken');
+      const events: AuditProgress[] = [];
+      await assert.rejects(audit({ home: pinnedHome, onProgress: (progress) => events.push(progress) }), { code: 'config-invalid' });
+      assert.ok(events.every((event) => event.done === 0), 'no repository was audited');
+    } finally {
+      await removeTempDir(pinnedHome);
+    }
   });
 
   it('audits only the repositories asked for', async () => {
