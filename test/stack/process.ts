@@ -136,7 +136,9 @@ export function makeTempDir(label: string): string {
 
 export async function removeTempDir(dir: string): Promise<void> {
   liveTempDirs.delete(dir);
-  await rm(dir, { recursive: true, force: true });
+  // Retried: a client process that is still exiting (one of several cancelled together) can add a
+  // file while the folder is emptied, and ENOTEMPTY would then hide the error that stopped them.
+  await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
 }
 
 /**
