@@ -4,10 +4,9 @@
 // for the whole run, so connections and bearer tokens (one per repository and scope, renewed when
 // they expire) are reused.
 import { RetryingHttpClient, type RetryPolicy } from '../audit/retrying-http';
-import { HttpClient } from '../net/http';
+import { HttpClient, type CredentialLookup } from '../net/http';
 import type { NetTrace } from '../net/trace';
 import { NotaryClient } from '../notary/notary-client';
-import type { CredentialLookup } from '../net/http';
 // Not through registry/index.ts: that would evaluate docker's credential lookup (its config and
 // helper schemas) for every run, and it is needed only once a server asks for a sign-in.
 import { RegistryClient, registryOrigin } from '../registry/registry-client';

@@ -117,11 +117,6 @@ export class MetadataCache {
     return this.stateRead;
   }
 
-  /** Role -> sha256 (hex) of every file load() read, when it read all that state.json lists. */
-  loadedListing(): Record<string, string> | undefined {
-    return this.loaded?.listed;
-  }
-
   /** True when `repository` is what load() read: the same files (by hash) and versions. */
   private unchanged(listed: Record<string, string>, versions: Record<string, number>): boolean {
     const loaded = this.loaded;

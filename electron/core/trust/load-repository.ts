@@ -73,7 +73,7 @@ export async function loadRepository(options: LoadOptions): Promise<LoadedReposi
   const viewCache = options.viewCacheKey ? new ViewCache(cache.dir, options.server, options.gun, options.viewCacheKey) : undefined;
   const now = options.now ?? new Date();
   // Nothing verified, nothing cached: only the key is asked for now, for the view written at the end.
-  if (viewCache && firstUse) options.viewCacheKey?.().catch(() => undefined);
+  if (firstUse) options.viewCacheKey?.().catch(() => undefined);
   else if (viewCache) {
     const served = await servedFromViewCache(cache, viewCache, timestamp, now, { signedTagsJson: options.withSignedTagsJson === true, trustAnchor: options.withTrustAnchor !== false });
     if (served) return served;
@@ -159,6 +159,7 @@ async function servedFromViewCache(
   const text = wanted.signedTagsJson ? (cached.signedTagsJson ?? renderSignedTags(cached.view)) : undefined;
   return { view: cached.view, downloads: 1, fromViewCache: true, ...(text === undefined ? {} : { signedTagsJson: text }) };
 }
+
 /** Serves each early download for the first request of its name, then asks `fetcher` as usual. */
 function primed(fetcher: MetadataFetcher, early: Map<string, Promise<Uint8Array | null>>): MetadataFetcher {
   return {
@@ -208,7 +209,7 @@ async function staleView(options: LoadOptions, dir: string, stored: StoredReposi
     verifiedAt: stored.verifiedAt,
     stale,
   });
-  view.trustAnchor = await anchorOfPinned(dir, stored.files.get('root')!, new Date(stored.verifiedAt));
+  view.trustAnchor = await updateAnchor({ dir, root: result.trusted.root, previousRootBytes: stored.files.get('root'), configured: false, now: new Date(stored.verifiedAt), record: false });
   return view;
 }
 
