@@ -113,6 +113,7 @@ describe('the audit of a mixed registry', () => {
       writeFileSync(join(pinnedHome, 'trust-pinning.json'), JSON.stringify({ disable_tofu: true }));
       const report = await audit({ home: pinnedHome, repositories: [REPOS.team, REPOS.admin] });
       for (const audited of report.repositories) {
+        assert.equal(audited.trustError?.code, 'root-pin-mismatch', `${audited.repository}: refused for want of a pin`);
         assert.ok(audited.tags.every((tag) => tag.status !== 'signed'), `${audited.repository}: no tag is signed under disable_tofu`);
       }
       writeFileSync(join(pinnedHome, 'trust-pinning.json'), '{ broken');
