@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { buildRepositoryView } from '../../../electron/core/trust/repository-view';
-import type { RefreshResult } from '../../../electron/core/tuf/updater';
+import { refreshRepository, type MetadataFetcher, type RefreshResult } from '../../../electron/core/tuf/updater';
 import { flippedSignature, releasedRepository, verdictOf } from '../../helpers/tamper';
 import { delegationFailure, refreshSim } from '../../helpers/tuf-harness';
 import { RepoSimulator } from '../../helpers/repo-simulator';
@@ -59,14 +59,16 @@ describe('delegation path escape', () => {
     assert.ok(!fetcher.requests.some((name) => name.startsWith('targets/team')), fetcher.requests.join(', '));
   });
 
-  it('leaves out a delegation that hands out its sibling (targets/alice delegating targets/bob)', async () => {
+  it('leaves out a delegation that hands out its sibling (targets/alice delegating targets/bob), admitting nothing of the sibling', async () => {
     const sim = releasedRepository((s) => {
       s.addDelegation('targets/alice');
       s.addDelegationTo('targets/alice', 'targets/bob');
     });
-    const fetcher = sim.fetcher();
-    assert.deepEqual(await verdictOf(sim, 'targets/alice', { fetcher }), { code: 'delegation-path', role: 'targets/alice' });
-    assert.ok(!fetcher.requests.some((name) => name.startsWith('targets/bob')), fetcher.requests.join(', '));
+    assert.deepEqual(await verdictOf(sim, 'targets/alice'), { code: 'delegation-path', role: 'targets/alice' });
+    // targets/bob's file, which snapshot lists, may have been downloaded early; it is never read.
+    const result = await refreshSim(sim);
+    assert.equal(result.trusted.delegations.has('targets/bob'), false);
+    assert.deepEqual(result.failedDelegations.map((f) => f.role), ['targets/alice']);
   });
 
   it('gives a child nothing of its paths outside its parent\'s ("" under "team/" is no path at all, as notary restricts it)', async () => {
@@ -156,3 +158,53 @@ describe('a delegation that fails verification', () => {
     assert.ok(viewOf(result).signers.some((s) => s.name === 'alice'));
   });
 });
+
+describe('delegations snapshot lists, asked for early', () => {
+  // A big repository's targets takes tens of milliseconds to verify; the delegations' downloads go on
+  // meanwhile. Here targets is answered only once targets/releases has been asked for: the refresh
+  // completes only if that request left before targets was verified.
+  it('asks for each delegation under targets while targets is still on its way', async () => {
+    const sim = releasedRepository((s) => {
+      s.addDelegation('targets/alice');
+      s.addTarget('targets/alice', 'v2');
+    });
+    const served = sim.fetcher();
+    const waiting = new Set(['targets/releases', 'targets/alice']);
+    let allAskedFor: () => void = () => undefined;
+    const delegationsAskedFor = new Promise<void>((resolve) => (allAskedFor = resolve));
+    const fetcher: MetadataFetcher = {
+      async fetch(name, maxBytes) {
+        if (waiting.delete(name.replace(/\.[0-9a-f]{64}\.json$/, '')) && waiting.size === 0) allAskedFor();
+        if (/^targets\.[0-9a-f]{64}\.json$/.test(name)) await within(delegationsAskedFor, 2000, 'targets was needed before the delegations were asked for');
+        return served.fetch(name, maxBytes);
+      },
+    };
+    const result = await refreshRepository({ gun: sim.gun, fetcher });
+    assert.deepEqual([...result.trusted.delegations.keys()].sort(), ['targets/alice', 'targets/releases']);
+    assert.deepEqual(result.failedDelegations, []);
+  });
+
+  it('downloads each delegation once, however early it was asked for', async () => {
+    const sim = releasedRepository((s) => s.addDelegation('targets/alice'));
+    const fetcher = sim.fetcher();
+    await refreshSim(sim, { fetcher });
+    assert.equal(fetcher.requests.filter((name) => name.startsWith('targets/')).length, 2, fetcher.requests.join(', '));
+  });
+
+  it('asks for nothing a deeper level lists until its parent is verified (nested roles are walked level by level)', async () => {
+    const sim = releasedRepository((s) => {
+      s.addDelegation('targets/team', { paths: ['team/'] });
+      s.addDelegation('targets/team/sub', { paths: ['team/sub/'] });
+    });
+    const fetcher = sim.fetcher().tamper('targets/team', flippedSignature);
+    const result = await refreshSim(sim, { fetcher });
+    assert.deepEqual(result.failedDelegations.map((f) => f.role), ['targets/team']);
+    assert.ok(!fetcher.requests.some((name) => name.startsWith('targets/team/sub')), fetcher.requests.join(', '));
+  });
+});
+
+function within(promise: Promise<void>, ms: number, message: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
