@@ -159,16 +159,25 @@ type Prefetched = Map<string, Promise<Uint8Array | null>>;
  * repository, instead of waiting for it. A download is all it is: the walk still admits a role only
  * when its parent delegates it, against the snapshot's hash and the parent's keys, and a file the walk
  * never reaches is dropped unread. Deeper levels, and a snapshot listing more than PREFETCH_ROLES of
- * them, are fetched level by level as before; the names are checked as a walk would check them.
+ * them or PREFETCH_BYTES in all, are fetched level by level as before; names are checked as the walk
+ * checks them.
  */
 function prefetchDelegations(set: TrustedSet, fetcher: CountingFetcher, stored: StoredRepository | undefined, prefetched: Prefetched): void {
-  const listed = Object.keys(set.snapshot?.signed.meta ?? {}).filter((name) => isDelegationName(name) && parentRoleOf(name) === 'targets');
-  if (listed.length > PREFETCH_ROLES) return;
+  const wanted: [string, FileMeta][] = [];
+  let bytes = 0;
+  for (const name of Object.keys(set.snapshot?.signed.meta ?? {})) {
+    const meta = set.metaFor(name);
+    if (meta === undefined || !isDelegationName(name) || parentRoleOf(name) !== 'targets') continue;
+    if (cachedBytes(meta, stored?.files.get(name), stored) !== undefined) continue;
+    wanted.push([name, meta]);
+    bytes += meta.length;
+  }
+  // The snapshot key is often the server's own: a server could list roles nobody delegates, as big
+  // as it likes. Past these bounds only what targets delegates is fetched, as before.
+  if (wanted.length > PREFETCH_ROLES || bytes > PREFETCH_BYTES) return;
   // All at once: the connection pool (16 per server) is the limit. With 20 ms to the server this
   // saves two round trips over asking 8 at a time; on localhost it costs a few more handshakes.
-  for (const name of listed) {
-    const meta = set.metaFor(name);
-    if (meta === undefined || cachedBytes(meta, stored?.files.get(name), stored) !== undefined) continue;
+  for (const [name, meta] of wanted) {
     const download = fetchedByHash(name, meta, fetcher);
     // A failure is the walk's to report, should it reach the role.
     download.catch(() => undefined);
@@ -176,8 +185,9 @@ function prefetchDelegations(set: TrustedSet, fetcher: CountingFetcher, stored: 
   }
 }
 
-/** docker's layout is targets/releases plus a role per signer: a few, rarely dozens. */
+/** docker's layout is targets/releases plus a role per signer: a few, rarely dozens, of kilobytes to megabytes. */
 const PREFETCH_ROLES = 64;
+const PREFETCH_BYTES = 16 * 1024 * 1024;
 
 /**
  * Runs one role's update. On the first attempt a threshold failure may mean that a new root rotated

@@ -191,6 +191,16 @@ describe('delegations snapshot lists, asked for early', () => {
     assert.equal(fetcher.requests.filter((name) => name.startsWith('targets/')).length, 2, fetcher.requests.join(', '));
   });
 
+  // A server holding the snapshot key could list roles nobody delegates, each claimed huge.
+  it('asks early for nothing when snapshot lists more than 16 MiB of delegations, and never for one nobody delegates', async () => {
+    const sim = releasedRepository((s) => s.addDelegation('targets/alice'));
+    sim.publish({ editSnapshot: (snapshot) => (snapshot.meta['targets/bulk'] = { length: 17 * 1024 * 1024, hashes: { sha256: createHash('sha256').update('bulk').digest('base64') } }) });
+    const fetcher = sim.fetcher();
+    const result = await refreshSim(sim, { fetcher });
+    assert.deepEqual([...result.trusted.delegations.keys()].sort(), ['targets/alice', 'targets/releases']);
+    assert.ok(!fetcher.requests.some((name) => name.startsWith('targets/bulk')), fetcher.requests.join(', '));
+  });
+
   it('asks for nothing a deeper level lists until its parent is verified (nested roles are walked level by level)', async () => {
     const sim = releasedRepository((s) => {
       s.addDelegation('targets/team', { paths: ['team/'] });
