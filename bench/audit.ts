@@ -15,7 +15,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpClient, mapLimit } from '../electron/core/net/http';
-import { notaryCli, startNotaryServer, startRegistry, type NotaryCli, type NotaryServer, type Registry } from '../test/stack';
+import { CommandFailedError, notaryCli, startNotaryServer, startRegistry, type NotaryCli, type NotaryServer, type Registry } from '../test/stack';
 import { CLI_BIN, size } from './build-info';
 import { stageTargets } from './large-repo';
 import { median, report, type Measured } from './stats';
@@ -252,12 +252,27 @@ export async function signAll(notary: NotaryServer, host: string, repositories: 
         for (let next = queue.shift(); next; next = queue.shift()) {
           await client.init(next.gun, { publish: false });
           await stageTargets(client, next.gun, next.tags.map((t) => ({ role: 'targets', tag: t.tag, size: t.size, sha256hex: t.sha256hex })));
-          await client.publish(next.gun);
+          await publishRetried(client, next.gun);
         }
       }),
     );
   } finally {
     for (const client of clients) await client.dispose();
+  }
+}
+
+/**
+ * notary's client does not retry: with six of them publishing at once, a keep-alive connection that
+ * notary-server closes as a request goes out ends a setup run with "client is offline" (seen once in
+ * a full bench). The changelist stays staged after such a failure, so publishing again is the fix.
+ */
+async function publishRetried(client: NotaryCli, gun: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await client.publish(gun);
+    } catch (error) {
+      if (attempt === 3 || !(error instanceof CommandFailedError) || !error.result.stdout.includes('client is offline')) throw error;
+    }
   }
 }
 
