@@ -2,7 +2,12 @@
 // verification, and its root is the repository's pin: later roots must chain to it.
 //
 // Files are stored by content hash and listed in state.json, which is written last: a crash
-// mid-save leaves the previous state.json pointing at the previous, complete set of files.
+// mid-save leaves the previous state.json pointing at the previous, complete set of files. Files of
+// up to INLINE_MAX_BYTES (a root, a timestamp, a snapshot, a small targets) are kept inside
+// state.json itself, still under their hash and checked against it on every read: an audit trusts
+// hundreds of repositories at once, and on ext4 much of a cold one went to allocating inodes for
+// seven files and two folders each (now three files and one folder for a small repository). Larger
+// files sit beside it in objects/<sha256>.json.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
@@ -29,11 +34,17 @@ export interface StoredRepository {
   digests?: WeakMap<Uint8Array, string>;
 }
 
+const SHA256_HEX = /^[0-9a-f]{64}$/;
 const stateSchema = z.object({
   verifiedAt: z.string(),
   versions: z.record(z.string(), z.number().int()),
-  files: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)),
+  files: z.record(z.string(), z.string().regex(SHA256_HEX)),
+  /** sha256 (hex) -> base64 of the small files kept in state.json (absent in caches written before). */
+  inline: z.record(z.string().regex(SHA256_HEX), z.string()).optional(),
 });
+
+/** Kept inside state.json up to this size; a 10,000-target targets file (1.4 MB) is not. */
+export const INLINE_MAX_BYTES = 16 * 1024;
 
 const attemptSchema = z.object({ at: z.string(), error: z.object({ code: z.enum(ERROR_CODES), message: z.string(), role: z.string().optional() }) });
 
@@ -65,7 +76,7 @@ export class MetadataCache {
     const digests = new WeakMap<Uint8Array, string>();
     const entries = Object.entries(state.files);
     // A file that no longer matches its recorded hash is left out: it will be fetched and verified again.
-    const objects = await Promise.all(entries.map(([, hash]) => this.storedObject(hash)));
+    const objects = await Promise.all(entries.map(([, hash]) => this.storedObject(state, hash)));
     for (const [i, [role, hash]] of entries.entries()) {
       const bytes = objects[i];
       if (bytes) {
@@ -89,14 +100,15 @@ export class MetadataCache {
   async storedTimestamp(): Promise<{ listing: Record<string, string>; timestamp: Uint8Array; root: Uint8Array } | undefined> {
     const state = await this.state();
     if (state === undefined) return undefined;
-    const [timestamp, root] = await Promise.all(['timestamp', 'root'].map((role) => this.storedObject(state.files[role])));
+    const [timestamp, root] = await Promise.all(['timestamp', 'root'].map((role) => this.storedObject(state, state.files[role])));
     return timestamp !== undefined && root !== undefined ? { listing: state.files, timestamp, root } : undefined;
   }
 
-  /** The object filed under `hash`, when it is there and still has that hash. */
-  private async storedObject(hash: string | undefined): Promise<Uint8Array | undefined> {
+  /** The file stored under `hash` (in state.json or in objects/), when it is there and still has that hash. */
+  private async storedObject(state: State, hash: string | undefined): Promise<Uint8Array | undefined> {
     if (hash === undefined) return undefined;
-    const bytes = await readSmallFile(this.objectPath(hash)).catch(() => undefined);
+    const inline = state.inline?.[hash];
+    const bytes = inline !== undefined ? Buffer.from(inline, 'base64') : await readSmallFile(this.objectPath(hash)).catch(() => undefined);
     return bytes !== undefined && sha256(bytes) === hash ? bytes : undefined;
   }
 
@@ -139,28 +151,35 @@ export class MetadataCache {
       await removeFile(join(this.dir, 'attempt.json'));
       return listed;
     }
+    const inline: Record<string, string> = {};
+    const large: [string, Uint8Array][] = [];
+    for (const [role, bytes] of repository.files) {
+      if (bytes.length <= INLINE_MAX_BYTES) inline[listed[role]!] = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+      else large.push([role, bytes]);
+    }
     // A repository met for the first time has no folder yet. It is made here, once: otherwise each
-    // object's write finds it missing and makes it, four racing `mkdir -p` per repository of an audit.
+    // object's write finds it missing and makes it, racing `mkdir -p`s per repository of an audit.
     // What was made tells what cannot be there yet: objects to keep or collect, a note of a failure.
     const objects = join(this.dir, 'objects');
-    const made = this.loaded ? undefined : await makeDirectories(objects, 0o700);
-    const newObjects = made !== undefined;
-    const newFolder = newObjects && made !== objects;
-    // The objects are independent files, written side by side; state.json, which lists them, only
-    // once all of them are in place.
+    const made = large.length > 0 || !this.loaded ? await makeDirectories(large.length > 0 ? objects : this.dir, 0o700) : undefined;
+    const newFolder = made !== undefined && made !== objects;
+    const noObjectsYet = newFolder || made === objects;
+    // The large files are independent, written side by side; state.json, which lists them, only
+    // once all of them are in place. None of them is the root (a few kilobytes, kept in state.json).
     await Promise.all(
-      [...repository.files].map(async ([role, bytes]) => {
+      large.map(async ([role, bytes]) => {
         const path = this.objectPath(listed[role]!);
         // Content-addressed: an object already there with its full length is this very file.
-        if (!newObjects && (await stat(path).catch(() => undefined))?.size === bytes.length) return;
+        if (!noObjectsYet && (await stat(path).catch(() => undefined))?.size === bytes.length) return;
         // Only root must survive a crash (it is the pin); everything else is fetched and verified again.
         await writeFileAtomic(path, bytes, 0o644, { durable: role === 'root' });
       }),
     );
-    const state = { verifiedAt: repository.verifiedAt, versions: repository.versions, files: listed };
+    // Durable (the default): it holds the pin, inline or beside it.
+    const state: State = { verifiedAt: repository.verifiedAt, versions: repository.versions, files: listed, inline };
     await writeFileAtomic(join(this.dir, 'state.json'), JSON.stringify(state, null, 1), 0o644);
     if (!newFolder) await removeFile(join(this.dir, 'attempt.json'));
-    if (!newObjects) await this.collectGarbage(new Set(Object.values(listed)));
+    if (!noObjectsYet) await this.collectGarbage(new Set(large.map(([role]) => listed[role]!)));
     return listed;
   }
 

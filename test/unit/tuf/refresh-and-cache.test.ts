@@ -2,11 +2,12 @@
 // request; nothing refused ever reaches the cache; and when the server cannot be reached, the last
 // verified view is shown, marked stale, and only after it is verified again as of when it was cached.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { loadRepository } from '../../../electron/core/trust/load-repository';
 import { MetadataCache } from '../../../electron/core/state/metadata-cache';
+import { overwriteCachedFile } from '../../helpers/cached-files';
 import { attack, flippedSignature, releasedRepository, resignedBy } from '../../helpers/tamper';
 import { daysFrom, refreshSim, refusal, tempDir } from '../../helpers/tuf-harness';
 import { endless, newKey, newRootKey, sha256Hex, type RepoSimulator, type SimFetcher } from '../../helpers/repo-simulator';
@@ -196,12 +197,7 @@ describe('when the server cannot be reached', () => {
     await load(sim);
     // Swap the cached targets for a forged one, fixing up the cache's own index so that it loads.
     const forged = resignedBy([newKey()])(sim.file('targets'));
-    const cache = new MetadataCache(home.dir, SERVER, sim.gun);
-    const statePath = join(cache.dir, 'state.json');
-    const state = JSON.parse(readFileSync(statePath, 'utf8')) as { files: Record<string, string> };
-    state.files['targets'] = sha256Hex(forged);
-    writeFileSync(join(cache.dir, 'objects', `${sha256Hex(forged)}.json`), forged);
-    writeFileSync(statePath, JSON.stringify(state));
+    overwriteCachedFile(new MetadataCache(home.dir, SERVER, sim.gun).dir, 'targets', forged, { relist: true });
     await assert.rejects(load(sim, sim.fetcher().unreachable()), refusal('hash-mismatch', 'targets'));
   });
 

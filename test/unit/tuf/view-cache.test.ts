@@ -12,6 +12,7 @@ import { storedViewCacheKey, type ViewCacheKey } from '../../../electron/core/st
 import { renderSignedTags } from '../../../electron/core/trust/docker-inspect';
 import { loadRepository } from '../../../electron/core/trust/load-repository';
 import { acknowledgeAnchor } from '../../../electron/core/trust/root-anchor';
+import { overwriteCachedFile } from '../../helpers/cached-files';
 import { releasedRepository } from '../../helpers/tamper';
 import { daysFrom, tempDir } from '../../helpers/tuf-harness';
 import { RepoSimulator, type SimFetcher } from '../../helpers/repo-simulator';
@@ -218,8 +219,7 @@ describe('the view cache', () => {
   it('serves an unchanged repository though a cached targets file was damaged, and fetches that file again once something changes', async () => {
     const sim = releasedRepository();
     await load(sim);
-    const state = JSON.parse(readFileSync(join(dirOf(sim), 'state.json'), 'utf8')) as { files: Record<string, string> };
-    writeFileSync(join(dirOf(sim), 'objects', `${state.files['targets']}.json`), 'damaged');
+    overwriteCachedFile(dirOf(sim), 'targets', 'damaged');
     // The view is bound to the hash of the targets file it was verified from, not to the copy on disk.
     assert.equal((await load(sim)).fromViewCache, true);
     sim.publishTimestamp();
@@ -232,8 +232,7 @@ describe('the view cache', () => {
   it('refuses a repository whose pinned root was damaged on disk, though nothing changed on the server', async () => {
     const sim = releasedRepository();
     await load(sim);
-    const state = JSON.parse(readFileSync(join(dirOf(sim), 'state.json'), 'utf8')) as { files: Record<string, string> };
-    writeFileSync(join(dirOf(sim), 'objects', `${state.files['root']}.json`), 'damaged');
+    overwriteCachedFile(dirOf(sim), 'root', 'damaged');
     await assert.rejects(load(sim), { code: 'root-pin-mismatch' });
   });
 });
