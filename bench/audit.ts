@@ -263,15 +263,18 @@ export async function signAll(notary: NotaryServer, host: string, repositories: 
 
 /**
  * notary's client does not retry: with six of them publishing at once, a keep-alive connection that
- * notary-server closes as a request goes out ends a setup run with "client is offline" (seen once in
- * a full bench). The changelist stays staged after such a failure, so publishing again is the fix.
+ * notary-server closes as a request goes out ends a setup run with "client is offline" or "fatal: EOF"
+ * (each seen once in a full bench on a loaded machine). The changelist stays staged after such a
+ * failure, so publishing again is the fix; had the server taken the first attempt, the second fails
+ * loudly rather than signing twice.
  */
+const DROPPED_CONNECTION = /client is offline|fatal: EOF|connection reset by peer/;
 async function publishRetried(client: NotaryCli, gun: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await client.publish(gun);
     } catch (error) {
-      if (attempt === 3 || !(error instanceof CommandFailedError) || !error.result.stdout.includes('client is offline')) throw error;
+      if (attempt === 3 || !(error instanceof CommandFailedError) || !DROPPED_CONNECTION.test(error.result.stdout + error.result.stderr)) throw error;
     }
   }
 }
