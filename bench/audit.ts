@@ -261,6 +261,9 @@ export async function signAll(notary: NotaryServer, host: string, repositories: 
   }
 }
 
+/** What notary's client says when notary-server closed a keep-alive connection under a request. */
+const DROPPED_CONNECTION = /client is offline|fatal: EOF|connection reset by peer/;
+
 /**
  * notary's client does not retry: with six of them publishing at once, a keep-alive connection that
  * notary-server closes as a request goes out ends a setup run with "client is offline" or "fatal: EOF"
@@ -268,7 +271,6 @@ export async function signAll(notary: NotaryServer, host: string, repositories: 
  * failure, so publishing again is the fix; had the server taken the first attempt, the second fails
  * loudly rather than signing twice.
  */
-const DROPPED_CONNECTION = /client is offline|fatal: EOF|connection reset by peer/;
 async function publishRetried(client: NotaryCli, gun: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {

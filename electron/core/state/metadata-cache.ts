@@ -161,11 +161,12 @@ export class MetadataCache {
     // object's write finds it missing and makes it, racing `mkdir -p`s per repository of an audit.
     // What was made tells what cannot be there yet: objects to keep or collect, a note of a failure.
     const objects = join(this.dir, 'objects');
-    const made = large.length > 0 || !this.loaded ? await makeDirectories(large.length > 0 ? objects : this.dir, 0o700) : undefined;
+    const needed = large.length > 0 ? objects : this.dir;
+    const made = large.length > 0 || !this.loaded ? await makeDirectories(needed, 0o700) : undefined;
     const newFolder = made !== undefined && made !== objects;
     const noObjectsYet = newFolder || made === objects;
     // The large files are independent, written side by side; state.json, which lists them, only
-    // once all of them are in place. None of them is the root (a few kilobytes, kept in state.json).
+    // once all of them are in place. The root is rarely among them (a few kilobytes).
     await Promise.all(
       large.map(async ([role, bytes]) => {
         const path = this.objectPath(listed[role]!);

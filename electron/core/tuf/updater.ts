@@ -77,12 +77,11 @@ export async function refreshRepository(options: RefreshOptions): Promise<Refres
   let set = new TrustedSet(rootBytes, setOptions);
   if (firstUse) options.acceptFirstRoot?.(set);
 
-  let prefetched: Prefetched = new Map();
+  // Filled once snapshot is verified and matches the root, after which no attempt starts over.
+  const prefetched: Prefetched = new Map();
   for (let attempt = 0; ; attempt++) {
     const canRotate = attempt === 0;
     const timestamp = attempt === 0 && earlyTimestamp ? earlyTimestamp : fetchTimestamp(counting);
-    // Downloads started under a snapshot that a rotation then replaced are for nothing: dropped.
-    prefetched = new Map();
     const outcome = await updateTopLevel(set, timestamp, counting, stored, canRotate, prefetched);
     if (outcome === 'verified') break;
     // The root changed under us: walk the versioned roots from the one we trust, then start over.
@@ -165,9 +164,8 @@ type Prefetched = Map<string, Promise<Uint8Array | null>>;
 function prefetchDelegations(set: TrustedSet, fetcher: CountingFetcher, stored: StoredRepository | undefined, prefetched: Prefetched): void {
   const wanted: [string, FileMeta][] = [];
   let bytes = 0;
-  for (const name of Object.keys(set.snapshot?.signed.meta ?? {})) {
-    const meta = set.metaFor(name);
-    if (meta === undefined || !isDelegationName(name) || parentRoleOf(name) !== 'targets') continue;
+  for (const [name, meta] of Object.entries(set.snapshot?.signed.meta ?? {})) {
+    if (!isDelegationName(name) || parentRoleOf(name) !== 'targets') continue;
     if (cachedBytes(meta, stored?.files.get(name), stored) !== undefined) continue;
     wanted.push([name, meta]);
     bytes += meta.length;
