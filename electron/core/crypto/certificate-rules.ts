@@ -18,7 +18,9 @@ export function leafCertificateOf(pem: string): { leaf: CertificateInfo; interme
   try {
     const blocks = parsePemBlocks(pem);
     if (blocks.some((block) => block.type !== 'CERTIFICATE')) return 'its PEM holds something other than certificates';
-    bundle = blocks.map((block) => certificateInfo(encodePemBlock({ type: 'CERTIFICATE', headers: {}, bytes: block.bytes })));
+    // A lone certificate (what notary writes) is parsed under the key's own PEM, as every other
+    // reader of that key asks for it, so the same certificate is not parsed twice.
+    bundle = blocks.length === 1 ? [certificateInfo(pem)] : blocks.map((block) => certificateInfo(encodePemBlock({ type: 'CERTIFICATE', headers: {}, bytes: block.bytes })));
   } catch {
     return 'its certificate cannot be parsed';
   }

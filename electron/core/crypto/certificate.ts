@@ -8,6 +8,7 @@ import { X509Certificate, randomBytes, sign as nodeSign, type KeyObject } from '
 import { CountersignError } from '../../../shared/errors';
 import { BoundedCache } from './bounded-cache';
 import * as der from './der';
+import { ecPointProblem, isCanonicalP256Spki } from './ec-public-key';
 import { encodePemBlock, firstPemBlock } from './pem';
 import { spkiDer } from './private-key';
 import type { PrivateKeyMaterial, TufPublicKey } from './types';
@@ -72,14 +73,18 @@ function parseCertificate(pemCert: string): CertificateInfo {
     const fields = der.children(der.expectTagOf(tbs, der.TAG.sequence));
     // The version field is optional ([0] EXPLICIT); everything after it has a fixed position.
     const rest = fields[0]?.tag === der.contextTag(0) ? fields.slice(1) : fields;
-    const [, , , validity, subject] = rest;
+    const [, , , validity, subject, subjectPublicKeyInfo] = rest;
     const [notBefore, notAfter] = der.children(der.expectTagOf(validity, der.TAG.sequence));
+    const spki = der.expectTagOf(subjectPublicKeyInfo, der.TAG.sequence).encoded;
+    // Go's x509.ParseCertificate fails on such a key, so to notary this is no certificate at all.
+    const pointProblem = ecPointProblem(spki);
+    if (pointProblem !== undefined) throw new CountersignError('pem-invalid', `the certificate cannot be parsed: ${pointProblem}`);
     return {
       commonName: commonNameOf(der.expectTagOf(subject, der.TAG.sequence)),
       notBefore: der.readTime(notBefore),
       notAfter: der.readTime(notAfter),
       isCA: basicConstraintsCa(rest.find((field) => field.tag === der.contextTag(3))),
-      publicKeySpkiDer: Uint8Array.from(spkiDer(certificate.publicKey)),
+      publicKeySpkiDer: spkiOfCertificate(spki, certificate),
       publicKey: certificate.publicKey,
       signatureAlgorithmOid: der.readOid(der.children(der.expectTagOf(signatureAlgorithm, der.TAG.sequence))[0]),
       fingerprint256: certificate.fingerprint256,
@@ -89,6 +94,15 @@ function parseCertificate(pemCert: string): CertificateInfo {
     if (cause instanceof CountersignError) throw cause;
     throw new CountersignError('pem-invalid', 'the certificate has a malformed structure', { cause });
   }
+}
+
+/**
+ * The key's DER as Go's MarshalPKIXPublicKey would write it (notary's key IDs hash that): the
+ * certificate's own bytes when they are the one canonical P-256 form, else OpenSSL's re-encoding,
+ * which normalises other encodings of the same key as Go does.
+ */
+function spkiOfCertificate(inCertificate: Uint8Array, certificate: X509Certificate): Uint8Array {
+  return isCanonicalP256Spki(inCertificate) ? Uint8Array.from(inCertificate) : Uint8Array.from(spkiDer(certificate.publicKey));
 }
 
 /**

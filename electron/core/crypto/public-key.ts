@@ -4,6 +4,7 @@ import { CountersignError } from '../../../shared/errors';
 import { BoundedCache } from './bounded-cache';
 import { ED25519_PUBLIC_KEY_LENGTH, ed25519KeyObject } from './ed25519';
 import { bareKeyOf, isX509KeyType } from './key-id';
+import { ecPointProblem, isCanonicalP256Spki, P256_SIGNATURE_LENGTH, p256KeyObject } from './ec-public-key';
 import { checkNotaryCanUse } from './private-key';
 import type { TufPublicKey } from './types';
 
@@ -47,7 +48,10 @@ function parseVerifyingKey(key: TufPublicKey): VerifyingKey {
     return { kind: 'ed25519', raw, key: ed25519KeyObject(raw) };
   }
   const bare = bareKeyOf(key);
-  const keyObject = createPublicKey({ key: Buffer.from(bare.keyval.public, 'base64'), format: 'der', type: 'spki' });
+  const der = Buffer.from(bare.keyval.public, 'base64');
+  // P-256 is a curve notary can use, so the checks below hold for it by construction.
+  if (bare.keytype === 'ecdsa' && isCanonicalP256Spki(der)) return { kind: 'ecdsa', key: p256KeyObject(der), signatureLength: P256_SIGNATURE_LENGTH };
+  const keyObject = createPublicKey({ key: der, format: 'der', type: 'spki' });
   const expected = bare.keytype === 'ecdsa' ? 'ec' : 'rsa';
   if (keyObject.asymmetricKeyType !== expected) {
     throw new CountersignError('key-unsupported', `a ${key.keytype} key holds a ${keyObject.asymmetricKeyType ?? 'unknown'} public key`);
@@ -55,6 +59,8 @@ function parseVerifyingKey(key: TufPublicKey): VerifyingKey {
   checkNotaryCanUse(keyObject);
   const details = keyObject.asymmetricKeyDetails ?? {};
   if (expected === 'ec') {
+    const problem = ecPointProblem(der);
+    if (problem !== undefined) throw new CountersignError('key-unsupported', `an ${key.keytype} key is unusable: ${problem}`);
     const coordinateBytes = { prime256v1: 32, secp384r1: 48, secp521r1: 66 }[details.namedCurve as 'prime256v1'] ?? 0;
     return { kind: 'ecdsa', key: keyObject, signatureLength: 2 * coordinateBytes };
   }

@@ -219,6 +219,14 @@ describe('delegation public key files', () => {
     assert.throws(() => delegationKeyOfPem(weakRsa, 'weak.pub'), refusal('key-unsupported'));
   });
 
+  it('refuses an ECDSA key whose point is compressed: notary (Go\'s x509) could not verify a thing it signs', () => {
+    const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
+    const prefix = Buffer.from('3039301306072a8648ce3d020106082a8648ce3d030107032200', 'hex');
+    const point = Buffer.concat([Buffer.from([2 + (Buffer.from(jwk.y!, 'base64url').at(-1)! & 1)]), Buffer.from(jwk.x!, 'base64url')]);
+    const pem = encodePemBlock({ type: 'PUBLIC KEY', headers: {}, bytes: Buffer.concat([prefix, point]) });
+    assert.throws(() => delegationKeyOfPem(pem, 'squeezed.pub'), { code: 'key-unsupported', message: /squeezed\.pub: .*not written uncompressed/ });
+  });
+
   it('reads files, once per key, and names a file it cannot read', async () => {
     const key = newKey();
     const file = join(dir, 'alice.pub');
