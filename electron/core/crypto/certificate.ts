@@ -8,7 +8,7 @@ import { X509Certificate, randomBytes, sign as nodeSign, type KeyObject } from '
 import { CountersignError } from '../../../shared/errors';
 import { BoundedCache } from './bounded-cache';
 import * as der from './der';
-import { ecPointProblem, isCanonicalP256Spki } from './ec-public-key';
+import { isCanonicalP256Spki, spkiProblem } from './spki';
 import { encodePemBlock, firstPemBlock } from './pem';
 import { spkiDer } from './private-key';
 import type { PrivateKeyMaterial, TufPublicKey } from './types';
@@ -77,8 +77,8 @@ function parseCertificate(pemCert: string): CertificateInfo {
     const [notBefore, notAfter] = der.children(der.expectTagOf(validity, der.TAG.sequence));
     const spki = der.expectTagOf(subjectPublicKeyInfo, der.TAG.sequence).encoded;
     // Go's x509.ParseCertificate fails on such a key, so to notary this is no certificate at all.
-    const pointProblem = ecPointProblem(spki);
-    if (pointProblem !== undefined) throw new CountersignError('pem-invalid', `the certificate cannot be parsed: ${pointProblem}`);
+    const keyProblem = spkiProblem(spki);
+    if (keyProblem !== undefined) throw new CountersignError('pem-invalid', `the certificate cannot be parsed: ${keyProblem}`);
     return {
       commonName: commonNameOf(der.expectTagOf(subject, der.TAG.sequence)),
       notBefore: der.readTime(notBefore),

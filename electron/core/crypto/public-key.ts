@@ -4,7 +4,7 @@ import { CountersignError } from '../../../shared/errors';
 import { BoundedCache } from './bounded-cache';
 import { ED25519_PUBLIC_KEY_LENGTH, ed25519KeyObject } from './ed25519';
 import { bareKeyOf, isX509KeyType } from './key-id';
-import { ecPointProblem, isCanonicalP256Spki, P256_SIGNATURE_LENGTH, p256KeyObject } from './ec-public-key';
+import { isCanonicalP256Spki, P256_SIGNATURE_LENGTH, p256KeyObject, spkiProblem } from './spki';
 import { checkNotaryCanUse } from './private-key';
 import type { TufPublicKey } from './types';
 
@@ -57,10 +57,10 @@ function parseVerifyingKey(key: TufPublicKey): VerifyingKey {
     throw new CountersignError('key-unsupported', `a ${key.keytype} key holds a ${keyObject.asymmetricKeyType ?? 'unknown'} public key`);
   }
   checkNotaryCanUse(keyObject);
+  const problem = spkiProblem(der);
+  if (problem !== undefined) throw new CountersignError('key-unsupported', `the ${key.keytype} key is unusable: ${problem}`);
   const details = keyObject.asymmetricKeyDetails ?? {};
   if (expected === 'ec') {
-    const problem = ecPointProblem(der);
-    if (problem !== undefined) throw new CountersignError('key-unsupported', `an ${key.keytype} key is unusable: ${problem}`);
     const coordinateBytes = { prime256v1: 32, secp384r1: 48, secp521r1: 66 }[details.namedCurve as 'prime256v1'] ?? 0;
     return { kind: 'ecdsa', key: keyObject, signatureLength: 2 * coordinateBytes };
   }

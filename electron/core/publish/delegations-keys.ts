@@ -10,7 +10,7 @@ import { createPublicKey } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { CountersignError } from '../../../shared/errors';
 import { certificateInfo } from '../crypto/certificate';
-import { ecPointProblem } from '../crypto/ec-public-key';
+import { spkiProblem } from '../crypto/spki';
 import { certificateProblem } from '../crypto/certificate-rules';
 import { canonicalKeyIdOf, keyId } from '../crypto/key-id';
 import { encodePemBlock, parsePemBlocks } from '../crypto/pem';
@@ -74,8 +74,8 @@ function bareKey(der: Uint8Array, file: string): PublicKeyJson {
   }
   if (parsed.asymmetricKeyType === 'ed25519') throw refusedEd25519(file);
   checkUsable(parsed, file);
-  const pointProblem = ecPointProblem(der);
-  if (pointProblem !== undefined) throw new CountersignError('key-unsupported', `${file}: the key cannot be used: ${pointProblem}`);
+  const keyProblem = spkiProblem(der);
+  if (keyProblem !== undefined) throw new CountersignError('key-unsupported', `${file}: the key cannot be used: ${keyProblem}`);
   return { keytype: parsed.asymmetricKeyType === 'rsa' ? 'rsa' : 'ecdsa', keyval: { private: null, public: Buffer.from(der).toString('base64') } };
 }
 

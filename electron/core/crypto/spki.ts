@@ -1,6 +1,7 @@
-// Elliptic-curve public keys as DER SubjectPublicKeyInfo: Go's rule on how their point may be
-// written, and a shortcut for the one shape nearly every notary key has: ECDSA P-256 with the named
-// curve and an uncompressed point. An audit meets three or four new ones per repository, and
+// Public keys as DER SubjectPublicKeyInfo the way Go's x509 reads them, which notary parses every
+// key and root certificate with: the rules Go has that OpenSSL does not (spkiProblem), and a
+// shortcut for the one shape nearly every notary key has, ECDSA P-256 with the named curve and an
+// uncompressed point. An audit meets three or four new keys per repository, and
 // OpenSSL 3's DER decoder costs about twice what building the same key from its coordinates does
 // (111 vs 65 µs measured), while re-encoding a certificate's key to DER costs another ~115 µs.
 // So a key in exactly this shape is recognised by its bytes and built from its coordinates; every
@@ -41,23 +42,32 @@ export function p256KeyObject(spki: Uint8Array): KeyObject {
   });
 }
 
-const EC_PUBLIC_KEY_OID = '1.2.840.10045.2.1';
+const OID = { ecPublicKey: '1.2.840.10045.2.1', rsaEncryption: '1.2.840.113549.1.1.1' } as const;
 const UNCOMPRESSED_POINT = 0x04;
+const DER_NULL = Buffer.from([0x05, 0x00]);
 
 /**
- * Why notary cannot use this elliptic-curve key, or undefined (also for keys of other kinds).
- * OpenSSL accepts points written compressed (0x02/0x03) or hybrid (0x06/0x07); Go's x509, which
- * notary parses every key and certificate with, accepts only the uncompressed form, so a signature
- * by such a key verifies nowhere in notary and must not verify here either.
+ * Why Go's x509 (ParsePKIXPublicKey, ParseCertificate) cannot parse this key although OpenSSL can,
+ * or undefined. Such a key signs nothing for notary, so it must sign nothing here either:
+ * - an EC point written compressed (0x02/0x03) or hybrid (0x06/0x07): Go reads only 0x04;
+ * - an RSA key whose AlgorithmIdentifier parameters are not exactly NULL (RFC 3279 2.3.1).
+ * Keys OpenSSL refuses outright are left to OpenSSL's own error.
  */
-export function ecPointProblem(spki: Uint8Array): string | undefined {
+export function spkiProblem(spki: Uint8Array): string | undefined {
   if (isCanonicalP256Spki(spki)) return undefined;
   try {
     const [algorithm, key] = der.children(der.readDer(spki), der.TAG.sequence);
-    if (der.readOid(der.children(der.expectTagOf(algorithm, der.TAG.sequence))[0]) !== EC_PUBLIC_KEY_OID) return undefined;
-    const point = der.readBitStringBytes(key);
-    if (point[0] === UNCOMPRESSED_POINT) return undefined;
-    return `its elliptic-curve point is not written uncompressed (form 0x${(point[0] ?? 0).toString(16).padStart(2, '0')}), which Go's x509 and so notary cannot parse`;
+    const [id, parameters, ...more] = der.children(der.expectTagOf(algorithm, der.TAG.sequence));
+    const oid = der.readOid(id);
+    if (oid === OID.ecPublicKey) {
+      const form = der.readBitStringBytes(key)[0] ?? 0;
+      if (form === UNCOMPRESSED_POINT) return undefined;
+      return `its elliptic-curve point is not written uncompressed (form 0x${form.toString(16).padStart(2, '0')}), which Go's x509 and so notary cannot parse`;
+    }
+    if (oid === OID.rsaEncryption && (parameters === undefined || more.length > 0 || !Buffer.from(parameters.encoded).equals(DER_NULL))) {
+      return "its RSA algorithm parameters are not NULL, which Go's x509 and so notary cannot parse";
+    }
+    return undefined;
   } catch {
     return 'its public key is not well-formed DER';
   }

@@ -1,5 +1,6 @@
-// Elliptic-curve keys: only the point encoding Go's x509 reads (so notary can use the key), and the
-// P-256 shortcut giving exactly the key, the key ID and the refusals of the general DER path.
+// Public keys as Go's x509 reads them (so notary can use the key): only uncompressed EC points and RSA
+// keys with NULL parameters; and the P-256 shortcut giving exactly the key, the key ID and the
+// refusals of the general DER path.
 import assert from 'node:assert/strict';
 import { createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import { describe, it } from 'node:test';
@@ -7,7 +8,7 @@ import { certificateInfo } from '../../../electron/core/crypto/certificate';
 import * as der from '../../../electron/core/crypto/der';
 import { canonicalKeyIdOf, certificatePemOf } from '../../../electron/core/crypto/key-id';
 import { encodePemBlock, firstPemBlock } from '../../../electron/core/crypto/pem';
-import { ecPointProblem, isCanonicalP256Spki, P256_SPKI_LENGTH, p256KeyObject } from '../../../electron/core/crypto/ec-public-key';
+import { spkiProblem, isCanonicalP256Spki, P256_SPKI_LENGTH, p256KeyObject } from '../../../electron/core/crypto/spki';
 import { verifyingKeyFor } from '../../../electron/core/crypto/public-key';
 import type { TufPublicKey } from '../../../electron/core/crypto/types';
 import { fixtureKey, rootKeys, rootRoleKeyIds } from './support/fixtures';
@@ -29,6 +30,17 @@ function compressed(spki: Buffer): Buffer {
   return Buffer.concat([Buffer.from('3039301306072a8648ce3d020106082a8648ce3d030107032200', 'hex'), Buffer.from([2 + yOdd]), x]);
 }
 
+function rsaSpki(): Buffer {
+  return generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'der' });
+}
+
+/** The same RSA key with its AlgorithmIdentifier holding only the OID (no NULL): OpenSSL reads it, Go does not. */
+function withoutRsaParameters(spki: Buffer): Buffer {
+  const [algorithm, key] = der.children(der.readDer(spki));
+  const [oid] = der.children(algorithm!);
+  return Buffer.from(der.sequence(der.sequence(oid!.encoded), key!.encoded));
+}
+
 /** The same key written hybrid (0x06/0x07 and both coordinates): OpenSSL reads it, Go does not. */
 function hybrid(spki: Buffer): Buffer {
   const out = Buffer.from(spki);
@@ -46,7 +58,7 @@ function certificateWithKey(pem: string, spki: Uint8Array): string {
 describe('the point encodings notary can use', () => {
   it('accepts uncompressed points, on every curve notary verifies', () => {
     for (const curve of ['prime256v1', 'secp384r1', 'secp521r1']) {
-      assert.equal(ecPointProblem(spkiOf(curve)), undefined);
+      assert.equal(spkiProblem(spkiOf(curve)), undefined);
       assert.equal(verifyingKeyFor(ecdsaKey(spkiOf(curve))).kind, 'ecdsa');
     }
   });
@@ -54,7 +66,7 @@ describe('the point encodings notary can use', () => {
   it('refuses compressed and hybrid points, which Go\'s x509 cannot parse, naming the check', () => {
     for (const spki of [compressed(spkiOf('prime256v1')), hybrid(spkiOf('prime256v1'))]) {
       assert.ok(createPublicKey({ key: spki, format: 'der', type: 'spki' }), 'OpenSSL reads it');
-      assert.match(ecPointProblem(spki) ?? '', /not written uncompressed/);
+      assert.match(spkiProblem(spki) ?? '', /not written uncompressed/);
       assert.throws(() => verifyingKeyFor(ecdsaKey(spki)), { code: 'key-unsupported', message: /not written uncompressed/ });
     }
   });
@@ -68,8 +80,17 @@ describe('the point encodings notary can use', () => {
     assert.throws(() => certificateInfo(squeezed), { code: 'pem-invalid', message: /not written uncompressed/ });
   });
 
-  it('has nothing to say about RSA keys', () => {
-    assert.equal(ecPointProblem(generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'der' })), undefined);
+  it('accepts RSA keys with NULL parameters, as every encoder writes them', () => {
+    const spki = rsaSpki();
+    assert.equal(spkiProblem(spki), undefined);
+    assert.equal(verifyingKeyFor(ecdsaKey(spki, 'rsa')).kind, 'rsa');
+  });
+
+  it('refuses an RSA key without its NULL parameters, which Go\'s x509 cannot parse, naming the check', () => {
+    const spki = withoutRsaParameters(rsaSpki());
+    assert.equal(createPublicKey({ key: spki, format: 'der', type: 'spki' }).asymmetricKeyType, 'rsa', 'OpenSSL reads it');
+    assert.match(spkiProblem(spki) ?? '', /RSA algorithm parameters are not NULL/);
+    assert.throws(() => verifyingKeyFor(ecdsaKey(spki, 'rsa')), { code: 'key-unsupported', message: /not NULL/ });
   });
 });
 
