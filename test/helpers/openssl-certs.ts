@@ -17,6 +17,8 @@ export interface OpenSslCertificateOptions {
   /** e.g. "codeSigning" (what notary init writes) or "serverAuth"; none by default. */
   extendedKeyUsage?: string;
   days?: number;
+  /** How the EC point is written: 'compressed' is what OpenSSL reads and Go's x509 (notary) does not. */
+  point?: 'uncompressed' | 'compressed';
 }
 
 /** A self-signed root key for `commonName`, as openssl makes it with these options. */
@@ -31,12 +33,15 @@ export function openSslRootKey(commonName: string, options: OpenSslCertificateOp
     const config = ['[req]', 'distinguished_name = dn', 'x509_extensions = ext', 'prompt = no', '[dn]', `CN = ${commonName}`, '[ext]', ...extensions].join('\n');
     writeFileSync(join(scratch.dir, 'cert.cnf'), `${config}\n`);
     const key = options.key ?? 'ec';
-    const newKey = key === 'ec' ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1'] : ['-newkey', `rsa:${key.slice(4)}`];
-    execFileSync(
-      'openssl',
-      ['req', '-x509', '-config', 'cert.cnf', ...newKey, '-nodes', '-keyout', 'key.pem', `-${options.digest ?? 'sha256'}`, '-days', String(options.days ?? 30), '-out', 'cert.pem'],
-      { cwd: scratch.dir, stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+    const run = (args: string[]) => execFileSync('openssl', args, { cwd: scratch.dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    let newKey = key === 'ec' ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-keyout', 'key.pem'] : ['-newkey', `rsa:${key.slice(4)}`, '-keyout', 'key.pem'];
+    if (key === 'ec' && options.point === 'compressed') {
+      // req cannot choose the point form of a key it makes: the key is made, and its form set, first.
+      run(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'made.pem']);
+      run(['ec', '-in', 'made.pem', '-conv_form', 'compressed', '-out', 'key.pem']);
+      newKey = ['-key', 'key.pem'];
+    }
+    run(['req', '-x509', '-config', 'cert.cnf', ...newKey, '-nodes', `-${options.digest ?? 'sha256'}`, '-days', String(options.days ?? 30), '-out', 'cert.pem']);
     const keyObject = createPrivateKey(readFileSync(join(scratch.dir, 'key.pem')));
     // Built directly: the product refuses to load an RSA key under 2048 bits, which is the point.
     const material = key === 'ec' ? { algorithm: 'ecdsa' as const, key: keyObject } : { algorithm: 'rsa' as const, key: keyObject };

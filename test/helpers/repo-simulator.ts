@@ -19,6 +19,7 @@ import { keyId } from '../../electron/core/crypto/key-id';
 import { generatePrivateKey, publicKeyOf, signWith } from '../../electron/core/crypto/private-key';
 import type { KeyAlgorithm, PrivateKeyMaterial, TufPublicKey } from '../../electron/core/crypto/types';
 import type { MetadataFetcher } from '../../electron/core/tuf/updater';
+import { compressedP256Spki } from './spki-forms';
 
 // ---------------------------------------------------------------------------------------------
 // Keys
@@ -51,6 +52,13 @@ function signData(material: PrivateKeyMaterial, data: Uint8Array): { method: str
   const native = material.algorithm === 'ed25519' ? nativeEd25519Keys.get(material.seed) : undefined;
   if (native) return { method: 'eddsa', sig: nodeSign(null, data, native).toString('base64') };
   return signWith(material, data);
+}
+
+/** A fresh P-256 key published with its point compressed: OpenSSL reads it, Go's x509 (notary) does not. */
+export function compressedPointKey(): SimKey {
+  const material = generatePrivateKey('ecdsa');
+  const spki = Buffer.from(publicKeyOf(material).keyval.public, 'base64');
+  return withPublic(material, { keytype: 'ecdsa', keyval: { private: null, public: compressedP256Spki(spki).toString('base64') } });
 }
 
 /** A root key as `notary init` makes it: an ecdsa-x509 certificate for `commonName` (the GUN). */

@@ -25,7 +25,7 @@ import {
   type RotatedRootFixture,
 } from '../../stack';
 import { countersign, dockerFieldsOf, type CliResult } from '../inspect/run-countersign';
-import { newRootKey, RepoSimulator, type SimKey } from '../../helpers/repo-simulator';
+import { compressedPointKey, newKey, newRootKey, RepoSimulator, type SimKey } from '../../helpers/repo-simulator';
 import { openSslRootKey } from '../../helpers/openssl-certs';
 import { makeTestCa } from '../../helpers/ca-root';
 
@@ -468,6 +468,7 @@ describe('countersign inspect behind a tampering man in the middle', () => {
       ['signed with SHA-1', (gun) => openSslRootKey(gun, { digest: 'sha1' })],
       ['with a 1024-bit RSA key', (gun) => openSslRootKey(gun, { key: 'rsa-1024' })],
       ['a CA certificate', (gun) => openSslRootKey(gun, { ca: true })],
+      ["holding its EC point compressed (OpenSSL reads it, Go's x509 does not)", (gun) => openSslRootKey(gun, { point: 'compressed' })],
       ['expired', (gun) => newRootKey(gun, { notBefore: new Date(Date.now() - 30 * DAY_MS), validityDays: 10 })],
       ['valid only from two days from now', (gun) => newRootKey(gun, { notBefore: new Date(Date.now() + 2 * DAY_MS) })],
     ];
@@ -480,6 +481,21 @@ describe('countersign inspect behind a tampering man in the middle', () => {
         await assertRefused(emptyHome(), gun, 'root-certificate', 'root');
       });
     }
+
+    it("leaves out a delegation whose key holds its EC point compressed, as notary does (Go's x509 cannot parse the key)", async () => {
+      for (const [key, trusted] of [[newKey('ecdsa'), true], [compressedPointKey(), false]] as const) {
+        const { gun } = forge((sim) => {
+          sim.addDelegation('targets/team', { keys: [key] });
+          sim.addTarget('targets/team', 'team-only', { sha256Hex: 'cd'.repeat(32) });
+        });
+        const listed = await notaryList(gun);
+        assert.equal(listed.code, 0, listed.stderr);
+        assert.equal(/team-only/.test(listed.stdout), trusted, `notary (${trusted ? 'uncompressed' : 'compressed'} key): ${listed.stdout}`);
+        const result = await inspect(emptyHome(), gun, '--strict');
+        assert.equal(result.code === 0, trusted, result.stderr);
+        if (!trusted) assert.match(result.stderr, /targets\/team.*signature-threshold/);
+      }
+    });
 
     it('with a CA pinned, refuses a root certificate restricted to code signing and accepts one without that restriction, as notary does', async () => {
       const ca = makeTestCa('Forged-case CA');

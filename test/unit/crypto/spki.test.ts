@@ -11,6 +11,7 @@ import { encodePemBlock, firstPemBlock } from '../../../electron/core/crypto/pem
 import { spkiProblem, isCanonicalP256Spki, P256_SPKI_LENGTH, p256KeyObject } from '../../../electron/core/crypto/spki';
 import { verifyingKeyFor } from '../../../electron/core/crypto/public-key';
 import type { TufPublicKey } from '../../../electron/core/crypto/types';
+import { compressedP256Spki, hybridP256Spki, rsaSpkiWithoutParameters } from '../../helpers/spki-forms';
 import { fixtureKey, rootKeys, rootRoleKeyIds } from './support/fixtures';
 
 function spkiOf(curve: string): Buffer {
@@ -21,32 +22,12 @@ function ecdsaKey(spki: Uint8Array, keytype: TufPublicKey['keytype'] = 'ecdsa'):
   return { keytype, keyval: { public: Buffer.from(spki).toString('base64'), private: null } };
 }
 
-/** The same P-256 key with its point compressed: a valid SPKI, but not the canonical form. */
-function compressed(spki: Buffer): Buffer {
-  const jwk = createPublicKey({ key: spki, format: 'der', type: 'spki' }).export({ format: 'jwk' });
-  const x = Buffer.from(jwk.x!, 'base64url');
-  const yOdd = Buffer.from(jwk.y!, 'base64url').at(-1)! & 1;
-  // SEQUENCE { SEQUENCE { ecPublicKey, prime256v1 }, BIT STRING 0x02|0x03 X }
-  return Buffer.concat([Buffer.from('3039301306072a8648ce3d020106082a8648ce3d030107032200', 'hex'), Buffer.from([2 + yOdd]), x]);
-}
 
 function rsaSpki(): Buffer {
   return generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'der' });
 }
 
-/** The same RSA key with its AlgorithmIdentifier holding only the OID (no NULL): OpenSSL reads it, Go does not. */
-function withoutRsaParameters(spki: Buffer): Buffer {
-  const [algorithm, key] = der.children(der.readDer(spki));
-  const [oid] = der.children(algorithm!);
-  return Buffer.from(der.sequence(der.sequence(oid!.encoded), key!.encoded));
-}
 
-/** The same key written hybrid (0x06/0x07 and both coordinates): OpenSSL reads it, Go does not. */
-function hybrid(spki: Buffer): Buffer {
-  const out = Buffer.from(spki);
-  out[P256_SPKI_LENGTH - 65] = 6 + (out.at(-1)! & 1);
-  return out;
-}
 
 /** A notary root certificate with its key replaced by `spki` (the signature no longer matters to a parser). */
 function certificateWithKey(pem: string, spki: Uint8Array): string {
@@ -64,7 +45,7 @@ describe('the point encodings notary can use', () => {
   });
 
   it('refuses compressed and hybrid points, which Go\'s x509 cannot parse, naming the check', () => {
-    for (const spki of [compressed(spkiOf('prime256v1')), hybrid(spkiOf('prime256v1'))]) {
+    for (const spki of [compressedP256Spki(spkiOf('prime256v1')), hybridP256Spki(spkiOf('prime256v1'))]) {
       assert.ok(createPublicKey({ key: spki, format: 'der', type: 'spki' }), 'OpenSSL reads it');
       assert.match(spkiProblem(spki) ?? '', /not written uncompressed/);
       assert.throws(() => verifyingKeyFor(ecdsaKey(spki)), { code: 'key-unsupported', message: /not written uncompressed/ });
@@ -76,7 +57,7 @@ describe('the point encodings notary can use', () => {
     const pem = certificatePemOf(rootKeys('notary-repo')[rootId!]!);
     const info = certificateInfo(pem);
     assert.equal(certificateInfo(certificateWithKey(pem, info.publicKeySpkiDer)).commonName, info.commonName, 'the rebuilt certificate parses');
-    const squeezed = certificateWithKey(pem, compressed(Buffer.from(info.publicKeySpkiDer)));
+    const squeezed = certificateWithKey(pem, compressedP256Spki(info.publicKeySpkiDer));
     assert.throws(() => certificateInfo(squeezed), { code: 'pem-invalid', message: /not written uncompressed/ });
   });
 
@@ -87,7 +68,7 @@ describe('the point encodings notary can use', () => {
   });
 
   it('refuses an RSA key without its NULL parameters, which Go\'s x509 cannot parse, naming the check', () => {
-    const spki = withoutRsaParameters(rsaSpki());
+    const spki = rsaSpkiWithoutParameters(rsaSpki());
     assert.equal(createPublicKey({ key: spki, format: 'der', type: 'spki' }).asymmetricKeyType, 'rsa', 'OpenSSL reads it');
     assert.match(spkiProblem(spki) ?? '', /RSA algorithm parameters are not NULL/);
     assert.throws(() => verifyingKeyFor(ecdsaKey(spki, 'rsa')), { code: 'key-unsupported', message: /not NULL/ });
@@ -103,7 +84,7 @@ describe('recognising a canonical P-256 key', () => {
 
   it('leaves every other shape to the general decoder', () => {
     assert.equal(isCanonicalP256Spki(spkiOf('secp384r1')), false);
-    assert.equal(isCanonicalP256Spki(compressed(spkiOf('prime256v1'))), false);
+    assert.equal(isCanonicalP256Spki(compressedP256Spki(spkiOf('prime256v1'))), false);
     assert.equal(isCanonicalP256Spki(generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'der' })), false);
     assert.equal(isCanonicalP256Spki(spkiOf('prime256v1').subarray(0, P256_SPKI_LENGTH - 1)), false);
   });

@@ -20,6 +20,7 @@ import type { Change, DelegationUpdateChange } from '../../../electron/core/publ
 import { witnessToKeepVerifying } from '../../../electron/core/publish/delegations';
 import { delegationKeyOfPem, readDelegationKeyFiles } from '../../../electron/core/publish/delegations-keys';
 import { certificateKeyOf, decodeFile, newKey, RepoSimulator, type SimKey, type SnapshotJson } from '../../helpers/repo-simulator';
+import { compressedP256Spki } from '../../helpers/spki-forms';
 import { refreshSim, refusal } from '../../helpers/tuf-harness';
 import { acceptUpload, draftOf, heldKeys, simKeysOf } from './support/sim-publish';
 
@@ -220,10 +221,8 @@ describe('delegation public key files', () => {
   });
 
   it('refuses an ECDSA key whose point is compressed: notary (Go\'s x509) could not verify a thing it signs', () => {
-    const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
-    const prefix = Buffer.from('3039301306072a8648ce3d020106082a8648ce3d030107032200', 'hex');
-    const point = Buffer.concat([Buffer.from([2 + (Buffer.from(jwk.y!, 'base64url').at(-1)! & 1)]), Buffer.from(jwk.x!, 'base64url')]);
-    const pem = encodePemBlock({ type: 'PUBLIC KEY', headers: {}, bytes: Buffer.concat([prefix, point]) });
+    const spki = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'der' });
+    const pem = encodePemBlock({ type: 'PUBLIC KEY', headers: {}, bytes: compressedP256Spki(spki) });
     assert.throws(() => delegationKeyOfPem(pem, 'squeezed.pub'), { code: 'key-unsupported', message: /squeezed\.pub: .*not written uncompressed/ });
   });
 
