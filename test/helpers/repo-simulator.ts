@@ -19,7 +19,7 @@ import { keyId } from '../../electron/core/crypto/key-id';
 import { generatePrivateKey, publicKeyOf, signWith } from '../../electron/core/crypto/private-key';
 import type { KeyAlgorithm, PrivateKeyMaterial, TufPublicKey } from '../../electron/core/crypto/types';
 import type { MetadataFetcher } from '../../electron/core/tuf/updater';
-import { compressedP256Spki } from './spki-forms';
+import { compressedP256Spki } from './x509-forms';
 
 // ---------------------------------------------------------------------------------------------
 // Keys
@@ -69,6 +69,11 @@ export function newRootKey(commonName: string, options: RootCertificateOptions =
 /** The same private key published as a certificate: a second ID for one public key. */
 export function certificateKeyOf(key: SimKey, commonName: string, options: RootCertificateOptions = {}): SimKey {
   return withPublic(key.material, createRootCertificateKey(key.material, commonName, options));
+}
+
+/** The same key pair under another certificate (`pem`), e.g. one re-encoded in a form a parser refuses. */
+export function withCertificatePem(key: SimKey, pem: string): SimKey {
+  return withPublic(key.material, { keytype: key.public.keytype, keyval: { private: null, public: Buffer.from(pem).toString('base64') } });
 }
 
 function withPublic(material: PrivateKeyMaterial, publicKey: TufPublicKey): SimKey {

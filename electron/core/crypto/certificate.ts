@@ -73,17 +73,24 @@ function parseCertificate(pemCert: string): CertificateInfo {
     const fields = der.children(der.expectTagOf(tbs, der.TAG.sequence));
     // The version field is optional ([0] EXPLICIT); everything after it has a fixed position.
     const rest = fields[0]?.tag === der.contextTag(0) ? fields.slice(1) : fields;
-    const [, , , validity, subject, subjectPublicKeyInfo] = rest;
+    const [, innerAlgorithm, , validity, subject, subjectPublicKeyInfo] = rest;
     const [notBefore, notAfter] = der.children(der.expectTagOf(validity, der.TAG.sequence));
     const spki = der.expectTagOf(subjectPublicKeyInfo, der.TAG.sequence).encoded;
-    // Go's x509.ParseCertificate fails on such a key, so to notary this is no certificate at all.
-    const keyProblem = spkiProblem(spki);
-    if (keyProblem !== undefined) throw new CountersignError('pem-invalid', `the certificate cannot be parsed: ${keyProblem}`);
+    const extensions = rest.find((field) => field.tag === der.contextTag(3));
+    // Go's x509.ParseCertificate fails on these, so to notary this is no certificate at all.
+    const problem =
+      versionProblem(fields[0]) ??
+      (Buffer.from(der.expectTagOf(innerAlgorithm, der.TAG.sequence).encoded).equals(der.expectTagOf(signatureAlgorithm, der.TAG.sequence).encoded)
+        ? undefined
+        : 'its signature algorithm differs from the one its signed part names') ??
+      duplicateExtensionProblem(extensions) ??
+      spkiProblem(spki);
+    if (problem !== undefined) throw new CountersignError('pem-invalid', `the certificate cannot be parsed: ${problem}`);
     return {
       commonName: commonNameOf(der.expectTagOf(subject, der.TAG.sequence)),
       notBefore: der.readTime(notBefore),
       notAfter: der.readTime(notAfter),
-      isCA: basicConstraintsCa(rest.find((field) => field.tag === der.contextTag(3))),
+      isCA: basicConstraintsCa(extensions),
       publicKeySpkiDer: spkiOfCertificate(spki, certificate),
       publicKey: certificate.publicKey,
       signatureAlgorithmOid: der.readOid(der.children(der.expectTagOf(signatureAlgorithm, der.TAG.sequence))[0]),
@@ -94,6 +101,26 @@ function parseCertificate(pemCert: string): CertificateInfo {
     if (cause instanceof CountersignError) throw cause;
     throw new CountersignError('pem-invalid', 'the certificate has a malformed structure', { cause });
   }
+}
+
+/** Go reads versions 1 to 3 only (the field holds 0 to 2; absent means 1). */
+function versionProblem(first: der.DerNode | undefined): string | undefined {
+  if (first?.tag !== der.contextTag(0)) return undefined;
+  const [version, ...more] = der.children(first);
+  const value = more.length === 0 ? der.readSmallInteger(version) : -1;
+  return value >= 0 && value <= 2 ? undefined : 'its version is not 1, 2 or 3';
+}
+
+/** Go refuses a certificate that lists one extension twice (which one counts would be the parser's choice). */
+function duplicateExtensionProblem(extensions: der.DerNode | undefined): string | undefined {
+  if (extensions === undefined) return undefined;
+  const seen = new Set<string>();
+  for (const extension of der.children(der.expectTagOf(der.children(extensions)[0], der.TAG.sequence))) {
+    const id = der.readOid(der.children(extension, der.TAG.sequence)[0]);
+    if (seen.has(id)) return `it lists the extension ${id} twice`;
+    seen.add(id);
+  }
+  return undefined;
 }
 
 /**

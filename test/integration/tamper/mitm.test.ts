@@ -25,7 +25,8 @@ import {
   type RotatedRootFixture,
 } from '../../stack';
 import { countersign, dockerFieldsOf, type CliResult } from '../inspect/run-countersign';
-import { compressedPointKey, newKey, newRootKey, RepoSimulator, type SimKey } from '../../helpers/repo-simulator';
+import { compressedPointKey, newKey, newRootKey, RepoSimulator, withCertificatePem, type SimKey } from '../../helpers/repo-simulator';
+import { editedCertificatePem, otherOuterAlgorithm, withFirstExtensionTwice, withVersionFour, type CertificateEdit } from '../../helpers/x509-forms';
 import { openSslRootKey } from '../../helpers/openssl-certs';
 import { makeTestCa } from '../../helpers/ca-root';
 
@@ -464,11 +465,19 @@ describe('countersign inspect behind a tampering man in the middle', () => {
       });
     }
 
+    /** A root key as notary makes it, its certificate re-encoded with `edit`. */
+    const reencoded = (gun: string, edit: CertificateEdit): SimKey => {
+      const key = newRootKey(gun);
+      return withCertificatePem(key, editedCertificatePem(Buffer.from(key.public.keyval.public, 'base64').toString(), edit));
+    };
     const certificates: [string, (gun: string) => SimKey][] = [
       ['signed with SHA-1', (gun) => openSslRootKey(gun, { digest: 'sha1' })],
       ['with a 1024-bit RSA key', (gun) => openSslRootKey(gun, { key: 'rsa-1024' })],
       ['a CA certificate', (gun) => openSslRootKey(gun, { ca: true })],
       ["holding its EC point compressed (OpenSSL reads it, Go's x509 does not)", (gun) => openSslRootKey(gun, { point: 'compressed' })],
+      ['naming another signature algorithm outside its signed part (OpenSSL reads it, Go does not)', (gun) => reencoded(gun, { outerAlgorithm: otherOuterAlgorithm })],
+      ['listing an extension twice (OpenSSL reads it, Go does not)', (gun) => reencoded(gun, { fields: withFirstExtensionTwice })],
+      ['of version 4 (OpenSSL reads it, Go does not)', (gun) => reencoded(gun, { fields: withVersionFour })],
       ['expired', (gun) => newRootKey(gun, { notBefore: new Date(Date.now() - 30 * DAY_MS), validityDays: 10 })],
       ['valid only from two days from now', (gun) => newRootKey(gun, { notBefore: new Date(Date.now() + 2 * DAY_MS) })],
     ];

@@ -8,6 +8,7 @@ import { canonicalKeyIdOf, certificatePemOf, keyId } from '../../../electron/cor
 import { firstPemBlock } from '../../../electron/core/crypto/pem';
 import { generatePrivateKey, privateKeyFromKeyObject, publicKeyOf } from '../../../electron/core/crypto/private-key';
 import { generateKeyPairSync } from 'node:crypto';
+import { editedCertificatePem, otherOuterAlgorithm, withFirstExtensionTwice, withVersionFour, type CertificateEdit } from '../../helpers/x509-forms';
 import { manifest, rootKeys, rootRoleKeyIds } from './support/fixtures';
 
 const DAY_MS = 86_400_000;
@@ -30,6 +31,26 @@ describe('reading a root certificate made by notary', () => {
     assert.equal(info.isCA, false);
     assert.equal(Math.round((info.notAfter.getTime() - info.notBefore.getTime()) / DAY_MS), 3650);
     assert.equal(info.signatureAlgorithmOid, '1.2.840.10045.4.3.2');
+  });
+
+  // Each form below parses in OpenSSL (node's X509Certificate) and fails Go's x509.ParseCertificate,
+  // notary's parser: to notary such a root key has no certificate at all.
+  const goRefuses: [string, CertificateEdit, RegExp][] = [
+    ['names another signature algorithm outside its signed part', { outerAlgorithm: otherOuterAlgorithm }, /signature algorithm differs/],
+    ['lists an extension twice', { fields: withFirstExtensionTwice }, /extension 2\.5\.29\.\d+ twice/],
+    ['says it is version 4', { fields: withVersionFour }, /version is not 1, 2 or 3/],
+  ];
+  for (const [what, edit, message] of goRefuses) {
+    it(`refuses a certificate that ${what}, as Go's parser does`, () => {
+      const pem = editedCertificatePem(notaryRootCertificatePem(), edit);
+      assert.ok(new X509Certificate(pem), 'OpenSSL reads it');
+      assert.throws(() => certificateInfo(pem), { code: 'pem-invalid', message });
+    });
+  }
+
+  it('still reads the certificate re-encoded without an edit (the control)', () => {
+    const pem = editedCertificatePem(notaryRootCertificatePem(), {});
+    assert.equal(certificateInfo(pem).commonName, manifest.gun);
   });
 
   it('refuses text that is not a certificate', () => {

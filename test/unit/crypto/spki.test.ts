@@ -5,13 +5,11 @@ import assert from 'node:assert/strict';
 import { createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { certificateInfo } from '../../../electron/core/crypto/certificate';
-import * as der from '../../../electron/core/crypto/der';
 import { canonicalKeyIdOf, certificatePemOf } from '../../../electron/core/crypto/key-id';
-import { encodePemBlock, firstPemBlock } from '../../../electron/core/crypto/pem';
 import { spkiProblem, isCanonicalP256Spki, P256_SPKI_LENGTH, p256KeyObject } from '../../../electron/core/crypto/spki';
 import { verifyingKeyFor } from '../../../electron/core/crypto/public-key';
 import type { TufPublicKey } from '../../../electron/core/crypto/types';
-import { compressedP256Spki, hybridP256Spki, rsaSpkiWithoutParameters } from '../../helpers/spki-forms';
+import { compressedP256Spki, editedCertificatePem, hybridP256Spki, rsaSpkiWithoutParameters } from '../../helpers/x509-forms';
 import { fixtureKey, rootKeys, rootRoleKeyIds } from './support/fixtures';
 
 function spkiOf(curve: string): Buffer {
@@ -29,11 +27,9 @@ function rsaSpki(): Buffer {
 
 
 
-/** A notary root certificate with its key replaced by `spki` (the signature no longer matters to a parser). */
+/** A notary root certificate with its key replaced by `spki`. */
 function certificateWithKey(pem: string, spki: Uint8Array): string {
-  const [tbs, algorithm, signature] = der.children(der.readDer(firstPemBlock(pem, 'CERTIFICATE').bytes));
-  const fields = der.children(tbs!).map((field, i) => (i === 6 ? spki : field.encoded));
-  return encodePemBlock({ type: 'CERTIFICATE', headers: {}, bytes: der.sequence(der.sequence(...fields), algorithm!.encoded, signature!.encoded) });
+  return editedCertificatePem(pem, { fields: (fields) => fields.map((field, i) => (i === 6 ? spki : field)) });
 }
 
 describe('the point encodings notary can use', () => {

@@ -20,7 +20,7 @@ import type { Change, DelegationUpdateChange } from '../../../electron/core/publ
 import { witnessToKeepVerifying } from '../../../electron/core/publish/delegations';
 import { delegationKeyOfPem, readDelegationKeyFiles } from '../../../electron/core/publish/delegations-keys';
 import { certificateKeyOf, decodeFile, newKey, RepoSimulator, type SimKey, type SnapshotJson } from '../../helpers/repo-simulator';
-import { compressedP256Spki } from '../../helpers/spki-forms';
+import { compressedP256Spki } from '../../helpers/x509-forms';
 import { refreshSim, refusal } from '../../helpers/tuf-harness';
 import { acceptUpload, draftOf, heldKeys, simKeysOf } from './support/sim-publish';
 

@@ -1,0 +1,67 @@
+// Keys and certificates written in forms OpenSSL reads and Go's x509 (so notary) does not, for the
+// tests of those rules: the same key or certificate, another encoding.
+import { ECDH } from 'node:crypto';
+import * as der from '../../electron/core/crypto/der';
+import { encodePemBlock, firstPemBlock } from '../../electron/core/crypto/pem';
+
+const P256_COMPRESSED_PREFIX = Buffer.from('3039301306072a8648ce3d020106082a8648ce3d030107032200', 'hex');
+
+/** A canonical P-256 SPKI (91 bytes) with its point compressed (0x02/0x03 and x). */
+export function compressedP256Spki(spki: Uint8Array): Buffer {
+  const point = Buffer.from(spki.subarray(spki.length - 65));
+  return Buffer.concat([P256_COMPRESSED_PREFIX, ECDH.convertKey(point, 'prime256v1', undefined, undefined, 'compressed') as Buffer]);
+}
+
+/** The same P-256 key written hybrid (0x06/0x07 and both coordinates). */
+export function hybridP256Spki(spki: Uint8Array): Buffer {
+  const out = Buffer.from(spki);
+  out[out.length - 65] = 6 + (out.at(-1)! & 1);
+  return out;
+}
+
+/** An RSA SPKI whose AlgorithmIdentifier holds only the OID, without the NULL parameters. */
+export function rsaSpkiWithoutParameters(spki: Uint8Array): Buffer {
+  const [algorithm, key] = der.children(der.readDer(spki));
+  const [oid] = der.children(algorithm!);
+  return Buffer.from(der.sequence(der.sequence(oid!.encoded), key!.encoded));
+}
+
+export interface CertificateEdit {
+  /** The signed part's fields (version, serial, algorithm, issuer, validity, subject, key, extensions), encoded. */
+  fields?: (fields: Uint8Array[]) => Uint8Array[];
+  /** The algorithm identifier outside the signed part. */
+  outerAlgorithm?: (algorithm: Uint8Array) => Uint8Array;
+}
+
+/**
+ * The certificate re-encoded with its parts edited; its signature is kept, so it no longer matches,
+ * which neither OpenSSL's parser nor notary checks for a root certificate (only the TUF signatures
+ * made with its key count).
+ */
+export function editedCertificatePem(pem: string, edit: CertificateEdit): string {
+  const [tbs, algorithm, signature] = der.children(der.readDer(firstPemBlock(pem, 'CERTIFICATE').bytes));
+  const fields = der.children(tbs!).map((field) => field.encoded);
+  const outer = algorithm!.encoded;
+  const bytes = der.sequence(der.sequence(...(edit.fields?.(fields) ?? fields)), edit.outerAlgorithm?.(outer) ?? outer, signature!.encoded);
+  return encodePemBlock({ type: 'CERTIFICATE', headers: {}, bytes });
+}
+
+/** ecdsa-with-SHA384 in place of the certificate's own algorithm outside the signed part. */
+export function otherOuterAlgorithm(): Uint8Array {
+  return der.sequence(der.oid('1.2.840.10045.4.3.3'));
+}
+
+/** The extensions field ([3]) with its first extension listed twice. */
+export function withFirstExtensionTwice(fields: Uint8Array[]): Uint8Array[] {
+  return fields.map((field) => {
+    const node = der.readDer(field);
+    if (node.tag !== der.contextTag(3)) return field;
+    const list = der.children(der.children(node)[0]!).map((extension) => extension.encoded);
+    return der.explicit(3, der.sequence(list[0]!, ...list));
+  });
+}
+
+/** The version field saying 4 (it holds the version minus one). */
+export function withVersionFour(fields: Uint8Array[]): Uint8Array[] {
+  return [der.explicit(0, der.smallInteger(3)), ...fields.slice(1)];
+}
