@@ -10,6 +10,14 @@ import type { KeyAlgorithm, PrivateKeyMaterial, Signature, TufPublicKey } from '
 const SUPPORTED_CURVES = new Set(['prime256v1', 'secp384r1', 'secp521r1']);
 /** notary refuses RSA keys shorter than this, for signing and verifying alike. */
 export const MIN_RSA_BITS = 2048;
+/**
+ * RSA public exponents: no generator makes one outside these, Go's crypto/rsa refuses those under 2
+ * and over 2^31-1, and an exponent of 1 makes every signature forgeable (s = the padded digest), which
+ * OpenSSL still verifies. Even ones are no RSA key at all. Stricter than Go 1.19, like the refusal of
+ * small-order ed25519 keys: a key that signs for anyone is refused wherever it appears.
+ */
+const MIN_RSA_EXPONENT = 3n;
+const MAX_RSA_EXPONENT = 2n ** 31n - 1n;
 
 export function generatePrivateKey(algorithm: KeyAlgorithm = 'ecdsa'): PrivateKeyMaterial {
   switch (algorithm) {
@@ -44,6 +52,10 @@ export function checkNotaryCanUse(key: KeyObject): void {
   if (key.asymmetricKeyType === 'rsa') {
     if ((details.modulusLength ?? 0) < MIN_RSA_BITS) {
       throw new CountersignError('key-unsupported', `RSA keys shorter than ${MIN_RSA_BITS} bits are not accepted by notary`);
+    }
+    const exponent = details.publicExponent ?? 0n;
+    if (exponent < MIN_RSA_EXPONENT || exponent > MAX_RSA_EXPONENT || exponent % 2n === 0n) {
+      throw new CountersignError('key-unsupported', `the RSA public exponent ${exponent} is refused: only odd ones from 3 to 2^31-1 (65537 in practice); with 1, anyone can make a signature OpenSSL verifies`);
     }
     return;
   }

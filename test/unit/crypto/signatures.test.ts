@@ -1,6 +1,6 @@
 // Signing and verifying as notary does, for every key type and method it knows.
 import assert from 'node:assert/strict';
-import { constants, generateKeyPairSync, sign } from 'node:crypto';
+import { constants, createHash, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { createRootCertificateKey } from '../../../electron/core/crypto/certificate';
 import { generatePrivateKey, privateKeyFromKeyObject, publicKeyOf, signWith } from '../../../electron/core/crypto/private-key';
@@ -104,6 +104,18 @@ describe('keys and methods that do not go together', () => {
     assert.throws(() => privateKeyFromKeyObject(short), { code: 'key-unsupported' });
     const key: TufPublicKey = { keytype: 'rsa', keyval: { public: short.export({ type: 'pkcs1', format: 'der' }).toString('base64') } };
     assert.equal(verifySignature(key, 'rsapss', data, Buffer.alloc(128).toString('base64')), false);
+  });
+
+  it('refuses an RSA key with public exponent 1, whose signature anyone can make and OpenSSL verifies', () => {
+    const { n } = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' });
+    const exponentOne = createPublicKey({ key: { kty: 'RSA', n: n!, e: 'AQ' }, format: 'jwk' });
+    // With e = 1 the signature is the padded digest itself: no private key involved.
+    const digestInfo = Buffer.concat([Buffer.from('3031300d060960864801650304020105000420', 'hex'), createHash('sha256').update(data).digest()]);
+    const forged = Buffer.concat([Buffer.from([0, 1]), Buffer.alloc(256 - digestInfo.length - 3, 0xff), Buffer.from([0]), digestInfo]);
+    assert.ok(verify('sha256', data, { key: exponentOne, padding: constants.RSA_PKCS1_PADDING }, forged), 'OpenSSL accepts the forgery');
+    const key: TufPublicKey = { keytype: 'rsa', keyval: { public: exponentOne.export({ type: 'spki', format: 'der' }).toString('base64'), private: null } };
+    assert.throws(() => publicKeyFromTuf(key), { code: 'key-unsupported', message: /public exponent 1 is refused/ });
+    assert.equal(verifySignature(key, 'rsapkcs1v15', data, forged.toString('base64')), false);
   });
 
   it('refuses curves notary cannot use', () => {
