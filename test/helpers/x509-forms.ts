@@ -65,3 +65,9 @@ export function withFirstExtensionTwice(fields: Uint8Array[]): Uint8Array[] {
 export function withVersionFour(fields: Uint8Array[]): Uint8Array[] {
   return [der.explicit(0, der.smallInteger(3)), ...fields.slice(1)];
 }
+
+/** The validity field ([4] after the version) replaced by two UTCTimes written as given, e.g. a 13th month. */
+export function withValidity(notBefore: string, notAfter: string): (fields: Uint8Array[]) => Uint8Array[] {
+  const utcTime = (text: string) => der.tlv(der.TAG.utcTime, new TextEncoder().encode(text));
+  return (fields) => fields.map((field, i) => (i === 4 ? der.sequence(utcTime(notBefore), utcTime(notAfter)) : field));
+}

@@ -243,5 +243,10 @@ export function readTime(node: DerNode | undefined): Date {
   if (!match) throw new DerError(`unsupported time encoding ${text}`);
   const [, y, mo, d, h, mi, s] = match.map(Number) as [number, number, number, number, number, number, number];
   const year = node.tag === TAG.utcTime ? (y >= 50 ? 1900 + y : 2000 + y) : y;
-  return new Date(Date.UTC(year, mo - 1, d, h, mi, s));
+  const date = new Date(Date.UTC(year, mo - 1, d, h, mi, s));
+  // Date.UTC rolls a 13th month or a 31st of April over into the next; Go's time parser (notary's)
+  // refuses them, so a certificate naming one has no validity at all rather than a shifted one.
+  const fields = [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()];
+  if (fields.some((field, i) => field !== [year, mo, d, h, mi, s][i])) throw new DerError(`no such time ${text}`);
+  return date;
 }

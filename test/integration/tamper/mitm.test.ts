@@ -26,7 +26,7 @@ import {
 } from '../../stack';
 import { countersign, dockerFieldsOf, type CliResult } from '../inspect/run-countersign';
 import { compressedPointKey, newKey, newRootKey, RepoSimulator, withCertificatePem, type SimKey } from '../../helpers/repo-simulator';
-import { editedCertificatePem, otherOuterAlgorithm, withFirstExtensionTwice, withVersionFour, type CertificateEdit } from '../../helpers/x509-forms';
+import { editedCertificatePem, otherOuterAlgorithm, withFirstExtensionTwice, withValidity, withVersionFour, type CertificateEdit } from '../../helpers/x509-forms';
 import { openSslRootKey } from '../../helpers/openssl-certs';
 import { makeTestCa } from '../../helpers/ca-root';
 
@@ -470,6 +470,14 @@ describe('countersign inspect behind a tampering man in the middle', () => {
       const key = newRootKey(gun);
       return withCertificatePem(key, editedCertificatePem(Buffer.from(key.public.keyval.public, 'base64').toString(), edit));
     };
+    it('accepts a root certificate edited in a way Go accepts, whose self-signature then fails: the control for the re-encoded cases below (notary accepts it too)', async () => {
+      const { gun } = forge(() => undefined, (name) => reencoded(name, { fields: withValidity('240101000000Z', '351231000000Z') }));
+      const listed = await notaryList(gun);
+      assert.equal(listed.code, 0, `notary refused it: ${listed.stderr}`);
+      const result = await inspect(emptyHome(), gun);
+      assert.equal(result.code, 0, result.stderr);
+    });
+
     const certificates: [string, (gun: string) => SimKey][] = [
       ['signed with SHA-1', (gun) => openSslRootKey(gun, { digest: 'sha1' })],
       ['with a 1024-bit RSA key', (gun) => openSslRootKey(gun, { key: 'rsa-1024' })],
@@ -478,6 +486,7 @@ describe('countersign inspect behind a tampering man in the middle', () => {
       ['naming another signature algorithm outside its signed part (OpenSSL reads it, Go does not)', (gun) => reencoded(gun, { outerAlgorithm: otherOuterAlgorithm })],
       ['listing an extension twice (OpenSSL reads it, Go does not)', (gun) => reencoded(gun, { fields: withFirstExtensionTwice })],
       ['of version 4 (OpenSSL reads it, Go does not)', (gun) => reencoded(gun, { fields: withVersionFour })],
+      ['valid until a 13th month (Go refuses the time; rolled over, it would be January)', (gun) => reencoded(gun, { fields: withValidity('240101000000Z', '351301000000Z') })],
       ['expired', (gun) => newRootKey(gun, { notBefore: new Date(Date.now() - 30 * DAY_MS), validityDays: 10 })],
       ['valid only from two days from now', (gun) => newRootKey(gun, { notBefore: new Date(Date.now() + 2 * DAY_MS) })],
     ];

@@ -30,3 +30,24 @@ describe('DER encoding', () => {
     assert.equal(der.readDerPrefix(der.concatBytes(seq, Uint8Array.of(4, 4, 4, 4))).encoded.length, seq.length);
   });
 });
+
+describe('reading certificate times as Go does', () => {
+  const utc = (text: string) => der.readDer(der.tlv(der.TAG.utcTime, new TextEncoder().encode(text)));
+  const generalized = (text: string) => der.readDer(der.tlv(der.TAG.generalizedTime, new TextEncoder().encode(text)));
+
+  it('reads UTCTime (1950 to 2049) and GeneralizedTime to the second', () => {
+    assert.equal(der.readTime(utc('491231235959Z')).toISOString(), '2049-12-31T23:59:59.000Z');
+    assert.equal(der.readTime(utc('500101000000Z')).toISOString(), '1950-01-01T00:00:00.000Z');
+    assert.equal(der.readTime(generalized('20360229120000Z')).toISOString(), '2036-02-29T12:00:00.000Z');
+  });
+
+  it('refuses times that do not exist instead of rolling them over (a 13th month, 31 April, 29 February 2035, second 60)', () => {
+    for (const text of ['351301000000Z', '350431000000Z', '350229000000Z', '351231235960Z', '351231240000Z']) {
+      assert.throws(() => der.readTime(utc(text)), /no such time/, text);
+    }
+  });
+
+  it('refuses other encodings: no seconds, a local time, fractions', () => {
+    for (const node of [utc('3512312359Z'), utc('351231235959+0100'), generalized('20351231235959.5Z')]) assert.throws(() => der.readTime(node), /unsupported time/);
+  });
+});
