@@ -97,6 +97,42 @@ function object(value: unknown, at: string): Json {
   return value as Json;
 }
 
+/**
+ * notary decodes these objects into Go structs, and Go's encoding/json matches a struct's field names
+ * regardless of case, 'ſ' (U+017F) reading as 's' and the Kelvin sign as 'k'; of two keys it reads
+ * as one field, the later wins. So {"targets": A, "targetſ": B} is A to a plain parser and B to
+ * notary, both under one signature. Refused: a key that Go would read as one of `fields` must be it.
+ */
+function struct(value: unknown, at: string, fields: readonly string[]): Json {
+  const json = object(value, at);
+  for (const key in json) {
+    if (!fields.includes(key) && fields.includes(goFieldFold(key))) {
+      fail(within(at, key), `notary reads this key as "${goFieldFold(key)}" (Go matches field names regardless of case): refused as a second "${goFieldFold(key)}"`);
+    }
+  }
+  return json;
+}
+
+/** The TUF field name (all lower-case ASCII) Go's encoding/json would match `key` to, or close enough to refuse. */
+function goFieldFold(key: string): string {
+  return key.replace(/\u017f/g, 's').replace(/\u212a/g, 'k').toLowerCase();
+}
+
+const FIELDS = {
+  envelope: ['signed', 'signatures'],
+  signature: ['keyid', 'method', 'sig'],
+  key: ['keytype', 'keyval'],
+  keyval: ['public', 'private'],
+  roleKeys: ['keyids', 'threshold'],
+  delegatedRole: ['keyids', 'name', 'paths', 'path_hash_prefixes', 'threshold'],
+  fileMeta: ['hashes', 'length', 'custom'],
+  root: ['_type', 'consistent_snapshot', 'expires', 'keys', 'roles', 'version'],
+  targets: ['_type', 'delegations', 'expires', 'targets', 'version'],
+  delegations: ['keys', 'roles'],
+  snapshot: ['_type', 'expires', 'meta', 'version'],
+  timestamp: ['_type', 'expires', 'meta', 'version'],
+} satisfies Record<string, readonly string[]>;
+
 function string(value: unknown, at: string): string {
   if (typeof value !== 'string') fail(at, 'expected a string');
   return value;
@@ -140,10 +176,10 @@ function hexKeyId(name: string, at: string): void {
 function anyKey(): void {}
 
 function publicKeyAt(value: unknown, at: string): PublicKeyJson {
-  const key = object(value, at);
+  const key = struct(value, at, FIELDS.key);
   if (typeof key['keytype'] !== 'string' || !KEY_TYPES.has(key['keytype'])) fail(within(at, 'keytype'), `expected one of ${[...KEY_TYPES].join(', ')}`);
   const keyvalAt = within(at, 'keyval');
-  const keyval = { ...object(key['keyval'], keyvalAt) };
+  const keyval = { ...struct(key['keyval'], keyvalAt, FIELDS.keyval) };
   matching(keyval['public'], BASE64, 'base64', within(keyvalAt, 'public'));
   const secret = keyval['private'];
   if (secret !== undefined && secret !== null) string(secret, within(keyvalAt, 'private'));
@@ -160,8 +196,8 @@ export function parsePublicKey(value: unknown): PublicKeyJson | undefined {
   }
 }
 
-function roleKeysAt(value: unknown, at: string): RoleKeys {
-  const role = object(value, at);
+function roleKeysAt(value: unknown, at: string, fields: readonly string[] = FIELDS.roleKeys): RoleKeys {
+  const role = struct(value, at, fields);
   return {
     ...role,
     keyids: array(role['keyids'], within(at, 'keyids'), (id, idAt) => matching(id, HEX_KEY_ID, 'a hex SHA-256 key ID', idAt)),
@@ -174,10 +210,10 @@ function stringsAt(value: unknown, at: string): string[] {
 }
 
 function delegatedRoleAt(value: unknown, at: string): DelegatedRole {
-  const role = object(value, at);
+  const role = struct(value, at, FIELDS.delegatedRole);
   // notary writes a delegation whose last key was removed as "keyids": null (a nil Go slice). Such a
   // role has no keys, so nothing it signs can ever meet its threshold; docker still lists it as a signer.
-  const keys = roleKeysAt(role['keyids'] === null ? { ...role, keyids: [] } : role, at);
+  const keys = roleKeysAt(role['keyids'] === null ? { ...role, keyids: [] } : role, at, FIELDS.delegatedRole);
   const out: DelegatedRole = { ...keys, name: string(role['name'], within(at, 'name')) };
   if (role['paths'] !== undefined) out.paths = stringsAt(role['paths'], within(at, 'paths'));
   if (role['path_hash_prefixes'] !== undefined) out.path_hash_prefixes = stringsAt(role['path_hash_prefixes'], within(at, 'path_hash_prefixes'));
@@ -185,7 +221,7 @@ function delegatedRoleAt(value: unknown, at: string): DelegatedRole {
 }
 
 function fileMetaAt(value: unknown, at: string): FileMeta {
-  const meta = object(value, at);
+  const meta = struct(value, at, FIELDS.fileMeta);
   const hashesAt = within(at, 'hashes');
   const hashes = { ...object(meta['hashes'], hashesAt) };
   for (const algorithm of ['sha256', 'sha512']) {
@@ -205,7 +241,7 @@ function commonAt(signed: Json): SignedCommon {
 }
 
 function rootAt(signed: Json): RootSigned {
-  const common = commonAt(signed);
+  const common = commonAt(struct(signed, '', FIELDS.root));
   if (signed['consistent_snapshot'] !== undefined && typeof signed['consistent_snapshot'] !== 'boolean') fail('consistent_snapshot', 'expected a boolean');
   const keys = record(signed['keys'], 'keys', hexKeyId, publicKeyAt);
   const roles = object(signed['roles'], 'roles');
@@ -223,13 +259,13 @@ function rootAt(signed: Json): RootSigned {
 }
 
 function targetsAt(signed: Json): TargetsSigned {
-  const common = commonAt(signed);
+  const common = commonAt(struct(signed, '', FIELDS.targets));
   // A targets file may hold tens of thousands of entries: they are checked by a plain loop, in place
   // (no copy per entry, which would dominate the time of a large refresh).
   if (!isFileMetaMap(signed['targets'])) fail('targets', 'expected a map of target name to {hashes, length}');
   const out: TargetsSigned = { ...common, targets: signed['targets'] as Record<string, FileMeta> };
   if (signed['delegations'] !== undefined) {
-    const delegations = object(signed['delegations'], 'delegations');
+    const delegations = struct(signed['delegations'], 'delegations', FIELDS.delegations);
     out.delegations = {
       ...delegations,
       keys: record(delegations['keys'], 'delegations.keys', hexKeyId, publicKeyAt),
@@ -240,11 +276,11 @@ function targetsAt(signed: Json): TargetsSigned {
 }
 
 function snapshotAt(signed: Json): SnapshotSigned {
-  return { ...commonAt(signed), meta: record(signed['meta'], 'meta', anyKey, fileMetaAt) };
+  return { ...commonAt(struct(signed, '', FIELDS.snapshot)), meta: record(signed['meta'], 'meta', anyKey, fileMetaAt) };
 }
 
 function timestampAt(signed: Json): TimestampSigned {
-  const common = commonAt(signed);
+  const common = commonAt(struct(signed, '', FIELDS.timestamp));
   const meta = object(signed['meta'], 'meta');
   return { ...common, meta: { ...meta, snapshot: fileMetaAt(meta['snapshot'], 'meta.snapshot') } };
 }
@@ -256,6 +292,9 @@ function isFileMetaMap(value: unknown): boolean {
     const { length, hashes } = meta as { length?: unknown; hashes?: unknown };
     if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0) return false;
     if (typeof hashes !== 'object' || hashes === null || Array.isArray(hashes)) return false;
+    // fileMetaAt's field rule, inline: a target is usually just {hashes, length}, so this costs one
+    // comparison or two per key and no call.
+    for (const field in meta) if (field !== 'length' && field !== 'hashes' && field !== 'custom' && FIELDS.fileMeta.includes(goFieldFold(field))) return false;
     // for-in, not Object.values: no array per target (tens of thousands of them in a large targets file).
     for (const algorithm in hashes) if (typeof (hashes as Record<string, unknown>)[algorithm] !== 'string') return false;
   }
@@ -290,7 +329,7 @@ export interface Envelope<S> {
 }
 
 function signatureAt(value: unknown, at: string): Signature {
-  const signature = object(value, at);
+  const signature = struct(value, at, FIELDS.signature);
   return {
     ...signature,
     keyid: matching(signature['keyid'], HEX_KEY_ID, 'a hex SHA-256 key ID', within(at, 'keyid')),
@@ -315,7 +354,7 @@ export function parseEnvelope<K extends MetadataKind>(role: string, kind: K, byt
   let signedObject: Json;
   let signatures: Signature[];
   try {
-    const outer = object(json, '');
+    const outer = struct(json, '', FIELDS.envelope);
     signedObject = object(outer['signed'], 'signed');
     signatures = array(outer['signatures'], 'signatures', signatureAt);
   } catch (error) {

@@ -470,6 +470,20 @@ describe('countersign inspect behind a tampering man in the middle', () => {
       const key = newRootKey(gun);
       return withCertificatePem(key, editedCertificatePem(Buffer.from(key.public.keyval.public, 'base64').toString(), edit));
     };
+    it('refuses a targets file with a second "targets" that only Go reads as one ("targetſ"), where notary shows that second one', async () => {
+      const shadow = 'ef'.repeat(32);
+      const { gun } = forge((sim) =>
+        sim.editTargets('targets', (targets) => {
+          // Sorted after "targets" in canonical JSON, so Go's decoder, which keeps the later, reads this one.
+          (targets as unknown as Record<string, unknown>)['target\u017f'] = { v1: { hashes: { sha256: Buffer.from(shadow, 'hex').toString('base64') }, length: 1 } };
+        }),
+      );
+      const listed = await notaryList(gun);
+      assert.equal(listed.code, 0, listed.stderr);
+      assert.match(listed.stdout, new RegExp(`v1\\s+${shadow}`), `notary reads the second copy: ${listed.stdout}`);
+      await assertRefused(emptyHome(), gun, 'metadata-malformed', 'targets');
+    });
+
     it('accepts a root certificate edited in a way Go accepts, whose self-signature then fails: the control for the re-encoded cases below (notary accepts it too)', async () => {
       const { gun } = forge(() => undefined, (name) => reencoded(name, { fields: withValidity('240101000000Z', '351231000000Z') }));
       const listed = await notaryList(gun);

@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { ALL_ROLES, attack, editedAfterSigning, releasedRepository, text, verdictOf, type Tamper } from '../../helpers/tamper';
 import { canonicalString } from '../../../electron/core/tuf/canonical';
 import { decodeFile } from '../../helpers/repo-simulator';
+import { refreshSim } from '../../helpers/tuf-harness';
 
 /** Runs `tamper` against each role the way an attacker would deliver it, expecting `code`. */
 function refusesForEveryRole(what: string, tamper: Tamper, code: string): void {
@@ -48,4 +49,30 @@ describe('duplicate JSON keys', () => {
   refusesForEveryRole('with two "signed" objects, the forged one last', twoSignedObjects('evil-last'), 'metadata-duplicate-key');
   refusesForEveryRole('with a second "signed" spelled with an escape ("sign\\u0065d")', twoSignedObjects('evil-last', '"sign\\u0065d"'), 'metadata-duplicate-key');
   refusesForEveryRole('with a repeated key deep inside "signed"', text((json) => json.replace('"version":', '"version":0,"version":')), 'metadata-duplicate-key');
+});
+
+// notary decodes metadata into Go structs, whose field names encoding/json matches regardless of
+// case ('ſ' reading as 's'), the later of two winning: a key that notary would read as a field of
+// the same object is a second copy of it, which one client takes and the other does not.
+describe('keys notary reads as the same field (Go matches struct fields regardless of case)', () => {
+  refusesForEveryRole('with a second "signed" spelled "Signed"', twoSignedObjects('evil-last', '"Signed"'), 'metadata-malformed');
+  refusesForEveryRole('with a second "signed" spelled with a long s ("\u017figned")', twoSignedObjects('evil-last', '"\u017figned"'), 'metadata-malformed');
+  refusesForEveryRole('with a second version spelled "VERSION" inside "signed"', text((json) => json.replace('"version":', '"VERSION":999,"version":')), 'metadata-malformed');
+  refusesForEveryRole('with a signature whose key ID is also given as "KeyID"', text((json) => json.replace('"keyid":', '"KeyID":"00","keyid":')), 'metadata-malformed');
+
+  it('names the key and what notary reads it as', async () => {
+    const sim = releasedRepository();
+    const fetcher = attack(sim, 'targets', text((json) => json.replace('"targets":{', '"target\u017f":{},"targets":{')));
+    await assert.rejects(refreshSim(sim, { fetcher }), { code: 'metadata-malformed', message: /target\u017f: notary reads this key as "targets"/ });
+  });
+
+  it('refuses a target whose length is also given as "Length", and keeps tags that only look like field names', async () => {
+    const sim = releasedRepository();
+    const fetcher = attack(sim, 'targets', text((json) => json.replace('"length":', '"Length":1,"length":')));
+    await assert.rejects(refreshSim(sim, { fetcher }), { code: 'metadata-malformed' });
+    // Target names are map keys, which Go matches exactly: a tag may well be called "Length".
+    const named = releasedRepository((repo) => repo.addTarget('targets', 'Length', { sha256Hex: 'ab'.repeat(32) }).addTarget('targets', 'Version', { sha256Hex: 'cd'.repeat(32) }));
+    const refreshed = await refreshSim(named);
+    assert.ok(refreshed.trusted.targets?.signed.targets['Length'] && refreshed.trusted.targets.signed.targets['Version']);
+  });
 });
