@@ -350,7 +350,12 @@ export function kindOfRole(role: string): MetadataKind {
  * signatures, versions and expiry are the trusted set's job.
  */
 export function parseEnvelope<K extends MetadataKind>(role: string, kind: K, bytes: Uint8Array): Envelope<SignedByKind[K]> {
-  const { value: json, memberBytes } = parseStrictJsonWithMembers(bytes, `${role}.json`, role);
+  const { value: json, memberBytes, nonIntegerNumber } = parseStrictJsonWithMembers(bytes, `${role}.json`, role);
+  // JSON.parse reads 1.0 and 1e0 as 1; Go's decoder, notary's, refuses them for an integer field, and
+  // TUF metadata has no other numbers. One lexical form each, or two clients read two files.
+  if (nonIntegerNumber) {
+    throw new CountersignError('metadata-malformed', `${role}.json writes a number with a fraction or an exponent; notary reads integers only`, { role });
+  }
   let signedObject: Json;
   let signatures: Signature[];
   try {

@@ -11,11 +11,16 @@ const CLOSE_OBJECT = 0x7d;
 const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 const COLON = 0x3a;
+const DOT = 0x2e;
+const UPPER_E = 0x45;
+const LOWER_E = 0x65;
 
 export interface StrictJson {
   value: unknown;
   /** Byte ranges [start, end) of each top-level object member's value, e.g. the exact bytes of "signed". */
   memberBytes: Map<string, Uint8Array>;
+  /** True when a number is written with a fraction or an exponent (1.0, 1e3), which JSON.parse reads as an integer. */
+  nonIntegerNumber: boolean;
 }
 
 /** Parses untrusted bytes as JSON, refusing invalid UTF-8, invalid JSON and repeated object keys. */
@@ -51,7 +56,7 @@ export function parseStrictJsonWithMembers(bytes: Uint8Array, what: string, role
     const to = ascii ? end : from + Buffer.byteLength(text.slice(start, end));
     memberBytes.set(key, bytes.subarray(from, to));
   }
-  return { value, memberBytes };
+  return { value, memberBytes, nonIntegerNumber: scan.nonIntegerNumber };
 }
 
 /** The first repeated key in text that JSON.parse already accepted, if any. */
@@ -61,6 +66,7 @@ export function findDuplicateKey(text: string): string | undefined {
 
 interface Scan {
   duplicate?: string;
+  nonIntegerNumber: boolean;
   /** Character ranges of the values of the top-level object's members that are objects or arrays. */
   members: Map<string, [number, number]>;
 }
@@ -75,6 +81,7 @@ function scanJson(text: string): Scan {
   let expectKey = false;
   let lastTopKey: string | undefined;
   let memberStart = -1;
+  let nonIntegerNumber = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
@@ -84,7 +91,7 @@ function scanJson(text: string): Scan {
         // One slice per key (not the quoted string and then its inside): a targets file has tens of thousands.
         const inside = text.slice(i + 1, end);
         const key = inside.includes('\\') ? (JSON.parse(text.slice(i, end + 1)) as string) : inside;
-        if (!stack.addKey(key)) return { duplicate: key, members };
+        if (!stack.addKey(key)) return { duplicate: key, members, nonIntegerNumber };
         if (stack.depth === 1) lastTopKey = key;
         expectKey = false;
       }
@@ -103,9 +110,16 @@ function scanJson(text: string): Scan {
       expectKey = stack.innermostIsObject();
     } else if (c === COLON) {
       expectKey = false;
+    } else if (c === DOT || c === UPPER_E || (c === LOWER_E && isDigit(text.charCodeAt(i - 1)))) {
+      // Outside strings, JSON has these only in numbers ('e' also ends true and false, after a letter).
+      nonIntegerNumber = true;
     }
   }
-  return { members };
+  return { members, nonIntegerNumber };
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
 }
 const ARRAY = -1;
 /** An object's keys are searched in a list up to this many; past it, a Set takes over. */

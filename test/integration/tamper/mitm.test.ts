@@ -418,14 +418,16 @@ describe('countersign inspect behind a tampering man in the middle', () => {
   describe('a forged repository served on first use', () => {
     let forgedCount = 0;
     /** A fresh GUN served by the proxy from a simulated repository built by `setup`. */
-    function forge(setup: (sim: RepoSimulator) => void, rootKey?: (gun: string) => SimKey): { gun: string; prefix: string } {
+    function forge(setup: (sim: RepoSimulator) => void, rootKey?: (gun: string) => SimKey, served?: (files: Map<string, Uint8Array>) => void): { gun: string; prefix: string } {
       const gun = `example.com/forged/case${++forgedCount}`;
       const sim = new RepoSimulator({ gun, ...(rootKey ? { rootKey: rootKey(gun) } : {}) });
       sim.addDelegation('targets/releases');
       sim.addTarget('targets', 'v1', { sha256Hex: 'ab'.repeat(32) }).addTarget('targets/releases', 'v1', { sha256Hex: 'ab'.repeat(32) });
       setup(sim);
       sim.publish();
-      serveForgedRepository(mitm, gun, sim.files);
+      const files = new Map(sim.files);
+      served?.(files);
+      serveForgedRepository(mitm, gun, files);
       return { gun, prefix: `/v2/${gun}/_trust/tuf/` };
     }
 
@@ -482,6 +484,22 @@ describe('countersign inspect behind a tampering man in the middle', () => {
       assert.equal(listed.code, 0, listed.stderr);
       assert.match(listed.stdout, new RegExp(`v1\\s+${shadow}`), `notary reads the second copy: ${listed.stdout}`);
       await assertRefused(emptyHome(), gun, 'metadata-malformed', 'targets');
+    });
+
+    it('refuses a timestamp whose version is written 3.0, which notary refuses too (its Go decoder reads integers only)', async () => {
+      const { gun } = forge(
+        () => undefined,
+        undefined,
+        (files) => {
+          const timestamp = Buffer.from(files.get('timestamp.json')!).toString('utf8');
+          // The signature still verifies over the canonical form, where 3.0 is 3 again.
+          files.set('timestamp.json', Buffer.from(timestamp.replace(/"version":(\d+)/, '"version":$1.0')));
+        },
+      );
+      const listed = await notaryList(gun);
+      assert.notEqual(listed.code, 0, `notary accepted it: ${listed.stdout}`);
+      assert.match(listed.stdout + listed.stderr, /cannot unmarshal number \d+\.0 into Go value of type int/);
+      await assertRefused(emptyHome(), gun, 'metadata-malformed', 'timestamp');
     });
 
     it('accepts a root certificate edited in a way Go accepts, whose self-signature then fails: the control for the re-encoded cases below (notary accepts it too)', async () => {

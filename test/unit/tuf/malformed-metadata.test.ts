@@ -41,6 +41,10 @@ describe('malformed JSON', () => {
   refusesForEveryRole('with a version that is a string', editedAfterSigning((signed) => ((signed as Record<string, unknown>)['version'] = '3')), 'metadata-malformed');
   refusesForEveryRole('with a fraction in an unknown field (canonical JSON has integers only)', text((json) => json.replace('"_type"', '"x":1.5,"_type"')), 'metadata-malformed');
   refusesForEveryRole('with a version beyond the safe integers', text((json) => json.replace(/"version":\d+/, '"version":12345678901234567890')), 'metadata-malformed');
+  // JSON.parse reads both as the integer that was signed, and the canonical form of that verifies;
+  // Go's decoder (notary's) refuses them for an integer field.
+  refusesForEveryRole('with its version written with a fraction (3.0)', text((json) => json.replace(/"version":(\d+)/, '"version":$1.0')), 'metadata-malformed');
+  refusesForEveryRole('with its version written with an exponent (3e0)', text((json) => json.replace(/"version":(\d+)/, '"version":$1e0')), 'metadata-malformed');
   refusesForEveryRole('with no signatures list', text((json) => json.replace(/,"signatures":\[.*\]\}$/, '}')), 'metadata-malformed');
 });
 
