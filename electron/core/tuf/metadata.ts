@@ -169,6 +169,19 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d
 const HEX_KEY_ID = /^[0-9a-f]{64}$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
+/**
+ * An RFC 3339 time that exists. Date.parse rolls 30 February over into March and 24:00 into the next
+ * day; Go's time parser, which notary decodes expiry with, refuses them, so such a file is refused.
+ */
+function rfc3339(value: unknown, at: string): string {
+  const text = matching(value, RFC3339, 'an RFC 3339 time', at);
+  const [year, month, day, hour, minute, second] = text.slice(0, 19).split(/[-T:]/).map(Number) as [number, number, number, number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  const exists = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && date.getUTCHours() === hour && date.getUTCMinutes() === minute && date.getUTCSeconds() === second;
+  if (!exists || Number.isNaN(Date.parse(text))) fail(at, `expected an RFC 3339 time that exists, not ${JSON.stringify(text)}`);
+  return text;
+}
+
 function hexKeyId(name: string, at: string): void {
   if (!HEX_KEY_ID.test(name)) fail(within(at, name), 'expected a hex SHA-256 key ID');
 }
@@ -236,7 +249,7 @@ function commonAt(signed: Json): SignedCommon {
     ...signed,
     _type: string(signed['_type'], '_type'),
     version: integer(signed['version'], 0, 'version'),
-    expires: matching(signed['expires'], RFC3339, 'an RFC 3339 time', 'expires'),
+    expires: rfc3339(signed['expires'], 'expires'),
   };
 }
 

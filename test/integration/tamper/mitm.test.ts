@@ -502,6 +502,14 @@ describe('countersign inspect behind a tampering man in the middle', () => {
       await assertRefused(emptyHome(), gun, 'metadata-malformed', 'timestamp');
     });
 
+    it('refuses a timestamp signed to expire on 30 February, which notary refuses too (Date.parse would read 2 March)', async () => {
+      const { gun } = forge((sim) => sim.setExpires('timestamp', '2035-02-30T00:00:00Z'));
+      const listed = await notaryList(gun);
+      assert.notEqual(listed.code, 0, `notary accepted it: ${listed.stdout}`);
+      assert.match(listed.stdout + listed.stderr, /day out of range/);
+      await assertRefused(emptyHome(), gun, 'metadata-malformed', 'timestamp');
+    });
+
     it('accepts a root certificate edited in a way Go accepts, whose self-signature then fails: the control for the re-encoded cases below (notary accepts it too)', async () => {
       const { gun } = forge(() => undefined, (name) => reencoded(name, { fields: withValidity('240101000000Z', '351231000000Z') }));
       const listed = await notaryList(gun);

@@ -80,3 +80,21 @@ describe('keys notary reads as the same field (Go matches struct fields regardle
     assert.ok(refreshed.trusted.targets?.signed.targets['Length'] && refreshed.trusted.targets.signed.targets['Version']);
   });
 });
+
+// Date.parse rolls 30 February over into 2 March and 24:00 into the next day; Go's time parser,
+// notary's, refuses both, so a file signed with such an expiry is no file to notary.
+describe('expiry times that do not exist', () => {
+  for (const expires of ['2035-02-30T00:00:00Z', '2035-04-31T12:00:00Z', '2035-12-31T24:00:00Z']) {
+    for (const role of ['timestamp', 'targets'] as const) {
+      it(`refuses ${role} signed to expire at ${expires}`, async () => {
+        const sim = releasedRepository((repo) => repo.setExpires(role, expires));
+        await assert.rejects(refreshSim(sim), { code: 'metadata-malformed', role, message: /RFC 3339 time that exists/ });
+      });
+    }
+  }
+
+  it('reads 29 February of a leap year, and nanoseconds', async () => {
+    const sim = releasedRepository((repo) => repo.setExpires('targets', '2036-02-29T23:59:59.123456789Z'));
+    assert.equal((await refreshSim(sim)).trusted.targets?.signed.expires, '2036-02-29T23:59:59.123456789Z');
+  });
+});
