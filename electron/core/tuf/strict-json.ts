@@ -43,6 +43,9 @@ export function parseStrictJsonWithMembers(bytes: Uint8Array, what: string, role
       cause: error,
     });
   }
+  if (hasUnpairedSurrogate(text)) {
+    throw new CountersignError('metadata-malformed', `${what} escapes half of a UTF-16 surrogate pair (e.g. \\ud800), which JSON.parse keeps and Go reads as U+FFFD`, { role });
+  }
   const scan = scanJson(text);
   if (scan.duplicate !== undefined) {
     throw new CountersignError('metadata-duplicate-key', `${what} repeats the key "${scan.duplicate}" in one object`, {
@@ -194,4 +197,26 @@ function endOfString(text: string, start: number): number {
     quote = text.indexOf('"', quote + 1);
   }
   return text.length - 1;
+}
+
+/**
+ * An escape of half a surrogate pair (\ud800 alone, or \udc00 without its high half). JSON.parse keeps
+ * such a string as it is; Go's decoder, notary's, turns each into U+FFFD, so "\ud800" and "\udbff" are
+ * two target names here and one there, and a duplicate-key scan of the decoded keys misses that. Go's
+ * encoder never writes these escapes (it writes UTF-8), so nothing notary wrote is refused.
+ */
+function hasUnpairedSurrogate(text: string): boolean {
+  // A backslash-u is rare in metadata; most files never reach the loop.
+  if (!text.includes('\\u')) return false;
+  const hexAt = (i: number): number => (/^[0-9a-fA-F]{4}$/.test(text.slice(i, i + 4)) ? parseInt(text.slice(i, i + 4), 16) : -1);
+  for (let i = text.indexOf('\\'); i !== -1; i = text.indexOf('\\', i + 2)) {
+    if (text[i + 1] !== 'u') continue;
+    const unit = hexAt(i + 2);
+    if (unit >= 0xdc00 && unit <= 0xdfff) return true;
+    if (unit < 0xd800 || unit > 0xdbff) continue;
+    const low = text[i + 6] === '\\' && text[i + 7] === 'u' ? hexAt(i + 8) : -1;
+    if (low < 0xdc00 || low > 0xdfff) return true;
+    i += 6; // the low half is checked with its high half
+  }
+  return false;
 }

@@ -76,3 +76,19 @@ describe('the exact bytes of each top-level member', () => {
     assert.deepEqual((value as { signed: unknown }).signed, { k: '}' });
   });
 });
+
+describe('escapes of half a surrogate pair (JSON.parse keeps them, Go reads U+FFFD)', () => {
+  const parse = (json: string) => parseStrictJson(new TextEncoder().encode(json), 'x.json');
+
+  it('refuses a lone high or low half, in a key or a value', () => {
+    for (const json of ['{"a":"\\ud800"}', '{"\\udbff":1}', '{"a":"x\\udc00"}', '{"a":"\\ud800\\u0041"}', '{"a":"\\ud800\\ud800"}']) {
+      assert.throws(() => parse(json), { code: 'metadata-malformed', message: /surrogate/ }, json);
+    }
+  });
+
+  it('reads whole pairs, escaped backslashes that only look like escapes, and raw UTF-8', () => {
+    assert.deepEqual(parse('{"a":"\\ud83d\\ude00"}'), { a: '😀' });
+    assert.deepEqual(parse('{"a":"\\\\ud800"}'), { a: '\\ud800' });
+    assert.deepEqual(parse('{"a":"😀 é"}'), { a: '😀 é' });
+  });
+});
