@@ -71,3 +71,13 @@ export function withValidity(notBefore: string, notAfter: string): (fields: Uint
   const utcTime = (text: string) => der.tlv(der.TAG.utcTime, new TextEncoder().encode(text));
   return (fields) => fields.map((field, i) => (i === 4 ? der.sequence(utcTime(notBefore), utcTime(notAfter)) : field));
 }
+
+/** The field at `index` with its length in a longer form than DER's (0x81 n for n < 128): BER, not DER. */
+export function withLongFormLength(index: number): (fields: Uint8Array[]) => Uint8Array[] {
+  return (fields) =>
+    fields.map((field, i) => {
+      if (i !== index) return field;
+      if (field[1]! >= 0x80) throw new Error('the field already has a long-form length');
+      return Uint8Array.from([field[0]!, 0x81, ...field.subarray(1)]);
+    });
+}

@@ -156,6 +156,9 @@ function readNode(bytes: Uint8Array, offset: number): DerNode {
       if (b === undefined) throw new DerError('truncated DER length');
       length = length * 256 + b;
     }
+    // DER has one encoding of each length, the shortest; BER's others are what Go's parser (cryptobyte,
+    // notary's) refuses, so a certificate written with one is no certificate to notary.
+    if (length < 0x80 || bytes[offset + 2] === 0) throw new DerError('DER length not in its shortest form');
     headerLength += count;
   }
   const end = offset + headerLength + length;

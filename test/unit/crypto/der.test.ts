@@ -51,3 +51,15 @@ describe('reading certificate times as Go does', () => {
     for (const node of [utc('3512312359Z'), utc('351231235959+0100'), generalized('20351231235959.5Z')]) assert.throws(() => der.readTime(node), /unsupported time/);
   });
 });
+
+describe('lengths in DER form only (Go refuses BER lengths)', () => {
+  it('refuses a long form where the short one fits, and leading zero bytes', () => {
+    assert.throws(() => der.readDer(Uint8Array.from([0x04, 0x81, 0x01, 0xaa])), /shortest form/);
+    assert.throws(() => der.readDer(Uint8Array.from([0x04, 0x82, 0x00, 0x01, 0xaa])), /shortest form/);
+  });
+
+  it('reads the long form from 128 bytes on', () => {
+    const content = new Uint8Array(200);
+    assert.equal(der.readDer(Uint8Array.from([0x04, 0x81, 200, ...content])).content.length, 200);
+  });
+});
