@@ -212,9 +212,19 @@ export function readOid(node: DerNode | undefined): string {
   return arcs.join('.');
 }
 
-export function readSmallInteger(node: DerNode | undefined): number {
+/** An INTEGER's content bytes, checked to be DER's one encoding: no redundant leading 0x00 or 0xff (Go refuses those). */
+export function readIntegerBytes(node: DerNode | undefined): Uint8Array {
   const content = expectTagOf(node, TAG.integer).content;
-  if (content.length === 0 || content.length > 6 || (content[0]! & 0x80) !== 0) throw new DerError('integer out of range');
+  if (content.length === 0) throw new DerError('empty integer');
+  if (content.length > 1 && ((content[0] === 0 && (content[1]! & 0x80) === 0) || (content[0] === 0xff && (content[1]! & 0x80) !== 0))) {
+    throw new DerError('integer not in its shortest form');
+  }
+  return content;
+}
+
+export function readSmallInteger(node: DerNode | undefined): number {
+  const content = readIntegerBytes(node);
+  if (content.length > 6 || (content[0]! & 0x80) !== 0) throw new DerError('integer out of range');
   return content.reduce((n, b) => n * 256 + b, 0);
 }
 

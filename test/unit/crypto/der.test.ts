@@ -63,3 +63,18 @@ describe('lengths in DER form only (Go refuses BER lengths)', () => {
     assert.equal(der.readDer(Uint8Array.from([0x04, 0x81, 200, ...content])).content.length, 200);
   });
 });
+
+describe('integers in DER form only (Go refuses redundant leading bytes)', () => {
+  const integer = (...bytes: number[]) => der.readDer(Uint8Array.from([der.TAG.integer, bytes.length, ...bytes]));
+
+  it('refuses a redundant leading 0x00 or 0xff', () => {
+    assert.throws(() => der.readIntegerBytes(integer(0x00, 0x01)), /shortest form/);
+    assert.throws(() => der.readIntegerBytes(integer(0xff, 0x80)), /shortest form/);
+    assert.throws(() => der.readSmallInteger(integer(0x00, 0x02)), /shortest form/);
+  });
+
+  it('reads the leading 0x00 that keeps a high bit positive', () => {
+    assert.deepEqual([...der.readIntegerBytes(integer(0x00, 0x80))], [0x00, 0x80]);
+    assert.equal(der.readSmallInteger(integer(0x00, 0x80)), 128);
+  });
+});
