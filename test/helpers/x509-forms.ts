@@ -51,15 +51,41 @@ export function otherOuterAlgorithm(): Uint8Array {
   return der.sequence(der.oid('1.2.840.10045.4.3.3'));
 }
 
-/** The extensions field ([3]) with its first extension listed twice. */
-export function withFirstExtensionTwice(fields: Uint8Array[]): Uint8Array[] {
+/** The extensions field ([3]) with its list of extensions (each encoded) as `edit` returns it. */
+function editExtensions(fields: Uint8Array[], edit: (extensions: Uint8Array[]) => Uint8Array[]): Uint8Array[] {
   return fields.map((field) => {
     const node = der.readDer(field);
     if (node.tag !== der.contextTag(3)) return field;
     const list = der.children(der.children(node)[0]!).map((extension) => extension.encoded);
-    return der.explicit(3, der.sequence(list[0]!, ...list));
+    return der.explicit(3, der.sequence(...edit(list)));
   });
 }
+
+/** The extensions field ([3]) with its first extension listed twice. */
+export function withFirstExtensionTwice(fields: Uint8Array[]): Uint8Array[] {
+  return editExtensions(fields, (list) => [list[0]!, ...list]);
+}
+
+/** The extension `oid` rebuilt from its parts ([id, critical?, value], each encoded) as `edit` returns them. */
+export function withExtension(oid: string, edit: (parts: Uint8Array[]) => Uint8Array[]): (fields: Uint8Array[]) => Uint8Array[] {
+  return (fields) =>
+    editExtensions(fields, (list) =>
+      list.map((extension) => {
+        const parts = der.children(der.readDer(extension));
+        return der.readOid(parts[0]) === oid ? der.sequence(...edit(parts.map((part) => part.encoded))) : extension;
+      }),
+    );
+}
+
+const KEY_USAGE = '2.5.29.15';
+const EXTENDED_KEY_USAGE = '2.5.29.37';
+
+/** keyUsage holding an OCTET STRING where a BIT STRING belongs. */
+export const keyUsageNotBits = withExtension(KEY_USAGE, ([id, ...rest]) => [id!, ...rest.slice(0, -1), der.octetString(der.octetString(Uint8Array.of(0x05)))]);
+/** The critical flag of keyUsage written 0x01: BER's true, not DER's 0xff. */
+export const criticalFlagNotDer = withExtension(KEY_USAGE, ([id, , value]) => [id!, der.tlv(der.TAG.boolean, Uint8Array.of(0x01)), value!]);
+/** extKeyUsage listing an INTEGER where object identifiers belong. */
+export const extendedKeyUsageNotOids = withExtension(EXTENDED_KEY_USAGE, ([id]) => [id!, der.octetString(der.sequence(der.smallInteger(1)))]);
 
 /** The version field saying 4 (it holds the version minus one). */
 export function withVersionFour(fields: Uint8Array[]): Uint8Array[] {

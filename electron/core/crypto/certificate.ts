@@ -34,6 +34,8 @@ const OID = {
   keyUsage: '2.5.29.15',
   extKeyUsage: '2.5.29.37',
   basicConstraints: '2.5.29.19',
+  subjectKeyIdentifier: '2.5.29.14',
+  authorityKeyIdentifier: '2.5.29.35',
   codeSigning: '1.3.6.1.5.5.7.3.3',
   ecdsaWithSha256: '1.2.840.10045.4.3.2',
   sha256WithRsa: '1.2.840.113549.1.1.11',
@@ -83,7 +85,7 @@ function parseCertificate(pemCert: string): CertificateInfo {
       (Buffer.from(der.expectTagOf(innerAlgorithm, der.TAG.sequence).encoded).equals(der.expectTagOf(signatureAlgorithm, der.TAG.sequence).encoded)
         ? undefined
         : 'its signature algorithm differs from the one its signed part names') ??
-      duplicateExtensionProblem(extensions) ??
+      extensionsProblem(extensions) ??
       spkiProblem(spki);
     if (problem !== undefined) throw new CountersignError('pem-invalid', `the certificate cannot be parsed: ${problem}`);
     return {
@@ -111,17 +113,46 @@ function versionProblem(first: der.DerNode | undefined): string | undefined {
   return value >= 0 && value <= 2 ? undefined : 'its version is not 1, 2 or 3';
 }
 
-/** Go refuses a certificate that lists one extension twice (which one counts would be the parser's choice). */
-function duplicateExtensionProblem(extensions: der.DerNode | undefined): string | undefined {
+/**
+ * What Go's parser refuses in the extensions notary's certificates carry: one extension listed twice
+ * (which one counts would be the parser's choice), a critical flag that is not a DER boolean, and a
+ * value of keyUsage, extKeyUsage, basicConstraints or a key identifier that is not of its type.
+ * OpenSSL reads these values only when asked, so node's X509Certificate accepts all of them.
+ */
+function extensionsProblem(extensions: der.DerNode | undefined): string | undefined {
   if (extensions === undefined) return undefined;
   const seen = new Set<string>();
   for (const extension of der.children(der.expectTagOf(der.children(extensions)[0], der.TAG.sequence))) {
-    const id = der.readOid(der.children(extension, der.TAG.sequence)[0]);
+    const [idNode, ...rest] = der.children(extension, der.TAG.sequence);
+    const id = der.readOid(idNode);
     if (seen.has(id)) return `it lists the extension ${id} twice`;
     seen.add(id);
+    if (rest.length === 2) der.readBoolean(rest[0]);
+    const value = EXTENSION_VALUES[id];
+    if (value === undefined) continue;
+    try {
+      value(der.readDer(der.readOctetString(rest.at(-1))));
+    } catch {
+      return `its extension ${id} does not hold what that extension holds`;
+    }
   }
   return undefined;
 }
+
+/** Each extension's value as Go reads it (parser.go processExtensions); a read that throws is a refusal. */
+const EXTENSION_VALUES: Record<string, (value: der.DerNode) => void> = {
+  [OID.keyUsage]: (value) => der.readBitString(value),
+  [OID.extKeyUsage]: (value) => der.children(value, der.TAG.sequence).forEach((usage) => der.readOid(usage)),
+  [OID.basicConstraints]: (value) => {
+    const [first, second, ...more] = der.children(value, der.TAG.sequence);
+    if (first?.tag === der.TAG.boolean) der.readBoolean(first);
+    const pathLength = first?.tag === der.TAG.boolean ? second : first;
+    if (pathLength !== undefined) der.readSmallInteger(pathLength);
+    if (more.length > 0 || (first?.tag !== der.TAG.boolean && second !== undefined)) throw new der.DerError('trailing fields');
+  },
+  [OID.subjectKeyIdentifier]: (value) => der.readOctetString(value),
+  [OID.authorityKeyIdentifier]: (value) => der.children(value, der.TAG.sequence),
+};
 
 /**
  * The key's DER as Go's MarshalPKIXPublicKey would write it (notary's key IDs hash that): the
@@ -144,7 +175,7 @@ function basicConstraintsCa(extensions: der.DerNode | undefined): boolean {
     if (der.readOid(id) !== OID.basicConstraints) continue;
     const value = der.readDer(der.readOctetString(rest.at(-1)));
     const [flag] = der.children(value, der.TAG.sequence);
-    return flag?.tag === der.TAG.boolean && flag.content[0] !== 0;
+    return flag?.tag === der.TAG.boolean && der.readBoolean(flag);
   }
   return false;
 }

@@ -228,6 +228,24 @@ export function readSmallInteger(node: DerNode | undefined): number {
   return content.reduce((n, b) => n * 256 + b, 0);
 }
 
+/** A BOOLEAN in DER: one byte, 0x00 or 0xff (Go refuses any other). */
+export function readBoolean(node: DerNode | undefined): boolean {
+  const content = expectTagOf(node, TAG.boolean).content;
+  if (content.length !== 1 || (content[0] !== 0 && content[0] !== 0xff)) throw new DerError('boolean not 0x00 or 0xff');
+  return content[0] === 0xff;
+}
+
+/** A BIT STRING's bytes and its count of unused bits, which must be zero bits as DER writes them (Go checks). */
+export function readBitString(node: DerNode | undefined): { bytes: Uint8Array; unusedBits: number } {
+  const content = expectTagOf(node, TAG.bitString).content;
+  const unusedBits = content[0] ?? 8;
+  const bytes = content.subarray(1);
+  if (unusedBits > 7 || (bytes.length === 0 && unusedBits > 0) || (bytes.length > 0 && (bytes[bytes.length - 1]! & ((1 << unusedBits) - 1)) !== 0)) {
+    throw new DerError('malformed bit string');
+  }
+  return { bytes, unusedBits };
+}
+
 export function readOctetString(node: DerNode | undefined): Uint8Array {
   return expectTagOf(node, TAG.octetString).content;
 }

@@ -26,7 +26,7 @@ import {
 } from '../../stack';
 import { countersign, dockerFieldsOf, type CliResult } from '../inspect/run-countersign';
 import { compressedPointKey, newKey, newRootKey, RepoSimulator, withCertificatePem, type SimKey } from '../../helpers/repo-simulator';
-import { editedCertificatePem, otherOuterAlgorithm, withFirstExtensionTwice, withLongFormLength, withValidity, withVersionFour, type CertificateEdit } from '../../helpers/x509-forms';
+import { criticalFlagNotDer, editedCertificatePem, extendedKeyUsageNotOids, keyUsageNotBits, otherOuterAlgorithm, withFirstExtensionTwice, withLongFormLength, withValidity, withVersionFour, type CertificateEdit } from '../../helpers/x509-forms';
 import { openSslRootKey } from '../../helpers/openssl-certs';
 import { makeTestCa } from '../../helpers/ca-root';
 
@@ -527,6 +527,9 @@ describe('countersign inspect behind a tampering man in the middle', () => {
       ['listing an extension twice (OpenSSL reads it, Go does not)', (gun) => reencoded(gun, { fields: withFirstExtensionTwice })],
       ['of version 4 (OpenSSL reads it, Go does not)', (gun) => reencoded(gun, { fields: withVersionFour })],
       ['writing a length in BER form, not DER (OpenSSL reads it, Go does not)', (gun) => reencoded(gun, { fields: withLongFormLength(4) })],
+      ['holding a key usage that is not a BIT STRING (OpenSSL reads it, Go does not)', (gun) => reencoded(gun, { fields: keyUsageNotBits })],
+      ['marking an extension critical with 0x01, not DER\'s 0xff (OpenSSL reads it, Go does not)', (gun) => reencoded(gun, { fields: criticalFlagNotDer })],
+      ['holding an extended key usage that lists an INTEGER (OpenSSL reads it, Go does not)', (gun) => reencoded(gun, { fields: extendedKeyUsageNotOids })],
       ['valid until a 13th month (Go refuses the time; rolled over, it would be January)', (gun) => reencoded(gun, { fields: withValidity('240101000000Z', '351301000000Z') })],
       ['expired', (gun) => newRootKey(gun, { notBefore: new Date(Date.now() - 30 * DAY_MS), validityDays: 10 })],
       ['valid only from two days from now', (gun) => newRootKey(gun, { notBefore: new Date(Date.now() + 2 * DAY_MS) })],

@@ -8,7 +8,7 @@ import { canonicalKeyIdOf, certificatePemOf, keyId } from '../../../electron/cor
 import { firstPemBlock } from '../../../electron/core/crypto/pem';
 import { generatePrivateKey, privateKeyFromKeyObject, publicKeyOf } from '../../../electron/core/crypto/private-key';
 import { generateKeyPairSync } from 'node:crypto';
-import { editedCertificatePem, otherOuterAlgorithm, withFirstExtensionTwice, withLongFormLength, withVersionFour, type CertificateEdit } from '../../helpers/x509-forms';
+import { criticalFlagNotDer, editedCertificatePem, extendedKeyUsageNotOids, keyUsageNotBits, otherOuterAlgorithm, withFirstExtensionTwice, withLongFormLength, withVersionFour, type CertificateEdit } from '../../helpers/x509-forms';
 import { manifest, rootKeys, rootRoleKeyIds } from './support/fixtures';
 
 const DAY_MS = 86_400_000;
@@ -40,6 +40,9 @@ describe('reading a root certificate made by notary', () => {
     ['lists an extension twice', { fields: withFirstExtensionTwice }, /extension 2\.5\.29\.\d+ twice/],
     ['says it is version 4', { fields: withVersionFour }, /version is not 1, 2 or 3/],
     ['writes the length of its validity in BER form', { fields: withLongFormLength(4) }, /malformed structure/],
+    ['holds a key usage that is not a BIT STRING', { fields: keyUsageNotBits }, /extension 2\.5\.29\.15 does not hold/],
+    ['marks an extension critical with 0x01 instead of 0xff', { fields: criticalFlagNotDer }, /malformed structure/],
+    ['holds an extended key usage that lists an INTEGER', { fields: extendedKeyUsageNotOids }, /extension 2\.5\.29\.37 does not hold/],
   ];
   for (const [what, edit, message] of goRefuses) {
     it(`refuses a certificate that ${what}, as Go's parser does`, () => {
