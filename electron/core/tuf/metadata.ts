@@ -167,7 +167,12 @@ const KEY_TYPES: ReadonlySet<string> = new Set<KeyType>(['ecdsa', 'ecdsa-x509', 
 // RFC 3339 with a zone; Go writes a variable number of fractional digits.
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 const HEX_KEY_ID = /^[0-9a-f]{64}$/;
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/**
+ * Base64 as Go's []byte fields decode it (StdEncoding): padded to a multiple of four. A value Go
+ * cannot decode fails notary's decoding of the whole file, so it fails ours; Go also skips \r and
+ * \n inside, which notary never writes and we refuse.
+ */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**
  * An RFC 3339 time that exists. Date.parse rolls 30 February over into March and 24:00 into the next
@@ -195,7 +200,7 @@ function publicKeyAt(value: unknown, at: string): PublicKeyJson {
   const keyval = { ...struct(key['keyval'], keyvalAt, FIELDS.keyval) };
   matching(keyval['public'], BASE64, 'base64', within(keyvalAt, 'public'));
   const secret = keyval['private'];
-  if (secret !== undefined && secret !== null) string(secret, within(keyvalAt, 'private'));
+  if (secret !== undefined && secret !== null) matching(secret, BASE64, 'base64', within(keyvalAt, 'private'));
   return { ...key, keyval } as PublicKeyJson;
 }
 
@@ -237,9 +242,8 @@ function fileMetaAt(value: unknown, at: string): FileMeta {
   const meta = struct(value, at, FIELDS.fileMeta);
   const hashesAt = within(at, 'hashes');
   const hashes = { ...object(meta['hashes'], hashesAt) };
-  for (const algorithm of ['sha256', 'sha512']) {
-    if (hashes[algorithm] !== undefined) matching(hashes[algorithm], BASE64, 'base64', within(hashesAt, algorithm));
-  }
+  // Every algorithm's value, known or not: Go decodes the whole map into bytes.
+  for (const algorithm in hashes) matching(hashes[algorithm], BASE64, 'base64', within(hashesAt, algorithm));
   return { ...meta, hashes, length: integer(meta['length'], 0, within(at, 'length')) } as FileMeta;
 }
 
@@ -309,7 +313,10 @@ function isFileMetaMap(value: unknown): boolean {
     // comparison or two per key and no call.
     for (const field in meta) if (field !== 'length' && field !== 'hashes' && field !== 'custom' && FIELDS.fileMeta.includes(goFieldFold(field))) return false;
     // for-in, not Object.values: no array per target (tens of thousands of them in a large targets file).
-    for (const algorithm in hashes) if (typeof (hashes as Record<string, unknown>)[algorithm] !== 'string') return false;
+    for (const algorithm in hashes) {
+      const value = (hashes as Record<string, unknown>)[algorithm];
+      if (typeof value !== 'string' || !BASE64.test(value)) return false;
+    }
   }
   return true;
 }

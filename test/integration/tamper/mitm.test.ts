@@ -510,6 +510,18 @@ describe('countersign inspect behind a tampering man in the middle', () => {
       await assertRefused(emptyHome(), gun, 'metadata-malformed', 'timestamp');
     });
 
+    it('refuses a signed targets file in which one target has a hash Go cannot decode, as notary does (docker shows none of its tags)', async () => {
+      const { gun } = forge((sim) =>
+        sim.editTargets('targets', (targets) => {
+          targets.targets['broken'] = { hashes: { sha256: 'not base64!' }, length: 1 };
+        }),
+      );
+      const listed = await notaryList(gun);
+      assert.notEqual(listed.code, 0, `notary accepted it: ${listed.stdout}`);
+      assert.match(listed.stdout + listed.stderr, /illegal base64/);
+      await assertRefused(emptyHome(), gun, 'metadata-malformed', 'targets');
+    });
+
     it('accepts a root certificate edited in a way Go accepts, whose self-signature then fails: the control for the re-encoded cases below (notary accepts it too)', async () => {
       const { gun } = forge(() => undefined, (name) => reencoded(name, { fields: withValidity('240101000000Z', '351231000000Z') }));
       const listed = await notaryList(gun);

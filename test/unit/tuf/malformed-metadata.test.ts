@@ -98,3 +98,27 @@ describe('expiry times that do not exist', () => {
     assert.equal((await refreshSim(sim)).trusted.targets?.signed.expires, '2036-02-29T23:59:59.123456789Z');
   });
 });
+
+// Go decodes every base64 field into bytes (StdEncoding, padded); a value it cannot decode fails
+// notary's decoding of the whole file, not only of that field.
+describe('base64 that Go cannot decode', () => {
+  refusesForEveryRole('with a signature value that is not padded base64 ("abc")', text((json) => json.replace(/"sig":"[^"]*"/, '"sig":"abc"')), 'metadata-malformed');
+
+  it('refuses a signed targets file in which one target has a hash Go cannot decode, though the others are fine', async () => {
+    const sim = releasedRepository((repo) =>
+      repo.editTargets('targets', (targets) => {
+        targets.targets['broken'] = { hashes: { sha256: 'not base64!' }, length: 1 };
+      }),
+    );
+    await assert.rejects(refreshSim(sim), { code: 'metadata-malformed', role: 'targets' });
+  });
+
+  it('reads a hash under an algorithm it does not know, when Go can decode it', async () => {
+    const sim = releasedRepository((repo) =>
+      repo.editTargets('targets', (targets) => {
+        targets.targets['v9'] = { hashes: { sha256: Buffer.alloc(32, 1).toString('base64'), blake2b: 'AAAA' }, length: 1 };
+      }),
+    );
+    assert.ok((await refreshSim(sim)).trusted.targets?.signed.targets['v9']);
+  });
+});
