@@ -82,9 +82,7 @@ function parseCertificate(pemCert: string): CertificateInfo {
     // Go's x509.ParseCertificate fails on these, so to notary this is no certificate at all.
     const problem =
       versionProblem(fields[0]) ??
-      (Buffer.from(der.expectTagOf(innerAlgorithm, der.TAG.sequence).encoded).equals(der.expectTagOf(signatureAlgorithm, der.TAG.sequence).encoded)
-        ? undefined
-        : 'its signature algorithm differs from the one its signed part names') ??
+      algorithmMismatch(innerAlgorithm, signatureAlgorithm) ??
       extensionsProblem(extensions) ??
       spkiProblem(spki);
     if (problem !== undefined) throw new CountersignError('pem-invalid', `the certificate cannot be parsed: ${problem}`);
@@ -103,6 +101,12 @@ function parseCertificate(pemCert: string): CertificateInfo {
     if (cause instanceof CountersignError) throw cause;
     throw new CountersignError('pem-invalid', 'the certificate has a malformed structure', { cause });
   }
+}
+
+/** Go compares the algorithm inside the signed part with the one outside, byte for byte. */
+function algorithmMismatch(inner: der.DerNode | undefined, outer: der.DerNode | undefined): string | undefined {
+  const same = Buffer.from(der.expectTagOf(inner, der.TAG.sequence).encoded).equals(der.expectTagOf(outer, der.TAG.sequence).encoded);
+  return same ? undefined : 'its signature algorithm differs from the one its signed part names';
 }
 
 /** Go reads versions 1 to 3 only (the field holds 0 to 2; absent means 1). */

@@ -2,6 +2,7 @@
 // certificate or a PBES2 structure with the parameters notary needs, and cannot read notary's own
 // ed25519 PKCS#8 flavour, so we handle those few structures ourselves. Only definite lengths and
 // single-byte tags are supported: nothing we read or write needs more.
+import { existingUtcTime } from '../../../shared/utc-time';
 
 export const TAG = {
   boolean: 0x01,
@@ -252,9 +253,9 @@ export function readOctetString(node: DerNode | undefined): Uint8Array {
 
 /** A BIT STRING's bytes; only whole-byte strings (no unused bits) are meaningful for keys. */
 export function readBitStringBytes(node: DerNode | undefined): Uint8Array {
-  const content = expectTagOf(node, TAG.bitString).content;
-  if (content.length === 0 || content[0] !== 0) throw new DerError('bit string with unused bits');
-  return content.subarray(1);
+  const { bytes, unusedBits } = readBitString(node);
+  if (unusedBits !== 0) throw new DerError('bit string with unused bits');
+  return bytes;
 }
 
 export function readString(node: DerNode | undefined): string {
@@ -274,10 +275,8 @@ export function readTime(node: DerNode | undefined): Date {
   if (!match) throw new DerError(`unsupported time encoding ${text}`);
   const [, y, mo, d, h, mi, s] = match.map(Number) as [number, number, number, number, number, number, number];
   const year = node.tag === TAG.utcTime ? (y >= 50 ? 1900 + y : 2000 + y) : y;
-  const date = new Date(Date.UTC(year, mo - 1, d, h, mi, s));
-  // Date.UTC rolls a 13th month or a 31st of April over into the next; Go's time parser (notary's)
-  // refuses them, so a certificate naming one has no validity at all rather than a shifted one.
-  const fields = [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()];
-  if (fields.some((field, i) => field !== [year, mo, d, h, mi, s][i])) throw new DerError(`no such time ${text}`);
+  // A certificate naming a time that does not exist has no validity at all, rather than a shifted one.
+  const date = existingUtcTime(year, mo, d, h, mi, s);
+  if (date === undefined) throw new DerError(`no such time ${text}`);
   return date;
 }

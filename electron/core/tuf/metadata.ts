@@ -8,6 +8,7 @@
 // so a caller editing a view cannot change `signedJson`, the object the signatures cover; the one
 // exception is a targets map, which is checked by a plain loop and shared, as it always was.
 import { CountersignError } from '../../../shared/errors';
+import { existingUtcTime } from '../../../shared/utc-time';
 import { isDelegationName } from './role-names';
 import { parseStrictJsonWithMembers } from './strict-json';
 
@@ -186,9 +187,8 @@ function isBase64(value: string): boolean {
 function rfc3339(value: unknown, at: string): string {
   const text = matching(value, RFC3339, 'an RFC 3339 time', at);
   const [year, month, day, hour, minute, second] = text.slice(0, 19).split(/[-T:]/).map(Number) as [number, number, number, number, number, number];
-  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
-  const exists = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && date.getUTCHours() === hour && date.getUTCMinutes() === minute && date.getUTCSeconds() === second;
-  if (!exists || Number.isNaN(Date.parse(text))) fail(at, `expected an RFC 3339 time that exists, not ${JSON.stringify(text)}`);
+  // Date.parse refuses a zone offset that does not exist (+24:00), which the fields do not include.
+  if (existingUtcTime(year, month, day, hour, minute, second) === undefined || Number.isNaN(Date.parse(text))) fail(at, `expected an RFC 3339 time that exists, not ${JSON.stringify(text)}`);
   return text;
 }
 
