@@ -32,6 +32,7 @@ export const ERROR_CODES = [
   'not-notary-server', // something answered, but not notary's API (a registry's 404 page, HTML, 405)
   'publish-conflict', // someone else published meanwhile (notary: 400 VERSION)
   'publish-rejected', // the server refused the update (notary: 400 INVALID_UPDATE)
+  'publish-not-served', // the server accepted an upload, but what it serves when read back is not it
   'timeout',
   'cancelled',
   // Keys.

@@ -10,7 +10,7 @@ const SUCCESS = new Set<RepositoryOutcome['status']>(['published', 'unchanged', 
 /** An error, as every command prints one: `countersign: CODE [ROLE]: message`, or JSON on stderr. */
 export function printError(cli: Pick<CliContext, 'json' | 'err'>, info: ErrorInfo): void {
   if (cli.json) cli.err.write(`${JSON.stringify({ error: info })}\n`);
-  else cli.err.write(`countersign: ${info.code}${info.role ? ` [${info.role}]` : ''}: ${terminalSafe(info.message)}\n`);
+  else cli.err.write(`countersign: ${errorText(info)}\n`);
 }
 
 /** Refused before anything was sent or staged: a plain error, like any command's. */
@@ -35,7 +35,12 @@ export function printSummary(cli: CliContext, summary: FlowSummary, extra: objec
   } else {
     for (const outcome of summary.outcomes) printOutcome(cli, outcome);
   }
-  return summary.outcomes.every((outcome) => SUCCESS.has(outcome.status)) && summary.cancelled !== true ? 0 : 1;
+  // An outcome with an error did not end as asked, even when part of it is published (a job stopped after its first publish).
+  return summary.outcomes.every((outcome) => SUCCESS.has(outcome.status) && outcome.error === undefined) && summary.cancelled !== true ? 0 : 1;
+}
+
+function errorText(info: ErrorInfo): string {
+  return `${info.code}${info.role ? ` [${info.role}]` : ''}: ${terminalSafe(info.message)}`;
 }
 
 function printOutcome(cli: CliContext, outcome: RepositoryOutcome): void {
@@ -46,6 +51,7 @@ function printOutcome(cli: CliContext, outcome: RepositoryOutcome): void {
   switch (outcome.status) {
     case 'published':
       out.write(`Published ${outcome.gun}: ${versions.join(', ')}${server}\n${lines(outcome.changes)}`);
+      if (outcome.error !== undefined && outcome.error.code !== 'cancelled') cli.err.write(`Then stopped: ${errorText(outcome.error)}\n`);
       break;
     case 'unchanged':
       out.write(outcome.changes.length === 0 ? `Nothing is staged for ${outcome.gun}; nothing was sent.\n` : `Already in ${outcome.gun} on the server; dropped the staged changes:\n${lines(outcome.changes)}`);
@@ -55,10 +61,11 @@ function printOutcome(cli: CliContext, outcome: RepositoryOutcome): void {
       break;
     default: {
       const what = { failed: 'Not published', cancelled: 'Cancelled', unknown: 'Unknown whether published' }[outcome.status];
-      const error = outcome.error === undefined ? '' : `: ${outcome.error.code}${outcome.error.role ? ` [${outcome.error.role}]` : ''}: ${terminalSafe(outcome.error.message)}`;
+      const error = outcome.error === undefined ? '' : `: ${errorText(outcome.error)}`;
       cli.err.write(`${what}: ${outcome.gun}${error}\n`);
       if (outcome.stillStaged.length > 0) {
-        cli.err.write(`Stays staged (not on the server); publish later with countersign publish ${outcome.gun}, or drop with countersign reset ${outcome.gun}:\n${lines(outcome.stillStaged)}`);
+        const where = outcome.status === 'unknown' ? 'the server may have it: the next publish finds out' : 'not on the server';
+        cli.err.write(`Stays staged (${where}); publish later with countersign publish ${outcome.gun}, or drop with countersign reset ${outcome.gun}:\n${lines(outcome.stillStaged)}`);
       }
     }
   }

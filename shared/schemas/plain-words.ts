@@ -32,6 +32,7 @@ const WORDS: Record<ErrorCode, string> = {
   'not-notary-server': 'Something answered at this address, but it is not a notary server, so no trust data could be read.',
   'publish-conflict': 'Someone else published changes meanwhile. Refresh and try again.',
   'publish-rejected': 'The server refused the update.',
+  'publish-not-served': 'The server accepted the update, but does not serve it when asked again; it stays staged for the next publish to check.',
   timeout: 'The server took too long to answer.',
   cancelled: 'Cancelled.',
   'key-not-found': 'The key is not in the keychain.',

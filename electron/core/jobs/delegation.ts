@@ -18,7 +18,7 @@ import { planSignerRemoval, RELEASES_ROLE, signerAddChanges } from '../publish/s
 import { plannedDraft, stagingArea } from '../publish/stage';
 import { distinctRepositories, repositoryContext, type JobEnvironment, type RepositoryContext } from './environment';
 import { finishOwn, openForWrite, publishOwn, type EarlierStaged } from './open';
-import { emptyOutcome, forEachRepository, mergedOutcome, publishEach, type FlowContext } from './run';
+import { emptyOutcome, forEachRepository, mergedOutcome, onServer, publishEach, StoppedAfterPublish, type FlowContext } from './run';
 
 export interface DelegationRequest {
   pem: string;
@@ -157,20 +157,23 @@ export function delegationJobs(env: JobEnvironment) {
           await checkPublishable(repository, add);
           const added = await publishOwn(repository, await stagingArea(repository).stage(add));
           if (!added.published) return { results: [added], roles };
-          step('re-signing with the new key and removing the old one');
-          // The second publish builds on what the first one made.
-          await openForWrite(repository, 'leave');
-          const own: StagedChange[] = [];
-          for (const role of roles) {
-            // Planned one role at a time: each plan builds on what is staged before it.
-            const plan = await planDelegationRemoval(repository, role, { keyIds: [request.oldKeyId] });
-            own.push(...(await stagingArea(repository).stage(plan.changes)));
+          try {
+            step('re-signing with the new key and removing the old one');
+            // The second publish builds on what the first one made.
+            await openForWrite(repository, 'leave');
+            const own: StagedChange[] = [];
+            for (const role of roles) {
+              // Planned one role at a time: each plan builds on what is staged before it.
+              const plan = await planDelegationRemoval(repository, role, { keyIds: [request.oldKeyId] });
+              own.push(...(await stagingArea(repository).stage(plan.changes)));
+            }
+            return { results: [added, await publishOwn(repository, own)], roles };
+          } catch (error) {
+            // The new key is on the server already: say so, whatever stopped the second step.
+            throw new StoppedAfterPublish([added], error);
           }
-          const removed = await publishOwn(repository, own);
-          return { results: [added, removed], roles };
         },
-        (ref, { results, roles }: { results: PublishResult[]; roles: string[] }) =>
-          mergedOutcome(ref, results, [`${roles.join(' and ')} now use key ${record.id.slice(0, 12)} instead of ${request.oldKeyId.slice(0, 12)}`]),
+        (ref, { results, roles }: { results: PublishResult[]; roles: string[] }) => mergedOutcome(ref, results, replacementNotes(results, roles, record.id, request.oldKeyId)),
       );
       return { outcomes };
     },
@@ -209,4 +212,13 @@ function suggestedName(pem: string, fileName: string | undefined): string | unde
   const header = parsePemBlocks(pem)[0]?.headers['role'];
   const fromFile = fileName?.replace(/\.(pub|pem|crt|cert)$/i, '').toLowerCase();
   return [header, fromFile].find((name) => name !== undefined && isSignerName(name) && name !== 'releases');
+}
+
+/** What a key replacement did, by how far its two publishes got. */
+function replacementNotes(results: readonly PublishResult[], roles: readonly string[], newKeyId: string, oldKeyId: string): string[] {
+  const [added, removed] = results;
+  const names = roles.join(' and ');
+  if (added !== undefined && removed !== undefined && onServer(added) && onServer(removed)) return [`${names} now use key ${newKeyId.slice(0, 12)} instead of ${oldKeyId.slice(0, 12)}`];
+  if (added !== undefined && onServer(added)) return [`${names} list both keys now: the new key ${newKeyId.slice(0, 12)} was added, but the old key ${oldKeyId.slice(0, 12)} was not removed`];
+  return [];
 }

@@ -40,8 +40,8 @@ export function expiryJobs(env: JobEnvironment) {
         await openForWrite(repository, earlierStaged);
         step('re-signing');
         const own = await stageWitness(repository, rolesToWitness(item.roles));
-        const notes = item.roles.includes('snapshot') ? ['the snapshot was renewed by the same publish'] : [];
-        return { result: await finishOwn(repository, own, step), notes };
+        const effects = item.roles.includes('snapshot') ? ['the snapshot was renewed by the same publish'] : [];
+        return { result: await finishOwn(repository, own, step), effects };
       });
     },
   };

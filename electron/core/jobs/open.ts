@@ -8,7 +8,8 @@
 //
 // Ends: only this job's changes are published (plus the earlier ones when included), and what the
 // outcome says is what the server was found to have (core/publish/publish.ts). A cancelled job drops
-// the changes it staged itself and the server does not have: the user asked for them not to happen.
+// the changes it staged itself and the server does not have — cancelled before the upload or found
+// absent after it: the user asked for them not to happen, and a later publish must not send them.
 import { CountersignError } from '../../../shared/errors';
 import { describeChange, type StagedChange } from '../publish/changes';
 import { fetchVerified } from '../publish/latest';
@@ -52,6 +53,12 @@ export async function publishOwn(context: StageContext, own: readonly StagedChan
 /** The end of a job that staged `own`: published (and read back), or kept staged when asked to. */
 export async function finishOwn(context: StageContext, own: readonly StagedChange[], step: (name: string) => void, stageOnly = false): Promise<PublishResult> {
   if (stageOnly) return { gun: context.gun, status: 'staged', published: false, changes: [...own], stillStaged: [...own], versions: {}, serverSigned: [], attempts: 0 };
-  step('publishing');
+  try {
+    step('publishing');
+  } catch (error) {
+    // Cancelled between staging and sending: the user asked for this change not to happen.
+    await stagingArea(context).drop(own.map((change) => change.id));
+    throw error;
+  }
   return publishOwn(context, own);
 }

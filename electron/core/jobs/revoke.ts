@@ -85,13 +85,13 @@ export function revokeJobs(env: JobEnvironment) {
         step('removing the key');
         await checkPublishable(repository, [...changes, ...resign]);
         const own = await stagingArea(repository).stage([...changes, ...resign]);
-        const notes = [
+        const effects = [
           ...preview.roles.map((r) => `${r.role}: ${roleNote(r, preview.losing.some((t) => t.roles.includes(r.role)))}`),
           ...(resign.length > 0 ? [`${resign.length} tag(s) signed again into ${target.resign?.role}`] : []),
         ];
         const lost = preview.losing.filter((tag) => !target.resign?.tags.includes(tag.tag));
-        if (lost.length > 0) notes.push(`${lost.length} tag(s) are no longer trusted: ${lost.map((t) => t.tag).join(', ')}`);
-        return { result: await finishOwn(repository, own, step), notes };
+        if (lost.length > 0) effects.push(`${lost.length} tag(s) are no longer trusted: ${lost.map((t) => t.tag).join(', ')}`);
+        return { result: await finishOwn(repository, own, step), effects };
       });
     },
   };

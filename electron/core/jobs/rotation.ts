@@ -22,7 +22,7 @@ import { refreshRepository } from '../tuf/updater';
 import { distinctRepositories, repositoryContext, type JobEnvironment, type RepositoryContext } from './environment';
 import { takeKeyOffline } from './offline-key';
 import { isFinished, recordView, RotationRecords, type RotationEntry, type RotationRecord } from './rotation-record';
-import { emptyOutcome, forEachRepository, publishedOutcome, type FlowContext, type StepReporter } from './run';
+import { emptyOutcome, forEachRepository, publishedOutcome, StoppedAfterPublish, type FlowContext, type StepReporter } from './run';
 
 export interface RotationRequest {
   repositories: RepositoryRef[];
@@ -54,6 +54,17 @@ export function rotationJobs(env: JobEnvironment) {
       if (published.status !== 'published' && published.status !== 'unchanged') throw new PublishFailed(published);
       await reached('published');
     }
+    try {
+      await afterPublish(record, entry, step, repository, notes, reached);
+    } catch (error) {
+      // The new root is on the server: a cancel or a failed check after it must not read "nothing was sent".
+      throw published === undefined ? error : new StoppedAfterPublish([published], error);
+    }
+    return { ...(published === undefined ? {} : { published }), notes };
+  }
+
+  /** The steps after the new root is on the server: check that old clients follow it, retire the old keys. */
+  async function afterPublish(record: RotationRecord, entry: RotationEntry, step: StepReporter, repository: RepositoryContext, notes: string[], reached: (next: RotationEntry['step']) => Promise<void>): Promise<void> {
     if (entry.step === 'published') {
       step('checking with a fresh client that trusted the old root');
       const version = await checkFollowed(repository, record, entry);
@@ -71,7 +82,6 @@ export function rotationJobs(env: JobEnvironment) {
       notes.push(...retired.kept.map(({ id, reason }) => `old key ${id.slice(0, 12)} kept: ${why(reason)}`));
       await reached('done');
     }
-    return { ...(published === undefined ? {} : { published }), notes };
   }
 
   /** Makes the new key and stages the rotation — unless an interrupted run staged it already. */

@@ -2,7 +2,7 @@
 // progress before each step and after each repository (with its outcome). A cancel stops before the
 // next step; a repository whose upload had started reports what the server was then found to have
 // (core/publish/publish.ts), and the summary says it was cancelled instead of throwing it away.
-import { toErrorInfo } from '../../../shared/errors';
+import { CountersignError, toErrorInfo } from '../../../shared/errors';
 import type { FlowProgress, FlowSummary, RepositoryOutcome, RepositoryRef } from '../../../shared/schemas/flows';
 import { describeChange } from '../publish/changes';
 import type { PublishResult } from '../publish/publish';
@@ -44,6 +44,10 @@ export async function forEachRepository<T extends RepositoryRef, R>(
     } catch (error) {
       if (error instanceof PublishFailed) {
         outcome = publishedOutcome(ref, error.outcome, await failureNotes(item).catch(() => []));
+      } else if (error instanceof StoppedAfterPublish) {
+        const why = signal.aborted ? toErrorInfo(signal.reason) : toErrorInfo(error);
+        const stopped = `${signal.aborted ? 'cancelled' : 'stopped'} after publishing (${why.message}): what is listed as published is on the server`;
+        outcome = { ...mergedOutcome(ref, error.results, [stopped, ...(await failureNotes(item).catch(() => []))]), error: why };
       } else if (signal.aborted) {
         // Thrown before any upload started (jobs only throw a cancel then): nothing was sent.
         outcome = emptyOutcome(ref, 'cancelled', ['cancelled before anything was sent to the server', ...(await failureNotes(item).catch(() => []))]);
@@ -57,14 +61,39 @@ export async function forEachRepository<T extends RepositoryRef, R>(
   return { outcomes, results, cancelled: signal.aborted };
 }
 
+/**
+ * Thrown by a job that published and then stopped in a later step (a cancel, a failed check): the
+ * repository's outcome keeps what the server has instead of "nothing was sent". Carries the code and
+ * message of what stopped it.
+ */
+export class StoppedAfterPublish extends CountersignError {
+  constructor(
+    readonly results: readonly PublishResult[],
+    stoppedBy: unknown,
+  ) {
+    const why = toErrorInfo(stoppedBy);
+    super(why.code, why.message, why.role === undefined ? {} : { role: why.role });
+  }
+}
+
+/** What a job of one publish per repository ends with. */
+export interface PublishedWork {
+  result: PublishResult;
+  /** Shown whatever happened (e.g. what was kept, and why). */
+  notes?: string[];
+  /** What the change did: shown only when the server has it (published, or already there). */
+  effects?: string[];
+}
+
 /** The common case: each repository ends with one publish. */
-export async function publishEach<T extends RepositoryRef>(
-  env: JobEnvironment,
-  items: readonly T[],
-  context: FlowContext,
-  work: (item: T, step: StepReporter) => Promise<{ result: PublishResult; notes?: string[] }>,
-): Promise<FlowSummary> {
-  const { outcomes, cancelled } = await forEachRepository(items, context, work, (item, { result, notes }) => publishedOutcome(item, result, notes), (item) => stagedNotes(env, item));
+export async function publishEach<T extends RepositoryRef>(env: JobEnvironment, items: readonly T[], context: FlowContext, work: (item: T, step: StepReporter) => Promise<PublishedWork>): Promise<FlowSummary> {
+  const { outcomes, cancelled } = await forEachRepository(
+    items,
+    context,
+    work,
+    (item, { result, notes = [], effects = [] }) => publishedOutcome(item, result, onServer(result) ? [...notes, ...effects] : notes),
+    (item) => stagedNotes(env, item),
+  );
   return cancelled ? { outcomes, cancelled } : { outcomes };
 }
 
@@ -76,13 +105,17 @@ export async function stagedNotes(env: JobEnvironment, ref: RepositoryRef): Prom
     : [`${staged.length} change(s) are staged for this repository: publish them from Staged changes once the problem is solved, or discard them there.`];
 }
 
+/** The server has what the publish was about: it published it, or had it already. */
+export function onServer(result: PublishResult): boolean {
+  return result.status === 'published' || result.status === 'unchanged';
+}
+
 export function publishedOutcome(ref: RepositoryRef, result: PublishResult, notes: readonly string[] = []): RepositoryOutcome {
-  const onServer = result.status === 'published' || result.status === 'unchanged';
   return {
     gun: ref.gun,
     serverId: ref.serverId,
     status: result.status,
-    changes: onServer ? result.changes.map(describeChange) : [],
+    changes: onServer(result) ? result.changes.map(describeChange) : [],
     stillStaged: result.stillStaged.map(describeChange),
     versions: result.versions,
     serverSigned: result.serverSigned,
@@ -97,12 +130,18 @@ export function publishedOutcome(ref: RepositoryRef, result: PublishResult, note
 function statusNotes(result: PublishResult): string[] {
   const notes: string[] = [];
   if (result.attempts > 1 && result.published) notes.push(`published after ${result.attempts - 1} conflict(s) with other publishers`);
-  if (result.published && result.error !== undefined) notes.push('the server accepted the upload, but what it serves now did not verify: see the error');
   if (result.status === 'published' && result.error?.code === 'cancelled') notes.push('the upload was under way when you cancelled; the server accepted it');
-  if (result.status === 'cancelled') notes.push('cancelled; the server was asked afterwards and does not have these changes');
-  if (result.status === 'failed' && result.checkedAt !== undefined) notes.push('the server was asked afterwards and does not have these changes');
+  if (result.status === 'cancelled' || result.status === 'failed') notes.push(notOnServer(result));
   if (result.status === 'unknown') notes.push('whether the server took the upload could not be found out: the changes stay staged and the next publish checks');
   return notes;
+}
+
+/** Why a failed or cancelled publish is not on the server: asked afterwards, or never sent. */
+function notOnServer(result: PublishResult): string {
+  const stopped = result.status === 'cancelled' ? 'cancelled' : 'stopped';
+  if (result.checkedAt !== undefined) return `${result.status === 'cancelled' ? 'cancelled; ' : ''}the server was asked afterwards and does not have these changes`;
+  if (result.attempts === 0) return `${stopped} before anything was sent to the server`;
+  return `${stopped} after the server refused the upload (someone else published first): it has none of these changes`;
 }
 
 /** Several publishes of one repository (a signer replacement) as one summary row. */

@@ -13,6 +13,7 @@
 // retry; applying it again to metadata that already has it changes nothing.
 import { CountersignError, toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import type { RepositoryView } from '../../../shared/domain';
+import { checkRootToCreate } from '../trust/verified-refresh';
 import type { TrustedSet } from '../tuf/trusted-set';
 import type { RefreshResult } from '../tuf/updater';
 import { applyChanges } from './apply-changes';
@@ -77,16 +78,43 @@ export interface PublishResult {
   checkedAt?: string;
 }
 
-/** Publishes what is staged for the repository (or the `only` changes) and reports what the server now has. */
+/**
+ * Publishes what is staged for the repository (or the `only` changes) and reports what the server now
+ * has. Once the staged changes are read it does not throw: a failure before the upload is a result too
+ * (failed, or cancelled, with nothing sent), so that every caller learns the same three facts — what
+ * was sent, what the server was found to have, and what stays staged.
+ */
 export async function publishChanges(options: PublishOptions): Promise<PublishResult> {
   const staging = new StagedChanges(options.home, options.notary.serverUrl, options.gun);
   const all = await staging.list();
   const changes = options.only === undefined ? all : all.filter((change) => options.only!.includes(change.id));
   const now = options.now ?? (() => new Date());
-  const maxAttempts = options.maxAttempts ?? DEFAULT_PUBLISH_ATTEMPTS;
   const result: PublishResult = { gun: options.gun, status: 'unchanged', published: false, changes, stillStaged: [], versions: {}, serverSigned: [], attempts: 0 };
   if (changes.length === 0) return result;
 
+  let upload: Upload | 'nothing to send';
+  try {
+    upload = await uploadChanges(options, changes, result, now);
+  } catch (error) {
+    return notSent(options, result, error);
+  }
+  if (upload === 'nothing to send') {
+    await staging.drop(changes.map((change) => change.id));
+    return result;
+  }
+  return findOut(options, result, upload, staging, now());
+}
+
+/** An upload that was sent, with the server's answer: accepted (2xx), or the error it ended with. */
+type Upload = { update: BuiltUpdate } & ({ accepted: true } | { accepted: false; error: unknown });
+
+/**
+ * Builds the update on the latest verified state and uploads it, starting over when someone else
+ * published first. Throws only while nothing of ours is on the server: before the first upload, or
+ * after the server refused the last one as a conflict.
+ */
+async function uploadChanges(options: PublishOptions, changes: readonly StagedChange[], result: PublishResult, now: () => Date): Promise<Upload | 'nothing to send'> {
+  const maxAttempts = options.maxAttempts ?? DEFAULT_PUBLISH_ATTEMPTS;
   let latest: RefreshResult | undefined = 'latest' in options ? options.latest : await fetchVerified(options, now());
   for (;;) {
     options.signal?.throwIfAborted();
@@ -95,36 +123,34 @@ export async function publishChanges(options: PublishOptions): Promise<PublishRe
     const update = await buildUpdate(draft, options.keys, now());
     if (update.files.size === 0) {
       // Already there (an earlier publish got through unrecorded, or the changes undo each other).
-      await staging.drop(changes.map((change) => change.id));
       if (latest) result.view = viewOf(options, latest);
-      return result;
+      return 'nothing to send';
     }
+    const newRoot = latest === undefined ? update.files.get('root') : undefined;
+    if (newRoot !== undefined) await checkRootToCreate(options, newRoot, now());
     // Last chance to stop with nothing sent.
     options.signal?.throwIfAborted();
     result.attempts += 1;
     const upload = uploadSignal(options);
     try {
       await options.notary.publish(options.gun, update.files, upload.signal);
+      return { update, accepted: true };
     } catch (error) {
       if (error instanceof CountersignError && error.code === 'publish-conflict' && result.attempts < maxAttempts) {
         latest = await fetchVerified(options, now());
         continue;
       }
-      return findOut(options, result, update, error, staging, now());
+      return { update, accepted: false, error };
     } finally {
       upload.done();
     }
-    await staging.drop(changes.map((change) => change.id));
-    Object.assign(result, { status: 'published', published: true, versions: update.versions, serverSigned: update.serverSigned });
-    try {
-      result.view = await verifyPublished(options, update, now());
-      result.checkedAt = now().toISOString();
-    } catch (error) {
-      // Accepted, but what the server serves now does not verify: say so, never "published and fine".
-      result.error = toErrorInfo(error);
-    }
-    return result;
   }
+}
+
+/** Stopped while nothing of ours was on the server: the changes stay staged, and the server was not asked. */
+function notSent(options: PublishOptions, result: PublishResult, error: unknown): PublishResult {
+  const cancelled = options.signal?.aborted === true;
+  return { ...result, status: cancelled ? 'cancelled' : 'failed', stillStaged: result.changes, error: toErrorInfo(cancelled ? options.signal?.reason : error) };
 }
 
 /** Publishes everything staged, throwing (after finding out what the server has) unless it published. */
@@ -159,34 +185,51 @@ function uploadSignal(options: PublishOptions): { signal: AbortSignal; done(): v
 }
 
 /**
- * After an upload that did not clearly succeed: read the server's trust data again (on a signal of its
- * own — the user's may be cancelled) and report exactly whether it serves what we sent.
+ * After an upload, whatever its answer: read the server's trust data again (on a signal of its own —
+ * the user's may be cancelled), verify it, and report exactly whether it serves what we sent. An
+ * accepted upload is published only when the read-back shows it; one we cannot see (the read-back
+ * failed, does not verify, or shows another version: a cache in between, say) is unknown, not
+ * published, and stays staged for the next publish to settle.
  */
-async function findOut(options: PublishOptions, result: PublishResult, update: BuiltUpdate, error: unknown, staging: StagedChanges, now: Date): Promise<PublishResult> {
+async function findOut(options: PublishOptions, result: PublishResult, upload: Upload, staging: StagedChanges, now: Date): Promise<PublishResult> {
+  const { update } = upload;
   const cancelled = options.signal?.aborted === true;
-  result.error = cancelled ? toErrorInfo(options.signal?.reason) : toErrorInfo(error);
+  if (cancelled) result.error = toErrorInfo(options.signal?.reason);
+  else if (!upload.accepted) result.error = toErrorInfo(upload.error);
   let latest: RefreshResult | undefined;
   try {
     latest = await fetchVerified(options, now, ourFirstRoot(update), AbortSignal.timeout(options.timing?.readBackMs ?? READ_BACK_TIMEOUT_MS));
   } catch (readError) {
-    result.status = 'unknown';
-    result.stillStaged = result.changes;
-    result.error = {
-      code: result.error.code,
-      message: `${result.error.message}; reading the server again to see whether it took the upload failed too (${toErrorInfo(readError).message}): the changes stay staged, and the next publish finds out`,
-    };
-    return result;
+    const why = toErrorInfo(readError);
+    const error = upload.accepted
+      ? { code: why.code, message: `the server accepted the upload, but reading it back failed (${why.message}): whether it serves it is not known, so the changes stay staged and the next publish finds out`, ...(why.role === undefined ? {} : { role: why.role }) }
+      : { code: result.error!.code, message: `${result.error!.message}; reading the server again to see whether it took the upload failed too (${why.message}): the changes stay staged, and the next publish finds out` };
+    return { ...result, status: 'unknown', stillStaged: result.changes, error };
   }
   result.checkedAt = now.toISOString();
   if (latest !== undefined) result.view = viewOf(options, latest);
   if (latest !== undefined && (servesUpload(latest.trusted, update) || alreadyApplied(latest, result.changes))) {
     await staging.drop(result.changes.map((change) => change.id));
-    Object.assign(result, { status: 'published', published: true, versions: update.versions, serverSigned: update.serverSigned, stillStaged: [] });
-    return result;
+    // A lost answer is no error once the server is seen to have the upload; a cancel is kept, to say it came too late.
+    const { error: _lostAnswer, ...rest } = result;
+    return { ...rest, ...(cancelled ? { error: result.error! } : {}), status: 'published', published: true, versions: update.versions, serverSigned: update.serverSigned, stillStaged: [] };
   }
-  result.status = cancelled ? 'cancelled' : 'failed';
-  result.stillStaged = result.changes;
-  return result;
+  if (upload.accepted) {
+    const error = { code: 'publish-not-served' as const, message: `the server accepted the upload, but what it serves when read back is not it (it serves ${servedVersions(latest)}; we sent ${sentVersions(update)}): the changes stay staged, and the next publish finds out` };
+    return { ...result, status: 'unknown', stillStaged: result.changes, error };
+  }
+  return { ...result, status: cancelled ? 'cancelled' : 'failed', stillStaged: result.changes };
+}
+
+function sentVersions(update: BuiltUpdate): string {
+  return Object.entries(update.versions).map(([role, version]) => `${role} v${version}`).join(', ');
+}
+
+/** The versions the server was found to serve, for a message. */
+function servedVersions(latest: RefreshResult | undefined): string {
+  if (latest === undefined) return 'no repository at all';
+  const { root, targets, snapshot } = latest.trusted;
+  return `root v${root.signed.version}, targets v${targets?.signed.version ?? '-'}, snapshot v${snapshot?.signed.version ?? '-'}`;
 }
 
 /** Every file we uploaded is the one the server now serves for its role. */
@@ -234,14 +277,4 @@ function ourFirstRoot(update: BuiltUpdate): (set: TrustedSet) => void {
       throw new CountersignError('root-pin-mismatch', 'the server serves another root than the one just published', { role: 'root' });
     }
   };
-}
-
-/**
- * Re-reads and verifies what the server now serves (and caches it). A root we just created is the
- * one root we trust on first use: anything else served right after our upload is refused.
- */
-async function verifyPublished(options: PublishOptions, update: BuiltUpdate, now: Date): Promise<RepositoryView> {
-  const after = await fetchVerified(options, now, ourFirstRoot(update), AbortSignal.timeout(options.timing?.readBackMs ?? READ_BACK_TIMEOUT_MS));
-  if (!after) throw new CountersignError('repository-not-found', `${options.gun} is not on the server after publishing`);
-  return viewOf(options, after);
 }

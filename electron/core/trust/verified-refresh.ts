@@ -2,8 +2,9 @@
 // trusted set (the pin), the repository's trust pinning when a root is met for the first time, the
 // TUF update, then the cache. Reads and writes share it so that no path can forget the pins: a write
 // job that accepted an unpinned root would cache it, and every later read would then trust it.
+// A root a write job is about to create meets the same pins (checkRootToCreate) before it is sent.
 import type { MetadataCache, StoredRepository } from '../state/metadata-cache';
-import type { TrustedSet } from '../tuf/trusted-set';
+import { TrustedSet } from '../tuf/trusted-set';
 import { refreshRepository, type MetadataFetcher, type RefreshResult } from '../tuf/updater';
 import { checkFirstRoot, type TrustPinning } from './pinning';
 import { readTrustPinning } from './pinning-config';
@@ -50,4 +51,15 @@ export async function refreshVerified(options: VerifiedRefreshOptions, stored?: 
   });
   const saved = await options.cache.save(result.toStore);
   return pinnedBy === undefined ? { result, stored, saved } : { result, stored, saved, pinnedBy };
+}
+
+/**
+ * A new repository's root, checked against the pins before it is sent: a root the pins refuse would
+ * be refused by every reader of this machine (and by notary with the same trust_pinning), so creating
+ * it on the server would only leave behind a repository nobody here can use. Signed by its own keys,
+ * as the first read of it will require.
+ */
+export async function checkRootToCreate(target: { home: string; gun: string; pinning?: TrustPinning }, rootBytes: Uint8Array, now: Date): Promise<void> {
+  const set = new TrustedSet(rootBytes, { gun: target.gun, now });
+  checkFirstRoot(set, target.pinning ?? (await readTrustPinning(target.home)));
 }

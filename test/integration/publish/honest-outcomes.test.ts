@@ -4,7 +4,8 @@
 // - a lost answer, a cancel (Ctrl-C) while the upload is under way, a refusal: the command reads the
 //   server back and says exactly what is published and what stays staged;
 // - a change the server refused is never published by a later command unless the user says so;
-// - a refused init leaves no keys behind.
+// - a refused init leaves no keys behind, refused before or at its upload;
+// - a 200 alone is not "published": an upload the server does not serve afterwards is unknown.
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,6 +48,24 @@ describe('trust pinning on the write path', () => {
     assert.match(inspect.stderr, /root-pin-mismatch|trust on first use is disabled/i);
     assert.deepEqual(await notaryNames(gun), ['v1']);
     assert.equal(existsSync(join(pinned, 'staged')), false, 'nothing was staged');
+  });
+
+  it('init of a repository that does not exist yet meets the pins before anything is sent: disable_tofu, or a certs pin no new root can match', async () => {
+    const pins = { 'new-tofu-off': () => ({ disable_tofu: true }), 'new-certs-pin': (gun: string) => ({ certs: { [gun]: ['0'.repeat(64)] } }) };
+    for (const [name, pinningFor] of Object.entries(pins)) {
+      const home = proxied.world.newHome();
+      const gun = proxied.world.newGun(name);
+      pin(home, pinningFor(gun));
+      const keysBefore = (JSON.parse(await proxied.world.csOk(home, ['key', 'list', '--json'])) as KeyRecord[]).length;
+      const posts = proxied.mitm.requestCount(postPath(gun));
+      const refused = await proxied.world.cs(home, ['init', gun], viaProxy);
+      assert.equal(refused.code, 1, `${name}: ${refused.stdout}`);
+      assert.match(refused.stderr, /root-pin-mismatch/, `${name} names the pinning check`);
+      assert.match(refused.stderr, /stopped before anything was sent to the server/);
+      assert.equal(proxied.mitm.requestCount(postPath(gun)), posts, `${name}: no upload reached the server`);
+      assert.equal((JSON.parse(await proxied.world.csOk(home, ['key', 'list', '--json'])) as KeyRecord[]).length, keysBefore, `${name}: the keys it made are gone`);
+      assert.deepEqual(await stagedNames(home, gun), []);
+    }
   });
 
   it('with a certs pin, a write goes through only for the pinned root certificate', async () => {
@@ -141,16 +160,44 @@ describe('outcomes read back from the server', () => {
     assert.deepEqual((await assertClientsAgree(proxied.world, home, both.view)).map((row) => row.name), ['v6', 'v7', 'v8']);
   });
 
-  it('an init the server refuses removes the keys it made and stages nothing', async () => {
+  // Refused at its upload, or before it: when the server will not give a user without push rights its
+  // timestamp key, nothing is sent, and the keys and the staged creation go all the same.
+  for (const [name, refusedPath, said] of [
+    ['init-refused', (gun: string) => postPath(gun), /the server was asked afterwards and does not have these changes/],
+    ['init-key-refused', (gun: string) => `${postPath(gun)}timestamp.key`, /stopped before anything was sent to the server/],
+  ] as const) {
+    it(`an init the server refuses (${name}) removes the keys it made and stages nothing`, async () => {
+      const home = proxied.world.newHome();
+      const gun = proxied.world.newGun(name);
+      const keysBefore = (JSON.parse(await proxied.world.csOk(home, ['key', 'list', '--json'])) as KeyRecord[]).length;
+      const removeRefusal = proxied.mitm.respondWith(refusedPath(gun), { status: 403, body: '{"errors":[{"code":"DENIED"}]}' });
+      const refused = await proxied.world.cs(home, ['init', gun], viaProxy);
+      removeRefusal();
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, said);
+      assert.match(refused.stderr, /the keys made for it were removed from the keychain/);
+      assert.equal((JSON.parse(await proxied.world.csOk(home, ['key', 'list', '--json'])) as KeyRecord[]).length, keysBefore);
+      assert.deepEqual(await stagedNames(home, gun), []);
+    });
+  }
+
+  it('an upload answered 200 that the server does not serve (a proxy in between) is unknown, stays staged, and the next publish sends it', async () => {
     const home = proxied.world.newHome();
-    const gun = proxied.world.newGun('init-refused');
-    const keysBefore = (JSON.parse(await proxied.world.csOk(home, ['key', 'list', '--json'])) as KeyRecord[]).length;
-    const removeRefusal = proxied.mitm.respondWith(postPath(gun), { status: 403, body: 'forbidden' });
-    const refused = await proxied.world.cs(home, ['init', gun], viaProxy);
-    removeRefusal();
-    assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /the keys made for it were removed from the keychain/);
-    assert.equal((JSON.parse(await proxied.world.csOk(home, ['key', 'list', '--json'])) as KeyRecord[]).length, keysBefore);
+    const gun = proxied.world.newGun('accepted-not-served');
+    await proxied.world.csOk(home, ['init', gun], viaProxy);
+    const removeFakeOk = proxied.mitm.respondWith(postPath(gun), { status: 200, body: '' });
+    const claimed = await proxied.world.cs(home, [...signArgs(`${gun}:v1`, 'not-served'), '--json'], viaProxy);
+    removeFakeOk();
+    assert.equal(claimed.code, 1, 'never "published" on a 200 alone');
+    const outcome = JSON.parse(claimed.stdout) as { status: string; error: { code: string } };
+    assert.equal(outcome.status, 'unknown');
+    assert.equal(outcome.error.code, 'publish-not-served');
+    assert.deepEqual(await notaryNames(gun), [], 'notary sees nothing new either');
+    assert.deepEqual(await stagedNames(home, gun), ['v1']);
+
+    const settled = publishedJson(await proxied.world.csOk(home, ['publish', gun, '--json'], viaProxy));
+    assert.equal(settled.status, 'published');
+    assert.deepEqual((await assertClientsAgree(proxied.world, home, settled.view)).map((row) => row.name), ['v1']);
     assert.deepEqual(await stagedNames(home, gun), []);
   });
 

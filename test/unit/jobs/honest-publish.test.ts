@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { CountersignError } from '../../../shared/errors';
-import { openForWrite, publishOwn } from '../../../electron/core/jobs/open';
+import { finishOwn, openForWrite, publishOwn } from '../../../electron/core/jobs/open';
+import { publishedOutcome } from '../../../electron/core/jobs/run';
 import type { NotaryClient } from '../../../electron/core/notary/notary-client';
 import type { TargetMeta } from '../../../electron/core/publish/changes';
 import { publishChanges } from '../../../electron/core/publish/publish';
@@ -98,6 +99,7 @@ describe('an upload that does not clearly succeed', () => {
     const result = await publishChanges({ ...context(), only: (await stageSign(context(), 'v1')).map((c) => c.id) });
     assert.equal(result.status, 'published');
     assert.equal(result.published, true);
+    assert.equal(result.error, undefined, 'the lost answer is no error once the server is seen to have it');
     assert.deepEqual(result.stillStaged, []);
     assert.ok(result.checkedAt, 'the server was asked');
     assert.deepEqual(served(), ['v0', 'v1']);
@@ -155,5 +157,76 @@ describe('an upload that does not clearly succeed', () => {
     assert.equal(result.status, 'unknown');
     assert.match(result.error?.message ?? '', /reading the server again .* failed too/);
     assert.deepEqual((await stagingArea(context()).list()).map((c) => c.id), own.map((c) => c.id));
+  });
+
+  it('is unknown, not published, and stays staged, when the server accepted it but cannot be read back', async () => {
+    upload = async (_files, _signal, store) => {
+      store();
+      fetcher.unreachable();
+    };
+    const own = await stageSign(context(), 'v1');
+    const result = await publishChanges({ ...context(), only: own.map((c) => c.id) });
+    assert.equal(result.status, 'unknown');
+    assert.equal(result.published, false);
+    assert.match(result.error?.message ?? '', /the server accepted the upload, but reading it back failed/);
+    assert.deepEqual((await stagingArea(context()).list()).map((c) => c.id), own.map((c) => c.id), 'the next publish settles it');
+  });
+
+  it('is unknown, naming what the server serves, when it accepted the upload but serves something else (a cache in between)', async () => {
+    upload = async () => {};
+    const own = await stageSign(context(), 'v1');
+    const result = await publishChanges({ ...context(), only: own.map((c) => c.id) });
+    assert.equal(result.status, 'unknown');
+    assert.equal(result.error?.code, 'publish-not-served');
+    assert.match(result.error?.message ?? '', /serves when read back is not it \(it serves root v1, targets v2, snapshot v2; we sent targets v3, snapshot v3\)/);
+    assert.ok(result.checkedAt, 'the server was asked');
+    assert.equal(result.stillStaged.length, 1);
+    // Once the server really takes it, the next publish reports it published and drops it.
+    upload = accept;
+    const next = await publishChanges(context());
+    assert.equal(next.status, 'published');
+    assert.deepEqual(served(), ['v0', 'v1']);
+    assert.deepEqual(await stagingArea(context()).list(), []);
+  });
+});
+
+describe('a job stopped before its upload', () => {
+  /** A job that opened the repository and staged v1, then the user cancelled. */
+  async function cancelledAfterStaging() {
+    const controller = new AbortController();
+    const job = context(controller.signal);
+    await openForWrite(job, 'refuse');
+    const own = await stageSign(job, 'v1');
+    controller.abort(new CountersignError('cancelled', 'Cancelled by the user.'));
+    return { job, own, signal: controller.signal };
+  }
+
+  it('cancelled after staging: nothing is sent, the job drops its own change, and the outcome says nothing was sent', async () => {
+    const { job, own } = await cancelledAfterStaging();
+    const result = await publishOwn(job, own);
+    assert.equal(result.status, 'cancelled');
+    assert.equal(result.attempts, 0);
+    assert.deepEqual(await stagingArea(job).list(), [], 'a later publish must not send what the user cancelled');
+    assert.ok(publishedOutcome({ gun: GUN, serverId: 'lab' }, result).notes.includes('cancelled before anything was sent to the server'));
+    assert.deepEqual(served(), ['v0']);
+  });
+
+  it('cancelled at the publishing step: the job drops its own change before the cancel goes on', async () => {
+    const { job, own, signal } = await cancelledAfterStaging();
+    await assert.rejects(finishOwn(job, own, () => signal.throwIfAborted()), /Cancelled by the user/);
+    assert.deepEqual(await stagingArea(job).list(), []);
+  });
+
+  it('failing before the upload (no signing key): a result, not a throw; nothing sent, the change stays staged', async () => {
+    const job = { ...context(), keys: heldKeys([]) } as StageContext;
+    await openForWrite(job, 'refuse');
+    const own = await stageSign(job, 'v1');
+    const result = await publishOwn(job, own);
+    assert.equal(result.status, 'failed');
+    assert.equal(result.attempts, 0);
+    assert.equal(result.checkedAt, undefined, 'nothing was sent, so the server was not asked');
+    assert.deepEqual(result.stillStaged.map((c) => c.id), own.map((c) => c.id));
+    assert.ok(publishedOutcome({ gun: GUN, serverId: 'lab' }, result).notes.includes('stopped before anything was sent to the server'));
+    assert.deepEqual(served(), ['v0']);
   });
 });

@@ -87,7 +87,7 @@ const STATUS_WORDS: Record<RepositoryOutcome['status'], { badge: string; mark: s
   staged: { badge: 'not-checked', mark: '…', text: () => 'Staged, not published' },
   failed: { badge: 'failed', mark: '✕', text: () => 'Not published' },
   cancelled: { badge: 'stale', mark: '■', text: () => 'Cancelled: not on the server' },
-  unknown: { badge: 'stale', mark: '?', text: () => 'Unknown: could not ask the server afterwards' },
+  unknown: { badge: 'stale', mark: '?', text: () => 'Unknown: the server may have it' },
 };
 
 /** One repository's outcome: what the server now has, what stays staged, what is worth knowing, or why it failed. */
@@ -125,7 +125,9 @@ export function OutcomeCard(props: { outcome: RepositoryOutcome; onEarlierStaged
       )}
       {outcome.stillStaged.length === 0 ? null : (
         <>
-          <p className="small">Stays staged (not on the server) — publish or discard it under Staged changes:</p>
+          <p className="small">
+            {outcome.status === 'unknown' ? 'Stays staged (the server may have it: the next publish finds out)' : 'Stays staged (not on the server)'} — publish or discard it under Staged changes:
+          </p>
           <ul className="outcome-changes" aria-label="Still staged">
             {outcome.stillStaged.map((change, i) => (
               <li key={i}>{change}</li>
@@ -168,7 +170,7 @@ export function FlowSummaryView(props: { summary: FlowSummary; title?: string; c
     ...(props.summary.cancelled === true ? ['Cancelled'] : []),
     `${count('published')} of ${outcomes.length} ${outcomes.length === 1 ? 'repository' : 'repositories'} published`,
     ...(count('failed') > 0 ? [`${count('failed')} failed`] : []),
-    ...(count('unknown') > 0 ? [`${count('unknown')} unknown (could not ask the server afterwards)`] : []),
+    ...(count('unknown') > 0 ? [`${count('unknown')} unknown (not seen on the server afterwards; the next publish finds out)`] : []),
     ...(count('cancelled') > 0 ? [`${count('cancelled')} cancelled with nothing on the server`] : []),
   ].join(', ');
   return (
