@@ -89,6 +89,19 @@ export class CountersignError extends Error {
   }
 }
 
+/**
+ * Failures that mean the data could not be read — the network, the server's health, a sign-in — not
+ * that what the server served is bad. Fail-closed reads must tell the two apart: unreachable is
+ * neither "tampered" nor "unsigned".
+ */
+const COULD_NOT_READ_CODES = ['server-unreachable', 'timeout', 'tls-failed', 'http-status', 'auth-required', 'auth-failed', 'access-denied', 'not-notary-server'] as const satisfies readonly ErrorCode[];
+export type CouldNotReadCode = (typeof COULD_NOT_READ_CODES)[number];
+const COULD_NOT_READ: ReadonlySet<string> = new Set(COULD_NOT_READ_CODES);
+
+export function couldNotRead(code: ErrorCode): code is CouldNotReadCode {
+  return COULD_NOT_READ.has(code);
+}
+
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
 }

@@ -4,7 +4,7 @@
 // one broken repository never stops an audit of hundreds. Only a cancel stops it.
 import type { RepositoryAudit, TagStatus, TrustState, UnreadableReason } from '../../../shared/audit';
 import type { RepositoryView } from '../../../shared/domain';
-import { CountersignError, toErrorInfo, type ErrorCode, type ErrorInfo } from '../../../shared/errors';
+import { couldNotRead, CountersignError, toErrorInfo, type CouldNotReadCode, type ErrorInfo } from '../../../shared/errors';
 import { sortNatural } from '../../../shared/reference';
 import type { NotaryClient } from '../notary/notary-client';
 import type { RegistryClient } from '../registry';
@@ -38,17 +38,17 @@ export interface RepositoryAuditContext {
   viewCacheKey?: ViewCacheKey;
 }
 
-/** Failures that mean we could not read the trust data, not that it is bad; and what they come to. */
-const UNREADABLE_BECAUSE = new Map<ErrorCode, UnreadableReason>([
-  ['auth-required', 'sign-in refused'],
-  ['auth-failed', 'sign-in refused'],
-  ['access-denied', 'sign-in refused'],
-  ['not-notary-server', 'no notary server'],
-  ['server-unreachable', 'unreachable'],
-  ['timeout', 'unreachable'],
-  ['tls-failed', 'unreachable'],
-  ['http-status', 'unreachable'],
-]);
+/** What each failure that means "could not read the trust data" (not "it is bad") comes to. */
+const UNREADABLE_BECAUSE: Record<CouldNotReadCode, UnreadableReason> = {
+  'auth-required': 'sign-in refused',
+  'auth-failed': 'sign-in refused',
+  'access-denied': 'sign-in refused',
+  'not-notary-server': 'no notary server',
+  'server-unreachable': 'unreachable',
+  timeout: 'unreachable',
+  'tls-failed': 'unreachable',
+  'http-status': 'unreachable',
+};
 
 export function emptyCounts(): Record<TagStatus, number> {
   return { signed: 0, 'expiring-soon': 0, unsigned: 0, 'digest-mismatch': 0, 'revoked-signer': 0, 'signature-invalid': 0, 'trust-unreadable': 0 };
@@ -131,8 +131,7 @@ async function trustOf(gun: string, context: RepositoryAuditContext, signal?: Ab
     const info = toErrorInfo(error);
     // Only notary-server's own "no such repository" is absence (notary-answers.ts); anything else is not.
     if (info.code === 'repository-not-found') return { state: 'absent', failed: new Map() };
-    const unreadable = UNREADABLE_BECAUSE.get(info.code);
-    return unreadable === undefined ? { state: 'failed', failed: new Map(), error: info } : { state: 'unreachable', failed: new Map(), error: info, unreadable };
+    return couldNotRead(info.code) ? { state: 'unreachable', failed: new Map(), error: info, unreadable: UNREADABLE_BECAUSE[info.code] } : { state: 'failed', failed: new Map(), error: info };
   }
 }
 

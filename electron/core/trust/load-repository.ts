@@ -121,7 +121,10 @@ export async function loadRepository(options: LoadOptions): Promise<LoadedReposi
   });
   const text = options.withSignedTagsJson ? renderSignedTags(view) : undefined;
   const binding = { files: saved, from: now.toISOString(), until: validUntil(result.trusted, options.gun).toISOString() };
-  [view.trustAnchor] = await Promise.all([anchoring, viewCache?.write(view, binding, text)]);
+  // A view with a delegation left out is not kept: the files it rests on do not include the one that
+  // failed, so an unchanged timestamp would go on serving that failure after the server mended it.
+  const keep = viewCache !== undefined && result.failedDelegations.length === 0;
+  [view.trustAnchor] = await Promise.all([anchoring, keep ? viewCache.write(view, binding, text) : undefined]);
   return { view, downloads: result.downloads, ...(text === undefined ? {} : { signedTagsJson: text }) };
 }
 

@@ -8,7 +8,7 @@
 // timestamp does not verify under our root, or snapshot lists another root, we walk the versioned
 // roots (N+1.root.json, ...) and start over under the new root — as notary does on a failed update.
 import { createHash } from 'node:crypto';
-import { CountersignError, toErrorInfo, type ErrorInfo } from '../../../shared/errors';
+import { couldNotRead, CountersignError, toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import { mapLimit } from '../net/map-limit';
 import { LIMITS } from './limits';
 import { checkMetadataFileName, isDelegationName, parentRoleOf } from './role-names';
@@ -230,7 +230,9 @@ async function updateDelegations(set: TrustedSet, fetcher: CountingFetcher, stor
       try {
         return { grant, bytes: await delegationBytes(grant.role.name, meta, fetcher, stored, prefetched), error: undefined };
       } catch (error) {
-        if (error instanceof CountersignError && (error.code === 'cancelled' || error.code === 'server-unreachable')) throw error;
+        // Not reading a delegation is not its failing verification: the whole refresh stops, as
+        // notary's does, so that no tag is called tampered or revoked because a download broke.
+        if (error instanceof CountersignError && (error.code === 'cancelled' || couldNotRead(error.code))) throw error;
         return { grant, bytes: undefined, error };
       }
     });

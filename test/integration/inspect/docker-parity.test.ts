@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serverKey } from '../../../electron/core/state/home';
 import {
@@ -209,7 +209,13 @@ describe('countersign inspect matches docker trust inspect', () => {
         const run = () => countersign(['--server', notary.url, '--tls-ca', notary.caFile, '--home', fresh, 'inspect', '--json', repo().gun]);
         const [verified, cached] = [await run(), await run()];
         assert.equal(cached.code, 0, cached.stderr);
-        assert.match(readFileSync(join(fresh, 'trust', serverKey(notary.url), ...repo().gun.split('/'), 'view.cache'), 'utf8'), /\n {12}\{\n {16}"SignedTag"|\n\[\]$/, 'the SignedTags were kept as printed');
+        const viewCache = join(fresh, 'trust', serverKey(notary.url), ...repo().gun.split('/'), 'view.cache');
+        if (repo() === fixtures.replacedSignerKey) {
+          // A view with a delegation left out is not kept: the second run verified in full again.
+          assert.equal(existsSync(viewCache), false);
+        } else {
+          assert.match(readFileSync(viewCache, 'utf8'), /\n {12}\{\n {16}"SignedTag"|\n\[\]$/, 'the SignedTags were kept as printed');
+        }
         const untimed = (stdout: string) => stdout.replace(/"VerifiedAt": "[^"]+"/, '"VerifiedAt": ""');
         assert.equal(untimed(cached.stdout), untimed(verified.stdout));
         assert.deepEqual(dockerFieldsOf(cached.stdout), JSON.parse((await docker([repo().gun])).stdout));

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { CountersignError, type ErrorCode } from '../../../shared/errors';
 import { buildRepositoryView } from '../../../electron/core/trust/repository-view';
 import { refreshRepository, type MetadataFetcher, type RefreshResult } from '../../../electron/core/tuf/updater';
 import { flippedSignature, releasedRepository, verdictOf } from '../../helpers/tamper';
@@ -148,6 +149,17 @@ describe('a delegation that fails verification', () => {
     const fetcher = sim.fetcher().intercept((name) => name.startsWith('targets/releases'), () => null);
     assert.deepEqual(await verdictOf(sim, 'targets/releases', { fetcher }), { code: 'role-missing', role: 'targets/releases' });
   });
+
+  // notary's client too stops the whole update on anything but an expired or under-signed delegation.
+  for (const code of ['timeout', 'tls-failed', 'http-status', 'auth-failed', 'access-denied', 'not-notary-server'] as const satisfies readonly ErrorCode[]) {
+    it(`stops the refresh when a delegation cannot be read (${code}): unreachable is not "failed verification"`, async () => {
+      const sim = cosigned();
+      const fetcher = sim.fetcher().intercept((name) => name.startsWith('targets/releases'), () => {
+        throw new CountersignError(code, `the download of targets/releases ended with ${code}`);
+      });
+      await assert.rejects(refreshRepository({ gun: sim.gun, fetcher, now: sim.now }), (error: CountersignError) => error.code === code);
+    });
+  }
 
   it('treats a delegation that was never published (snapshot does not list it) as empty, as notary does', async () => {
     const sim = releasedRepository((s) => s.addDelegation('targets/alice'));

@@ -209,6 +209,16 @@ describe('the view cache', () => {
     assert.equal((await loading).downloads, fetcher.requests.length, 'each early download is used, none is asked for twice');
   });
 
+  it('keeps no view with a delegation left out, so the next load verifies again and sees it mended', async () => {
+    const sim = releasedRepository();
+    const broken = sim.fetcher().tamper('targets/releases', (served) => Buffer.concat([served, Buffer.from(' ')]));
+    const first = await load(sim, { fetcher: broken });
+    assert.deepEqual(first.view.warnings.map((w) => w.role), ['targets/releases']);
+    const mended = await load(sim);
+    assert.notEqual(mended.fromViewCache, true);
+    assert.deepEqual(mended.view.warnings, []);
+  });
+
   it('caches nothing without a key (no keychain)', async () => {
     const sim = releasedRepository();
     await load(sim, { viewCacheKey: () => Promise.resolve(undefined) });
