@@ -86,6 +86,10 @@ function withQuery(url: URL, request: TokenRequest): Parameters<SendRaw> {
 
 function refusal(request: TokenRequest, realm: URL, response: HttpResponse): CountersignError {
   const from = `the token service of ${request.host}`;
+  // A token service that is down, missing or overloaded has refused nobody: it is not a sign-in failure.
+  if (response.status >= 500 || response.status === 404 || response.status === 429) {
+    return new CountersignError('http-status', `${from} at ${realm.host} did not answer with a token (HTTP ${response.status}): the service is not available, which says nothing about the sign-in`);
+  }
   if (request.credentials === undefined && (response.status === 401 || response.status === 403)) {
     return new CountersignError('auth-required', `${from} wants a login (HTTP ${response.status}); no credentials are stored for ${request.host}`);
   }

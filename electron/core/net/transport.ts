@@ -90,6 +90,23 @@ function attempt(agents: Agents, request: Exchange): Promise<HttpResponse> {
     });
     outgoing.on('response', (incoming) => {
       answered = true;
+      const status = incoming.statusCode ?? 0;
+      const answer = (body: Buffer): HttpResponse => ({ status, headers: incoming.headers, body, url: url.href });
+      incoming.on('error', (error) => settle(describeNetworkError(error, url)));
+      incoming.on('close', () => {
+        if (!incoming.complete) settle(new CountersignError('server-unreachable', `${url.host} closed the connection mid-response`));
+      });
+      // An answer that is not the file is judged by its status, not its size: a proxy's 502 page is
+      // often larger than the small file it stands in for. Its first ERROR_BODY_MAX_BYTES are kept
+      // (room for any error JSON), the rest is never read.
+      if (!isSuccess(status)) {
+        readErrorBody(incoming, (body) => {
+          report('answered', status);
+          settle(undefined, answer(body));
+          if (!incoming.complete) outgoing.destroy();
+        });
+        return;
+      }
       const length = declaredLength(incoming);
       // A HEAD response's Content-Length describes the resource, not bytes that will arrive.
       if (method !== 'HEAD' && length !== undefined && length > maxBytes) {
@@ -103,24 +120,40 @@ function attempt(agents: Agents, request: Exchange): Promise<HttpResponse> {
         if (received > maxBytes) abandon(tooLarge(url, maxBytes));
         else chunks.push(chunk);
       });
-      incoming.on('error', (error) => settle(describeNetworkError(error, url)));
       incoming.on('end', () => {
-        report('answered', incoming.statusCode ?? 0);
-        settle(undefined, {
-          status: incoming.statusCode ?? 0,
-          headers: incoming.headers,
-          body: Buffer.concat(chunks, received),
-          url: url.href,
-        });
-      });
-      incoming.on('close', () => {
-        if (!incoming.complete) {
-          settle(new CountersignError('server-unreachable', `${url.host} closed the connection mid-response`));
-        }
+        report('answered', status);
+        settle(undefined, answer(Buffer.concat(chunks, received)));
       });
     });
     outgoing.end(request.body);
   });
+}
+
+/** How much of an error answer's body is kept. */
+export const ERROR_BODY_MAX_BYTES = 64 * 1024;
+
+function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
+/** Reads up to ERROR_BODY_MAX_BYTES of a body, then hands them over (at its end, or once that much came). */
+function readErrorBody(incoming: http.IncomingMessage, done: (body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  let received = 0;
+  let finished = false;
+  const finish = (): void => {
+    if (finished) return;
+    finished = true;
+    done(Buffer.concat(chunks, received));
+  };
+  incoming.on('data', (chunk: Buffer) => {
+    if (finished) return;
+    const room = ERROR_BODY_MAX_BYTES - received;
+    chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
+    received += Math.min(chunk.length, room);
+    if (received >= ERROR_BODY_MAX_BYTES) finish();
+  });
+  incoming.on('end', finish);
 }
 
 type Report = (phase: NetPhase, status?: number) => void;

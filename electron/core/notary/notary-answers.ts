@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { CountersignError } from '../../../shared/errors';
 import type { HttpResponse } from '../net/http';
 
+const NOTARY_NOT_FOUND = 'METADATA_NOT_FOUND';
 const errcodeBodySchema = z.looseObject({ errors: z.array(z.looseObject({ code: z.string() })).min(1) });
 
 function contentType(response: HttpResponse): string {
@@ -40,7 +41,9 @@ export function notNotaryServer(url: string, response: HttpResponse): Countersig
 /** Answers no notary server gives for its trust data: method not allowed, a web page, a 404 not in its errcode JSON. */
 function isForeignAnswer(response: HttpResponse): boolean {
   if (response.status === 405) return true;
-  if (response.status === 404) return errcodes(response) === undefined;
+  // notary-server's one 404 (server/errors: ErrMetadataNotFound). A registry's own JSON 404
+  // (NOT_FOUND, NAME_UNKNOWN) is the registry answering where no notary server is.
+  if (response.status === 404) return !(errcodes(response) ?? []).includes(NOTARY_NOT_FOUND);
   return response.status >= 200 && response.status < 300 && contentType(response).includes('text/html');
 }
 

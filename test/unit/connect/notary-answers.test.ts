@@ -20,6 +20,8 @@ describe('answers to a trust data request', () => {
     ["a registry's 404 page", answer(404, 'text/plain; charset=utf-8', '404 page not found\n')],
     ['an HTML 404', answer(404, 'text/html', '<html><body>Not Found</body></html>')],
     ['a 404 with an empty body', answer(404, undefined, '')],
+    ["a registry's own JSON 404 (distribution's NOT_FOUND)", answer(404, 'application/json', '{"errors":[{"code":"NOT_FOUND","message":"not found"}]}')],
+    ["a registry's NAME_UNKNOWN", answer(404, 'application/json; charset=utf-8', '{"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known to registry"}]}')],
     ['405 method not allowed', answer(405, 'text/plain', 'Method Not Allowed')],
     ['a web page served with 200', answer(200, 'text/html; charset=utf-8', '<!doctype html><title>Welcome</title>')],
   ] as const) {

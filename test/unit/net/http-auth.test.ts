@@ -164,6 +164,15 @@ describe('bearer token flow', () => {
     );
   });
 
+  for (const status of [500, 502, 503, 404]) {
+    it(`says the token service is unavailable (HTTP ${status}), not that the sign-in was refused`, async () => {
+      const server = await protectedRegistry({ users: { alice: 's3cret' }, unavailable: status });
+      const log = credentialsFor(registryHost(server), { username: 'alice', password: 's3cret' });
+      await rejectsWith(client(log.lookup).request(`${server.registry.origin}/v2/alpine/tags/list`, { maxBytes: KiB }), 'http-status', new RegExp(`HTTP ${status}.*says nothing about the sign-in`));
+      await rejectsWith(client().request(`${server.registry.origin}/v2/alpine/tags/list`, { maxBytes: KiB }), 'http-status');
+    });
+  }
+
   it('refuses to send credentials to a plain-http realm on another machine', async () => {
     const registry = await startServer((_, response) => {
       response.setHeader('www-authenticate', 'Bearer realm="http://auth.example/token",service="s"');

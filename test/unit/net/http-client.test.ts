@@ -22,6 +22,22 @@ async function serve(...args: Parameters<typeof startServer>): Promise<RunningSe
   return server;
 }
 
+/** A server whose answer (of `status`) never ends, counting the bytes it managed to write. */
+async function endlessServer(status = 200): Promise<{ server: RunningServer; written: () => number }> {
+  let written = 0;
+  const server = await serve((_, response) => {
+    response.writeHead(status);
+    const chunk = Buffer.alloc(64 * KiB, 'z');
+    const pump = (): void => {
+      while (!response.destroyed && response.write(chunk)) written += chunk.length;
+      if (!response.destroyed) response.once('drain', pump);
+    };
+    response.on('close', () => response.removeAllListeners('drain'));
+    pump();
+  }, tls.good);
+  return { server, written: () => written };
+}
+
 before(() => {
   tls = makeTlsFixture();
 });
@@ -129,20 +145,27 @@ describe('HttpClient caps every body', () => {
   });
 
   it('stops an endless body quickly without buffering it', async () => {
-    let written = 0;
-    const server = await serve((_, response) => {
-      const chunk = Buffer.alloc(64 * KiB, 'z');
-      const pump = (): void => {
-        while (!response.destroyed && response.write(chunk)) written += chunk.length;
-        if (!response.destroyed) response.once('drain', pump);
-      };
-      response.on('close', () => response.removeAllListeners('drain'));
-      pump();
-    }, tls.good);
+    const endless = await endlessServer();
     const started = Date.now();
-    await rejectsWith(client().request(server.origin, { maxBytes: 256 * KiB }), 'metadata-too-large');
+    await rejectsWith(client().request(endless.server.origin, { maxBytes: 256 * KiB }), 'metadata-too-large');
     assert.ok(Date.now() - started < 5000);
-    assert.ok(written < 64 * 1024 * KiB, `server managed to write ${written} bytes`);
+    assert.ok(endless.written() < 64 * 1024 * KiB, `server managed to write ${endless.written()} bytes`);
+  });
+
+  it("judges an error answer by its status, not its size: a proxy's 502 page larger than the file it stands in for", async () => {
+    const page = `<html>${'x'.repeat(4 * KiB)}</html>`;
+    const server = await serve((_, response) => response.writeHead(502, { 'content-type': 'text/html' }).end(page), tls.good);
+    const response = await client().request(`${server.origin}/targets/releases.json`, { maxBytes: 700 });
+    assert.equal(response.status, 502);
+    assert.equal(response.body.toString(), page);
+  });
+
+  it('keeps the first 64 KiB of an endless error answer and reads no more', async () => {
+    const endless = await endlessServer(503);
+    const response = await client().request(endless.server.origin, { maxBytes: KiB });
+    assert.equal(response.status, 503);
+    assert.equal(response.body.length, 64 * KiB);
+    assert.ok(endless.written() < 64 * 1024 * KiB, `server managed to write ${endless.written()} bytes`);
   });
 
   it('does not apply the cap to the Content-Length of a HEAD response', async () => {

@@ -18,6 +18,8 @@ export interface TokenServiceOptions {
    * every scope asked for, cut down to these), as Harbor's core does. Default: opaque tokens.
    */
   jwtRights?: Record<string, readonly string[]>;
+  /** The token service is down behind its proxy: every token request gets this status (e.g. 503). */
+  unavailable?: number;
 }
 
 export interface RecordedTokenRequest {
@@ -84,6 +86,7 @@ export async function startTokenProtectedRegistry(tls: KeyPair, options: TokenSe
       const url = new URL(request.url ?? '/', 'http://x');
       const form = new URLSearchParams(request.method === 'POST' ? body : '');
       tokenRequests.push({ method: request.method ?? '', query: url.searchParams, authorization: request.headers.authorization, form });
+      if (options.unavailable !== undefined) return response.writeHead(options.unavailable, { 'content-type': 'text/html' }).end('<html>Service Unavailable</html>');
       if (request.method === 'POST') {
         const refresh = form.get('refresh_token') ?? '';
         if (!(options.refreshTokens ?? []).includes(refresh)) return response.writeHead(401).end();
