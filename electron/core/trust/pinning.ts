@@ -4,7 +4,7 @@ import { X509Certificate } from 'node:crypto';
 import { CountersignError } from '../../../shared/errors';
 import { certificateInfo, type CertificateInfo } from '../crypto/certificate';
 import { certificateProblem } from '../crypto/certificate-rules';
-import { checkThreshold } from '../tuf/checks';
+import { checkThreshold, usableRootKey } from '../tuf/checks';
 import type { TrustedSet } from '../tuf/trusted-set';
 
 export interface TrustPinning {
@@ -47,8 +47,11 @@ export function checkFirstRoot(set: TrustedSet, pinning: TrustPinning | undefine
  * listed in it — certificates are public, so anyone can copy one into a root they sign themselves.
  */
 function requireSignedBy(set: TrustedSet, keyIds: string[], what: string): void {
+  // notary's ValidateRoot: the root's own threshold, counted over the pinned certificates that are
+  // usable for this GUN now — a pin does not lower the threshold, nor revive an expired certificate.
+  const root = set.root.signed;
   try {
-    checkThreshold(set.root, { keyids: keyIds, threshold: 1 }, set.root.signed.keys, 'root');
+    checkThreshold(set.root, { keyids: keyIds, threshold: root.roles.root.threshold }, root.keys, 'root', usableRootKey(set.gun, set.now));
   } catch (error) {
     throw new CountersignError('root-pin-mismatch', `root of ${set.gun} is not signed by ${what}`, { role: 'root', cause: error });
   }

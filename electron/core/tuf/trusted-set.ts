@@ -132,7 +132,9 @@ export class TrustedSet {
     checkRootStructure(next.signed);
     checkKeyIds(next.signed.keys, Object.keys(next.signed.keys), 'root');
     try {
-      checkThreshold(next, old.roles.root, old.keys, 'root');
+      // notary counts the previous root's signatures only from its usable certificates (for this
+      // GUN, not SHA-1, RSA >= 2048 bits), expired ones included: a bare key listed beside them is not one.
+      checkThreshold(next, old.roles.root, old.keys, 'root', usableRootKey(this.gun, undefined));
     } catch (error) {
       throw new CountersignError('root-rotation', `root version ${next.signed.version} is not signed by the previous root's keys: ${(error as Error).message}`, {
         role: 'root',
@@ -146,8 +148,12 @@ export class TrustedSet {
 
   /** After the last rotation: an expired root, or one without a valid certificate now, means nothing signed under it can be trusted. */
   checkRootFresh(): void {
-    checkNotExpired(this.rootEnvelope.signed.expires, this.now, 'root');
-    checkRootCertificates(this.rootEnvelope.signed, this.gun, this.now);
+    const root = this.rootEnvelope;
+    checkNotExpired(root.signed.expires, this.now, 'root');
+    checkRootCertificates(root.signed, this.gun, this.now);
+    // Listing enough valid certificates is not enough: as in notary's ValidateRoot, the threshold of
+    // signatures must come from certificates valid now, not from one that has expired since it signed.
+    checkThreshold(root, root.signed.roles.root, root.signed.keys, 'root', usableRootKey(this.gun, this.now));
   }
 
   /** True when snapshot vouches for exactly the root we trust; false means a rotation happened. */

@@ -279,6 +279,32 @@ describe('trustpinning/certs.go and tuf/utils/x509.go: root certificates on firs
     assert.deepEqual(await verdictOf(sim, 'root', { stored: toStore }), { code: 'root-certificate', role: 'root' });
   });
 
+  it("refuses a rotation signed by a bare key the old root lists beside its certificate (notary counts only the old root's usable certificates)", async () => {
+    const bare = newKey('ecdsa');
+    const sim = releasedRepository((s) =>
+      s.editRoot((root) => {
+        root.keys[bare.id] = bare.public as never;
+        root.roles.root.keyids.push(bare.id);
+      }),
+    );
+    const { toStore } = await refreshSim(sim);
+    const fresh = newRootKey(sim.gun);
+    sim.rotateRoot({ keys: [fresh], signers: [bare, fresh] });
+    sim.publish();
+    assert.deepEqual(await verdictOf(sim, 'root', { stored: toStore }), { code: 'root-rotation', role: 'root' });
+  });
+
+  it('refuses a root signed only by a certificate that has expired, though it lists another that is valid (ValidateRoot counts certificates valid now)', async () => {
+    const now = new Date();
+    const expired = newRootKey(GUN, { notBefore: daysFrom(now, -10), validityDays: 2 });
+    const valid = newRootKey(GUN);
+    const sim = releasedRepository((s) => {
+      s.replaceRoleKeys('root', [expired, valid], 1);
+      s.setSigners('root', [expired]);
+    });
+    assert.deepEqual(await verdictOf(sim, 'root'), { code: 'signature-threshold', role: 'root' });
+  });
+
   it('still counts a bare targets key beside certificate root keys (only root keys must be certificates)', async () => {
     const sim = releasedRepository((s) => s.rotateKey('targets', newKey('ecdsa')));
     assert.deepEqual(await verdictOf(sim, 'targets'), { code: 'verified' });

@@ -9,7 +9,9 @@ import { MetadataCache } from '../../../electron/core/state/metadata-cache';
 import { releasedRepository } from '../../helpers/tamper';
 import { daysFrom, refusal, tempDir } from '../../helpers/tuf-harness';
 import { makeTestCa, type TestCa } from '../../helpers/ca-root';
-import { RepoSimulator, type SimFetcher } from '../../helpers/repo-simulator';
+import { newRootKey, RepoSimulator, type SimFetcher } from '../../helpers/repo-simulator';
+
+const GUN = 'example.com/countersign/sim';
 
 const SERVER = 'https://notary.test';
 
@@ -99,6 +101,18 @@ describe('a configured certificate pin', () => {
     const pinnedId = sim.root.roles.root.keyids[0]!;
     const impostor = impostorWithCopiedRootKey(sim);
     await assert.rejects(load(impostor, { pinning: { certs: { [sim.gun]: [pinnedId] } } }), refusal('root-pin-mismatch', 'root'));
+  });
+
+  it("counts the root's own threshold over the pinned certificates: one pin of a root signed by two keys of threshold 2 is not enough", async () => {
+    const [first, second] = [newRootKey(GUN), newRootKey(GUN)];
+    const sim = releasedRepository((s) => {
+      s.replaceRoleKeys('root', [first, second], 2);
+      s.setSigners('root', [first, second]);
+    });
+    const pinnedOne = { certs: { [sim.gun]: [second.id] } };
+    await assert.rejects(load(sim, { pinning: pinnedOne }), refusal('root-pin-mismatch', 'root'));
+    const pinnedBoth = { certs: { [sim.gun]: sim.root.roles.root.keyids } };
+    assert.deepEqual((await load(sim, { pinning: pinnedBoth })).view.signedTags.map((t) => t.tag), ['v1']);
   });
 
   it('wins over a CA pin for the same repository', async () => {
