@@ -31,6 +31,17 @@ function declaredLength(response: http.IncomingMessage): number | undefined {
 
 // Failures that happened because a pooled connection had been closed by the server while idle.
 const staleConnectionFailures = new WeakSet<CountersignError>();
+// Failures of a request whose whole body had gone out, with no answer yet: the server may act on it.
+const failedAfterSendingAll = new WeakSet<CountersignError>();
+
+/**
+ * True when `error` ended a request with a body after all of the body had been handed to the
+ * network and before any answer came (a timeout, a cancel, a dropped connection): the server may
+ * have received it and may still act on it. False means it cannot have received all of it.
+ */
+export function failedAfterSending(error: unknown): boolean {
+  return error instanceof CountersignError && failedAfterSendingAll.has(error);
+}
 const STALE_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE']);
 
 /**
@@ -54,9 +65,12 @@ function attempt(agents: Agents, request: Exchange): Promise<HttpResponse> {
   }
   return new Promise((resolve, reject) => {
     let settled = false;
+    let sentAll = false;
+    let answered = false;
     const settle = (error: CountersignError | undefined, response?: HttpResponse): void => {
       if (settled) return;
       settled = true;
+      if (error !== undefined && sentAll && !answered && request.body !== undefined) failedAfterSendingAll.add(error);
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       if (error !== undefined) reject(error);
@@ -79,7 +93,7 @@ function attempt(agents: Agents, request: Exchange): Promise<HttpResponse> {
     const report = traceReporter(request);
     report('started');
     if (request.trace !== undefined) outgoing.on('socket', (socket) => traceSocket(socket, url, outgoing.reusedSocket, report));
-    let answered = false;
+    outgoing.once('finish', () => (sentAll = true));
     outgoing.on('error', (error) => {
       const failure = describeNetworkError(error, url);
       const code = 'code' in error ? error.code : undefined;

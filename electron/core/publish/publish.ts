@@ -6,13 +6,15 @@
 // - after an accepted upload, the repository is re-read and verified;
 // - after anything else once the upload has started (a refusal, a timeout, a lost answer, a cancel),
 //   the server's current trust data is read again and compared with what we sent. Only what the server
-//   now serves counts as published; everything else is reported as still staged.
+//   now serves counts as published; everything else is reported as still staged — and as unknown when
+//   the whole upload had gone out before it ended without an answer, since the server may yet store it.
 // A cancel that arrives while the upload is under way lets it finish (for a short grace): the POST is
 // the point of no return, and waiting for its answer is how we learn the truth.
 // A staged change is dropped only once the server has it, so a failure or a killed process leaves it to
 // retry; applying it again to metadata that already has it changes nothing.
 import { CountersignError, toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import type { RepositoryView } from '../../../shared/domain';
+import { failedAfterSending } from '../net/http';
 import { checkRootToCreate } from '../trust/verified-refresh';
 import type { TrustedSet } from '../tuf/trusted-set';
 import type { RefreshResult } from '../tuf/updater';
@@ -216,6 +218,12 @@ async function findOut(options: PublishOptions, result: PublishResult, upload: U
   }
   if (upload.accepted) {
     const error = { code: 'publish-not-served' as const, message: `the server accepted the upload, but what it serves when read back is not it (it serves ${servedVersions(latest)}; we sent ${sentVersions(update)}): the changes stay staged, and the next publish finds out` };
+    return { ...result, status: 'unknown', stillStaged: result.changes, error };
+  }
+  if (failedAfterSending(upload.error)) {
+    // The whole upload was out when it ended without an answer: a server that has it all goes on
+    // storing it even after we hung up, so "not there yet" is not "not there".
+    const error = { ...result.error!, message: `${result.error!.message}; the whole upload had gone out before that and the server does not serve it yet, but it may still take it: the changes stay staged, and the next publish finds out` };
     return { ...result, status: 'unknown', stillStaged: result.changes, error };
   }
   return { ...result, status: cancelled ? 'cancelled' : 'failed', stillStaged: result.changes };

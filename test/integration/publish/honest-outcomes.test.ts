@@ -28,6 +28,23 @@ function pin(home: string, pinning: object): void {
   writeFileSync(join(home, 'trust-pinning.json'), JSON.stringify(pinning));
 }
 
+/**
+ * Runs `argv` in a process of its own while the proxy holds its first upload for `holdMs`, and sends
+ * it Ctrl-C once the upload reached the proxy; how it exited, what it printed, and the hold's remover.
+ */
+async function ctrlCWhileUploadIsHeld(home: string, gun: string, holdMs: number, argv: readonly string[]): Promise<{ code: number; stdout: string; removeDelay: () => void }> {
+  let seen = 0;
+  const removeDelay = proxied.mitm.delay((path) => path === postPath(gun) && ++seen === 1, holdMs);
+  const child = spawnCli(home, argv);
+  let stdout = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? -1)));
+  for (let i = 0; i < 2400 && seen === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  assert.equal(seen, 1, 'the upload reached the proxy');
+  child.kill('SIGINT');
+  return { code: await exited, stdout, removeDelay };
+}
+
 describe('trust pinning on the write path', () => {
   it('with disable_tofu, sign, revoke, signer add and witness refuse a repository never read here, and cache nothing', async () => {
     const owner = proxied.world.newHome();
@@ -205,21 +222,35 @@ describe('outcomes read back from the server', () => {
     const home = proxied.world.newHome();
     const gun = proxied.world.newGun('interrupted');
     await proxied.world.csOk(home, ['init', gun], viaProxy);
-    let seen = 0;
-    const removeDelay = proxied.mitm.delay((path) => path === postPath(gun) && ++seen === 1, 1500);
-    const child = spawnCli(home, [...signArgs(`${gun}:v1`, 'ctrl-c'), '--json']);
-    let stdout = '';
-    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? -1)));
-    for (let i = 0; i < 2400 && seen === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
-    assert.equal(seen, 1, 'the upload reached the proxy');
-    child.kill('SIGINT');
-    const code = await exited;
+    const { code, stdout, removeDelay } = await ctrlCWhileUploadIsHeld(home, gun, 1500, [...signArgs(`${gun}:v1`, 'ctrl-c'), '--json']);
     removeDelay();
     const outcome = publishedJson(stdout);
     assert.equal(outcome.status, 'published', 'the server took the upload: that is what is reported');
     assert.equal(code, 130, 'a command stopped by Ctrl-C exits 130, as a shell reports it, after saying what the server has');
     assert.deepEqual((await assertClientsAgree(proxied.world, home, outcome.view)).map((row) => row.name), ['v1']);
+    assert.deepEqual(await stagedNames(home, gun), []);
+  });
+});
+
+describe('an upload the server may still take', () => {
+  it('Ctrl-C after the whole upload went out, with no answer by the end of the grace: unknown, kept staged, and the next publish finds it on the server', async () => {
+    const home = proxied.world.newHome();
+    const gun = proxied.world.newGun('late-commit');
+    await proxied.world.csOk(home, ['init', gun], viaProxy);
+    // The proxy has the whole upload and holds it past the 10 s grace, then hands it to notary-server,
+    // as a server that got every byte goes on storing it after the client hung up.
+    const { code, stdout, removeDelay } = await ctrlCWhileUploadIsHeld(home, gun, 12_000, [...signArgs(`${gun}:v1`, 'late'), '--json']);
+    const outcome = JSON.parse(stdout) as { status: string; error: { message: string } };
+    assert.equal(outcome.status, 'unknown', 'not "cancelled": the server may still take it');
+    assert.match(outcome.error.message, /the whole upload had gone out before that/);
+    assert.equal(code, 130);
+    assert.deepEqual(await stagedNames(home, gun), ['v1'], 'kept, so that the next publish settles it');
+
+    for (let i = 0; i < 400 && (await notaryNames(gun)).length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    removeDelay();
+    assert.deepEqual(await notaryNames(gun), ['v1'], 'the server took it after all');
+    const settled = publishedJson(await proxied.world.csOk(home, ['publish', gun, '--json'], viaProxy));
+    assert.equal(settled.status, 'unchanged', 'already on the server: nothing sent again');
     assert.deepEqual(await stagedNames(home, gun), []);
   });
 });

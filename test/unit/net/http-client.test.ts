@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { HttpClient } from '../../../electron/core/net/http';
+import { failedAfterSending, HttpClient } from '../../../electron/core/net/http';
 import { rejectsWith } from './support/assertions';
 import { startServer, type RunningServer } from './support/servers';
 import { makeTlsFixture, type TlsFixture } from './support/tls-fixture';
@@ -279,5 +279,29 @@ describe('HttpClient follows redirects of reads', () => {
   it('stops following an endless redirect loop', async () => {
     const server = await serve((_, response) => response.writeHead(302, { location: '/again' }).end(), tls.good);
     await rejectsWith(client().request(server.origin, { maxBytes: KiB }), 'http-status', /redirected/);
+  });
+});
+
+describe('a request that ends without an answer', () => {
+  /** A server that reads each request to its end and never answers. */
+  const silent = () => serve((request) => request.resume(), tls.good);
+
+  it('says when the whole body had gone out first (the server may act on it)', async () => {
+    const server = await silent();
+    const error = await rejectsWith(client({ timeoutMs: 300 }).request(server.origin, { method: 'POST', body: Buffer.from('files'), maxBytes: KiB }), 'timeout');
+    assert.equal(failedAfterSending(error), true);
+  });
+
+  it('says so for a cancel too, and never for a request without a body or one that was answered', async () => {
+    const server = await silent();
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const cancelled = await rejectsWith(client().request(server.origin, { method: 'POST', body: Buffer.from('files'), maxBytes: KiB, signal: controller.signal }), 'cancelled');
+    assert.equal(failedAfterSending(cancelled), true);
+    const read = await rejectsWith(client({ timeoutMs: 300 }).request(server.origin, { maxBytes: KiB }), 'timeout');
+    assert.equal(failedAfterSending(read), false);
+    const answered = await serve((_, response) => response.writeHead(200).write('half'), tls.good);
+    const cut = await rejectsWith(client({ timeoutMs: 300 }).request(answered.origin, { method: 'POST', body: Buffer.from('files'), maxBytes: KiB }), 'timeout');
+    assert.equal(failedAfterSending(cut), false, 'an answer had begun: the server said what it did');
   });
 });
