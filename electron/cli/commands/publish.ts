@@ -5,7 +5,8 @@
 // the options and prints what the job found on the server.
 import { digestHex, isKeyId } from '../../../shared/names';
 import { CountersignError } from '../../../shared/errors';
-import type { FlowProgress, FlowSummary } from '../../../shared/schemas/flows';
+import { waitingForEarlierStaged, withRetried } from '../../../shared/earlier-staged';
+import type { FlowProgress, FlowSummary, RepositoryRef } from '../../../shared/schemas/flows';
 import { createJobs } from '../../core/jobs';
 import type { JobContext } from '../../core/jobs/environment';
 import { finishOwn, openForWrite, type EarlierStaged } from '../../core/jobs/open';
@@ -39,19 +40,21 @@ export function earlierStagedOption(args: ParsedArgs): EarlierStaged {
 export async function runJob<S extends FlowSummary>(
   cli: CliContext,
   args: ParsedArgs,
-  job: (earlier: EarlierStaged, context: JobContext<FlowProgress>) => Promise<S>,
+  /** `only`: when asked again, just these repositories (the ones that were waiting for the answer). */
+  job: (earlier: EarlierStaged, context: JobContext<FlowProgress>, only?: readonly RepositoryRef[]) => Promise<S>,
   extra: object | ((summary: S) => object) = {},
 ): Promise<number> {
   // Ctrl-C and SIGTERM abort cli.signal (stop-signals.ts); the job then finds out what the server has.
   const context: JobContext<FlowProgress> = { signal: cli.signal, progress: (event) => progressLine(cli, event) };
   const policy = earlierStagedOption(args);
   let summary = await job(policy, context);
+  const waiting = waitingForEarlierStaged(summary);
   const pending = summary.outcomes.find((outcome) => outcome.error?.code === 'staged-changes-pending');
   if (pending?.error !== undefined && policy === 'refuse' && process.stdin.isTTY) {
     cli.err.write(`${pending.error.message}
 `);
     const include = await confirmOnTerminal('Publish them too? (yes: publish them with this change; no: leave them staged) ');
-    summary = await job(include ? 'include' : 'leave', context);
+    summary = withRetried(summary, await job(include ? 'include' : 'leave', context, waiting));
   }
   return printSummary(cli, summary, typeof extra === 'function' ? extra(summary) : extra);
 }
@@ -187,7 +190,8 @@ async function revokeKey(cli: CliContext, args: ParsedArgs, keyIdOrPrefix: strin
     const losing = previews.find((p) => p.gun === ref.gun)?.losing ?? [];
     return resignRole === undefined || losing.length === 0 ? ref : { ...ref, resign: { role: resignRole, tags: losing.map((t) => t.tag) } };
   });
-  return runJob(cli, args, (earlierStaged, context) => jobs.revoke.key(keyId, targets, context, earlierStaged), { keyId, previews });
+  const onlyThese = (only: readonly RepositoryRef[] | undefined) => (only === undefined ? targets : targets.filter((target) => only.some((ref) => ref.gun === target.gun && ref.serverId === target.serverId)));
+  return runJob(cli, args, (earlierStaged, context, only) => jobs.revoke.key(keyId, onlyThese(only), context, earlierStaged), { keyId, previews });
 }
 
 /** The 64-hex ID of a key given by a prefix of it (as `key list` shows 12 characters). */

@@ -3,7 +3,8 @@
 // flow lets the tags that should stay trusted be signed again in the same publish.
 import { useEffect, useMemo, useState } from 'react';
 import type { ErrorInfo } from '../../../../shared/errors';
-import type { KeyRevocationPreview, RepositoryRef, RevocationPreview } from '../../../../shared/schemas/flows';
+import { waitingForEarlierStaged, withRetried } from '../../../../shared/earlier-staged';
+import type { FlowSummary, KeyRevocationPreview, RepositoryRef, RevocationPreview } from '../../../../shared/schemas/flows';
 import { ErrorNote, KeyId, Notice, PageHeader, Spinner } from '../../components/common';
 import { SearchPicker } from '../../components/SearchPicker';
 import { shortId } from '../../components/format';
@@ -13,9 +14,11 @@ import { countersign, errorInfoOf } from '../../bridge/client';
 import { useAppStore } from '../../store';
 import { FlowFinish, FlowRunPanel, RepositoryChooser, StepPanel, Stepper, useFlowResult, useFreshView } from '../publish/components';
 import { PlanGate, planReady, PlanView, usePlan } from '../publish/PlanReview';
+import type { FlowRun } from '../publish/flow-slice';
 
 const ALL_TAGS = '*';
 const refKey = (ref: RepositoryRef) => `${ref.serverId} ${ref.gun}`;
+const finishedSummary = (run: FlowRun<FlowSummary> | undefined): FlowSummary | undefined => (run?.status === 'done' ? run.value : undefined);
 
 function TagChooser(props: { repository: RepositoryRef; tag: string; onChange: (tag: string) => void }) {
   const view = useFreshView(props.repository);
@@ -311,11 +314,20 @@ function KeyRevocation() {
   };
   const revoke = async (earlierStaged?: 'include' | 'leave') => {
     setStep(2);
-    const targets = affected.map(({ gun, serverId }) => {
-      const choice = choices[refKey({ gun, serverId })];
-      return choice === undefined || choice.tags.length === 0 ? { gun, serverId } : { gun, serverId, resign: choice };
+    // Answering about earlier staged changes runs again only where they were waiting: the other
+    // repositories are done, and their outcomes stay as they were.
+    const before = earlierStaged === undefined ? undefined : finishedSummary(useAppStore.getState().flowRuns.revokeKey);
+    const waiting = before === undefined ? undefined : waitingForEarlierStaged(before).map(refKey);
+    const targets = affected
+      .filter((ref) => waiting === undefined || waiting.includes(refKey(ref)))
+      .map(({ gun, serverId }) => {
+        const choice = choices[refKey({ gun, serverId })];
+        return choice === undefined || choice.tags.length === 0 ? { gun, serverId } : { gun, serverId, resign: choice };
+      });
+    await runFlow('revokeKey', async (options) => {
+      const result = await countersign().revoke.key({ keyId: id, repositories: targets, ...(earlierStaged === undefined ? {} : { earlierStaged }) }, options);
+      return result.ok && before !== undefined ? { ok: true, value: withRetried(before, result.value) } : result;
     });
-    await runFlow('revokeKey', (options) => countersign().revoke.key({ keyId: id, repositories: targets, ...(earlierStaged === undefined ? {} : { earlierStaged }) }, options));
   };
   const restart = () => {
     clearFlow('revokeKeyPreview');
