@@ -16,6 +16,7 @@ import { fetchVerified, viewOf } from '../publish/latest';
 import { publishChanges, PublishFailed, type PublishResult } from '../publish/publish';
 import { retireRotatedKeys, stageKeyRotation } from '../publish/rotate';
 import { canonicalIdOrUndefined } from '../publish/signing';
+import { describeChange, type StagedChange } from '../publish/changes';
 import { stagingArea } from '../publish/stage';
 import type { RootSigned } from '../tuf/metadata';
 import { refreshRepository } from '../tuf/updater';
@@ -92,6 +93,9 @@ export function rotationJobs(env: JobEnvironment) {
     entry.oldKeyIds = roleKeyIds(latest.trusted.root.signed, record.role);
     const staged = (await stagingArea(repository).list()).find((change) => change.kind === 'key-rotation' && change.role === record.role);
     if (staged?.kind === 'key-rotation') {
+      // This rotation's own, when a run stopped after staging it; one staged before this rotation
+      // began (rotate --stage, perhaps of another kind of key) is an earlier change, never sent silently.
+      if (Date.parse(staged.stagedAt) < Date.parse(record.createdAt)) throw new CountersignError('staged-changes-pending', earlierRotationProblem(entry.gun, staged));
       entry.newKeyIds = staged.keys.map((key) => canonicalKeyIdOf(key));
       return;
     }
@@ -274,6 +278,9 @@ async function preflightOf(repository: RepositoryContext, role: RotatableRole, k
       problems.push(toErrorInfo(error).message);
     }
   }
+  const staged = await stagingArea(repository).list();
+  const earlierRotation = staged.find((change) => change.kind === 'key-rotation' && change.role === role);
+  if (earlierRotation !== undefined) problems.push(earlierRotationProblem(repository.gun, earlierRotation));
   return {
     gun: repository.gun,
     serverId: repository.ref.serverId,
@@ -282,8 +289,13 @@ async function preflightOf(repository: RepositoryContext, role: RotatableRole, k
     rootThreshold,
     delegationsVerified: delegations.filter((r) => r.status === 'verified').length,
     delegationsFailing: delegations.filter((r) => r.status === 'failed').map((r) => r.name),
-    alreadyStaged: (await stagingArea(repository).list()).length,
+    alreadyStaged: staged.length,
     problems,
     ready: problems.length === 0,
   };
+}
+
+/** A rotation of the same key staged before: it must be published or dropped first, by the user's word. */
+function earlierRotationProblem(gun: string, staged: StagedChange): string {
+  return `A rotation of this key was staged for ${gun} earlier (${staged.id}, ${describeChange(staged)}): publish it (countersign publish ${gun}) or drop it (countersign reset ${gun}) before starting another.`;
 }

@@ -168,6 +168,17 @@ describe('countersign rotate targets and snapshot', () => {
     assert.ok((await keys(repo.home)).some((k) => k.id === oldTargets.id));
     await assertClientsAgree(world, repo.home, published.view);
   });
+
+  it('will not start a rotation while one of the same key is staged from before (it would publish that one instead)', async () => {
+    const repo = await watchedRepository('staged-before');
+    await world.csOk(repo.home, ['rotate', repo.gun, 'snapshot', '--stage']);
+    const refused = await world.cs(repo.home, ['rotate', repo.gun, 'snapshot', '--server-managed']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /A rotation of this key was staged for \S+ earlier .*rotate the snapshot key/);
+    const { staged } = JSON.parse(await world.csOk(repo.home, ['status', repo.gun, '--json'])) as { staged: { kind: string }[] };
+    assert.deepEqual(staged.map((change) => change.kind), ['key-rotation'], 'the earlier rotation is left as it was');
+    assert.equal((await verifiedView(world, repo.reader, repo.gun)).roles.find((r) => r.name === 'root')!.version, 1, 'nothing was published');
+  });
 });
 
 describe('a rotation the server does not accept', () => {
