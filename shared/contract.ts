@@ -179,7 +179,7 @@ export const contract = {
   /** Changes staged and not yet published, per repository. */
   'publish.staged': call(flowRequests.publishStaged).returns<StagedView[]>(),
   'publish.run': operation(flowRequests.publishStaged).returns<FlowSummary, FlowProgress>(),
-  'publish.discard': call(flowRequests.publishDiscard).returns<{ dropped: number }>(),
+  'publish.discard': call(flowRequests.publishDiscard).returns<{ dropped: number; unreadableFiles: number }>(),
 
   /**
    * What a write job would do on one repository, read from the server and verified: the roles it

@@ -234,16 +234,10 @@ const resetCommand: Command = {
   async run(cli, args) {
     const repo = repositoryFor(cli, args, 'reset', 'none');
     const ids = stringsOption(args, 'id');
-    const staging = stagingArea(repo.context);
-    let dropped: number;
-    if (ids.length > 0) {
-      dropped = (await staging.drop(ids)).length;
-    } else {
-      // By file, so that a damaged file (which list() refuses to read) goes too.
-      dropped = (await staging.list().catch(() => [])).length;
-      await staging.dropAll();
-    }
-    cli.out.write(cli.json ? `${JSON.stringify({ gun: repo.gun, dropped })}\n` : `Dropped ${dropped} staged change(s) of ${repo.gun}.\n`);
+    const jobs = createJobs(cliJobEnvironment(cli));
+    const { dropped, unreadableFiles } = await jobs.publish.discard({ ...cliRepositoryRef(cli, repo.gun), ...(ids.length > 0 ? { ids } : {}) }, cli.signal);
+    const damaged = unreadableFiles === 0 ? '' : ` and ${unreadableFiles} damaged file(s) of staged changes that could not be read`;
+    cli.out.write(cli.json ? `${JSON.stringify({ gun: repo.gun, dropped, unreadableFiles })}\n` : `Dropped ${dropped} staged change(s)${damaged} of ${repo.gun}.\n`);
     return 0;
   },
 };

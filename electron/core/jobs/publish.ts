@@ -31,13 +31,13 @@ export function publishJobs(env: JobEnvironment) {
       });
     },
 
-    async discard(input: RepositoryRef & { ids?: string[] | undefined }, signal: AbortSignal): Promise<{ dropped: number }> {
+    /** `unreadableFiles`: damaged files dropped too, whose changes could not be counted. */
+    async discard(input: RepositoryRef & { ids?: string[] | undefined }, signal: AbortSignal): Promise<{ dropped: number; unreadableFiles: number }> {
       const staging = stagingArea(repositoryContext(env, input, signal));
-      if (input.ids !== undefined) return { dropped: (await staging.drop(input.ids)).length };
+      if (input.ids !== undefined) return { dropped: (await staging.drop(input.ids)).length, unreadableFiles: 0 };
       // By file, so that a damaged file (which list() refuses to read) goes too.
-      const dropped = (await staging.list().catch(() => [])).length;
-      await staging.dropAll();
-      return { dropped };
+      const { changes, unreadableFiles } = await staging.dropAll();
+      return { dropped: changes, unreadableFiles };
     },
   };
 }

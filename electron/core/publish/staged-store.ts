@@ -61,10 +61,24 @@ export class StagedChanges {
     return dropped;
   }
 
-  /** Drops everything staged, damaged files included (the way out when one cannot be read). */
-  async dropAll(): Promise<void> {
+  /**
+   * Drops everything staged, damaged files included (the way out when one cannot be read); says how
+   * many changes it dropped, and how many files it dropped whose changes could not be counted.
+   */
+  async dropAll(): Promise<{ changes: number; unreadableFiles: number }> {
     const names = (await this.fileNames()).filter((name) => BATCH_FILE.test(name));
-    await Promise.all(names.map((name) => rm(join(this.dir, name), { force: true })));
+    let changes = 0;
+    let unreadableFiles = 0;
+    for (const name of names) {
+      const path = join(this.dir, name);
+      try {
+        changes += parseBatch(await readFile(path, 'utf8'), path).length;
+      } catch {
+        unreadableFiles += 1;
+      }
+      await rm(path, { force: true });
+    }
+    return { changes, unreadableFiles };
   }
 
   private async fileNames(): Promise<string[]> {

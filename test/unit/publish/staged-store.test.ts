@@ -54,13 +54,14 @@ describe('staged changes', () => {
     assert.deepEqual(await store.list(), []);
   });
 
-  it('reports a damaged file (config-invalid) instead of losing its changes, and reset drops it', async () => {
+  it('reports a damaged file (config-invalid) instead of losing its changes, and reset drops it, counting what it dropped', async () => {
     const store = new StagedChanges(home(), SERVER, GUN);
     await store.stage([add('v1')]);
     const [file] = readdirSync(store.dir);
     writeFileSync(join(store.dir, file!), '{"format":"countersign-staged-changes","version":1,"changes":[{"kind":"mystery"}]}');
+    await store.stage([add('v2'), add('v3')]);
     await assert.rejects(store.list(), refusal('config-invalid'));
-    await store.dropAll();
+    assert.deepEqual(await store.dropAll(), { changes: 2, unreadableFiles: 1 }, 'not "0 dropped" because one file could not be read');
     assert.deepEqual(await store.list(), []);
   });
 
