@@ -124,6 +124,18 @@ function registryErrorCodes(response: HttpResponse): string[] {
   }
 }
 
+/**
+ * A manifest's 404: undefined when the registry says the tag (or digest) is unknown; an error when
+ * it says the repository is (NAME_UNKNOWN), or gives no registry error at all — then it is not known
+ * that the registry does not serve the tag, only that something answered 404.
+ */
+function notServed(response: HttpResponse, host: string, repository: string, what: string): undefined {
+  const codes = registryErrorCodes(response);
+  if (codes.includes('NAME_UNKNOWN')) throw new CountersignError('repository-not-found', `${host}/${repository} does not exist in the registry`);
+  if (codes.length === 0) throw new CountersignError('http-status', `${what}: ${response.url} answered HTTP 404 without a registry error, so whether the registry serves it is not known`);
+  return undefined;
+}
+
 function statusError(response: HttpResponse, what: string): CountersignError {
   const codes = registryErrorCodes(response);
   const detail = codes.length === 0 ? '' : ` (${codes.join(', ')})`;
@@ -187,7 +199,9 @@ export class RegistryClient {
       signal: options.signal,
       authScope: pullScope(repository),
     });
-    if (response.status === 404) return undefined;
+    // A HEAD's 404 has no body to say whether the tag or the whole repository is missing (or
+    // whether a registry answered at all): the GET's error says it.
+    if (response.status === 404) return this.fetchManifest(repository, reference, options);
     if (response.status !== 200) throw statusError(response, `looking up ${repository}:${reference}`);
     const digest = firstHeader(response.headers['docker-content-digest']);
     const size = Number(firstHeader(response.headers['content-length']));
@@ -216,7 +230,7 @@ export class RegistryClient {
       signal: options.signal,
       authScope: pullScope(repository),
     });
-    if (response.status === 404) return undefined;
+    if (response.status === 404) return notServed(response, this.host, repository, what);
     if (response.status !== 200) throw statusError(response, `fetching ${what}`);
     const claimed = firstHeader(response.headers['docker-content-digest']);
     if (isDigest(reference)) verifyDigest(response.body, reference, what);

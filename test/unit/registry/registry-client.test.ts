@@ -155,9 +155,23 @@ describe('manifest digests', () => {
     await rejectsWith(endless.fetchManifest('app', 'v1'), 'metadata-too-large');
   });
 
+  /** A registry answering every manifest request 404 with this errcode (distribution's JSON; none: an empty body). */
+  const missing = (code?: string) =>
+    registry((_, response) => response.writeHead(404, { 'content-type': 'application/json' }).end(code === undefined ? '' : JSON.stringify({ errors: [{ code, message: 'unknown' }] })));
+
   it('says a missing tag is missing instead of failing', async () => {
-    const client = await registry((_, response) => response.writeHead(404).end());
+    const client = await missing('MANIFEST_UNKNOWN');
     assert.equal(await client.manifestDescriptor('app', 'gone'), undefined);
     assert.equal(await client.fetchManifest('app', 'gone'), undefined);
+  });
+
+  it('says a missing repository is missing, not that each of its tags is', async () => {
+    const client = await missing('NAME_UNKNOWN');
+    await rejectsWith(client.manifestDescriptor('typo', 'v1'), 'repository-not-found', /typo does not exist in the registry/);
+  });
+
+  it('does not call a tag missing on a 404 no registry error explains (a proxy, a wrong address)', async () => {
+    const client = await missing();
+    await rejectsWith(client.manifestDescriptor('app', 'v1'), 'http-status', /without a registry error/);
   });
 });
