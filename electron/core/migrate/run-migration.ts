@@ -85,6 +85,9 @@ function imagesOf(planned: readonly PlannedSignature[]): Image[] {
   return [...images.values()];
 }
 
+/** How long the read-back after a failed or cancelled write may take. */
+const READ_BACK_TIMEOUT_MS = 20_000;
+
 async function migrateImage(image: Image, options: MigrationOptions & { key: KeyObject; signal: AbortSignal }): Promise<ImageOutcome> {
   const { registry, key, signal } = options;
   const expected = { manifestDigest: image.digest, dockerReference: image.identity };
@@ -96,7 +99,16 @@ async function migrateImage(image: Image, options: MigrationOptions & { key: Key
     const now = options.now?.() ?? new Date();
     const payload = simpleSigningPayload(expected, { creator: PAYLOAD_CREATOR, timestamp: Math.floor(now.getTime() / 1000) });
     const signature = cosignSign(options.signer, payload);
-    await appendSignatures(registry, image.repository, stored, [{ payload, signature }], { signal });
+    try {
+      await appendSignatures(registry, image.repository, stored, [{ payload, signature }], { signal });
+    } catch (error) {
+      // A lost answer or a cancel mid-write: the registry may have stored it all the same. Ask it
+      // (on a signal of our own: the user's may be cancelled) before saying it failed.
+      const after = await readStoredSignatures(registry, image.repository, image.digest, { signal: AbortSignal.timeout(READ_BACK_TIMEOUT_MS) }).catch(() => undefined);
+      const landed = after === undefined ? undefined : findValidSignature(after, key, expected);
+      if (landed) return foundOutcome('signed', landed);
+      throw error;
+    }
     // Only what the registry now serves counts: read it back and check it as a verifier would.
     const written = findValidSignature(await readStoredSignatures(registry, image.repository, image.digest, { signal }), key, expected);
     if (!written) throw new CountersignError('internal', `${image.repository}:${stored.tag} was stored, but reading it back shows no valid signature`);
