@@ -211,10 +211,20 @@ async function findOut(options: PublishOptions, result: PublishResult, upload: U
   result.checkedAt = now.toISOString();
   if (latest !== undefined) result.view = viewOf(options, latest);
   if (latest !== undefined && (servesUpload(latest.trusted, update) || alreadyApplied(latest, result.changes))) {
-    await staging.drop(result.changes.map((change) => change.id));
-    // A lost answer is no error once the server is seen to have the upload; a cancel is kept, to say it came too late.
+    // A lost answer is no error once the server is seen to have the upload; a cancel is kept, to say it
+    // came too late; a staged copy that cannot be dropped (a full disk) is said, never "not published".
     const { error: _lostAnswer, ...rest } = result;
-    return { ...rest, ...(cancelled ? { error: result.error! } : {}), status: 'published', published: true, versions: update.versions, serverSigned: update.serverSigned, stillStaged: [] };
+    const notDropped = await staging.drop(result.changes.map((change) => change.id)).then(
+      () => undefined,
+      (dropError: unknown) => toErrorInfo(dropError),
+    );
+    const error: ErrorInfo | undefined =
+      notDropped !== undefined
+        ? { code: notDropped.code, message: `published, but the staged copies could not be dropped (${notDropped.message}): the next publish finds them on the server and drops them` }
+        : cancelled
+          ? result.error
+          : undefined;
+    return { ...rest, ...(error === undefined ? {} : { error }), status: 'published', published: true, versions: update.versions, serverSigned: update.serverSigned, stillStaged: [] };
   }
   if (upload.accepted) {
     const error = { code: 'publish-not-served' as const, message: `the server accepted the upload, but what it serves when read back is not it (it serves ${servedVersions(latest)}; we sent ${sentVersions(update)}): the changes stay staged, and the next publish finds out` };

@@ -3,7 +3,7 @@
 // the upload, the outcome is what the server was then found to serve.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
@@ -14,6 +14,7 @@ import type { NotaryClient } from '../../../electron/core/notary/notary-client';
 import type { TargetMeta } from '../../../electron/core/publish/changes';
 import { publishChanges } from '../../../electron/core/publish/publish';
 import { stagingArea, type StageContext } from '../../../electron/core/publish/stage';
+import { StagedChanges } from '../../../electron/core/publish/staged-store';
 import { decodeFile, RepoSimulator, type SimFetcher, type TargetsJson } from '../../helpers/repo-simulator';
 import { acceptUpload, heldKeys, simKeysOf } from '../publish/support/sim-publish';
 
@@ -187,6 +188,25 @@ describe('an upload that does not clearly succeed', () => {
     assert.equal(next.status, 'published');
     assert.deepEqual(served(), ['v0', 'v1']);
     assert.deepEqual(await stagingArea(context()).list(), []);
+  });
+});
+
+describe('a published upload whose staged copy cannot be dropped', () => {
+  it('is still published, and says the next publish will drop it', async () => {
+    const own = await stageSign(context(), 'v1');
+    const dir = new StagedChanges(home, 'https://notary.example.com', GUN).dir;
+    upload = async (_files, _signal, store) => {
+      store();
+      // The batch file becomes unreadable (a directory by its name): dropping it fails, as on a broken disk.
+      for (const name of readdirSync(dir)) {
+        rmSync(join(dir, name));
+        mkdirSync(join(dir, name));
+      }
+    };
+    const result = await publishChanges({ ...context(), only: own.map((c) => c.id) });
+    assert.equal(result.status, 'published');
+    assert.match(result.error?.message ?? '', /^published, but the staged copies could not be dropped .*the next publish finds them on the server/);
+    assert.deepEqual(served(), ['v0', 'v1']);
   });
 });
 
