@@ -77,6 +77,43 @@ export function withExtension(oid: string, edit: (parts: Uint8Array[]) => Uint8A
     );
 }
 
+/** The extensions with one more at their end: `oid`, critical or not, holding `value` (its DER). */
+export function withAddedExtension(oid: string, value: Uint8Array, critical = false): (fields: Uint8Array[]) => Uint8Array[] {
+  return (fields) => editExtensions(fields, (list) => [...list, der.sequence(der.oid(oid), ...(critical ? [der.derBoolean(true)] : []), der.octetString(value))]);
+}
+
+const SUBJECT_ALT_NAME = '2.5.29.17';
+const NAME_CONSTRAINTS = '2.5.29.30';
+const CRL_DISTRIBUTION_POINTS = '2.5.29.31';
+const CERTIFICATE_POLICIES = '2.5.29.32';
+const AUTHORITY_INFO_ACCESS = '1.3.6.1.5.5.7.1.1';
+const SUBJECT_KEY_IDENTIFIER = '2.5.29.14';
+const OCSP = '1.3.6.1.5.5.7.48.1';
+
+/** A subjectAltName of these names: [tag, bytes] (0x82 dNSName, 0x87 iPAddress, ...). */
+function altNames(...names: [number, Uint8Array][]): Uint8Array {
+  return der.sequence(...names.map(([tag, bytes]) => der.tlv(tag, bytes)));
+}
+
+/** A well-formed subjectAltName (a DNS name and an IPv4 address): the control both parsers read. */
+export const withPlainAltName = withAddedExtension(SUBJECT_ALT_NAME, altNames([0x82, Buffer.from('notary.example.com')], [0x87, Uint8Array.of(10, 0, 0, 1)]));
+/** A subjectAltName whose dNSName holds a byte past ASCII (Go: "SAN dNSName is malformed"). */
+export const altNameNotAscii = withAddedExtension(SUBJECT_ALT_NAME, altNames([0x82, Buffer.from('notary.exämple.com', 'latin1')]));
+/** A subjectAltName whose iPAddress is 5 bytes (Go: "cannot parse IP address of length 5"). */
+export const altNameIpOfFiveBytes = withAddedExtension(SUBJECT_ALT_NAME, altNames([0x87, Uint8Array.of(10, 0, 0, 1, 2)]));
+/** nameConstraints with neither permitted nor excluded subtrees (Go: "empty name constraints extension"). */
+export const emptyNameConstraints = withAddedExtension(NAME_CONSTRAINTS, der.sequence());
+/** nameConstraints permitting an IP range whose mask is not ones then zeros. */
+export const nameConstraintsBadMask = withAddedExtension(NAME_CONSTRAINTS, der.sequence(der.tlv(0xa0, der.sequence(der.tlv(0x87, Uint8Array.of(10, 0, 0, 0, 0xff, 0x00, 0xff, 0x00))))));
+/** CRL distribution points holding an INTEGER where the list of points belongs. */
+export const crlPointsNotASequence = withAddedExtension(CRL_DISTRIBUTION_POINTS, der.smallInteger(1));
+/** certificatePolicies listing one policy twice (Go: "invalid certificate policies"). */
+export const policyListedTwice = withAddedExtension(CERTIFICATE_POLICIES, der.sequence(der.sequence(der.oid('2.5.29.32.0')), der.sequence(der.oid('2.5.29.32.0'))));
+/** authorityInfoAccess marked critical (Go: "authority info access incorrectly marked critical"). */
+export const criticalAuthorityInfoAccess = withAddedExtension(AUTHORITY_INFO_ACCESS, der.sequence(der.sequence(der.oid(OCSP), der.tlv(0x86, Buffer.from('http://ocsp.example.com')))), true);
+/** A subjectKeyIdentifier marked critical (Go: "subject key identifier incorrectly marked critical"). */
+export const criticalSubjectKeyIdentifier = withAddedExtension(SUBJECT_KEY_IDENTIFIER, der.octetString(Uint8Array.of(1, 2, 3, 4)), true);
+
 const KEY_USAGE = '2.5.29.15';
 const EXTENDED_KEY_USAGE = '2.5.29.37';
 

@@ -36,6 +36,11 @@ const OID = {
   basicConstraints: '2.5.29.19',
   subjectKeyIdentifier: '2.5.29.14',
   authorityKeyIdentifier: '2.5.29.35',
+  subjectAltName: '2.5.29.17',
+  nameConstraints: '2.5.29.30',
+  crlDistributionPoints: '2.5.29.31',
+  certificatePolicies: '2.5.29.32',
+  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
   codeSigning: '1.3.6.1.5.5.7.3.3',
   ecdsaWithSha256: '1.2.840.10045.4.3.2',
   sha256WithRsa: '1.2.840.113549.1.1.11',
@@ -118,9 +123,11 @@ function versionProblem(first: der.DerNode | undefined): string | undefined {
 }
 
 /**
- * What Go's parser refuses in the extensions notary's certificates carry: one extension listed twice
- * (which one counts would be the parser's choice), a critical flag that is not a DER boolean, and a
- * value of keyUsage, extKeyUsage, basicConstraints or a key identifier that is not of its type.
+ * What Go's parser refuses in a certificate's extensions: one extension listed twice (which one
+ * counts would be the parser's choice), a critical flag that is not a DER boolean, a key identifier or
+ * authority information marked critical, and a value of keyUsage, extKeyUsage, basicConstraints, a key
+ * identifier, subjectAltName, nameConstraints, CRL distribution points, certificate policies or
+ * authority information access that is not of its type.
  * OpenSSL reads these values only when asked, so node's X509Certificate accepts all of them.
  */
 function extensionsProblem(extensions: der.DerNode | undefined): string | undefined {
@@ -131,7 +138,8 @@ function extensionsProblem(extensions: der.DerNode | undefined): string | undefi
     const id = der.readOid(idNode);
     if (seen.has(id)) return `it lists the extension ${id} twice`;
     seen.add(id);
-    if (rest.length === 2) der.readBoolean(rest[0]);
+    const critical = rest.length === 2 && der.readBoolean(rest[0]);
+    if (critical && NEVER_CRITICAL.has(id)) return `it marks the extension ${id} critical, which Go refuses`;
     const value = EXTENSION_VALUES[id];
     if (value === undefined) continue;
     try {
@@ -156,7 +164,75 @@ const EXTENSION_VALUES: Record<string, (value: der.DerNode) => void> = {
   },
   [OID.subjectKeyIdentifier]: (value) => der.readOctetString(value),
   [OID.authorityKeyIdentifier]: (value) => der.children(value, der.TAG.sequence),
+  [OID.subjectAltName]: (value) => der.children(value, der.TAG.sequence).forEach(checkGeneralName),
+  [OID.nameConstraints]: (value) => checkNameConstraints(value),
+  [OID.crlDistributionPoints]: (value) => {
+    for (const point of der.children(value, der.TAG.sequence)) {
+      const [name] = der.children(point, der.TAG.sequence);
+      if (name?.tag !== der.contextTag(0)) continue;
+      // distributionPoint [0] holds fullName [0] first; its leading URIs [6] are what Go reads.
+      der.expectTagOf(der.children(name)[0], der.contextTag(0));
+    }
+  },
+  [OID.certificatePolicies]: (value) => {
+    const seen = new Set<string>();
+    for (const policy of der.children(value, der.TAG.sequence)) {
+      const id = der.readOid(der.children(policy, der.TAG.sequence)[0]);
+      if (seen.has(id)) throw new der.DerError('a policy listed twice');
+      seen.add(id);
+    }
+  },
+  [OID.authorityInfoAccess]: (value) => der.children(value, der.TAG.sequence).forEach((access) => der.readOid(der.children(access, der.TAG.sequence)[0])),
 };
+
+/** Extensions RFC 5280 says must never be critical, and Go's parser refuses when they are. */
+const NEVER_CRITICAL: ReadonlySet<string> = new Set([OID.subjectKeyIdentifier, OID.authorityKeyIdentifier, OID.authorityInfoAccess]);
+
+// GeneralName tags Go checks (context-specific, primitive): rfc822Name, dNSName, URI, iPAddress.
+const NAME_TAG = { email: 0x81, dns: 0x82, uri: 0x86, ip: 0x87 } as const;
+
+/** An IA5String: Go refuses any byte past ASCII in the names it reads. */
+function checkAscii(bytes: Uint8Array): void {
+  if (bytes.some((byte) => byte > 0x7f)) throw new der.DerError('a name that is not ASCII');
+}
+
+/** One subjectAltName entry as Go's parseSANExtension reads it (the others it skips). */
+function checkGeneralName(name: der.DerNode): void {
+  if (name.tag === NAME_TAG.email || name.tag === NAME_TAG.dns || name.tag === NAME_TAG.uri) checkAscii(name.content);
+  if (name.tag === NAME_TAG.ip && name.content.length !== 4 && name.content.length !== 16) throw new der.DerError('an IP address of another length');
+}
+
+/**
+ * nameConstraints as Go's parseNameConstraintsExtension reads its structure: permitted [0] and/or
+ * excluded [1], neither empty, each subtree a SEQUENCE whose names are ASCII and whose IP ranges are an
+ * address and a mask of ones then zeros. (Go's checks of each domain's and mailbox's syntax are not
+ * mirrored: a certificate that passes here may still be one Go refuses, never the other way round.)
+ */
+function checkNameConstraints(value: der.DerNode): void {
+  const trees = der.children(value, der.TAG.sequence);
+  const [first, second, ...more] = trees;
+  const wellOrdered = first !== undefined && more.length === 0 && (second === undefined ? first.tag === der.contextTag(0) || first.tag === der.contextTag(1) : first.tag === der.contextTag(0) && second.tag === der.contextTag(1));
+  if (!wellOrdered) throw new der.DerError('name constraints without permitted or excluded subtrees, or out of order');
+  for (const tree of trees) {
+    const subtrees = der.children(tree);
+    if (subtrees.length === 0) throw new der.DerError('an empty list of subtrees');
+    for (const subtree of subtrees) {
+      const [base] = der.children(subtree, der.TAG.sequence);
+      if (base === undefined) throw new der.DerError('a subtree without a name');
+      if (base.tag === NAME_TAG.email || base.tag === NAME_TAG.dns || base.tag === NAME_TAG.uri) checkAscii(base.content);
+      if (base.tag === NAME_TAG.ip) checkAddressRange(base.content);
+    }
+  }
+}
+
+function checkAddressRange(bytes: Uint8Array): void {
+  if (bytes.length !== 8 && bytes.length !== 32) throw new der.DerError('an IP range of another length');
+  let zero = false;
+  for (const byte of bytes.subarray(bytes.length / 2)) {
+    if (zero ? byte !== 0 : ![0x00, 0x80, 0xc0, 0xe0, 0xf0, 0xf8, 0xfc, 0xfe, 0xff].includes(byte)) throw new der.DerError('an IP mask that is not ones then zeros');
+    if (byte !== 0xff) zero = true;
+  }
+}
 
 /**
  * The key's DER as Go's MarshalPKIXPublicKey would write it (notary's key IDs hash that): the

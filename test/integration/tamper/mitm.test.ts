@@ -9,6 +9,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import {
   dockerSigners,
+  dockerTrust,
   makeTempDir,
   notaryCli,
   notaryTargetsOnly,
@@ -26,7 +27,27 @@ import {
 } from '../../stack';
 import { countersign, dockerFieldsOf, type CliResult } from '../inspect/run-countersign';
 import { compressedPointKey, newKey, newRootKey, RepoSimulator, withCertificatePem, type SimKey } from '../../helpers/repo-simulator';
-import { criticalFlagNotDer, editedCertificatePem, extendedKeyUsageNotOids, keyUsageNotBits, otherOuterAlgorithm, withFirstExtensionTwice, withLongFormLength, withValidity, withVersionFour, type CertificateEdit } from '../../helpers/x509-forms';
+import {
+  altNameIpOfFiveBytes,
+  altNameNotAscii,
+  crlPointsNotASequence,
+  criticalAuthorityInfoAccess,
+  criticalFlagNotDer,
+  criticalSubjectKeyIdentifier,
+  editedCertificatePem,
+  emptyNameConstraints,
+  extendedKeyUsageNotOids,
+  keyUsageNotBits,
+  nameConstraintsBadMask,
+  otherOuterAlgorithm,
+  policyListedTwice,
+  withFirstExtensionTwice,
+  withLongFormLength,
+  withPlainAltName,
+  withValidity,
+  withVersionFour,
+  type CertificateEdit,
+} from '../../helpers/x509-forms';
 import { openSslRootKey } from '../../helpers/openssl-certs';
 import { makeTestCa } from '../../helpers/ca-root';
 
@@ -522,13 +543,20 @@ describe('countersign inspect behind a tampering man in the middle', () => {
       await assertRefused(emptyHome(), gun, 'metadata-malformed', 'targets');
     });
 
-    it('accepts a root certificate edited in a way Go accepts, whose self-signature then fails: the control for the re-encoded cases below (notary accepts it too)', async () => {
-      const { gun } = forge(() => undefined, (name) => reencoded(name, { fields: withValidity('240101000000Z', '351231000000Z') }));
-      const listed = await notaryList(gun);
-      assert.equal(listed.code, 0, `notary refused it: ${listed.stderr}`);
-      const result = await inspect(emptyHome(), gun);
-      assert.equal(result.code, 0, result.stderr);
-    });
+    for (const [what, fields] of [
+      ['a new validity', withValidity('240101000000Z', '351231000000Z')],
+      ['a well-formed subjectAltName added', withPlainAltName],
+    ] as const) {
+      it(`accepts a root certificate edited in a way Go accepts (${what}), whose self-signature then fails: a control for the re-encoded cases below (notary accepts it too)`, async () => {
+        const { gun } = forge(() => undefined, (name) => reencoded(name, { fields }));
+        const listed = await notaryList(gun);
+        assert.equal(listed.code, 0, `notary refused it: ${listed.stderr}`);
+        const docker = await (await dockerTrust({ server: mitm.url, caFile: mitm.caFile })).inspect(gun);
+        assert.equal(docker.code, 0, `docker refused it: ${docker.stderr}`);
+        const result = await inspect(emptyHome(), gun);
+        assert.equal(result.code, 0, result.stderr);
+      });
+    }
 
     const certificates: [string, (gun: string) => SimKey][] = [
       ['signed with SHA-1', (gun) => openSslRootKey(gun, { digest: 'sha1' })],
@@ -543,9 +571,33 @@ describe('countersign inspect behind a tampering man in the middle', () => {
       ['marking an extension critical with 0x01, not DER\'s 0xff (OpenSSL reads it, Go does not)', (gun) => reencoded(gun, { fields: criticalFlagNotDer })],
       ['holding an extended key usage that lists an INTEGER (OpenSSL reads it, Go does not)', (gun) => reencoded(gun, { fields: extendedKeyUsageNotOids })],
       ['valid until a 13th month (Go refuses the time; rolled over, it would be January)', (gun) => reencoded(gun, { fields: withValidity('240101000000Z', '351301000000Z') })],
+      ['naming a DNS name that is not ASCII in its subjectAltName', (gun) => reencoded(gun, { fields: altNameNotAscii })],
+      ['naming an IP address of 5 bytes in its subjectAltName', (gun) => reencoded(gun, { fields: altNameIpOfFiveBytes })],
+      ['holding name constraints with no subtrees', (gun) => reencoded(gun, { fields: emptyNameConstraints })],
+      ['constraining names to an IP range whose mask is not ones then zeros', (gun) => reencoded(gun, { fields: nameConstraintsBadMask })],
+      ['holding an INTEGER where its CRL distribution points belong', (gun) => reencoded(gun, { fields: crlPointsNotASequence })],
+
       ['expired', (gun) => newRootKey(gun, { notBefore: new Date(Date.now() - 30 * DAY_MS), validityDays: 10 })],
       ['valid only from two days from now', (gun) => newRootKey(gun, { notBefore: new Date(Date.now() + 2 * DAY_MS) })],
     ];
+    // Go's parser grew these refusals after 1.19, the Go this Debian's notary is built with; docker's
+    // client (Go 1.24 here) has them. We follow the newer parser: docker refuses them, so do we.
+    const newerGoRefuses: [string, CertificateEdit][] = [
+      ['listing one certificate policy twice', { fields: policyListedTwice }],
+      ['marking its authority information access critical', { fields: criticalAuthorityInfoAccess }],
+      ['marking a subject key identifier critical', { fields: criticalSubjectKeyIdentifier }],
+    ];
+    for (const [what, edit] of newerGoRefuses) {
+      it(`refuses a first root whose certificate is ${what} (docker trust inspect refuses it too; notary built with Go 1.19 does not)`, async (t) => {
+        const { gun } = forge(() => undefined, (name) => reencoded(name, edit));
+        const docker = await dockerTrust({ server: mitm.url, caFile: mitm.caFile });
+        const inspected = await docker.inspect(gun);
+        assert.notEqual(inspected.code, 0, `docker accepted it: ${inspected.stdout}`);
+        t.diagnostic(`docker: ${inspected.stderr.trim().split('\n').slice(-1).join('')}; notary list: exit ${(await notaryList(gun)).code}`);
+        await assertRefused(emptyHome(), gun, 'root-certificate', 'root');
+      });
+    }
+
     for (const [what, rootKey] of certificates) {
       it(`refuses a first root whose certificate is ${what} (notary refuses it too)`, async (t) => {
         const { gun } = forge(() => undefined, rootKey);

@@ -8,7 +8,8 @@ import { canonicalKeyIdOf, certificatePemOf, keyId } from '../../../electron/cor
 import { firstPemBlock } from '../../../electron/core/crypto/pem';
 import { generatePrivateKey, privateKeyFromKeyObject, publicKeyOf } from '../../../electron/core/crypto/private-key';
 import { generateKeyPairSync } from 'node:crypto';
-import { criticalFlagNotDer, editedCertificatePem, extendedKeyUsageNotOids, keyUsageNotBits, otherOuterAlgorithm, withFirstExtensionTwice, withLongFormLength, withVersionFour, type CertificateEdit } from '../../helpers/x509-forms';
+import * as forms from '../../helpers/x509-forms';
+import type { CertificateEdit } from '../../helpers/x509-forms';
 import { manifest, rootKeys, rootRoleKeyIds } from './support/fixtures';
 
 const DAY_MS = 86_400_000;
@@ -36,25 +37,33 @@ describe('reading a root certificate made by notary', () => {
   // Each form below parses in OpenSSL (node's X509Certificate) and fails Go's x509.ParseCertificate,
   // notary's parser: to notary such a root key has no certificate at all.
   const goRefuses: [string, CertificateEdit, RegExp][] = [
-    ['names another signature algorithm outside its signed part', { outerAlgorithm: otherOuterAlgorithm }, /signature algorithm differs/],
-    ['lists an extension twice', { fields: withFirstExtensionTwice }, /extension 2\.5\.29\.\d+ twice/],
-    ['says it is version 4', { fields: withVersionFour }, /version is not 1, 2 or 3/],
-    ['writes the length of its validity in BER form', { fields: withLongFormLength(4) }, /malformed structure/],
-    ['holds a key usage that is not a BIT STRING', { fields: keyUsageNotBits }, /extension 2\.5\.29\.15 does not hold/],
-    ['marks an extension critical with 0x01 instead of 0xff', { fields: criticalFlagNotDer }, /malformed structure/],
-    ['holds an extended key usage that lists an INTEGER', { fields: extendedKeyUsageNotOids }, /extension 2\.5\.29\.37 does not hold/],
+    ['names another signature algorithm outside its signed part', { outerAlgorithm: forms.otherOuterAlgorithm }, /signature algorithm differs/],
+    ['lists an extension twice', { fields: forms.withFirstExtensionTwice }, /extension 2\.5\.29\.\d+ twice/],
+    ['says it is version 4', { fields: forms.withVersionFour }, /version is not 1, 2 or 3/],
+    ['writes the length of its validity in BER form', { fields: forms.withLongFormLength(4) }, /malformed structure/],
+    ['holds a key usage that is not a BIT STRING', { fields: forms.keyUsageNotBits }, /extension 2\.5\.29\.15 does not hold/],
+    ['marks an extension critical with 0x01 instead of 0xff', { fields: forms.criticalFlagNotDer }, /malformed structure/],
+    ['holds an extended key usage that lists an INTEGER', { fields: forms.extendedKeyUsageNotOids }, /extension 2\.5\.29\.37 does not hold/],
+    ['names a DNS name in its subjectAltName that is not ASCII', { fields: forms.altNameNotAscii }, /extension 2\.5\.29\.17 does not hold/],
+    ['names an IP address of 5 bytes in its subjectAltName', { fields: forms.altNameIpOfFiveBytes }, /extension 2\.5\.29\.17 does not hold/],
+    ['has name constraints with no subtrees', { fields: forms.emptyNameConstraints }, /extension 2\.5\.29\.30 does not hold/],
+    ['constrains names to an IP range whose mask is not ones then zeros', { fields: forms.nameConstraintsBadMask }, /extension 2\.5\.29\.30 does not hold/],
+    ['holds an INTEGER where its CRL distribution points belong', { fields: forms.crlPointsNotASequence }, /extension 2\.5\.29\.31 does not hold/],
+    ['lists one certificate policy twice', { fields: forms.policyListedTwice }, /extension 2\.5\.29\.32 does not hold/],
+    ['marks its authority information access critical', { fields: forms.criticalAuthorityInfoAccess }, /marks the extension 1\.3\.6\.1\.5\.5\.7\.1\.1 critical/],
+    ['marks a subject key identifier critical', { fields: forms.criticalSubjectKeyIdentifier }, /marks the extension 2\.5\.29\.14 critical/],
   ];
   for (const [what, edit, message] of goRefuses) {
     it(`refuses a certificate that ${what}, as Go's parser does`, () => {
-      const pem = editedCertificatePem(notaryRootCertificatePem(), edit);
+      const pem = forms.editedCertificatePem(notaryRootCertificatePem(), edit);
       assert.ok(new X509Certificate(pem), 'OpenSSL reads it');
       assert.throws(() => certificateInfo(pem), { code: 'pem-invalid', message });
     });
   }
 
-  it('still reads the certificate re-encoded without an edit (the control)', () => {
-    const pem = editedCertificatePem(notaryRootCertificatePem(), {});
-    assert.equal(certificateInfo(pem).commonName, manifest.gun);
+  it('still reads the certificate re-encoded without an edit, or with a well-formed subjectAltName (the controls)', () => {
+    assert.equal(certificateInfo(forms.editedCertificatePem(notaryRootCertificatePem(), {})).commonName, manifest.gun);
+    assert.equal(certificateInfo(forms.editedCertificatePem(notaryRootCertificatePem(), { fields: forms.withPlainAltName })).commonName, manifest.gun);
   });
 
   it('refuses text that is not a certificate', () => {
