@@ -13,7 +13,12 @@ const httpsUrlOf = (message: string) =>
     .string()
     .trim()
     .max(2048)
-    .refine((value) => URL.canParse(value) && new URL(value).protocol === 'https:', { message });
+    .refine((value) => URL.canParse(value) && new URL(value).protocol === 'https:', { message })
+    // A password in the address would be saved in the settings file in plaintext (and shown back):
+    // sign-in details belong in the user name field and the keychain.
+    .refine((value) => !URL.canParse(value) || (new URL(value).username === '' && new URL(value).password === ''), {
+      message: 'must not carry a user name or password: enter the user name in its own field, and the password when asked (it is kept in the keychain)',
+    });
 const httpsUrl = httpsUrlOf('must be an https:// URL (notary servers speak TLS only)');
 
 const pemCertificates = z

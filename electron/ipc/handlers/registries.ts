@@ -7,6 +7,7 @@ import type { RegistryConfig, RegistryInput, Settings } from '../../../shared/sc
 import type { DomainHandlers } from '../router';
 import type { Services } from '../services';
 import { newServerId } from './settings';
+import { withOwnSignIn } from '../own-sign-in';
 
 export function registryById(settings: Settings, id: string): RegistryConfig {
   const registry = settings.registries.find((r) => r.id === id);
@@ -68,7 +69,7 @@ export function registryHandlers(services: Services): DomainHandlers<'registries
     'registries.forgetPassword': async ({ registryId }) => ({ forgotten: await services.registryCredentials.forget(registryId) }),
     'registries.check': async ({ registry }, { signal }): Promise<RegistryCheck> => {
       try {
-        const repositories = await services.audit.catalog(registry, { signal });
+        const repositories = await services.audit.catalog(withOwnSignIn(registry, settings.read().registries), { signal });
         const count = repositories.length === 1 ? '1 repository' : `${repositories.length} repositories`;
         return { url: registry.url, ok: true, explanation: `Connected: the registry lists ${count}.`, repositories: repositories.length };
       } catch (error) {

@@ -5,6 +5,7 @@ import { explainError } from '../../../shared/schemas/plain-words';
 import { CONNECTION_CHECK_TIMEOUT_SECONDS, type ConnectionCheck, type ConnectionReport, type ConnectionStep, type SignInReport } from '../../../shared/schemas/views';
 import type { DomainHandlers } from '../router';
 import { serverById } from './repositories';
+import { withOwnSignIn } from '../own-sign-in';
 import type { Services } from '../services';
 
 /** A check asks about at most this many watched repositories (one token request each). */
@@ -175,7 +176,8 @@ export function serverHandlers(services: Services): DomainHandlers<'servers'> {
       // client's own (longer) timeout, naming the step it was at; a cancel from the user ends it at once.
       // Rights are per repository: a saved server's check asks about the repositories watched on it.
       const guns = server.id === undefined ? [] : services.settings.read().watched.filter((w) => w.serverId === server.id).map((w) => w.gun).slice(0, MAX_RIGHTS_SHOWN);
-      const outcome = await services.servers.check(server, { signal, guns, deadlineMs: CONNECTION_CHECK_TIMEOUT_SECONDS * 1000, onStep: (step) => progress({ step }) });
+      const checked = withOwnSignIn(server, services.settings.read().servers);
+      const outcome = await services.servers.check(checked, { signal, guns, deadlineMs: CONNECTION_CHECK_TIMEOUT_SECONDS * 1000, onStep: (step) => progress({ step }) });
       return connectionReport(server, outcome);
     },
   };
