@@ -89,7 +89,8 @@ export function delegationJobs(env: JobEnvironment) {
         return {
           gun: outcome.gun,
           serverId: outcome.serverId,
-          ok: outcome.status !== 'failed',
+          // Ready only when the dry run got through: a cancelled one checked nothing.
+          ok: outcome.status === 'unchanged',
           changes: outcome.changes,
           notes: run?.notes ?? [],
           alreadyDelegated: run?.alreadyDelegated ?? false,

@@ -29,7 +29,7 @@ export async function forEachRepository<T extends RepositoryRef, R>(
   for (const [index, item] of items.entries()) {
     const ref = { gun: item.gun, serverId: item.serverId };
     if (signal.aborted) {
-      outcomes.push(emptyOutcome(ref, 'cancelled', ['cancelled before this repository was started: nothing was sent']));
+      outcomes.push(notReached(ref, ['cancelled before this repository was started: nothing was sent']));
       continue;
     }
     const step: StepReporter = (name) => {
@@ -50,7 +50,7 @@ export async function forEachRepository<T extends RepositoryRef, R>(
         outcome = { ...mergedOutcome(ref, error.results, [stopped, ...(await failureNotes(item).catch(() => []))]), error: why };
       } else if (signal.aborted) {
         // Thrown before any upload started (jobs only throw a cancel then): nothing was sent.
-        outcome = emptyOutcome(ref, 'cancelled', ['cancelled before anything was sent to the server', ...(await failureNotes(item).catch(() => []))]);
+        outcome = notReached(ref, ['cancelled before anything was sent to the server', ...(await failureNotes(item).catch(() => []))]);
       } else {
         outcome = { ...emptyOutcome(ref, 'failed', await failureNotes(item).catch(() => [])), error: toErrorInfo(error) };
       }
@@ -160,6 +160,14 @@ export function mergedOutcome(ref: RepositoryRef, results: readonly PublishResul
     ...(rows.at(-1)?.view === undefined ? {} : { view: rows.at(-1)!.view! }),
     ...(worst?.error === undefined ? {} : { error: worst.error }),
   };
+}
+
+/**
+ * A repository the run was cancelled before finishing, with nothing sent: it carries the cancel as its
+ * error, so that a reader of the results (a preview, a list) cannot take "nothing found" for "checked".
+ */
+function notReached(ref: RepositoryRef, notes: string[]): RepositoryOutcome {
+  return { ...emptyOutcome(ref, 'cancelled', notes), error: { code: 'cancelled', message: 'Cancelled before this repository was checked.' } };
 }
 
 export function emptyOutcome(ref: RepositoryRef, status: RepositoryOutcome['status'], notes: string[] = []): RepositoryOutcome {

@@ -10,11 +10,21 @@ import { ServersScreen } from '../features/servers/ServersScreen';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
 import { StartScreen } from '../features/start/StartScreen';
 import { useAppStore } from '../store';
+import { ErrorNote } from '../components/common';
 
 export function ScreenView() {
   const route = useAppStore((s) => s.route);
-  const ready = useAppStore((s) => s.settings.status !== 'idle' && s.settings.value !== undefined);
+  const settings = useAppStore((s) => s.settings);
+  const ready = settings.status !== 'idle' && settings.value !== undefined;
   const runtime = useAppStore((s) => s.info.value?.runtime);
+  // Settings that cannot be read are said so, with what to do, never a blank window.
+  if (settings.status === 'error' && settings.value === undefined) {
+    return (
+      <div className="screen">
+        <ErrorNote error={settings.error} title="Countersign's settings could not be read" />
+      </div>
+    );
+  }
   if (!ready) return null;
   const screen = (() => {
     switch (route.screen) {

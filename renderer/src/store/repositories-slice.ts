@@ -36,7 +36,8 @@ export interface RepositoriesSlice {
   checkServedDigests: (repository: WatchedRepository, tags: readonly string[]) => Promise<void>;
   cancelServedDigests: (repository: WatchedRepository) => Promise<void>;
   /** The user compared the pinned root (or read its change); the view is read again. */
-  acknowledgeRoot: (repository: WatchedRepository) => Promise<void>;
+  /** Undefined when acknowledged; else why not (shown beside the root change, never dropped). */
+  acknowledgeRoot: (repository: WatchedRepository) => Promise<ErrorInfo | undefined>;
 }
 
 export interface ServedDigestCheck {
@@ -129,7 +130,9 @@ export const createRepositoriesSlice: Slice<RepositoriesSlice> = (set, get) => {
     },
     acknowledgeRoot: async (repository) => {
       const result = await countersign().repositories.acknowledgeRoot(repository);
-      if (result.ok) await get().openRepository(repository);
+      if (!result.ok) return result.error;
+      await get().openRepository(repository);
+      return undefined;
     },
     checkServedDigests: async (repository, tags) => {
       const key = viewKey(repository);

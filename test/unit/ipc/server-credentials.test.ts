@@ -69,7 +69,7 @@ describe('the connection check of a saved server', () => {
     const { ok } = await router.dispatch('settings.saveServer', { request: { server: saved } }, recordingCaller());
     assert.ok(ok);
     const settings = await router.dispatch('settings.get', { request: {} }, recordingCaller());
-    const id = settings.ok ? settings.value.servers[0]!.id : '';
+    const id = settings.ok ? (settings.value as { servers: { id: string }[] }).servers[0]!.id : '';
     await router.dispatch('servers.setPassword', { request: { serverId: id, password: 's3cret' } }, recordingCaller());
     seen.length = 0;
     await router.dispatch('servers.check', { request: { server: { ...saved, id, url: checkedUrl } } }, recordingCaller());

@@ -62,6 +62,19 @@ describe('a job that published and then stopped', () => {
   });
 });
 
+describe('a repository a cancelled run did not get to', () => {
+  it('carries the cancel as its error, so that no reader takes "found nothing" for "checked"', async () => {
+    const controller = new AbortController();
+    const second = { gun: 'example.com/team/other', serverId: 'lab' };
+    const { outcomes } = await forEachRepository([REF, second], flow(controller.signal), async (ref) => {
+      controller.abort(new CountersignError('cancelled', 'Cancelled by the user.'));
+      if (ref === second) assert.fail('not started');
+      throw controller.signal.reason;
+    }, () => assert.fail('no result'));
+    assert.deepEqual(outcomes.map((o) => [o.status, o.error?.code]), [['cancelled', 'cancelled'], ['cancelled', 'cancelled']]);
+  });
+});
+
 describe('why a publish is not on the server', () => {
   it('names whether anything was sent and whether the server was asked', () => {
     const note = (status: PublishStatus, extra: Partial<PublishResult>) => publishedOutcome(REF, result(status, extra)).notes;

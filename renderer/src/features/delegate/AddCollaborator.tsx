@@ -250,7 +250,8 @@ export function AddCollaborator(props: { preset?: RepositoryRef | undefined }) {
       {step !== 3 ? null : (
         <FlowFinish flow="delegationAdd" title={`Adding ${name}`} againLabel="Add another collaborator" onAgain={restart}>
           {(summary) => {
-            const added = summary.outcomes.find((o) => o.status !== 'failed');
+            // Said only where the server has the delegation: not for a cancelled, unknown or staged one.
+            const added = summary.outcomes.find((o) => o.status === 'published' || o.status === 'unchanged');
             return added === undefined ? null : (
               <Notice>
                 {name} can now sign with their own key: <span className="mono">docker trust sign {added.gun}:TAG</span>

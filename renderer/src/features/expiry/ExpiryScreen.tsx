@@ -164,7 +164,9 @@ export function ExpiryScreen() {
             <FailedRepository key={`${f.serverId} ${f.gun}`} gun={f.gun} error={f.error} />
           ))}
           {roles.length === 0 ? (
-            <EmptyState title={`Nothing expires within ${report.withinDays} days`}>The timestamp is left out: the notary server renews it by itself.</EmptyState>
+            <EmptyState title={report.failed.length === 0 ? `Nothing expires within ${report.withinDays} days` : `Nothing expires within ${report.withinDays} days in the repositories that could be checked`}>
+              {report.failed.length === 0 ? '' : `${report.failed.length} could not be checked (above). `}The timestamp is left out: the notary server renews it by itself.
+            </EmptyState>
           ) : (
             <table className="table" aria-label="Expiring roles">
               <thead>

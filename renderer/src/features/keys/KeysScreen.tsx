@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { KeySummary } from '../../../../shared/schemas/views';
-import { EmptyState, ErrorNote, Expiry, KeyId, PageHeader, Section } from '../../components/common';
+import { EmptyState, ErrorNote, Expiry, KeyId, PageHeader, Section, Spinner } from '../../components/common';
 import { formatDate } from '../../components/format';
 import { useAppStore } from '../../store';
 import { ImportKeys } from './ImportKeys';
@@ -104,7 +104,10 @@ export function KeysScreen() {
         <ImportKeys />
       </Section>
       {keys.status === 'error' ? <ErrorNote error={keys.error} /> : null}
-      {list.length === 0 ? (
+      {/* "No keys" only once the keychain answered: a failed or unfinished read is not an empty keychain. */}
+      {keys.value === undefined ? (
+        keys.status === 'error' ? null : <Spinner label="Reading the keychain" />
+      ) : list.length === 0 ? (
         <EmptyState title="No keys in the keychain yet">Generate a key above, import a trust folder or key file, or move docker trust keys in from “This machine”.</EmptyState>
       ) : (
         <table className="table" aria-label="Keys">

@@ -1,7 +1,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import type { WatchStatus } from '../../../../shared/schemas/views';
 import { describeTrust } from '../../../../shared/schemas/trust-status';
-import { EmptyState, ErrorNote, Expiry, FilterBox, PageHeader, ProgressBar, Section } from '../../components/common';
+import { EmptyState, ErrorNote, Expiry, FilterBox, PageHeader, ProgressBar, Section, Spinner } from '../../components/common';
 import { TrustBadge, TrustExplanation } from '../../components/TrustStatusView';
 import { sortStatuses, STATUS_SORTS, type StatusSort } from './status-order';
 import { formatDateTime } from '../../components/format';
@@ -136,7 +136,9 @@ export function RepositoriesScreen() {
           <Section title="Watch a repository">
             <AddRepositoryForm />
           </Section>
-          {all.length === 0 ? (
+          {statuses.value === undefined ? (
+            statuses.status === 'error' ? null : <Spinner label="Reading the watch list" />
+          ) : all.length === 0 ? (
             <EmptyState title="No repositories watched">Type a repository name above to watch it.</EmptyState>
           ) : (
             <>

@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { RepositoryView } from '../../../../shared/domain';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { nearestExpiry, trustStateOf } from '../../../../shared/schemas/trust-state';
@@ -35,6 +35,7 @@ function JobShortcuts(props: { serverId: string; gun: string }) {
 function VerificationPanel(props: { view: RepositoryView; source: RepositorySource }) {
   const { view, source } = props;
   const acknowledgeRoot = useAppStore((s) => s.acknowledgeRoot);
+  const [acknowledgeError, setAcknowledgeError] = useState<ErrorInfo | undefined>();
   const { state, reason } = trustStateOf(view);
   const trust = describeTrust({ state, error: reason, since: view.stale?.since });
   const expiry = nearestExpiry(view);
@@ -50,8 +51,9 @@ function VerificationPanel(props: { view: RepositoryView; source: RepositorySour
       ) : null}
       <TrustExplanation status={trust} />
       {view.trustAnchor === undefined || 'cached' in source ? null : (
-        <TrustAnchor anchor={view.trustAnchor} onAcknowledge={() => void acknowledgeRoot(source)} />
+        <TrustAnchor anchor={view.trustAnchor} onAcknowledge={() => void acknowledgeRoot(source).then(setAcknowledgeError)} />
       )}
+      {acknowledgeError === undefined ? null : <ErrorNote error={acknowledgeError} title="The root change was not acknowledged" />}
       {reason === undefined ? null : <ErrorNote error={reason} title={view.stale === undefined ? 'Part of the trust data was left out' : 'Why it could not be reached'} />}
       {view.warnings.slice(1).map((w, i) => (
         <ErrorNote key={i} error={w} title="Also left out" />

@@ -8,6 +8,7 @@ import { ErrorNote, Notice, PageHeader, Spinner } from '../../components/common'
 import { formatBytes } from '../../components/format';
 import { countersign, errorInfoOf } from '../../bridge/client';
 import { useAppStore } from '../../store';
+import { describeTrust } from '../../../../shared/schemas/trust-status';
 import { FlowFinish, RepositoryChooser, StepPanel, Stepper, useFreshView } from '../publish/components';
 import { PlanGate, planReady, PlanView, usePlan } from '../publish/PlanReview';
 
@@ -147,17 +148,22 @@ function DigestForm(props: { draft: Draft; update: (patch: Partial<Draft>) => vo
 function CurrentSignature(props: { repository: RepositoryRef; tag: string; digest: string }) {
   const view = useFreshView(props.repository);
   if (view === undefined || view.status === 'loading') return <Spinner label="Reading what is signed now…" />;
-  if (view.status === 'error') return <ErrorNote error={view.error} title="The repository did not verify" />;
+  // An outage or a refused sign-in is titled as what it is, never as data that failed to verify.
+  if (view.status === 'error') return <ErrorNote error={view.error} title={describeTrust({ state: 'failed', error: view.error }).label} />;
+  const stale = view.value?.stale;
+  const staleNote = stale === undefined ? null : (
+    <Notice tone="warning">The server could not be reached: this is the last data that verified, from {new Date(stale.since).toLocaleString()}, and may be out of date.</Notice>
+  );
   const signed = view.value?.signedTags.find((t) => t.tag === props.tag);
-  if (signed === undefined) return <p className="muted">{props.tag} is not signed yet.</p>;
+  if (signed === undefined) return <>{staleNote}<p className="muted">{props.tag} is not signed yet.</p></>;
   const same = `sha256:${signed.digest}` === props.digest;
-  return same ? (
+  return <>{staleNote}{same ? (
     <p className="muted">It is signed with this digest already (by {signed.signers.join(', ')}): signing again changes nothing there.</p>
   ) : (
     <Notice tone="warning">
       {props.tag} is signed now with <span className="mono">sha256:{signed.digest.slice(0, 16)}…</span> (by {signed.signers.join(', ')}). Signing replaces it.
     </Notice>
-  );
+  )}</>;
 }
 
 export function SignScreen(props: { preset?: RepositoryRef | undefined }) {
