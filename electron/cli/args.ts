@@ -37,7 +37,8 @@ export function parseArgs(argv: readonly string[], specs: Record<string, OptionS
     const [rawName, inlineValue] = splitOnce(arg.replace(/^--?/, ''), '=');
     const name = arg.startsWith('--') ? rawName : SHORT[rawName] ?? rawName;
     const spec = specs[name];
-    if (!spec) throw new UsageError(`unknown option ${arg}`);
+    // The name only: the value of a mistyped option may be a password (--pasword=...), and errors get logged.
+    if (!spec) throw new UsageError(`unknown option ${arg.startsWith('--') ? '--' : '-'}${rawName}`);
     if (spec.type === 'boolean') {
       if (inlineValue !== undefined) throw new UsageError(`--${name} takes no value`);
       options[name] = true;
