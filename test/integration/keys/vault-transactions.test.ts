@@ -96,7 +96,10 @@ describe('two processes on one home', () => {
         assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
         reported.add((JSON.parse(result.stdout) as { key: KeyRecord }).key.id);
       }
-      const imports = results.slice(2).map((result) => JSON.parse(result.stdout) as { imported: KeyRecord[]; skipped: { reason: { code: string } }[] });
+      const imports = results.slice(2).map((result) => {
+        assert.equal(result.code, 0, `key import: ${result.stdout}\n${result.stderr}`);
+        return JSON.parse(result.stdout) as { imported: KeyRecord[]; skipped: { reason: { code: string } }[] };
+      });
       if (round === 0) assert.equal(imports.reduce((n, report) => n + report.imported.length, 0), 1, 'one import stores the key, the other says it is there');
       for (const report of imports) for (const skip of report.skipped) assert.equal(skip.reason.code, 'key-exists');
       reported.add(made.id);
