@@ -53,6 +53,10 @@ export class NotaryClient {
         const url = this.tufUrl(gun, name);
         const response = await this.http.request(url, {
           maxBytes,
+          // A file by its current name (timestamp.json, not targets.<sha256>.json or 2.root.json)
+          // changes with every publish: a cache between us and the server must ask the server again,
+          // or what we read back after a publish, and every refresh, could be an older version.
+          ...(isCurrentName(name) ? { headers: { 'cache-control': 'no-cache' } } : {}),
           ...(signal ? { signal } : {}),
           authScope: scopeFor(gun, 'read'),
         });
@@ -185,4 +189,9 @@ function publishRefusal(response: HttpResponse): CountersignError {
   const detail = first?.detail === undefined || first.detail === null ? '' : `: ${JSON.stringify(first.detail).slice(0, 500)}`;
   if (code === 'VERSION') return new CountersignError('publish-conflict', `the repository changed on the server meanwhile (${message})`);
   return new CountersignError('publish-rejected', `the server refused the update (${code}: ${message}${detail})`);
+}
+
+/** ROLE.json, as opposed to ROLE.<hash>.json or N.root.json (role names have no dots: role-names.ts). */
+function isCurrentName(name: string): boolean {
+  return name.indexOf('.') === name.lastIndexOf('.');
 }
