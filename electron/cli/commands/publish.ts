@@ -51,8 +51,7 @@ export async function runJob<S extends FlowSummary>(
   const waiting = waitingForEarlierStaged(summary);
   const pending = summary.outcomes.find((outcome) => outcome.error?.code === 'staged-changes-pending');
   if (pending?.error !== undefined && policy === 'refuse' && process.stdin.isTTY) {
-    cli.err.write(`${pending.error.message}
-`);
+    cli.err.write(`${pending.error.message}\n`);
     const include = await confirmOnTerminal('Publish them too? (yes: publish them with this change; no: leave them staged) ');
     summary = withRetried(summary, await job(include ? 'include' : 'leave', context, waiting));
   }

@@ -31,6 +31,7 @@ function declaredLength(response: http.IncomingMessage): number | undefined {
 
 // Failures that happened because a pooled connection had been closed by the server while idle.
 const staleConnectionFailures = new WeakSet<CountersignError>();
+const STALE_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE']);
 // Failures of a request whose whole body had gone out, with no answer yet: the server may act on it.
 const failedAfterSendingAll = new WeakSet<CountersignError>();
 
@@ -42,7 +43,6 @@ const failedAfterSendingAll = new WeakSet<CountersignError>();
 export function failedAfterSending(error: unknown): boolean {
   return error instanceof CountersignError && failedAfterSendingAll.has(error);
 }
-const STALE_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE']);
 
 /**
  * One exchange. A read that fails because the server had just closed the pooled connection it went

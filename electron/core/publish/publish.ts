@@ -3,11 +3,11 @@
 // meanwhile (400 VERSION) we start over from their newer metadata, a few times.
 //
 // What we report is read back from the server, never assumed:
-// - after an accepted upload, the repository is re-read and verified;
-// - after anything else once the upload has started (a refusal, a timeout, a lost answer, a cancel),
-//   the server's current trust data is read again and compared with what we sent. Only what the server
-//   now serves counts as published; everything else is reported as still staged — and as unknown when
-//   the whole upload had gone out before it ended without an answer, since the server may yet store it.
+// after every upload — accepted, refused, timed out, answer lost, cancelled — the server's current
+// trust data is read again, verified and compared with what we sent. Only what the server now serves
+// counts as published; everything else is reported as still staged, and as unknown when we cannot
+// tell: the read-back failed, an accepted upload is not what it serves, or the whole upload had gone
+// out before it ended without an answer (the server may yet store it).
 // A cancel that arrives while the upload is under way lets it finish (for a short grace): the POST is
 // the point of no return, and waiting for its answer is how we learn the truth.
 // A staged change is dropped only once the server has it, so a failure or a killed process leaves it to

@@ -201,15 +201,12 @@ export class RegistryClient {
     });
     // A HEAD's 404 has no body to say whether the tag or the whole repository is missing (or
     // whether a registry answered at all): the GET's error says it.
-    if (response.status === 404) return this.fetchManifest(repository, reference, options);
+    if (response.status === 404) return this.descriptorByGet(repository, reference, options);
     if (response.status !== 200) throw statusError(response, `looking up ${repository}:${reference}`);
     const digest = firstHeader(response.headers['docker-content-digest']);
     const size = Number(firstHeader(response.headers['content-length']));
     const mediaType = bareMediaType(response.headers['content-type']);
-    if (digest === undefined || !isDigest(digest) || !Number.isSafeInteger(size) || mediaType === undefined) {
-      const fetched = await this.fetchManifest(repository, reference, options);
-      return fetched === undefined ? undefined : { digest: fetched.digest, size: fetched.size, mediaType: fetched.mediaType };
-    }
+    if (digest === undefined || !isDigest(digest) || !Number.isSafeInteger(size) || mediaType === undefined) return this.descriptorByGet(repository, reference, options);
     if (isDigest(reference) && digest !== reference) {
       throw new CountersignError('hash-mismatch', `${this.host}/${repository}@${reference}: the registry answered for ${digest}`);
     }
@@ -217,6 +214,12 @@ export class RegistryClient {
       throw new CountersignError('metadata-too-large', `the manifest of ${repository}:${reference} is ${size} bytes, over the ${this.limits.manifestBytes}-byte limit`);
     }
     return { digest, size, mediaType };
+  }
+
+  /** What the manifest's download says, when the HEAD did not say it (or said 404, which has no body to explain it). */
+  private async descriptorByGet(repository: string, reference: string, options: CallOptions): Promise<ManifestDescriptor | undefined> {
+    const fetched = await this.fetchManifest(repository, reference, options);
+    return fetched === undefined ? undefined : { digest: fetched.digest, size: fetched.size, mediaType: fetched.mediaType };
   }
 
   /** The manifest's bytes, checked against the digest asked for and the one the registry claims. */
